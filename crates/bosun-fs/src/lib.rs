@@ -1,0 +1,147 @@
+//! Filesystem plumbing shared by every bosun crate that writes.
+//!
+//! - [`write_atomic`] and [`AtomicFile`]: write to a temporary file in the target's directory,
+//!   fsync, then rename over the target, so readers never see half a file and a crash or
+//!   Ctrl-C leaves either the old or the new content.
+//! - [`LockedFile`]: an advisory `flock`-style lock on a file, shared or exclusive, released on
+//!   drop, so several bosun processes can use one store or cache at once.
+#![deny(missing_docs)]
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Attach the path to an I/O error so every message names its file.
+pub fn with_path(path: &Path, err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), format!("{}: {err}", path.display()))
+}
+
+/// Writes `bytes` to `path` atomically (temp file in the same directory, fsync, rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes).map_err(|e| with_path(path, e))?;
+    file.commit()
+}
+
+/// A file being written that only appears at its final path on [`AtomicFile::commit`].
+///
+/// Dropping it without committing removes the temporary file.
+pub struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    target: PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts writing a file that will replace `target` on commit. Parent directories are
+    /// created as needed.
+    pub fn create(target: &Path) -> io::Result<Self> {
+        let dir = target.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
+        let temp = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(dir)
+            .map_err(|e| with_path(dir, e))?;
+        Ok(Self { temp, target: target.to_path_buf() })
+    }
+
+    /// The temporary file, for writers that need a `File`.
+    pub fn file(&mut self) -> &mut File {
+        self.temp.as_file_mut()
+    }
+
+    /// Flushes, fsyncs and renames the file into place, then fsyncs the directory.
+    pub fn commit(self) -> io::Result<()> {
+        let target = self.target;
+        self.temp.as_file().sync_all().map_err(|e| with_path(&target, e))?;
+        self.temp.persist(&target).map_err(|e| with_path(&target, e.error))?;
+        sync_dir(target.parent().unwrap_or(Path::new(".")));
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.temp.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.temp.flush()
+    }
+}
+
+/// Best effort: persist a rename. Some filesystems refuse fsync on directories.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// An advisory lock held on a file until dropped.
+#[derive(Debug)]
+pub struct LockedFile {
+    _file: File,
+}
+
+impl LockedFile {
+    /// Blocks until an exclusive lock on `path` is held (creating the file if needed).
+    pub fn exclusive(path: &Path) -> io::Result<Self> {
+        let file = Self::open(path)?;
+        file.lock().map_err(|e| with_path(path, e))?;
+        Ok(Self { _file: file })
+    }
+
+    /// Blocks until a shared lock on `path` is held (creating the file if needed).
+    pub fn shared(path: &Path) -> io::Result<Self> {
+        let file = Self::open(path)?;
+        file.lock_shared().map_err(|e| with_path(path, e))?;
+        Ok(Self { _file: file })
+    }
+
+    fn open(path: &Path) -> io::Result<File> {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
+        }
+        File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| with_path(path, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a/b.txt");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(p.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn uncommitted_file_is_discarded() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x");
+        {
+            let mut f = AtomicFile::create(&p).unwrap();
+            f.write_all(b"partial").unwrap();
+        }
+        assert!(!p.exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn shared_locks_coexist() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("lock");
+        let _a = LockedFile::shared(&p).unwrap();
+        let _b = LockedFile::shared(&p).unwrap();
+    }
+}

@@ -1,0 +1,70 @@
+//! The two files a bosun user edits or checks in: the spec (`bosun.toml`) and the lockfile
+//! (`bosun.lock`). Bytes in, validated values out; nothing here touches the network or a store.
+//!
+//! - [`Spec`]: what to build. [`Spec::parse`] reports errors as `file:line:column: message`.
+//! - [`Lockfile`]: what the spec resolved to, down to the sha256 of each `.deb`.
+#![deny(missing_docs)]
+
+mod lock;
+mod spec;
+
+pub use lock::{LockedGroup, LockedPackage, LockedRelease, Lockfile};
+pub use spec::{
+    ACCOUNTS, Account, BaseGroup, Compression, CopyEntry, DebianSection, Healthcheck, ImageSpec,
+    Spec, parse_duration, parse_mode,
+};
+
+use std::path::PathBuf;
+
+/// Why a spec or lockfile was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file is not valid TOML or does not match the schema.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file parsed but says something bosun cannot do.
+    #[error("{}: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Parses TOML into `T`, turning the error's byte span into `file:line:column`.
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &std::path::Path, text: &str) -> Result<T, Error> {
+    toml::from_str(text).map_err(|err| {
+        let offset = err.span().map_or(0, |s| s.start);
+        let before = &text[..offset.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: err.message().trim().replace('\n', " "),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_error_names_line_and_column() {
+        let err = Spec::parse(std::path::Path::new("b.toml"), "[debian]\nsuite = \n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("b.toml:2:"), "{msg}");
+    }
+}

@@ -1,0 +1,231 @@
+//! `bosun.lock`: every input of a build, pinned.
+//!
+//! ```toml
+//! version = 1
+//! spec-hash = "sha256:…"        # Spec::resolution_hash of the spec it was made from
+//!
+//! [[release]]                   # one per suite and architecture read
+//! suite = "trixie-security"
+//! archive = "security"          # "debian" or "security": which archive root serves it
+//! date = 1763800000             # the InRelease Date, seconds since the epoch
+//! inrelease-sha256 = "…"
+//!
+//! [[group]]                     # which packages make up each layer, per architecture
+//! name = "base.core"
+//! architecture = "amd64"
+//! packages = ["base-files", "libc6"]
+//!
+//! [[package]]                   # one per (architecture, package)
+//! name = "libc6"
+//! version = "2.41-12"
+//! architecture = "amd64"        # the architecture the package was resolved for
+//! package-architecture = "amd64" # "all" for arch-independent packages
+//! source = "glibc"
+//! source-version = "2.41-12"
+//! suite = "trixie"
+//! filename = "pool/main/g/glibc/libc6_2.41-12_amd64.deb"
+//! size = 2851040
+//! sha256 = "…"
+//! depends = ["libgcc-s1"]       # the locked packages it pulled in (for `bosun lock --why`)
+//! ```
+//!
+//! Mirror URLs are deliberately absent: a lockfile names content by hash, so it works with
+//! any mirror of the same archive.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, parse_toml};
+
+/// A whole `bosun.lock`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Lockfile {
+    /// Format version, currently 1.
+    pub version: u32,
+    /// The `Spec::resolution_hash` this lock was made from.
+    pub spec_hash: String,
+    /// The signed release files the resolution read.
+    #[serde(default, rename = "release")]
+    pub releases: Vec<LockedRelease>,
+    /// Package sets per group and architecture.
+    #[serde(default, rename = "group")]
+    pub groups: Vec<LockedGroup>,
+    /// The packages.
+    #[serde(default, rename = "package")]
+    pub packages: Vec<LockedPackage>,
+}
+
+/// One verified `InRelease`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LockedRelease {
+    /// Suite such as `trixie-updates`.
+    pub suite: String,
+    /// `debian` or `security`.
+    pub archive: String,
+    /// The release's `Date`, in seconds since the Unix epoch.
+    pub date: i64,
+    /// sha256 of the `InRelease` file.
+    pub inrelease_sha256: String,
+}
+
+/// The packages of one layer group for one architecture.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LockedGroup {
+    /// `base.NAME` or `image.NAME`.
+    pub name: String,
+    /// Debian architecture.
+    pub architecture: String,
+    /// Package names, sorted.
+    pub packages: Vec<String>,
+}
+
+/// One pinned `.deb`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LockedPackage {
+    /// Package name.
+    pub name: String,
+    /// Debian version.
+    pub version: String,
+    /// The architecture it was resolved for.
+    pub architecture: String,
+    /// The package's own architecture (`all` for arch-independent ones).
+    pub package_architecture: String,
+    /// Source package.
+    pub source: String,
+    /// Source version.
+    pub source_version: String,
+    /// Suite it was taken from.
+    pub suite: String,
+    /// Path below the archive root.
+    pub filename: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// sha256 of the `.deb`, hex.
+    pub sha256: String,
+    /// Locked packages this one pulled in.
+    #[serde(default)]
+    pub depends: Vec<String>,
+}
+
+impl Lockfile {
+    /// The current format version.
+    pub const VERSION: u32 = 1;
+
+    /// Reads a lockfile.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Invalid { path: path.to_path_buf(), message: e.to_string() })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses lockfile text; `path` only names the file in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
+        let lock: Lockfile = parse_toml(path, text)?;
+        if lock.version != Self::VERSION {
+            return Err(Error::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "lockfile version {} is not supported (this bosun writes {})",
+                    lock.version,
+                    Self::VERSION
+                ),
+            });
+        }
+        for p in &lock.packages {
+            if p.sha256.len() != 64 || !p.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Error::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!("package {} has a malformed sha256", p.name),
+                });
+            }
+            if p.filename.starts_with('/') || p.filename.split('/').any(|c| c == "..") {
+                return Err(Error::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!("package {} has an unsafe filename {:?}", p.name, p.filename),
+                });
+            }
+        }
+        Ok(lock)
+    }
+
+    /// Sorts every list so that equal locks serialise to equal bytes.
+    pub fn normalize(&mut self) {
+        self.releases.sort_by(|a, b| (&a.suite, &a.archive).cmp(&(&b.suite, &b.archive)));
+        self.releases.dedup();
+        for g in &mut self.groups {
+            g.packages.sort();
+            g.packages.dedup();
+        }
+        self.groups.sort_by(|a, b| (&a.architecture, &a.name).cmp(&(&b.architecture, &b.name)));
+        for p in &mut self.packages {
+            p.depends.sort();
+            p.depends.dedup();
+        }
+        self.packages.sort_by(|a, b| (&a.architecture, &a.name).cmp(&(&b.architecture, &b.name)));
+    }
+
+    /// Serialises to TOML, sorted.
+    pub fn to_toml(&self) -> String {
+        let mut lock = self.clone();
+        lock.normalize();
+        let body = toml::to_string(&lock).expect("a lockfile always serialises");
+        format!("# This file is written by `bosun lock`. Do not edit it by hand.\n{body}")
+    }
+
+    /// The packages of a group for an architecture.
+    pub fn group(&self, name: &str, architecture: &str) -> Option<&LockedGroup> {
+        self.groups.iter().find(|g| g.name == name && g.architecture == architecture)
+    }
+
+    /// A locked package by architecture and name.
+    pub fn package(&self, architecture: &str, name: &str) -> Option<&LockedPackage> {
+        self.packages.iter().find(|p| p.architecture == architecture && p.name == name)
+    }
+
+    /// `SOURCE_DATE_EPOCH` for builds from this lock: the newest release date it read, so the
+    /// same lock gives the same timestamps on any machine at any time.
+    pub fn source_date_epoch(&self) -> i64 {
+        self.releases.iter().map(|r| r.date).max().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_sorted() {
+        let mut lock = Lockfile { version: 1, spec_hash: "sha256:x".into(), ..Default::default() };
+        for name in ["zlib1g", "libc6"] {
+            lock.packages.push(LockedPackage {
+                name: name.into(),
+                version: "1.0-1".into(),
+                architecture: "amd64".into(),
+                package_architecture: "amd64".into(),
+                source: name.into(),
+                source_version: "1.0-1".into(),
+                suite: "trixie".into(),
+                filename: format!("pool/main/{name}.deb"),
+                size: 1,
+                sha256: "ab".repeat(32),
+                depends: vec![],
+            });
+        }
+        let text = lock.to_toml();
+        let back = Lockfile::parse(Path::new("bosun.lock"), &text).unwrap();
+        assert_eq!(back.packages[0].name, "libc6");
+        assert_eq!(back.to_toml(), text);
+    }
+
+    #[test]
+    fn rejects_unsafe_filename() {
+        let text = "version = 1\nspec-hash = \"x\"\n[[package]]\nname=\"a\"\nversion=\"1\"\narchitecture=\"amd64\"\npackage-architecture=\"amd64\"\nsource=\"a\"\nsource-version=\"1\"\nsuite=\"s\"\nfilename=\"../../etc/passwd\"\nsize=1\nsha256=\"".to_string() + &"a".repeat(64) + "\"\n";
+        let err = Lockfile::parse(Path::new("bosun.lock"), &text).unwrap_err();
+        assert!(err.to_string().contains("unsafe filename"));
+    }
+}

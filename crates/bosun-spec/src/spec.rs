@@ -1,0 +1,439 @@
+//! `bosun.toml`: the declarative description of one or more images.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{Error, parse_toml};
+
+/// A whole `bosun.toml`.
+///
+/// ```toml
+/// [debian]
+/// suite = "trixie"
+/// [base.core]
+/// packages = ["base-files", "ca-certificates"]
+/// [image.app]
+/// bases = ["core"]
+/// packages = ["python3"]
+/// entrypoint = ["/usr/bin/python3", "/app/main.py"]
+/// ```
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Where packages come from.
+    pub debian: DebianSection,
+    /// Shared package groups; each becomes one layer shared by every image that uses it.
+    #[serde(default)]
+    pub base: BTreeMap<String, BaseGroup>,
+    /// The images to build, by name.
+    #[serde(default)]
+    pub image: BTreeMap<String, ImageSpec>,
+}
+
+/// The `[debian]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DebianSection {
+    /// Codename such as `trixie` or `bookworm`.
+    pub suite: String,
+    /// Archive components, `["main"]` by default.
+    #[serde(default = "default_components")]
+    pub components: Vec<String>,
+    /// Debian architecture names, `["amd64"]` by default.
+    #[serde(default = "default_architectures")]
+    pub architectures: Vec<String>,
+    /// Archive root; default: `BOSUN_DEBIAN_MIRROR`, else the machine's apt sources.
+    pub mirror: Option<String>,
+    /// Security archive root; default: the apt source whose suites end in `-security`.
+    pub security_mirror: Option<String>,
+    /// OpenPGP keyring that signs the archive.
+    pub keyring: Option<PathBuf>,
+    /// Add `<suite>-updates` (default true).
+    #[serde(default = "yes")]
+    pub updates: bool,
+    /// Add `<suite>-security` (default true).
+    #[serde(default = "yes")]
+    pub security: bool,
+    /// Packages never installed; dependencies on them count as met. Applies to every group.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// A `[base.NAME]` table: a shared group of packages.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseGroup {
+    /// Packages to install, with their dependencies.
+    pub packages: Vec<String>,
+    /// Extra exclusions for this group.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// Layer compression.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// gzip, readable by every runtime.
+    #[default]
+    Gzip,
+    /// zstd, smaller and faster; needs a recent runtime.
+    Zstd,
+}
+
+/// An `[image.NAME]` table.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSpec {
+    /// Names of `[base.*]` groups, bottom layer first.
+    #[serde(default)]
+    pub bases: Vec<String>,
+    /// Packages of the image's own layer.
+    #[serde(default)]
+    pub packages: Vec<String>,
+    /// Extra exclusions for this image.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Files copied from the project directory into the last layer.
+    #[serde(default)]
+    pub copy: Vec<CopyEntry>,
+    /// `root`, `nonroot` (default), `nobody`, or numeric `uid[:gid]`.
+    pub user: Option<String>,
+    /// Working directory.
+    pub workdir: Option<String>,
+    /// Entrypoint (exec form).
+    pub entrypoint: Option<Vec<String>>,
+    /// Default arguments (exec form).
+    pub cmd: Option<Vec<String>>,
+    /// Environment; `PATH` gets a default when unset.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Health check run by the runtime.
+    pub healthcheck: Option<Healthcheck>,
+    /// Config labels.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Exposed ports such as `8080/tcp` or `53/udp`.
+    #[serde(default)]
+    pub expose: Vec<String>,
+    /// Names in the store; default `<image name>:latest`.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Keep `/usr/share/doc`, man and info pages (default: only copyright files).
+    #[serde(default)]
+    pub keep_docs: bool,
+    /// Layer compression.
+    #[serde(default)]
+    pub compression: Compression,
+    /// Ignore file for `copy` sources, relative to the project (default `.bosunignore`,
+    /// else `.dockerignore`).
+    pub ignore_file: Option<String>,
+}
+
+/// One `copy` entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopyEntry {
+    /// Path relative to the project directory; a trailing `/` copies a directory's contents.
+    pub src: String,
+    /// Absolute path in the image.
+    pub dst: String,
+    /// Account owning the copied files (default `root`).
+    pub owner: Option<String>,
+    /// Octal mode for copied files, such as `"0644"` (default: keep the executable bit).
+    pub mode: Option<String>,
+}
+
+/// A health check.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Healthcheck {
+    /// Command in exec form.
+    pub cmd: Vec<String>,
+    /// Time between checks, such as `30s` or `1m`.
+    pub interval: Option<String>,
+    /// Time a check may take.
+    pub timeout: Option<String>,
+    /// Grace period after start.
+    pub start_period: Option<String>,
+    /// Failures before unhealthy.
+    pub retries: Option<u32>,
+}
+
+/// A user account every bosun image has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Account {
+    /// Login name.
+    pub name: &'static str,
+    /// Numeric user and group id.
+    pub id: u32,
+    /// Home directory.
+    pub home: &'static str,
+}
+
+/// The accounts written to `/etc/passwd` and `/etc/group`, as distroless has them.
+pub const ACCOUNTS: [Account; 3] = [
+    Account { name: "root", id: 0, home: "/root" },
+    Account { name: "nonroot", id: 65532, home: "/home/nonroot" },
+    Account { name: "nobody", id: 65534, home: "/nonexistent" },
+];
+
+const ARCHITECTURES: &[&str] =
+    &["amd64", "arm64", "armhf", "armel", "i386", "ppc64el", "s390x", "riscv64", "mips64el"];
+
+fn default_components() -> Vec<String> {
+    vec!["main".into()]
+}
+fn default_architectures() -> Vec<String> {
+    vec!["amd64".into()]
+}
+fn yes() -> bool {
+    true
+}
+
+impl Spec {
+    /// Reads and validates a spec file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses and validates spec text; `path` only names the file in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
+        let spec: Spec = parse_toml(path, text)?;
+        spec.validate().map_err(|message| Error::Invalid { path: path.to_path_buf(), message })?;
+        Ok(spec)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let d = &self.debian;
+        if d.suite.is_empty() || d.suite.contains(['/', ' ']) {
+            return Err(format!("[debian] suite {:?} is not a suite name", d.suite));
+        }
+        if d.architectures.is_empty() {
+            return Err("[debian] architectures is empty".into());
+        }
+        for arch in &d.architectures {
+            if !ARCHITECTURES.contains(&arch.as_str()) {
+                return Err(format!(
+                    "[debian] unknown architecture `{arch}` (known: {})",
+                    ARCHITECTURES.join(", ")
+                ));
+            }
+        }
+        if self.image.is_empty() {
+            return Err("no [image.NAME] table: nothing to build".into());
+        }
+        for (name, base) in &self.base {
+            if base.packages.is_empty() {
+                return Err(format!("[base.{name}] has no packages"));
+            }
+        }
+        for (name, image) in &self.image {
+            validate_image(name, image, &self.base)?;
+        }
+        Ok(())
+    }
+
+    /// The tags of an image: its `tags`, or `NAME:latest`.
+    pub fn tags_of(&self, image: &str) -> Vec<String> {
+        match self.image.get(image) {
+            Some(spec) if !spec.tags.is_empty() => spec.tags.clone(),
+            _ => vec![format!("{image}:latest")],
+        }
+    }
+
+    /// A hash of everything that decides what the lockfile holds (suites, architectures,
+    /// package lists, exclusions), and nothing else: editing an entrypoint keeps the lock fresh.
+    pub fn resolution_hash(&self) -> String {
+        let d = &self.debian;
+        let groups: BTreeMap<String, (Vec<&String>, Vec<&String>)> = self
+            .base
+            .iter()
+            .map(|(n, b)| (format!("base.{n}"), (sorted(&b.packages), sorted(&b.exclude))))
+            .chain(self.image.iter().map(|(n, i)| {
+                let mut roots = sorted(&i.packages);
+                roots.extend(i.bases.iter());
+                (format!("image.{n}"), (roots, sorted(&i.exclude)))
+            }))
+            .collect();
+        let canonical = serde_json::json!({
+            "suite": d.suite, "components": d.components, "architectures": d.architectures,
+            "updates": d.updates, "security": d.security, "exclude": sorted(&d.exclude),
+            "groups": groups,
+        });
+        let digest = Sha256::digest(canonical.to_string().as_bytes());
+        format!("sha256:{}", hex::encode(digest))
+    }
+}
+
+fn sorted(items: &[String]) -> Vec<&String> {
+    let mut v: Vec<&String> = items.iter().collect();
+    v.sort();
+    v
+}
+
+fn validate_image(
+    name: &str,
+    image: &ImageSpec,
+    bases: &BTreeMap<String, BaseGroup>,
+) -> Result<(), String> {
+    let at = format!("[image.{name}]");
+    for b in &image.bases {
+        if !bases.contains_key(b) {
+            return Err(format!("{at} uses base `{b}`, but there is no [base.{b}]"));
+        }
+    }
+    if image.packages.is_empty() && image.bases.is_empty() && image.copy.is_empty() {
+        return Err(format!("{at} has no packages, bases or copy entries"));
+    }
+    if let Some(user) = &image.user {
+        Account::parse_user(user).map_err(|e| format!("{at} user: {e}"))?;
+    }
+    for c in &image.copy {
+        if !c.dst.starts_with('/') {
+            return Err(format!("{at} copy dst {:?} must be an absolute path", c.dst));
+        }
+        if c.src.starts_with('/') || c.src.split('/').any(|p| p == "..") {
+            return Err(format!("{at} copy src {:?} must stay inside the project directory", c.src));
+        }
+        if let Some(owner) = &c.owner {
+            Account::parse_user(owner).map_err(|e| format!("{at} copy owner: {e}"))?;
+        }
+        if let Some(mode) = &c.mode {
+            parse_mode(mode).ok_or_else(|| format!("{at} copy mode {mode:?} is not octal"))?;
+        }
+    }
+    for tag in &image.tags {
+        if !valid_tag(tag) {
+            return Err(format!("{at} tag {tag:?} is not NAME:TAG"));
+        }
+    }
+    for port in &image.expose {
+        let (num, proto) = port.split_once('/').unwrap_or((port, "tcp"));
+        if num.parse::<u16>().is_err() || !matches!(proto, "tcp" | "udp" | "sctp") {
+            return Err(format!("{at} expose {port:?} is not PORT[/tcp|udp|sctp]"));
+        }
+    }
+    if let Some(h) = &image.healthcheck {
+        if h.cmd.is_empty() {
+            return Err(format!("{at} healthcheck cmd is empty"));
+        }
+        for d in [&h.interval, &h.timeout, &h.start_period].into_iter().flatten() {
+            parse_duration(d).ok_or_else(|| format!("{at} healthcheck duration {d:?}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// `NAME[:TAG]` with the characters an OCI reference allows.
+fn valid_tag(tag: &str) -> bool {
+    let (name, t) = tag.rsplit_once(':').unwrap_or((tag, "latest"));
+    !name.is_empty()
+        && !t.is_empty()
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c))
+        && t.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+}
+
+/// Parses an octal mode such as `0644`.
+pub fn parse_mode(mode: &str) -> Option<u32> {
+    u32::from_str_radix(mode, 8).ok().filter(|m| *m <= 0o7777)
+}
+
+/// Parses `30s`, `5m`, `1h`, `250ms` into nanoseconds.
+pub fn parse_duration(text: &str) -> Option<u64> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (num, unit) = text.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    let scale = match unit {
+        "ns" => 1,
+        "us" => 1_000,
+        "ms" => 1_000_000,
+        "s" => 1_000_000_000,
+        "m" => 60_000_000_000,
+        "h" => 3_600_000_000_000,
+        _ => return None,
+    };
+    n.checked_mul(scale)
+}
+
+impl Account {
+    /// Resolves `root`/`nonroot`/`nobody` or numeric `uid[:gid]` to `(uid, gid)`.
+    pub fn parse_user(user: &str) -> Result<(u32, u32), String> {
+        if let Some(a) = ACCOUNTS.iter().find(|a| a.name == user) {
+            return Ok((a.id, a.id));
+        }
+        let (u, g) = user.split_once(':').unwrap_or((user, user));
+        match (u.parse(), g.parse()) {
+            (Ok(u), Ok(g)) => Ok((u, g)),
+            _ => Err(format!(
+                "unknown account {user:?} (use root, nonroot, nobody or a numeric uid[:gid])"
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[debian]
+suite = "trixie"
+[base.core]
+packages = ["base-files"]
+[image.api]
+bases = ["core"]
+packages = ["python3"]
+copy = [{ src = "app/", dst = "/app", owner = "nonroot" }]
+user = "nonroot"
+"#;
+
+    fn parse(text: &str) -> Result<Spec, Error> {
+        Spec::parse(Path::new("bosun.toml"), text)
+    }
+
+    #[test]
+    fn parses_a_full_spec() {
+        let spec = parse(GOOD).unwrap();
+        assert_eq!(spec.debian.components, ["main"]);
+        assert_eq!(spec.tags_of("api"), ["api:latest"]);
+    }
+
+    #[test]
+    fn resolution_hash_ignores_runtime_config() {
+        let a = parse(GOOD).unwrap();
+        let b = parse(&format!("{GOOD}entrypoint = [\"/x\"]\n")).unwrap();
+        let c = parse(&GOOD.replace("\"python3\"", "\"python3\", \"tzdata\"")).unwrap();
+        assert_eq!(a.resolution_hash(), b.resolution_hash());
+        assert_ne!(a.resolution_hash(), c.resolution_hash());
+    }
+
+    #[test]
+    fn rejects_bad_specs() {
+        for (bad, needle) in [
+            (GOOD.replace("bases = [\"core\"]", "bases = [\"nope\"]"), "no [base.nope]"),
+            (GOOD.replace("src = \"app/\"", "src = \"../x\""), "inside the project"),
+            (GOOD.replace("user = \"nonroot\"", "user = \"bob\""), "unknown account"),
+            (GOOD.replace("suite = \"trixie\"", "suite = \"trixie\"\narchitectures=[\"vax\"]"), "vax"),
+            (GOOD.replace("[image.api]", "[image.api]\nbogus = 1"), "unknown field"),
+        ] {
+            let msg = parse(&bad).unwrap_err().to_string();
+            assert!(msg.contains(needle), "{msg}");
+        }
+    }
+
+    #[test]
+    fn durations_and_users() {
+        assert_eq!(parse_duration("30s"), Some(30_000_000_000));
+        assert_eq!(parse_duration("x"), None);
+        assert_eq!(Account::parse_user("nonroot"), Ok((65532, 65532)));
+        assert_eq!(Account::parse_user("10:20"), Ok((10, 20)));
+    }
+}
