@@ -1,0 +1,286 @@
+//! A Debian repository client that knows nothing of images.
+//!
+//! Brief overview:
+//! - [`sources::discover`] finds the archive roots in the machine's apt sources.
+//! - [`Repository::open`] fetches each suite's `InRelease`, verifies its OpenPGP signature
+//!   against a [`release::Keyring`] and checks `Valid-Until`.
+//! - [`Repository::universe`] fetches the `Packages` indexes of one architecture, each checked
+//!   against the sha256 the signed release lists, into a [`resolve::Universe`].
+//! - [`resolve::Universe::resolve`] picks packages; [`fetch::Cache`] downloads each `.deb`
+//!   checked against the sha256 of its index entry; [`debfile::read_deb`] streams its content.
+//! - [`version::Version`] orders versions exactly as dpkg does.
+#![deny(missing_docs)]
+
+pub mod control;
+pub mod debfile;
+pub mod fetch;
+pub mod packages;
+pub mod release;
+pub mod resolve;
+pub mod sources;
+pub mod version;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use fetch::{Cache, CacheRequest, Fetcher, NoReporter, Reporter};
+pub use release::{Keyring, Release};
+pub use resolve::{ResolveError, Selection, Universe};
+pub use version::Version;
+
+/// Errors of the repository client. Each names the URL, file or package it is about.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a local file failed.
+    #[error("{}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The server could not be reached or the transfer broke.
+    #[error("cannot fetch {url}: {reason}")]
+    Http {
+        /// The URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The server answered with an error status.
+    #[error("cannot fetch {url}: HTTP status {code}")]
+    Status {
+        /// The URL.
+        url: String,
+        /// The status code.
+        code: u16,
+    },
+    /// An `InRelease` signature did not verify.
+    #[error("{what}: signature check failed: {reason}")]
+    Signature {
+        /// The release file.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// A release is past its `Valid-Until`.
+    #[error("{what}: expired (valid until {until}); the mirror is stale or replaying old data")]
+    Expired {
+        /// The release file.
+        what: String,
+        /// Its `Valid-Until`.
+        until: String,
+    },
+    /// Downloaded bytes do not match the signed hash.
+    #[error("{what}: hash mismatch: expected {expected}, got {actual}")]
+    Hash {
+        /// The URL or file.
+        what: String,
+        /// Expected size and hash.
+        expected: String,
+        /// Actual size and hash.
+        actual: String,
+    },
+    /// A release or index could not be parsed.
+    #[error("{what}: {reason}")]
+    Parse {
+        /// The file.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// A keyring could not be read.
+    #[error("keyring {}: {reason}", path.display())]
+    Keyring {
+        /// The keyring file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A `.deb` is malformed or hostile.
+    #[error("{what}: {reason}")]
+    Deb {
+        /// The package file.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// A release does not list an index it should have.
+    #[error("{what}")]
+    Missing {
+        /// What is missing, and where.
+        what: String,
+    },
+    /// Dependencies cannot be satisfied.
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+}
+
+impl Error {
+    /// An I/O error about `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io { path: path.to_path_buf(), source }
+    }
+}
+
+/// Which archive root serves a suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveKind {
+    /// The main archive: `<suite>`, `<suite>-updates`.
+    Debian,
+    /// The security archive: `<suite>-security`.
+    Security,
+}
+
+impl ArchiveKind {
+    /// `debian` or `security`, as written in the lockfile.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Debian => "debian",
+            Self::Security => "security",
+        }
+    }
+}
+
+/// Where and what to read.
+#[derive(Debug, Clone)]
+pub struct RepositoryConfig {
+    /// Main archive root URL.
+    pub debian: String,
+    /// Security archive root URL (needed when `security` is on).
+    pub security: Option<String>,
+    /// The base suite, such as `trixie`.
+    pub suite: String,
+    /// Components such as `main`.
+    pub components: Vec<String>,
+    /// Also read `<suite>-updates`.
+    pub updates: bool,
+    /// Also read `<suite>-security`.
+    pub security_updates: bool,
+}
+
+/// A verified release of one suite.
+#[derive(Debug, Clone)]
+pub struct SuiteRelease {
+    /// Suite name.
+    pub suite: String,
+    /// Which archive serves it.
+    pub archive: ArchiveKind,
+    /// Archive root URL.
+    pub root: String,
+    /// The parsed, verified release.
+    pub release: Release,
+    /// sha256 of the `InRelease` bytes.
+    pub inrelease_sha256: String,
+}
+
+/// An opened repository: every suite's release, verified.
+pub struct Repository {
+    /// The suites, main suite first.
+    pub suites: Vec<SuiteRelease>,
+    components: Vec<String>,
+    fetcher: Fetcher,
+    cache: Cache,
+}
+
+impl Repository {
+    /// Fetches and verifies the `InRelease` of each suite. `now` (seconds since the epoch) is
+    /// checked against `Valid-Until`.
+    pub fn open(
+        config: &RepositoryConfig,
+        keyring: &Keyring,
+        fetcher: Fetcher,
+        cache: Cache,
+        now: i64,
+    ) -> Result<Self, Error> {
+        let mut wanted = vec![(config.suite.clone(), ArchiveKind::Debian, config.debian.clone())];
+        if config.updates {
+            wanted.push((format!("{}-updates", config.suite), ArchiveKind::Debian, config.debian.clone()));
+        }
+        if config.security_updates {
+            let root = config.security.clone().ok_or_else(|| Error::Missing {
+                what: "no security archive found in the apt sources; set `security_mirror` in [debian], or `security = false`".into(),
+            })?;
+            wanted.push((format!("{}-security", config.suite), ArchiveKind::Security, root));
+        }
+        let mut suites = Vec::new();
+        for (suite, archive, root) in wanted {
+            let url = format!("{}/dists/{suite}/InRelease", root.trim_end_matches('/'));
+            let bytes = fetcher.get(&url, 64 << 20)?;
+            let release = release::verify_inrelease(&bytes, keyring, &url, now)?;
+            let inrelease_sha256 = hex::encode(Sha256::digest(&bytes));
+            suites.push(SuiteRelease { suite, archive, root, release, inrelease_sha256 });
+        }
+        Ok(Self { suites, components: config.components.clone(), fetcher, cache })
+    }
+
+    /// Reads the `Packages` indexes of `architecture` (and `binary-all` where the archive keeps
+    /// arch-all packages only there) from every suite and component.
+    pub fn universe(&self, architecture: &str) -> Result<Universe, Error> {
+        let mut records = Vec::new();
+        for s in &self.suites {
+            for component in &self.components {
+                let mut arches = vec![architecture];
+                if !s.release.all_in_arch_indexes {
+                    arches.push("all");
+                }
+                for arch in arches {
+                    let dir = format!("{component}/binary-{arch}");
+                    let text = match self.index_text(s, &dir)? {
+                        Some(t) => t,
+                        None if arch == "all" => continue,
+                        None => {
+                            return Err(Error::Missing {
+                                what: format!(
+                                    "{}/dists/{}: no {dir}/Packages index (is `{architecture}` or `{component}` in this suite?)",
+                                    s.root, s.suite
+                                ),
+                            });
+                        }
+                    };
+                    let parsed = packages::parse_index(&text, &s.suite).map_err(|reason| Error::Parse {
+                        what: format!("{}/dists/{}/{dir}/Packages", s.root, s.suite),
+                        reason,
+                    })?;
+                    records.extend(parsed);
+                }
+            }
+        }
+        let description = format!("{}/{} {architecture}", self.suites[0].suite, self.components.join(","));
+        Ok(Universe::new(records, architecture, description))
+    }
+
+    /// Fetches one index (preferring xz, then gz, then plain), verified against the release.
+    fn index_text(&self, s: &SuiteRelease, dir: &str) -> Result<Option<String>, Error> {
+        for (suffix, _) in [(".xz", 0), (".gz", 1), ("", 2)] {
+            let rel = format!("{dir}/Packages{suffix}");
+            let Some(file) = s.release.files.get(&rel) else { continue };
+            let base = format!("{}/dists/{}", s.root.trim_end_matches('/'), s.suite);
+            // By-hash URLs cannot change under us while the mirror updates.
+            let url = if s.release.acquire_by_hash {
+                format!("{base}/{dir}/by-hash/SHA256/{}", file.sha256)
+            } else {
+                format!("{base}/{rel}")
+            };
+            let bytes = self.cache.index(&self.fetcher, &url, file.size, &file.sha256)?;
+            let mut text = String::new();
+            let result = match suffix {
+                ".xz" => liblzma::read::XzDecoder::new_multi_decoder(&bytes[..]).read_to_string(&mut text),
+                ".gz" => flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_string(&mut text),
+                _ => (&bytes[..]).read_to_string(&mut text),
+            };
+            result.map_err(|e| Error::Parse { what: url, reason: e.to_string() })?;
+            return Ok(Some(text));
+        }
+        Ok(None)
+    }
+
+    /// The download URL of a package file listed by `suite`.
+    pub fn package_url(&self, suite: &str, filename: &str) -> Option<String> {
+        let s = self.suites.iter().find(|s| s.suite == suite)?;
+        Some(format!("{}/{filename}", s.root.trim_end_matches('/')))
+    }
+}

@@ -1,0 +1,222 @@
+//! Reading `.deb` files (deb(5)): an `ar` archive holding `debian-binary`, `control.tar[.*]`
+//! and `data.tar[.*]`, each tarball gzip, xz, zstd or uncompressed. Reading streams: only the
+//! current entry's content is in memory.
+
+use std::collections::BTreeMap;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use crate::Error;
+
+/// What an entry of the data tarball is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file and its content.
+    File(Vec<u8>),
+    /// A directory.
+    Dir,
+    /// A symbolic link and its target, as written.
+    Symlink(String),
+    /// A hard link to an earlier entry (normalised path, no leading `/`).
+    Hardlink(String),
+}
+
+/// One entry of a package's data tarball, with its path normalised: no leading `./` or `/`,
+/// no `..`, no empty components.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataEntry {
+    /// Normalised path, such as `usr/bin/python3.13`.
+    pub path: String,
+    /// Kind and payload.
+    pub kind: EntryKind,
+    /// Permission bits (including setuid/setgid/sticky).
+    pub mode: u32,
+    /// Owner.
+    pub uid: u32,
+    /// Group.
+    pub gid: u32,
+}
+
+/// The control files of a package (`control`, `md5sums`, `conffiles`, ...), by name.
+pub type ControlFiles = BTreeMap<String, Vec<u8>>;
+
+/// Reads a `.deb`: its control files, and each data entry passed to `on_entry` in archive
+/// order. `what` names the package in errors.
+pub fn read_deb(
+    path: &Path,
+    mut on_entry: impl FnMut(DataEntry) -> Result<(), Error>,
+) -> Result<ControlFiles, Error> {
+    let what = path.display().to_string();
+    let bad = |reason: String| Error::Deb { what: what.clone(), reason };
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut archive = ar::Archive::new(BufReader::with_capacity(256 * 1024, file));
+    let mut control = None;
+    let mut saw_data = false;
+    let mut saw_magic = false;
+    while let Some(member) = archive.next_entry() {
+        let member = member.map_err(|e| bad(format!("not an ar archive: {e}")))?;
+        let name = String::from_utf8_lossy(member.header().identifier()).trim_end_matches('/').to_string();
+        if name == "debian-binary" {
+            let mut v = String::new();
+            member.take(16).read_to_string(&mut v).map_err(|e| bad(e.to_string()))?;
+            if !v.starts_with("2.") {
+                return Err(bad(format!("unsupported deb format {:?}", v.trim())));
+            }
+            saw_magic = true;
+        } else if let Some(comp) = name.strip_prefix("control.tar") {
+            control = Some(read_control(decompress(comp, member).map_err(&bad)?).map_err(&bad)?);
+        } else if let Some(comp) = name.strip_prefix("data.tar") {
+            let reader = decompress(comp, member).map_err(&bad)?;
+            read_data(reader, &mut on_entry, &bad)?;
+            saw_data = true;
+        }
+    }
+    if !saw_magic {
+        return Err(bad("no debian-binary member".into()));
+    }
+    if !saw_data {
+        return Err(bad("no data.tar member".into()));
+    }
+    control.ok_or_else(|| bad("no control.tar member".into()))
+}
+
+fn decompress<'a, R: Read + 'a>(suffix: &str, reader: R) -> Result<Box<dyn Read + 'a>, String> {
+    Ok(match suffix {
+        "" => Box::new(reader),
+        ".gz" => Box::new(flate2::read::MultiGzDecoder::new(reader)),
+        ".xz" => Box::new(liblzma::read::XzDecoder::new_multi_decoder(reader)),
+        ".zst" => Box::new(zstd::stream::read::Decoder::new(reader).map_err(|e| e.to_string())?),
+        other => return Err(format!("unsupported compression `{other}`")),
+    })
+}
+
+fn read_control(reader: Box<dyn Read + '_>) -> Result<ControlFiles, String> {
+    let mut files = ControlFiles::new();
+    let mut archive = tar::Archive::new(reader);
+    for entry in archive.entries().map_err(|e| format!("control.tar: {e}"))? {
+        let mut entry = entry.map_err(|e| format!("control.tar: {e}"))?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let path = entry.path().map_err(|e| e.to_string())?.to_string_lossy().into_owned();
+        let name = path.trim_start_matches("./").to_string();
+        if name.contains('/') || name.is_empty() {
+            continue;
+        }
+        let mut data = Vec::new();
+        entry.by_ref().take(64 << 20).read_to_end(&mut data).map_err(|e| format!("control.tar: {e}"))?;
+        files.insert(name, data);
+    }
+    if !files.contains_key("control") {
+        return Err("control.tar has no control file".into());
+    }
+    Ok(files)
+}
+
+fn read_data(
+    reader: Box<dyn Read + '_>,
+    on_entry: &mut impl FnMut(DataEntry) -> Result<(), Error>,
+    bad: &impl Fn(String) -> Error,
+) -> Result<(), Error> {
+    let mut archive = tar::Archive::new(reader);
+    let entries = archive.entries().map_err(|e| bad(format!("data.tar: {e}")))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| bad(format!("data.tar: {e}")))?;
+        let raw_path = entry.path_bytes().into_owned();
+        let raw_path = String::from_utf8(raw_path).map_err(|_| bad("data.tar: non-UTF-8 path".into()))?;
+        let Some(path) = normalize(&raw_path) else {
+            return Err(bad(format!("data.tar: unsafe path {raw_path:?}")));
+        };
+        let header = entry.header();
+        let mode = header.mode().map_err(|e| bad(e.to_string()))? & 0o7777;
+        let uid = header.uid().map_err(|e| bad(e.to_string()))? as u32;
+        let gid = header.gid().map_err(|e| bad(e.to_string()))? as u32;
+        let link = || -> Result<String, Error> {
+            let l = entry.link_name_bytes().ok_or_else(|| bad(format!("{raw_path}: link without target")))?;
+            String::from_utf8(l.into_owned()).map_err(|_| bad(format!("{raw_path}: non-UTF-8 link target")))
+        };
+        let kind = match header.entry_type() {
+            tar::EntryType::Directory => EntryKind::Dir,
+            tar::EntryType::Symlink => {
+                let target = link()?;
+                if escapes(&path, &target) {
+                    return Err(bad(format!("data.tar: symlink {path} -> {target} escapes the root")));
+                }
+                EntryKind::Symlink(target)
+            }
+            tar::EntryType::Link => {
+                let target = link()?;
+                let norm = normalize(&target).ok_or_else(|| bad(format!("data.tar: unsafe hard link {target:?}")))?;
+                EntryKind::Hardlink(norm)
+            }
+            t if t.is_file() => {
+                let mut data = Vec::with_capacity(entry.size() as usize);
+                entry.read_to_end(&mut data).map_err(|e| bad(format!("data.tar: {path}: {e}")))?;
+                EntryKind::File(data)
+            }
+            // Device nodes, fifos: nothing a container image should carry from a package.
+            _ => continue,
+        };
+        if path.is_empty() {
+            continue; // the "./" root entry
+        }
+        on_entry(DataEntry { path, kind, mode, uid, gid })?;
+    }
+    Ok(())
+}
+
+/// Strips `./` and `/`, drops `.` components; `None` when a `..` component appears.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => return None,
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Whether a relative symlink target climbs above the root from `path`'s directory.
+/// Absolute targets resolve inside the container's own root, so they never escape it.
+fn escapes(path: &str, target: &str) -> bool {
+    if target.starts_with('/') {
+        return false;
+    }
+    let mut depth = path.matches('/').count() as i64; // components of the parent directory
+    for c in target.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_and_refuses_traversal() {
+        assert_eq!(normalize("./usr/bin/x").as_deref(), Some("usr/bin/x"));
+        assert_eq!(normalize("/etc//./a").as_deref(), Some("etc/a"));
+        assert_eq!(normalize("./").as_deref(), Some(""));
+        assert_eq!(normalize("usr/../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn symlink_escape() {
+        assert!(!escapes("usr/lib/x", "../share/y"));
+        assert!(!escapes("usr/lib/x", "../../etc/y"));
+        assert!(escapes("usr/lib/x", "../../../etc/y"));
+        assert!(!escapes("bin", "/usr/bin"));
+    }
+}

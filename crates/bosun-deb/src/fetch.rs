@@ -1,0 +1,281 @@
+//! HTTP downloads with retries, and the content-addressed `.deb` cache.
+//!
+//! Cache layout (shared by every project of a user; the version is in the directory name so a
+//! format change never misreads old entries):
+//!
+//! ```text
+//! <cache>/debs-v1/<sha256>.deb     a .deb, named by the sha256 of its bytes
+//! <cache>/indexes-v1/<sha256>      a Packages index as served (compressed), by its sha256
+//! ```
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+
+/// Receives download progress. Every method has a no-op default.
+pub trait Reporter: Send + Sync {
+    /// A download of `size` bytes starts.
+    fn on_download_start(&self, _name: &str, _size: u64) {}
+    /// `bytes` more bytes arrived.
+    fn on_download_progress(&self, _name: &str, _bytes: u64) {}
+    /// The download finished (or was found in the cache).
+    fn on_download_complete(&self, _name: &str) {}
+}
+
+/// A reporter that reports nothing.
+pub struct NoReporter;
+impl Reporter for NoReporter {}
+
+/// An HTTP client with bounded retries and exponential backoff.
+#[derive(Clone)]
+pub struct Fetcher {
+    agent: ureq::Agent,
+    retries: u32,
+    backoff: Duration,
+}
+
+impl Default for Fetcher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Fetcher {
+    /// A client with 3 retries and a 10 s connect timeout.
+    pub fn new() -> Self {
+        let agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .timeout_recv_body(Some(Duration::from_secs(300)))
+            .user_agent(concat!("bosun/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        Self { agent, retries: 3, backoff: Duration::from_millis(250) }
+    }
+
+    /// Sets how many times a failed request is retried and the first backoff delay.
+    pub fn with_retries(mut self, retries: u32, backoff: Duration) -> Self {
+        self.retries = retries;
+        self.backoff = backoff;
+        self
+    }
+
+    /// Downloads `url` into memory (at most `limit` bytes).
+    pub fn get(&self, url: &str, limit: u64) -> Result<Vec<u8>, Error> {
+        self.with_retry(url, || {
+            let mut response = self.agent.get(url).call()?;
+            response.body_mut().with_config().limit(limit).read_to_vec()
+        })
+    }
+
+    /// Streams `url` into `out`, calling `progress` with each chunk's length.
+    fn get_into(&self, url: &str, out: &mut dyn Write, progress: &dyn Fn(u64)) -> Result<(), Error> {
+        let mut response = self.agent.get(url).call().map_err(|e| http_error(url, e))?;
+        let mut reader = response.body_mut().as_reader();
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = reader.read(&mut buf).map_err(|e| Error::Http { url: url.into(), reason: e.to_string() })?;
+            if n == 0 {
+                return Ok(());
+            }
+            out.write_all(&buf[..n]).map_err(|e| Error::Io { path: PathBuf::from(url), source: e })?;
+            progress(n as u64);
+        }
+    }
+
+    fn with_retry<T>(&self, url: &str, mut f: impl FnMut() -> Result<T, ureq::Error>) -> Result<T, Error> {
+        let mut attempt = 0;
+        loop {
+            match f() {
+                Ok(v) => return Ok(v),
+                Err(e) if attempt < self.retries && retryable(&e) => {
+                    tracing::debug!(url, attempt, error = %e, "retrying");
+                    std::thread::sleep(self.backoff * 2u32.pow(attempt));
+                    attempt += 1;
+                }
+                Err(e) => return Err(http_error(url, e)),
+            }
+        }
+    }
+}
+
+fn retryable(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::StatusCode(code) => *code == 429 || *code >= 500,
+        ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => true,
+        _ => false,
+    }
+}
+
+fn http_error(url: &str, e: ureq::Error) -> Error {
+    match e {
+        ureq::Error::StatusCode(code) => Error::Status { url: url.into(), code },
+        other => Error::Http { url: url.into(), reason: other.to_string() },
+    }
+}
+
+/// One file to fetch into the cache, named and checked by its sha256.
+#[derive(Debug, Clone)]
+pub struct CacheRequest {
+    /// Name for progress and errors (`python3_3.13.5-1_amd64.deb`).
+    pub name: String,
+    /// Where to download it from.
+    pub url: String,
+    /// Expected size.
+    pub size: u64,
+    /// Expected sha256, hex.
+    pub sha256: String,
+}
+
+/// A content-addressed cache of downloaded files.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    root: PathBuf,
+}
+
+impl Cache {
+    /// A cache rooted at `root` (created on first write).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// Where a `.deb` with this sha256 lives.
+    pub fn deb_path(&self, sha256: &str) -> PathBuf {
+        self.root.join("debs-v1").join(format!("{sha256}.deb"))
+    }
+
+    /// Where an index with this sha256 lives.
+    pub fn index_path(&self, sha256: &str) -> PathBuf {
+        self.root.join("indexes-v1").join(sha256)
+    }
+
+    /// Returns a cached index, or downloads it, verifying size and sha256 either way.
+    pub fn index(&self, fetcher: &Fetcher, url: &str, size: u64, sha256: &str) -> Result<Vec<u8>, Error> {
+        let path = self.index_path(sha256);
+        if let Ok(bytes) = std::fs::read(&path) {
+            if hex::encode(Sha256::digest(&bytes)) == sha256 {
+                return Ok(bytes);
+            }
+            tracing::warn!(path = %path.display(), "corrupt cached index; fetching it again");
+        }
+        let bytes = fetcher.get(url, size + 1)?;
+        check(url, size, sha256, bytes.len() as u64, &hex::encode(Sha256::digest(&bytes)))?;
+        bosun_fs::write_atomic(&path, &bytes).map_err(|e| Error::io(&path, e))?;
+        Ok(bytes)
+    }
+
+    /// Makes sure every requested file is in the cache and intact, downloading up to
+    /// `parallel` at once. A cached file whose hash no longer matches is fetched again.
+    pub fn ensure_debs(
+        &self,
+        fetcher: &Fetcher,
+        requests: &[CacheRequest],
+        parallel: usize,
+        reporter: &dyn Reporter,
+    ) -> Result<(), Error> {
+        let next = AtomicUsize::new(0);
+        let first_error = std::sync::Mutex::new(None);
+        std::thread::scope(|scope| {
+            for _ in 0..parallel.clamp(1, 16).min(requests.len().max(1)) {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(req) = requests.get(i) else { break };
+                        if let Err(e) = self.ensure_deb(fetcher, req, reporter) {
+                            first_error.lock().expect("lock").get_or_insert(e);
+                            next.store(requests.len(), Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        match first_error.into_inner().expect("lock") {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    fn ensure_deb(&self, fetcher: &Fetcher, req: &CacheRequest, reporter: &dyn Reporter) -> Result<(), Error> {
+        let path = self.deb_path(&req.sha256);
+        if path.exists() {
+            match hash_file(&path) {
+                Ok(h) if h == req.sha256 => {
+                    reporter.on_download_complete(&req.name);
+                    return Ok(());
+                }
+                _ => tracing::warn!(path = %path.display(), "corrupt cached .deb; fetching it again"),
+            }
+        }
+        reporter.on_download_start(&req.name, req.size);
+        let mut attempt = 0;
+        loop {
+            let mut file = bosun_fs::AtomicFile::create(&path).map_err(|e| Error::io(&path, e))?;
+            let mut hashing = HashingWriter { inner: &mut file, hasher: Sha256::new(), len: 0 };
+            let result = fetcher.get_into(&req.url, &mut hashing, &|n| reporter.on_download_progress(&req.name, n));
+            let (len, digest) = (hashing.len, hex::encode(hashing.hasher.finalize()));
+            match result.and_then(|()| check(&req.url, req.size, &req.sha256, len, &digest)) {
+                Ok(()) => {
+                    file.commit().map_err(|e| Error::io(&path, e))?;
+                    reporter.on_download_complete(&req.name);
+                    return Ok(());
+                }
+                Err(e @ (Error::Http { .. } | Error::Status { code: 429 | 500..=599, .. }))
+                    if attempt < fetcher.retries =>
+                {
+                    tracing::debug!(url = req.url, error = %e, "retrying");
+                    std::thread::sleep(fetcher.backoff * 2u32.pow(attempt));
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+fn check(url: &str, size: u64, sha256: &str, got_size: u64, got_sha256: &str) -> Result<(), Error> {
+    if got_size != size || got_sha256 != sha256 {
+        return Err(Error::Hash {
+            what: url.to_string(),
+            expected: format!("{size} bytes, sha256 {sha256}"),
+            actual: format!("{got_size} bytes, sha256 {got_sha256}"),
+        });
+    }
+    Ok(())
+}
+
+/// sha256 of a file, hex.
+pub fn hash_file(path: &Path) -> io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hex::encode(hasher.finalize()));
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+struct HashingWriter<'a, W: Write> {
+    inner: &'a mut W,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl<W: Write> Write for HashingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,227 @@
+//! `Packages` indexes (Debian Policy §5.3) and relationship fields (§7.1).
+
+use crate::control;
+use crate::version::Version;
+
+/// One binary package from an index.
+#[derive(Debug, Clone)]
+pub struct PackageRecord {
+    /// `Package`.
+    pub name: String,
+    /// `Version`.
+    pub version: Version,
+    /// `Architecture` (`all` or the index's architecture).
+    pub architecture: String,
+    /// `Pre-Depends` then `Depends`, parsed.
+    pub depends: Vec<Alternatives>,
+    /// `Provides`: virtual names, with a version when the provide is versioned.
+    pub provides: Vec<(String, Option<Version>)>,
+    /// Source package name.
+    pub source: String,
+    /// Source version (the binary version unless `Source: name (version)` says otherwise).
+    pub source_version: String,
+    /// Path below the archive root.
+    pub filename: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// sha256, hex.
+    pub sha256: String,
+    /// Which suite's index listed it.
+    pub suite: String,
+}
+
+/// A relation operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `<<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `=`
+    Eq,
+    /// `>=`
+    Ge,
+    /// `>>`
+    Gt,
+}
+
+/// One package name in a relation, with its optional version constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Atom {
+    /// Package (or virtual package) name, without any `:any` qualifier.
+    pub name: String,
+    /// Version constraint.
+    pub constraint: Option<(Op, Version)>,
+}
+
+/// `a | b | c`: any one satisfies.
+pub type Alternatives = Vec<Atom>;
+
+impl Op {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "<<" => Self::Lt,
+            "<=" | "<" => Self::Le,
+            "=" => Self::Eq,
+            ">=" | ">" => Self::Ge,
+            ">>" => Self::Gt,
+            _ => return None,
+        })
+    }
+
+    /// Whether `have OP want` holds.
+    pub fn holds(self, have: &Version, want: &Version) -> bool {
+        let o = have.cmp(want);
+        match self {
+            Self::Lt => o.is_lt(),
+            Self::Le => o.is_le(),
+            Self::Eq => o.is_eq(),
+            Self::Ge => o.is_ge(),
+            Self::Gt => o.is_gt(),
+        }
+    }
+}
+
+impl std::fmt::Display for Atom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)?;
+        if let Some((op, v)) = &self.constraint {
+            let op = match op {
+                Op::Lt => "<<",
+                Op::Le => "<=",
+                Op::Eq => "=",
+                Op::Ge => ">=",
+                Op::Gt => ">>",
+            };
+            write!(f, " ({op} {v})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses a relationship field such as `libc6 (>= 2.34), python3:any | foo`.
+pub fn parse_relations(text: &str) -> Result<Vec<Alternatives>, String> {
+    let mut out = Vec::new();
+    for group in text.split(',') {
+        let group = group.trim();
+        if group.is_empty() {
+            continue;
+        }
+        let alts = group.split('|').map(parse_atom).collect::<Result<Vec<_>, _>>()?;
+        out.push(alts);
+    }
+    Ok(out)
+}
+
+fn parse_atom(text: &str) -> Result<Atom, String> {
+    let text = text.trim();
+    // Architecture restrictions `[...]` and build profiles `<...>` (source packages only)
+    // follow the name and constraint; drop them.
+    let (name_part, constraint) = match text.split_once('(') {
+        Some((n, rest)) => {
+            let inner = rest.split_once(')').map(|(i, _)| i);
+            let inner = inner.ok_or_else(|| format!("unclosed `(` in {text:?}"))?.trim();
+            let split = inner.find(|c: char| !"<>=".contains(c)).unwrap_or(inner.len());
+            let op = Op::parse(&inner[..split]).ok_or_else(|| format!("bad operator in {text:?}"))?;
+            let version = Version::parse(inner[split..].trim()).map_err(|e| e.to_string())?;
+            (n.trim(), Some((op, version)))
+        }
+        None => (text.split(['[', '<']).next().unwrap_or(text), None),
+    };
+    let name = name_part.split(':').next().unwrap_or(name_part).trim();
+    if name.is_empty() {
+        return Err(format!("empty package name in {text:?}"));
+    }
+    Ok(Atom { name: name.to_string(), constraint })
+}
+
+/// Parses a whole `Packages` index. `suite` is recorded on each record; `what` names the index
+/// in errors.
+pub fn parse_index(text: &str, suite: &str) -> Result<Vec<PackageRecord>, String> {
+    let paragraphs = control::parse(text).map_err(|e| e.to_string())?;
+    let mut out = Vec::with_capacity(paragraphs.len());
+    for p in &paragraphs {
+        out.push(record(p, suite).map_err(|e| format!("line {}: {e}", p.line))?);
+    }
+    Ok(out)
+}
+
+fn record(p: &control::Paragraph<'_>, suite: &str) -> Result<PackageRecord, String> {
+    let field = |name: &str| p.get(name).ok_or_else(|| format!("missing {name}"));
+    let name = field("Package")?.to_string();
+    let version = Version::parse(field("Version")?).map_err(|e| e.to_string())?;
+    let mut depends = parse_relations(p.get("Pre-Depends").unwrap_or(""))?;
+    depends.extend(parse_relations(p.get("Depends").unwrap_or(""))?);
+    let mut provides = Vec::new();
+    for alts in parse_relations(p.get("Provides").unwrap_or(""))? {
+        for atom in alts {
+            let v = match atom.constraint {
+                Some((Op::Eq, v)) => Some(v),
+                Some(_) => return Err(format!("Provides of {} must use `=`", atom.name)),
+                None => None,
+            };
+            provides.push((atom.name, v));
+        }
+    }
+    let (source, source_version) = match p.get("Source") {
+        Some(s) => match s.split_once('(') {
+            Some((n, v)) => (n.trim().to_string(), v.trim_end_matches(')').trim().to_string()),
+            None => (s.trim().to_string(), version.to_string()),
+        },
+        None => (name.clone(), version.to_string()),
+    };
+    let filename = field("Filename")?.to_string();
+    if filename.starts_with('/') || filename.split('/').any(|c| c == "..") {
+        return Err(format!("unsafe Filename {filename:?}"));
+    }
+    let sha256 = field("SHA256")?.to_ascii_lowercase();
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("bad SHA256 for {name}"));
+    }
+    Ok(PackageRecord {
+        name,
+        version,
+        architecture: field("Architecture")?.to_string(),
+        depends,
+        provides,
+        source,
+        source_version,
+        filename,
+        size: field("Size")?.parse().map_err(|_| "bad Size".to_string())?,
+        sha256,
+        suite: suite.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relations() {
+        let r = parse_relations("libc6 (>= 2.34), python3:any | foo (<< 1:2~), bar [amd64] <!nocheck>").unwrap();
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0][0].to_string(), "libc6 (>= 2.34)");
+        assert_eq!(r[1][0].name, "python3");
+        assert_eq!(r[1][1].to_string(), "foo (<< 1:2~)");
+        assert_eq!(r[2][0].name, "bar");
+        assert!(parse_relations("a (>= 1").is_err());
+        assert!(parse_relations("a (=> x1)").is_err());
+    }
+
+    #[test]
+    fn index_records() {
+        let text = format!(
+            "Package: libfoo1\nSource: foo (1.2-3)\nVersion: 1.2-3+b1\nArchitecture: amd64\nProvides: libfoo (= 1.2), foo-any\nDepends: libc6 (>= 2.36)\nPre-Depends: dpkg\nFilename: pool/main/f/foo/libfoo1.deb\nSize: 10\nSHA256: {}\n",
+            "A".repeat(64)
+        );
+        let recs = parse_index(&text, "trixie").unwrap();
+        let r = &recs[0];
+        assert_eq!((r.source.as_str(), r.source_version.as_str()), ("foo", "1.2-3"));
+        assert_eq!(r.depends[0][0].name, "dpkg");
+        assert_eq!(r.provides[0].1.as_ref().unwrap().as_str(), "1.2");
+        assert_eq!(r.sha256, "a".repeat(64));
+        let evil = text.replace("pool/main", "../../etc");
+        assert!(parse_index(&evil, "trixie").unwrap_err().contains("unsafe Filename"));
+    }
+}
