@@ -35,6 +35,8 @@ pub struct DataEntry {
     pub uid: u32,
     /// Group.
     pub gid: u32,
+    /// Modification time, seconds since the epoch.
+    pub mtime: u64,
 }
 
 /// The control files of a package (`control`, `md5sums`, `conffiles`, ...), by name.
@@ -131,6 +133,7 @@ fn read_data(
         let mode = header.mode().map_err(|e| bad(e.to_string()))? & 0o7777;
         let uid = header.uid().map_err(|e| bad(e.to_string()))? as u32;
         let gid = header.gid().map_err(|e| bad(e.to_string()))? as u32;
+        let mtime = header.mtime().unwrap_or(0);
         let link = || -> Result<String, Error> {
             let l = entry.link_name_bytes().ok_or_else(|| bad(format!("{raw_path}: link without target")))?;
             String::from_utf8(l.into_owned()).map_err(|_| bad(format!("{raw_path}: non-UTF-8 link target")))
@@ -160,7 +163,7 @@ fn read_data(
         if path.is_empty() {
             continue; // the "./" root entry
         }
-        on_entry(DataEntry { path, kind, mode, uid, gid })?;
+        on_entry(DataEntry { path, kind, mode, uid, gid, mtime })?;
     }
     Ok(())
 }

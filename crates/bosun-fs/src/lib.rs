@@ -49,9 +49,18 @@ impl AtomicFile {
         self.temp.as_file_mut()
     }
 
+    /// Changes the final path, for content-addressed files whose name is known only once
+    /// their content has been written. The new target must be on the same filesystem.
+    pub fn retarget(&mut self, target: &Path) {
+        self.target = target.to_path_buf();
+    }
+
     /// Flushes, fsyncs and renames the file into place, then fsyncs the directory.
     pub fn commit(self) -> io::Result<()> {
         let target = self.target;
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
+        }
         self.temp.as_file().sync_all().map_err(|e| with_path(&target, e))?;
         self.temp.persist(&target).map_err(|e| with_path(&target, e.error))?;
         sync_dir(target.parent().unwrap_or(Path::new(".")));

@@ -1,0 +1,169 @@
+//! Writing an image from the store to the places other tools read: another OCI layout
+//! directory, an OCI archive (a tarred layout), or a Docker archive as `docker save` writes it
+//! (loadable by `podman load` and `docker load`).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use bosun_fs::AtomicFile;
+use serde::Serialize;
+
+use crate::model::{Descriptor, Index, MEDIA_INDEX, MEDIA_LAYER_GZIP, MEDIA_LAYER_ZSTD, Manifest, Platform, REF_NAME};
+use crate::{Digest, Error, Store};
+
+/// Copies an image (and every blob it reaches) into the OCI layout at `dir`, named `reference`.
+pub fn to_oci_dir(store: &Store, descriptor: &Descriptor, dir: &Path, reference: &str) -> Result<(), Error> {
+    let target = Store::open(dir)?;
+    let mut blobs = BTreeSet::new();
+    store.reachable(descriptor, &mut blobs)?;
+    for digest in &blobs {
+        if target.has_blob(digest) {
+            continue;
+        }
+        let dest = target.blob_path(digest);
+        // A hard link is instant and safe for immutable, content-addressed files.
+        if fs::hard_link(store.blob_path(digest), &dest).is_err() {
+            let mut w = target.blob_writer()?;
+            io::copy(&mut store.blob_reader(digest)?, &mut w)?;
+            let (written, _) = w.commit()?;
+            if &written != digest {
+                return Err(Error::Corrupt { what: store.blob_path(digest).display().to_string(), expected: digest.clone(), actual: written });
+            }
+        }
+    }
+    let mut d = descriptor.clone();
+    d.annotations.clear();
+    target.tag(reference, d)
+}
+
+/// Writes an OCI archive: a tar of an image layout holding this one image, named `reference`.
+pub fn to_oci_archive(store: &Store, descriptor: &Descriptor, file: &Path, reference: &str) -> Result<(), Error> {
+    let mut blobs = BTreeSet::new();
+    store.reachable(descriptor, &mut blobs)?;
+    let mut d = descriptor.clone();
+    d.annotations.clear();
+    d.annotations.insert(REF_NAME.into(), reference.into());
+    let index = Index { schema_version: 2, media_type: Some(MEDIA_INDEX.into()), manifests: vec![d], ..Default::default() };
+    let mut out = AtomicFile::create(file)?;
+    {
+        let mut tar = tar::Builder::new(io::BufWriter::new(&mut out));
+        append_bytes(&mut tar, "oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#)?;
+        append_bytes(&mut tar, "index.json", &json(&index)?)?;
+        append_dir(&mut tar, "blobs/")?;
+        append_dir(&mut tar, "blobs/sha256/")?;
+        for digest in &blobs {
+            let size = fs::metadata(store.blob_path(digest)).map_err(|e| bosun_fs::with_path(&store.blob_path(digest), e))?.len();
+            append_reader(&mut tar, &format!("blobs/sha256/{}", digest.hex()), size, store.blob_reader(digest)?)?;
+        }
+        tar.into_inner()?.flush()?;
+    }
+    out.commit()?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DockerManifestEntry {
+    config: String,
+    repo_tags: Vec<String>,
+    layers: Vec<String>,
+}
+
+/// Writes a Docker archive (`docker save` format) of one platform's image, tagged `repo_tags`.
+/// Layers are stored uncompressed, so each file's digest is the layer's diff id.
+pub fn to_docker_archive(
+    store: &Store,
+    descriptor: &Descriptor,
+    platform: Option<&Platform>,
+    file: &Path,
+    repo_tags: &[String],
+) -> Result<(), Error> {
+    let manifest_desc = select_platform(store, descriptor, platform)?;
+    let manifest: Manifest = store.read_json(&manifest_desc.digest)?;
+    let config = store.read_blob(&manifest.config.digest)?;
+    let config_name = format!("{}.json", manifest.config.digest.hex());
+    let mut out = AtomicFile::create(file)?;
+    {
+        let mut tar = tar::Builder::new(io::BufWriter::new(&mut out));
+        append_bytes(&mut tar, &config_name, &config)?;
+        let mut layer_names = Vec::new();
+        for layer in &manifest.layers {
+            let mut raw = Vec::new();
+            decompressed(&layer.media_type, store.blob_reader(&layer.digest)?)?.read_to_end(&mut raw)?;
+            let diff_id = Digest::of(&raw);
+            let name = format!("{}/layer.tar", diff_id.hex());
+            if !layer_names.contains(&name) {
+                append_dir(&mut tar, &format!("{}/", diff_id.hex()))?;
+                append_bytes(&mut tar, &name, &raw)?;
+            }
+            layer_names.push(name);
+        }
+        let entry = DockerManifestEntry { config: config_name, repo_tags: repo_tags.to_vec(), layers: layer_names };
+        append_bytes(&mut tar, "manifest.json", &json(&[entry])?)?;
+        tar.into_inner()?.flush()?;
+    }
+    out.commit()?;
+    Ok(())
+}
+
+/// For an index, the manifest for `platform` (default: the first); a manifest is returned as is.
+pub fn select_platform(store: &Store, descriptor: &Descriptor, platform: Option<&Platform>) -> Result<Descriptor, Error> {
+    if descriptor.media_type != MEDIA_INDEX {
+        return Ok(descriptor.clone());
+    }
+    let index: Index = store.read_json(&descriptor.digest)?;
+    let found = index.manifests.iter().find(|m| match (platform, &m.platform) {
+        (None, _) => true,
+        (Some(want), Some(have)) => {
+            want.architecture == have.architecture && (want.variant.is_none() || want.variant == have.variant)
+        }
+        (Some(_), None) => false,
+    });
+    found.cloned().ok_or_else(|| {
+        Error::NotFound(format!(
+            "no manifest for platform {} in index {}",
+            platform.map_or_else(String::new, |p| format!("linux/{}", p.architecture)),
+            descriptor.digest
+        ))
+    })
+}
+
+/// A reader of a layer's uncompressed tar.
+pub fn decompressed<'a>(media_type: &str, reader: impl Read + 'a) -> Result<Box<dyn Read + 'a>, Error> {
+    Ok(if media_type == MEDIA_LAYER_GZIP || media_type.ends_with("gzip") {
+        Box::new(flate2::read::MultiGzDecoder::new(reader))
+    } else if media_type == MEDIA_LAYER_ZSTD || media_type.ends_with("zstd") {
+        Box::new(zstd::stream::read::Decoder::new(reader)?)
+    } else {
+        Box::new(reader)
+    })
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(value).map_err(|e| Error::Invalid(e.to_string()))
+}
+
+fn header(path: &str, size: u64, kind: tar::EntryType, mode: u32) -> tar::Header {
+    let mut h = tar::Header::new_ustar();
+    h.set_path(path).expect("archive paths are short");
+    h.set_size(size);
+    h.set_entry_type(kind);
+    h.set_mode(mode);
+    h.set_mtime(0);
+    h.set_cksum();
+    h
+}
+
+fn append_dir<W: Write>(tar: &mut tar::Builder<W>, path: &str) -> io::Result<()> {
+    tar.append(&header(path, 0, tar::EntryType::Directory, 0o755), io::empty())
+}
+
+fn append_bytes<W: Write>(tar: &mut tar::Builder<W>, path: &str, bytes: &[u8]) -> io::Result<()> {
+    tar.append(&header(path, bytes.len() as u64, tar::EntryType::Regular, 0o644), bytes)
+}
+
+fn append_reader<W: Write>(tar: &mut tar::Builder<W>, path: &str, size: u64, reader: impl Read) -> io::Result<()> {
+    tar.append(&header(path, size, tar::EntryType::Regular, 0o644), reader)
+}

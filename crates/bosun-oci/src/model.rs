@@ -1,0 +1,246 @@
+//! The image model: descriptors, manifests, indexes and configs as the OCI image-spec v1.1
+//! defines them, serialised with fixed field order so equal values give equal digests.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Digest;
+
+/// `application/vnd.oci.image.manifest.v1+json`
+pub const MEDIA_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+/// `application/vnd.oci.image.index.v1+json`
+pub const MEDIA_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+/// `application/vnd.oci.image.config.v1+json`
+pub const MEDIA_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
+/// `application/vnd.oci.image.layer.v1.tar+gzip`
+pub const MEDIA_LAYER_GZIP: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
+/// `application/vnd.oci.image.layer.v1.tar+zstd`
+pub const MEDIA_LAYER_ZSTD: &str = "application/vnd.oci.image.layer.v1.tar+zstd";
+/// `application/vnd.oci.image.layer.v1.tar`
+pub const MEDIA_LAYER_TAR: &str = "application/vnd.oci.image.layer.v1.tar";
+/// The annotation that names a manifest in an image layout's `index.json`.
+pub const REF_NAME: &str = "org.opencontainers.image.ref.name";
+
+/// A content descriptor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Descriptor {
+    /// REQUIRED media type of the referenced content.
+    pub media_type: String,
+    /// REQUIRED digest of the content.
+    pub digest: Digest,
+    /// REQUIRED size in bytes.
+    pub size: u64,
+    /// OPTIONAL platform (index entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Platform>,
+    /// OPTIONAL annotations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// A platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Platform {
+    /// GOARCH-style architecture (`amd64`, `arm64`, `arm`, ...).
+    pub architecture: String,
+    /// `linux`.
+    pub os: String,
+    /// CPU variant (`v7`, `v8`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+}
+
+/// An image manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    /// REQUIRED, 2.
+    pub schema_version: u32,
+    /// SHOULD be [`MEDIA_MANIFEST`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// REQUIRED config descriptor.
+    pub config: Descriptor,
+    /// Layers, base first.
+    pub layers: Vec<Descriptor>,
+    /// OPTIONAL annotations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// An image index.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Index {
+    /// REQUIRED, 2.
+    pub schema_version: u32,
+    /// SHOULD be [`MEDIA_INDEX`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// The manifests.
+    pub manifests: Vec<Descriptor>,
+    /// OPTIONAL annotations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// An image configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageConfig {
+    /// OPTIONAL creation time, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// REQUIRED architecture.
+    pub architecture: String,
+    /// OPTIONAL variant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// REQUIRED `linux`.
+    pub os: String,
+    /// Execution parameters.
+    #[serde(default)]
+    pub config: RunConfig,
+    /// REQUIRED layer diff ids.
+    pub rootfs: RootFs,
+    /// OPTIONAL history, one entry per layer (and per empty step).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<History>,
+}
+
+/// The `config` object: how to run the image. Field names are Docker's, as the spec keeps them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RunConfig {
+    /// `uid[:gid]` or a name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// `port/proto` -> `{}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exposed_ports: BTreeMap<String, Empty>,
+    /// `KEY=value`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<String>,
+    /// Entrypoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrypoint: Option<Vec<String>>,
+    /// Default arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cmd: Option<Vec<String>>,
+    /// Volumes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub volumes: BTreeMap<String, Empty>,
+    /// Working directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_dir: Option<String>,
+    /// Labels.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Stop signal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    /// Docker's health check extension, read by podman and docker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<HealthConfig>,
+}
+
+/// `{}` in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Empty {}
+
+/// Docker's `Healthcheck` object; durations in nanoseconds.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HealthConfig {
+    /// `["CMD", arg...]`.
+    pub test: Vec<String>,
+    /// Between checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<u64>,
+    /// Per check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u64>,
+    /// Grace period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_period: Option<u64>,
+    /// Failures before unhealthy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+}
+
+/// `rootfs`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RootFs {
+    /// REQUIRED `layers`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Digests of the uncompressed layers, base first.
+    pub diff_ids: Vec<Digest>,
+}
+
+/// One history entry.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct History {
+    /// RFC 3339 time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// What made the layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// A comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// True when the step made no layer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub empty_layer: bool,
+}
+
+/// Maps a Debian architecture to the OCI platform (architecture, variant).
+pub fn platform_for_debian(arch: &str) -> Platform {
+    let (architecture, variant) = match arch {
+        "amd64" => ("amd64", None),
+        "arm64" => ("arm64", Some("v8")),
+        "armhf" => ("arm", Some("v7")),
+        "armel" => ("arm", Some("v5")),
+        "i386" => ("386", None),
+        "ppc64el" => ("ppc64le", None),
+        "mips64el" => ("mips64le", None),
+        other => (other, None),
+    };
+    Platform { architecture: architecture.into(), os: "linux".into(), variant: variant.map(String::from) }
+}
+
+/// RFC 3339 UTC time for seconds since the epoch, as configs carry it.
+pub fn rfc3339(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs).map_or_else(|_| "1970-01-01T00:00:00Z".into(), |t| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_335_791), "2026-11-22T08:23:11Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn config_json_uses_spec_names() {
+        let c = ImageConfig {
+            architecture: "amd64".into(),
+            os: "linux".into(),
+            config: RunConfig { user: Some("65532".into()), working_dir: Some("/app".into()), ..Default::default() },
+            rootfs: RootFs { kind: "layers".into(), diff_ids: vec![] },
+            ..Default::default()
+        };
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(
+            json,
+            r#"{"architecture":"amd64","os":"linux","config":{"User":"65532","WorkingDir":"/app"},"rootfs":{"type":"layers","diff_ids":[]}}"#
+        );
+    }
+}

@@ -1,0 +1,383 @@
+//! The local store: an OCI image layout (image-spec "Image Layout") that any OCI tool reads,
+//! plus bosun's own caches beside it.
+//!
+//! ```text
+//! <store>/oci-layout                 {"imageLayoutVersion":"1.0.0"}
+//! <store>/index.json                 one descriptor per name, named by the
+//!                                    org.opencontainers.image.ref.name annotation
+//! <store>/blobs/sha256/<hex>         manifests, indexes, configs, layers
+//! <store>/cache/layers-v1/<key>      layer cache: a hash of a layer's inputs -> its descriptor
+//! <store>/tmp/                       partial writes; removed by gc
+//! <store>/.lock                      shared while building, exclusive while collecting garbage
+//! <store>/.index.lock                exclusive while index.json is rewritten
+//! ```
+//!
+//! Blobs are written to `tmp/`, fsynced, and renamed to their digest, so a reader never sees a
+//! partial blob and two writers of the same blob both succeed. `index.json` changes happen
+//! under `.index.lock` with the same temp-and-rename step.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use bosun_fs::{AtomicFile, LockedFile, with_path};
+use serde::{Deserialize, Serialize};
+
+use crate::layer::HashWriter;
+use crate::model::{Descriptor, Index, MEDIA_INDEX, MEDIA_MANIFEST, Manifest, REF_NAME};
+use crate::{Digest, Error};
+
+/// An OCI image layout on disk used as bosun's store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// A blob being written; it gets its name from its digest on [`BlobWriter::commit`].
+pub struct BlobWriter {
+    file: HashWriter<io::BufWriter<AtomicFile>>,
+    store: Store,
+}
+
+impl BlobWriter {
+    /// Moves the blob to `blobs/sha256/<hex>` and returns its digest and size.
+    pub fn commit(self) -> Result<(Digest, u64), Error> {
+        let size = self.file.len();
+        let (digest, buffered) = self.file.finish();
+        let mut temp = buffered.into_inner().map_err(|e| Error::Io(e.into_error()))?;
+        let target = self.store.blob_path(&digest);
+        if target.exists() {
+            return Ok((digest, size)); // same content already there; drop the temp file
+        }
+        temp.flush()?;
+        temp.retarget(&target);
+        temp.commit()?;
+        Ok((digest, size))
+    }
+}
+
+impl Write for BlobWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// What garbage collection removed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GcReport {
+    /// Blobs removed.
+    pub blobs: usize,
+    /// Bytes freed.
+    pub bytes: u64,
+}
+
+/// A named image in the store.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredImage {
+    /// `name:tag`.
+    pub name: String,
+    /// The manifest or index.
+    pub descriptor: Descriptor,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OciLayout {
+    image_layout_version: String,
+}
+
+impl Store {
+    /// Opens the store at `root`, creating an empty layout there if none exists.
+    pub fn open(root: &Path) -> Result<Self, Error> {
+        let store = Self { root: root.to_path_buf() };
+        fs::create_dir_all(store.root.join("blobs/sha256")).map_err(|e| with_path(root, e))?;
+        let layout = root.join("oci-layout");
+        match fs::read(&layout) {
+            Ok(bytes) => {
+                let parsed: OciLayout = serde_json::from_slice(&bytes)
+                    .map_err(|e| Error::Invalid(format!("{}: {e}", layout.display())))?;
+                if !parsed.image_layout_version.starts_with("1.") {
+                    return Err(Error::Invalid(format!(
+                        "{}: unsupported layout version {}",
+                        layout.display(),
+                        parsed.image_layout_version
+                    )));
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                bosun_fs::write_atomic(&layout, br#"{"imageLayoutVersion":"1.0.0"}"#)?;
+            }
+            Err(e) => return Err(with_path(&layout, e).into()),
+        }
+        if !root.join("index.json").exists() {
+            let _guard = store.index_lock()?;
+            if !root.join("index.json").exists() {
+                store.write_index(&Index { schema_version: 2, media_type: Some(MEDIA_INDEX.into()), ..Default::default() })?;
+            }
+        }
+        Ok(store)
+    }
+
+    /// The store's directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where a blob lives.
+    pub fn blob_path(&self, digest: &Digest) -> PathBuf {
+        self.root.join("blobs/sha256").join(digest.hex())
+    }
+
+    /// Whether a blob is present.
+    pub fn has_blob(&self, digest: &Digest) -> bool {
+        self.blob_path(digest).exists()
+    }
+
+    /// Starts writing a blob.
+    pub fn blob_writer(&self) -> Result<BlobWriter, Error> {
+        let temp = self.root.join("tmp").join("blob");
+        let file = AtomicFile::create(&temp)?;
+        Ok(BlobWriter { file: HashWriter::new(io::BufWriter::with_capacity(1 << 20, file)), store: self.clone() })
+    }
+
+    /// Writes a blob from memory.
+    pub fn write_blob(&self, bytes: &[u8]) -> Result<Digest, Error> {
+        let digest = Digest::of(bytes);
+        if !self.has_blob(&digest) {
+            let mut w = self.blob_writer()?;
+            w.write_all(bytes)?;
+            w.commit()?;
+        }
+        Ok(digest)
+    }
+
+    /// Reads a blob, checking its digest.
+    pub fn read_blob(&self, digest: &Digest) -> Result<Vec<u8>, Error> {
+        let path = self.blob_path(digest);
+        let bytes = fs::read(&path).map_err(|e| with_path(&path, e))?;
+        let actual = Digest::of(&bytes);
+        if &actual != digest {
+            return Err(Error::Corrupt { what: path.display().to_string(), expected: digest.clone(), actual });
+        }
+        Ok(bytes)
+    }
+
+    /// Opens a blob for streaming (the caller verifies if it needs to).
+    pub fn open_blob(&self, digest: &Digest) -> Result<fs::File, Error> {
+        let path = self.blob_path(digest);
+        fs::File::open(&path).map_err(|e| with_path(&path, e).into())
+    }
+
+    /// Writes a JSON document as a blob and returns its descriptor.
+    pub fn write_json<T: Serialize>(&self, value: &T, media_type: &str) -> Result<Descriptor, Error> {
+        let bytes = serde_json::to_vec(value).map_err(|e| Error::Invalid(e.to_string()))?;
+        let digest = self.write_blob(&bytes)?;
+        Ok(Descriptor { media_type: media_type.into(), digest, size: bytes.len() as u64, platform: None, annotations: BTreeMap::new() })
+    }
+
+    /// Reads and parses a JSON blob.
+    pub fn read_json<T: for<'de> Deserialize<'de>>(&self, digest: &Digest) -> Result<T, Error> {
+        let bytes = self.read_blob(digest)?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Invalid(format!("blob {digest}: {e}")))
+    }
+
+    /// Holds the store against garbage collection while a build writes blobs.
+    pub fn lock_shared(&self) -> Result<LockedFile, Error> {
+        Ok(LockedFile::shared(&self.root.join(".lock"))?)
+    }
+
+    fn index_lock(&self) -> Result<LockedFile, Error> {
+        Ok(LockedFile::exclusive(&self.root.join(".index.lock"))?)
+    }
+
+    /// The layout's `index.json`.
+    pub fn index(&self) -> Result<Index, Error> {
+        let path = self.root.join("index.json");
+        let bytes = fs::read(&path).map_err(|e| with_path(&path, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
+    }
+
+    fn write_index(&self, index: &Index) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(index).map_err(|e| Error::Invalid(e.to_string()))?;
+        bosun_fs::write_atomic(&self.root.join("index.json"), &bytes)?;
+        Ok(())
+    }
+
+    /// Points `name` (used exactly as given) at `descriptor`, replacing any earlier image of
+    /// that name.
+    pub fn tag(&self, name: &str, mut descriptor: Descriptor) -> Result<(), Error> {
+        let name = name.to_string();
+        descriptor.annotations.insert(REF_NAME.into(), name.clone());
+        let _guard = self.index_lock()?;
+        let mut index = self.index()?;
+        index.manifests.retain(|d| d.annotations.get(REF_NAME) != Some(&name));
+        index.manifests.push(descriptor);
+        index.manifests.sort_by(|a, b| a.annotations.get(REF_NAME).cmp(&b.annotations.get(REF_NAME)));
+        self.write_index(&index)
+    }
+
+    /// Removes a name (exactly as given); returns whether it existed. Blobs stay until [`Store::gc`].
+    pub fn untag(&self, name: &str) -> Result<bool, Error> {
+        let name = name.to_string();
+        let _guard = self.index_lock()?;
+        let mut index = self.index()?;
+        let before = index.manifests.len();
+        index.manifests.retain(|d| d.annotations.get(REF_NAME) != Some(&name));
+        let removed = index.manifests.len() != before;
+        if removed {
+            self.write_index(&index)?;
+        }
+        Ok(removed)
+    }
+
+    /// The images in the store, sorted by name.
+    pub fn list(&self) -> Result<Vec<StoredImage>, Error> {
+        Ok(self
+            .index()?
+            .manifests
+            .into_iter()
+            .filter_map(|d| Some(StoredImage { name: d.annotations.get(REF_NAME)?.clone(), descriptor: d }))
+            .collect())
+    }
+
+    /// The descriptor of a named image (exact name).
+    pub fn resolve(&self, name: &str) -> Result<Option<Descriptor>, Error> {
+        Ok(self.list()?.into_iter().find(|i| i.name == name).map(|i| i.descriptor))
+    }
+
+    /// Every blob reachable from `descriptor` (itself included).
+    pub fn reachable(&self, descriptor: &Descriptor, out: &mut BTreeSet<Digest>) -> Result<(), Error> {
+        if !out.insert(descriptor.digest.clone()) {
+            return Ok(());
+        }
+        match descriptor.media_type.as_str() {
+            MEDIA_MANIFEST | "application/vnd.docker.distribution.manifest.v2+json" => {
+                let m: Manifest = self.read_json(&descriptor.digest)?;
+                out.insert(m.config.digest);
+                out.extend(m.layers.into_iter().map(|l| l.digest));
+            }
+            MEDIA_INDEX | "application/vnd.docker.distribution.manifest.list.v2+json" => {
+                let i: Index = self.read_json(&descriptor.digest)?;
+                for d in &i.manifests {
+                    self.reachable(d, out)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Removes blobs no name reaches, stale temporary files, and layer-cache entries whose
+    /// blob is gone. Waits for running builds to finish first.
+    pub fn gc(&self) -> Result<GcReport, Error> {
+        let _guard = LockedFile::exclusive(&self.root.join(".lock"))?;
+        let mut keep = BTreeSet::new();
+        for image in self.list()? {
+            self.reachable(&image.descriptor, &mut keep)?;
+        }
+        let mut report = GcReport::default();
+        let dir = self.root.join("blobs/sha256");
+        for entry in fs::read_dir(&dir).map_err(|e| with_path(&dir, e))? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let keep_it = format!("sha256:{name}").parse::<Digest>().is_ok_and(|d| keep.contains(&d));
+            if !keep_it {
+                report.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+                report.blobs += 1;
+                fs::remove_file(entry.path()).map_err(|e| with_path(&entry.path(), e))?;
+            }
+        }
+        let _ = fs::remove_dir_all(self.root.join("tmp"));
+        let cache = self.root.join("cache/layers-v1");
+        if let Ok(entries) = fs::read_dir(&cache) {
+            for entry in entries.flatten() {
+                let live = fs::read(entry.path())
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<Descriptor>(&b).ok())
+                    .is_some_and(|d| self.has_blob(&d.digest));
+                if !live {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Looks up the layer cache.
+    pub fn cached_layer(&self, key: &str) -> Option<(Descriptor, Digest)> {
+        let bytes = fs::read(self.root.join("cache/layers-v1").join(key)).ok()?;
+        let entry: CachedLayer = serde_json::from_slice(&bytes).ok()?;
+        self.has_blob(&entry.descriptor.digest).then_some((entry.descriptor, entry.diff_id))
+    }
+
+    /// Records a layer in the layer cache.
+    pub fn cache_layer(&self, key: &str, descriptor: &Descriptor, diff_id: &Digest) -> Result<(), Error> {
+        let entry = CachedLayer { descriptor: descriptor.clone(), diff_id: diff_id.clone() };
+        let bytes = serde_json::to_vec(&entry).map_err(|e| Error::Invalid(e.to_string()))?;
+        bosun_fs::write_atomic(&self.root.join("cache/layers-v1").join(key), &bytes)?;
+        Ok(())
+    }
+
+    /// Reads a blob's whole content through a reader (for exports).
+    pub fn blob_reader(&self, digest: &Digest) -> Result<impl Read, Error> {
+        self.open_blob(digest).map(io::BufReader::new)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CachedLayer {
+    #[serde(flatten)]
+    descriptor: Descriptor,
+    diff_id: Digest,
+}
+
+/// `name` -> `name:latest`; names with a tag or digest stay as they are.
+pub fn normalize_name(name: &str) -> String {
+    let last = name.rsplit('/').next().unwrap_or(name);
+    if last.contains(':') || last.contains('@') { name.to_string() } else { format!("{name}:latest") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blobs_tags_and_gc() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let config = store.write_json(&serde_json::json!({"a": 1}), "application/vnd.oci.image.config.v1+json").unwrap();
+        let manifest = Manifest { schema_version: 2, media_type: Some(MEDIA_MANIFEST.into()), config, layers: vec![], annotations: BTreeMap::new() };
+        let desc = store.write_json(&manifest, MEDIA_MANIFEST).unwrap();
+        let orphan = store.write_blob(b"orphan").unwrap();
+        store.tag("app:latest", desc.clone()).unwrap();
+        assert_eq!(store.resolve("app:latest").unwrap().unwrap().digest, desc.digest);
+        let report = store.gc().unwrap();
+        assert_eq!(report.blobs, 1);
+        assert!(!store.has_blob(&orphan) && store.has_blob(&desc.digest));
+        assert!(store.untag("app:latest").unwrap());
+        assert_eq!(store.gc().unwrap().blobs, 2);
+        // The layout stays readable after everything.
+        Store::open(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn corrupt_blob_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let d = store.write_blob(b"hello").unwrap();
+        fs::write(store.blob_path(&d), b"tampered").unwrap();
+        assert!(matches!(store.read_blob(&d), Err(Error::Corrupt { .. })));
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(normalize_name("a"), "a:latest");
+        assert_eq!(normalize_name("localhost:5000/a"), "localhost:5000/a:latest");
+        assert_eq!(normalize_name("a:1"), "a:1");
+    }
+}
