@@ -1,0 +1,62 @@
+//! The builder: spec + lockfile -> layers -> image in the store.
+//!
+//! Brief overview:
+//! - [`lock::resolve`]: resolve a [`bosun_spec::Spec`] into a [`bosun_spec::Lockfile`].
+//! - [`build_image`]: plan each image's layers (one per `[base.*]` group, one for the image's
+//!   own packages, one for app files), reuse cached layers, assemble the rest from `.deb` files
+//!   without running anything from them, and commit the image to a [`bosun_oci::Store`].
+#![deny(missing_docs)]
+
+pub mod assemble;
+pub mod copy;
+mod image;
+pub mod lock;
+
+pub use image::{BuildContext, BuiltImage, BuiltLayer, build_image};
+
+/// Errors of the builder.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The repository client failed.
+    #[error(transparent)]
+    Deb(#[from] bosun_deb::Error),
+    /// The store failed.
+    #[error(transparent)]
+    Oci(#[from] bosun_oci::Error),
+    /// Writing a layer failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// A group's dependencies cannot be satisfied.
+    #[error("{group}: {source}")]
+    Resolve {
+        /// `base.NAME` or `image.NAME`.
+        group: String,
+        /// The chain that failed.
+        #[source]
+        source: bosun_deb::ResolveError,
+    },
+    /// Two groups need different versions of one package.
+    #[error("{0}")]
+    Conflict(String),
+    /// A package could not be read.
+    #[error("{package}")]
+    Package {
+        /// `name version`.
+        package: String,
+        /// Why.
+        #[source]
+        source: bosun_deb::Error,
+    },
+    /// A `copy` entry failed.
+    #[error("{0}")]
+    Copy(String),
+    /// The lockfile does not match the spec.
+    #[error("bosun.lock is out of date with bosun.toml")]
+    StaleLock,
+    /// The spec has no such image.
+    #[error("no image `{0}` in the spec")]
+    NoImage(String),
+    /// No archive root to download from.
+    #[error("{0}")]
+    NoMirror(String),
+}

@@ -1,0 +1,135 @@
+//! Resolving a spec into a lockfile.
+
+use std::collections::{BTreeMap, HashSet};
+
+use bosun_deb::{Repository, Selection};
+use bosun_spec::{LockedGroup, LockedPackage, LockedRelease, Lockfile, Spec};
+
+use crate::Error;
+
+/// Resolves every group of `spec` for every architecture against `repo`.
+///
+/// Each `[base.*]` group is resolved on its own, so its layer is the same whichever image uses
+/// it; each image is then resolved with its bases already installed, and its group holds only
+/// what the bases do not.
+pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
+    let mut lock = Lockfile { version: Lockfile::VERSION, spec_hash: spec.resolution_hash(), ..Default::default() };
+    lock.releases = repo
+        .suites
+        .iter()
+        .map(|s| LockedRelease {
+            suite: s.suite.clone(),
+            archive: s.archive.as_str().into(),
+            date: s.release.date,
+            inrelease_sha256: s.inrelease_sha256.clone(),
+        })
+        .collect();
+    let global: HashSet<String> = spec.debian.exclude.iter().cloned().collect();
+    let mut packages: BTreeMap<(String, String), LockedPackage> = BTreeMap::new();
+    for arch in &spec.debian.architectures {
+        let universe = repo.universe(arch)?;
+        tracing::debug!(arch, candidates = universe.len(), "package universe loaded");
+        let mut bases: BTreeMap<&str, Selection> = BTreeMap::new();
+        for (name, base) in &spec.base {
+            let exclude = with(&global, &base.exclude);
+            let sel = universe
+                .resolve(&base.packages, &Selection::new(), &exclude)
+                .map_err(|e| Error::Resolve { group: format!("base.{name}"), source: e })?;
+            record(&mut lock, &mut packages, &format!("base.{name}"), arch, &sel)?;
+            bases.insert(name, sel);
+        }
+        for (name, image) in &spec.image {
+            let mut installed = Selection::new();
+            for b in &image.bases {
+                installed.extend(bases[b.as_str()].clone());
+            }
+            let exclude = with(&global, &image.exclude);
+            let sel = universe
+                .resolve(&image.packages, &installed, &exclude)
+                .map_err(|e| Error::Resolve { group: format!("image.{name}"), source: e })?;
+            record(&mut lock, &mut packages, &format!("image.{name}"), arch, &sel)?;
+        }
+    }
+    lock.packages = packages.into_values().collect();
+    lock.normalize();
+    Ok(lock)
+}
+
+fn with(global: &HashSet<String>, extra: &[String]) -> HashSet<String> {
+    global.iter().chain(extra).cloned().collect()
+}
+
+fn record(
+    lock: &mut Lockfile,
+    packages: &mut BTreeMap<(String, String), LockedPackage>,
+    group: &str,
+    arch: &str,
+    selection: &Selection,
+) -> Result<(), Error> {
+    lock.groups.push(LockedGroup {
+        name: group.into(),
+        architecture: arch.into(),
+        packages: selection.keys().cloned().collect(),
+    });
+    for (name, sel) in selection {
+        let r = &sel.record;
+        let entry = LockedPackage {
+            name: name.clone(),
+            version: r.version.to_string(),
+            architecture: arch.into(),
+            package_architecture: r.architecture.clone(),
+            source: r.source.clone(),
+            source_version: r.source_version.clone(),
+            suite: r.suite.clone(),
+            filename: r.filename.clone(),
+            size: r.size,
+            sha256: r.sha256.clone(),
+            depends: sel.depends.iter().cloned().collect(),
+        };
+        match packages.get_mut(&(arch.to_string(), name.clone())) {
+            Some(existing) if existing.version != entry.version => {
+                return Err(Error::Conflict(format!(
+                    "{name} resolves to {} in one group and {} in {group} ({arch}); pin one version for both",
+                    existing.version, entry.version
+                )));
+            }
+            Some(existing) => existing.depends.extend(entry.depends),
+            None => {
+                packages.insert((arch.to_string(), name.clone()), entry);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why `package` is in the lock for `arch`: each chain from a group root down to it.
+pub fn why(lock: &Lockfile, arch: &str, package: &str) -> Vec<Vec<String>> {
+    let parents: BTreeMap<&str, Vec<&str>> = lock
+        .packages
+        .iter()
+        .filter(|p| p.architecture == arch)
+        .flat_map(|p| p.depends.iter().map(move |d| (d.as_str(), p.name.as_str())))
+        .fold(BTreeMap::new(), |mut m, (child, parent)| {
+            m.entry(child).or_default().push(parent);
+            m
+        });
+    // Breadth-first search upwards gives the shortest chain through each direct parent.
+    let mut chains = Vec::new();
+    let direct = parents.get(package).cloned().unwrap_or_default();
+    if direct.is_empty() && lock.package(arch, package).is_some() {
+        return vec![vec![package.to_string()]];
+    }
+    for first in direct {
+        let mut chain = vec![package.to_string(), first.to_string()];
+        let mut seen: HashSet<&str> = [package, first].into();
+        let mut cur = first;
+        while let Some(next) = parents.get(cur).and_then(|ps| ps.iter().find(|p| !seen.contains(**p))) {
+            seen.insert(next);
+            chain.push(next.to_string());
+            cur = next;
+        }
+        chain.reverse();
+        chains.push(chain);
+    }
+    chains
+}
