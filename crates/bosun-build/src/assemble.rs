@@ -28,7 +28,21 @@ pub struct AssembleOptions {
 
 /// The base filesystem every image's first layer carries.
 pub fn skeleton(layer: &mut LayerBuilder) {
-    for d in ["etc", "home", "root", "tmp", "usr", "usr/bin", "usr/lib", "usr/lib64", "usr/sbin", "var", "var/lib", "var/lib/dpkg", "var/lib/dpkg/status.d"] {
+    for d in [
+        "etc",
+        "home",
+        "root",
+        "tmp",
+        "usr",
+        "usr/bin",
+        "usr/lib",
+        "usr/lib64",
+        "usr/sbin",
+        "var",
+        "var/lib",
+        "var/lib/dpkg",
+        "var/lib/dpkg/status.d",
+    ] {
         let mode = match d {
             "tmp" => 0o1777,
             "root" => 0o700,
@@ -41,14 +55,28 @@ pub fn skeleton(layer: &mut LayerBuilder) {
     }
     for a in &ACCOUNTS {
         if a.id != 0 && a.home.starts_with("/home/") {
-            layer.insert(Entry { uid: a.id, gid: a.id, ..Entry::dir(&a.home[1..], 0o700) });
+            layer.insert(Entry {
+                uid: a.id,
+                gid: a.id,
+                ..Entry::dir(&a.home[1..], 0o700)
+            });
         }
     }
     let passwd: String = ACCOUNTS
         .iter()
-        .map(|a| format!("{n}:x:{i}:{i}:{n}:{h}:/sbin/nologin\n", n = a.name, i = a.id, h = a.home))
+        .map(|a| {
+            format!(
+                "{n}:x:{i}:{i}:{n}:{h}:/sbin/nologin\n",
+                n = a.name,
+                i = a.id,
+                h = a.home
+            )
+        })
         .collect();
-    let group: String = ACCOUNTS.iter().map(|a| format!("{}:x:{}:\n", a.name, a.id)).collect();
+    let group: String = ACCOUNTS
+        .iter()
+        .map(|a| format!("{}:x:{}:\n", a.name, a.id))
+        .collect();
     layer.insert(Entry::file("etc/passwd", 0o644, passwd.into_bytes()));
     layer.insert(Entry::file("etc/group", 0o644, group.into_bytes()));
     layer.insert(Entry::file(
@@ -93,14 +121,27 @@ fn read_package(p: &LockedPackage, path: &Path) -> Result<ReadPackage, Error> {
         entries.push(e);
         Ok(())
     })
-    .map_err(|e| Error::Package { package: format!("{} {}", p.name, p.version), source: e })?;
-    Ok(ReadPackage { name: p.name.clone(), control, entries })
+    .map_err(|e| Error::Package {
+        package: format!("{} {}", p.name, p.version),
+        source: e,
+    })?;
+    Ok(ReadPackage {
+        name: p.name.clone(),
+        control,
+        entries,
+    })
 }
 
-fn merge_package(layer: &mut LayerBuilder, pkg: ReadPackage, options: AssembleOptions) -> Result<(), Error> {
+fn merge_package(
+    layer: &mut LayerBuilder,
+    pkg: ReadPackage,
+    options: AssembleOptions,
+) -> Result<(), Error> {
     let mut md5sums = String::new();
     for entry in pkg.entries {
-        let Some(path) = merged_usr(&entry.path) else { continue };
+        let Some(path) = merged_usr(&entry.path) else {
+            continue;
+        };
         if !options.keep_docs && is_doc(&path) {
             continue;
         }
@@ -115,16 +156,29 @@ fn merge_package(layer: &mut LayerBuilder, pkg: ReadPackage, options: AssembleOp
                 }
                 EntryKind::Dir
             }
-            DebKind::Symlink(target) => EntryKind::Symlink(relocate_link(&entry.path, &path, &target)),
+            DebKind::Symlink(target) => {
+                EntryKind::Symlink(relocate_link(&entry.path, &path, &target))
+            }
             DebKind::Hardlink(target) => match merged_usr(&target) {
                 Some(t) => EntryKind::Hardlink(t),
                 None => continue,
             },
         };
-        let new = Entry { path: path.clone(), kind, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime };
+        let new = Entry {
+            path: path.clone(),
+            kind,
+            mode: entry.mode,
+            uid: entry.uid,
+            gid: entry.gid,
+            mtime: entry.mtime,
+        };
         if let Some(old) = layer.insert(new) {
             if !matches!(old.kind, EntryKind::Dir) {
-                tracing::debug!(path, package = pkg.name, "file shipped by two packages; the later one wins");
+                tracing::debug!(
+                    path,
+                    package = pkg.name,
+                    "file shipped by two packages; the later one wins"
+                );
             }
         }
     }
@@ -133,8 +187,16 @@ fn merge_package(layer: &mut LayerBuilder, pkg: ReadPackage, options: AssembleOp
         control.push(b'\n');
     }
     let status_dir = "var/lib/dpkg/status.d";
-    layer.insert(Entry::file(&format!("{status_dir}/{}", pkg.name), 0o644, control));
-    layer.insert(Entry::file(&format!("{status_dir}/{}.md5sums", pkg.name), 0o644, md5sums.into_bytes()));
+    layer.insert(Entry::file(
+        &format!("{status_dir}/{}", pkg.name),
+        0o644,
+        control,
+    ));
+    layer.insert(Entry::file(
+        &format!("{status_dir}/{}.md5sums", pkg.name),
+        0o644,
+        md5sums.into_bytes(),
+    ));
     Ok(())
 }
 
@@ -170,9 +232,18 @@ fn relocate_link(old_path: &str, new_path: &str, target: &str) -> String {
         }
     }
     let absolute = merged_usr(&parts.join("/")).unwrap_or_else(|| parts.join("/"));
-    let new_dir: Vec<&str> = new_path.rsplit_once('/').map_or("", |(d, _)| d).split('/').filter(|s| !s.is_empty()).collect();
+    let new_dir: Vec<&str> = new_path
+        .rsplit_once('/')
+        .map_or("", |(d, _)| d)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     let target: Vec<&str> = absolute.split('/').collect();
-    let common = new_dir.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let common = new_dir
+        .iter()
+        .zip(&target)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut rel: Vec<&str> = vec![".."; new_dir.len() - common];
     rel.extend(&target[common..]);
     rel.join("/")
@@ -185,7 +256,14 @@ fn is_doc(path: &str) -> bool {
         let depth = rest.matches('/').count();
         return !(depth == 0 || (depth == 1 && rest.ends_with("/copyright")));
     }
-    ["usr/share/man/", "usr/share/info/", "usr/share/lintian/", "usr/share/linda/"].iter().any(|p| path.starts_with(p))
+    [
+        "usr/share/man/",
+        "usr/share/info/",
+        "usr/share/lintian/",
+        "usr/share/linda/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
 /// `/etc/ssl/certs/ca-certificates.crt` as `update-ca-certificates` would build it: every
@@ -209,8 +287,15 @@ fn ca_bundle(layer: &mut LayerBuilder) {
     }
     layer.insert(Entry::dir("etc/ssl", 0o755));
     layer.insert(Entry::dir("etc/ssl/certs", 0o755));
-    layer.insert(Entry::file("etc/ssl/certs/ca-certificates.crt", 0o644, bundle));
-    for (link, target) in [("usr/lib/ssl/cert.pem", "/etc/ssl/certs/ca-certificates.crt"), ("usr/lib/ssl/certs", "/etc/ssl/certs")] {
+    layer.insert(Entry::file(
+        "etc/ssl/certs/ca-certificates.crt",
+        0o644,
+        bundle,
+    ));
+    for (link, target) in [
+        ("usr/lib/ssl/cert.pem", "/etc/ssl/certs/ca-certificates.crt"),
+        ("usr/lib/ssl/certs", "/etc/ssl/certs"),
+    ] {
         if layer.get(link).is_none() {
             layer.insert(Entry::symlink(link, target));
         }
@@ -227,9 +312,22 @@ mod tests {
         assert_eq!(merged_usr("lib"), None);
         assert_eq!(merged_usr("library/x").as_deref(), Some("library/x"));
         assert_eq!(merged_usr("usr/bin/x").as_deref(), Some("usr/bin/x"));
-        assert_eq!(relocate_link("lib/x86_64-linux-gnu/libz.so.1", "usr/lib/x86_64-linux-gnu/libz.so.1", "libz.so.1.3"), "libz.so.1.3");
-        assert_eq!(relocate_link("sbin/foo", "usr/sbin/foo", "../usr/bin/bar"), "../bin/bar");
-        assert_eq!(relocate_link("lib64/ld.so", "usr/lib64/ld.so", "/lib/x/ld.so"), "/lib/x/ld.so");
+        assert_eq!(
+            relocate_link(
+                "lib/x86_64-linux-gnu/libz.so.1",
+                "usr/lib/x86_64-linux-gnu/libz.so.1",
+                "libz.so.1.3"
+            ),
+            "libz.so.1.3"
+        );
+        assert_eq!(
+            relocate_link("sbin/foo", "usr/sbin/foo", "../usr/bin/bar"),
+            "../bin/bar"
+        );
+        assert_eq!(
+            relocate_link("lib64/ld.so", "usr/lib64/ld.so", "/lib/x/ld.so"),
+            "/lib/x/ld.so"
+        );
     }
 
     #[test]
@@ -245,10 +343,15 @@ mod tests {
     fn skeleton_has_accounts_and_tmp() {
         let mut l = LayerBuilder::new();
         skeleton(&mut l);
-        let EntryKind::File(passwd) = &l.get("etc/passwd").unwrap().kind else { panic!() };
+        let EntryKind::File(passwd) = &l.get("etc/passwd").unwrap().kind else {
+            panic!()
+        };
         assert!(String::from_utf8_lossy(passwd).contains("nonroot:x:65532:65532:"));
         assert_eq!(l.get("tmp").unwrap().mode, 0o1777);
         assert_eq!(l.get("home/nonroot").unwrap().uid, 65532);
-        assert_eq!(l.get("bin").unwrap().kind, EntryKind::Symlink("usr/bin".into()));
+        assert_eq!(
+            l.get("bin").unwrap().kind,
+            EntryKind::Symlink("usr/bin".into())
+        );
     }
 }

@@ -24,7 +24,10 @@ impl Ignore {
         };
         for path in &candidates {
             match std::fs::read_to_string(path) {
-                Ok(text) => return Self::parse(&text).map_err(|e| Error::Copy(format!("{}: {e}", path.display()))),
+                Ok(text) => {
+                    return Self::parse(&text)
+                        .map_err(|e| Error::Copy(format!("{}: {e}", path.display())));
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && file.is_none() => {}
                 Err(e) => return Err(Error::Copy(format!("{}: {e}", path.display()))),
             }
@@ -77,28 +80,54 @@ impl Ignore {
 
 /// Adds the files of `entries` to `layer`. Sources must resolve inside `project`; symlinks
 /// found while walking are copied as symlinks, never followed.
-pub fn add_copies(layer: &mut LayerBuilder, project: &Path, entries: &[CopyEntry], ignore: &Ignore) -> Result<(), Error> {
-    let root = project.canonicalize().map_err(|e| Error::Copy(format!("{}: {e}", project.display())))?;
+pub fn add_copies(
+    layer: &mut LayerBuilder,
+    project: &Path,
+    entries: &[CopyEntry],
+    ignore: &Ignore,
+) -> Result<(), Error> {
+    let root = project
+        .canonicalize()
+        .map_err(|e| Error::Copy(format!("{}: {e}", project.display())))?;
     for c in entries {
         let src = project.join(&c.src);
-        let real = src.canonicalize().map_err(|e| Error::Copy(format!("copy src {:?}: {e}", c.src)))?;
+        let real = src
+            .canonicalize()
+            .map_err(|e| Error::Copy(format!("copy src {:?}: {e}", c.src)))?;
         if !real.starts_with(&root) {
-            return Err(Error::Copy(format!("copy src {:?} resolves to {}, outside the project directory {}", c.src, real.display(), root.display())));
+            return Err(Error::Copy(format!(
+                "copy src {:?} resolves to {}, outside the project directory {}",
+                c.src,
+                real.display(),
+                root.display()
+            )));
         }
         let (uid, gid) = match &c.owner {
             Some(o) => Account::parse_user(o).map_err(Error::Copy)?,
             None => (0, 0),
         };
         let mode = c.mode.as_deref().and_then(parse_mode);
-        let dst = c.dst.trim_start_matches('/').trim_end_matches('/').to_string();
-        let meta = std::fs::metadata(&real).map_err(|e| Error::Copy(format!("{}: {e}", real.display())))?;
+        let dst = c
+            .dst
+            .trim_start_matches('/')
+            .trim_end_matches('/')
+            .to_string();
+        let meta = std::fs::metadata(&real)
+            .map_err(|e| Error::Copy(format!("{}: {e}", real.display())))?;
         let owner = Owner { uid, gid, mode };
         if meta.is_dir() {
-            layer.insert(Entry { uid, gid, ..Entry::dir(&dst, 0o755) });
+            layer.insert(Entry {
+                uid,
+                gid,
+                ..Entry::dir(&dst, 0o755)
+            });
             walk(layer, &root, &real, &dst, ignore, owner)?;
         } else {
             let dst = if c.dst.ends_with('/') {
-                format!("{dst}/{}", real.file_name().unwrap_or_default().to_string_lossy())
+                format!(
+                    "{dst}/{}",
+                    real.file_name().unwrap_or_default().to_string_lossy()
+                )
             } else {
                 dst
             };
@@ -115,13 +144,27 @@ struct Owner {
     mode: Option<u32>,
 }
 
-fn walk(layer: &mut LayerBuilder, root: &Path, dir: &Path, dst: &str, ignore: &Ignore, owner: Owner) -> Result<(), Error> {
+fn walk(
+    layer: &mut LayerBuilder,
+    root: &Path,
+    dir: &Path,
+    dst: &str,
+    ignore: &Ignore,
+    owner: Owner,
+) -> Result<(), Error> {
     let err = |e: std::io::Error| Error::Copy(format!("{}: {e}", dir.display()));
-    let mut children: Vec<_> = std::fs::read_dir(dir).map_err(err)?.collect::<Result<_, _>>().map_err(err)?;
+    let mut children: Vec<_> = std::fs::read_dir(dir)
+        .map_err(err)?
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
     children.sort_by_key(|e| e.file_name());
     for child in children {
         let path = child.path();
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
         if ignore.is_ignored(&rel) {
             continue;
         }
@@ -130,9 +173,17 @@ fn walk(layer: &mut LayerBuilder, root: &Path, dir: &Path, dst: &str, ignore: &I
         let ft = child.file_type().map_err(err)?;
         if ft.is_symlink() {
             let link = std::fs::read_link(&path).map_err(err)?;
-            layer.insert(Entry { uid: owner.uid, gid: owner.gid, ..Entry::symlink(&target, &link.to_string_lossy()) });
+            layer.insert(Entry {
+                uid: owner.uid,
+                gid: owner.gid,
+                ..Entry::symlink(&target, &link.to_string_lossy())
+            });
         } else if ft.is_dir() {
-            layer.insert(Entry { uid: owner.uid, gid: owner.gid, ..Entry::dir(&target, 0o755) });
+            layer.insert(Entry {
+                uid: owner.uid,
+                gid: owner.gid,
+                ..Entry::dir(&target, 0o755)
+            });
             walk(layer, root, &path, &target, ignore, owner)?;
         } else if ft.is_file() {
             add_file(layer, &path, &target, owner)?;
@@ -144,9 +195,20 @@ fn walk(layer: &mut LayerBuilder, root: &Path, dir: &Path, dst: &str, ignore: &I
 fn add_file(layer: &mut LayerBuilder, path: &Path, dst: &str, owner: Owner) -> Result<(), Error> {
     use std::os::unix::fs::PermissionsExt;
     let data = std::fs::read(path).map_err(|e| Error::Copy(format!("{}: {e}", path.display())))?;
-    let host_mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
-    let mode = owner.mode.unwrap_or(if host_mode & 0o111 != 0 { 0o755 } else { 0o644 });
-    layer.insert(Entry { path: dst.into(), kind: EntryKind::File(data), mode, uid: owner.uid, gid: owner.gid, mtime: 0 });
+    let host_mode = std::fs::metadata(path)
+        .map(|m| m.permissions().mode())
+        .unwrap_or(0o644);
+    let mode = owner
+        .mode
+        .unwrap_or(if host_mode & 0o111 != 0 { 0o755 } else { 0o644 });
+    layer.insert(Entry {
+        path: dst.into(),
+        kind: EntryKind::File(data),
+        mode,
+        uid: owner.uid,
+        gid: owner.gid,
+        mtime: 0,
+    });
     Ok(())
 }
 
@@ -156,10 +218,14 @@ mod tests {
 
     #[test]
     fn dockerignore_semantics() {
-        let ig = Ignore::parse("# c\n.git\n*.pyc\n**/__pycache__\nsecrets/\n!secrets/public.txt\n").unwrap();
+        let ig = Ignore::parse("# c\n.git\n*.pyc\n**/__pycache__\nsecrets/\n!secrets/public.txt\n")
+            .unwrap();
         assert!(ig.is_ignored(".git/config"));
         assert!(ig.is_ignored("a.pyc"));
-        assert!(!ig.is_ignored("sub/a.pyc"), "`*` stays in one component, anchored at the root");
+        assert!(
+            !ig.is_ignored("sub/a.pyc"),
+            "`*` stays in one component, anchored at the root"
+        );
         assert!(ig.is_ignored("x/y/__pycache__/m.pyc"));
         assert!(ig.is_ignored("secrets/key"));
         assert!(!ig.is_ignored("secrets/public.txt"));
@@ -177,11 +243,21 @@ mod tests {
         std::os::unix::fs::symlink(p.join("outside"), p.join("proj/escape")).unwrap();
         let ig = Ignore::parse("**/*.pyc").unwrap();
         let mut l = LayerBuilder::new();
-        let entry = CopyEntry { src: "app/".into(), dst: "/app".into(), owner: Some("nonroot".into()), mode: None };
+        let entry = CopyEntry {
+            src: "app/".into(),
+            dst: "/app".into(),
+            owner: Some("nonroot".into()),
+            mode: None,
+        };
         add_copies(&mut l, &p.join("proj"), &[entry], &ig).unwrap();
         assert_eq!(l.get("app/main.py").unwrap().uid, 65532);
         assert!(l.get("app/sub/x.pyc").is_none());
-        let bad = CopyEntry { src: "escape".into(), dst: "/x".into(), owner: None, mode: None };
+        let bad = CopyEntry {
+            src: "escape".into(),
+            dst: "/x".into(),
+            owner: None,
+            mode: None,
+        };
         let err = add_copies(&mut l, &p.join("proj"), &[bad], &ig).unwrap_err();
         assert!(err.to_string().contains("outside the project"), "{err}");
     }

@@ -6,20 +6,20 @@ use std::path::{Path, PathBuf};
 
 use bosun_deb::{Cache, CacheRequest, Fetcher, Reporter};
 use bosun_oci::Digest;
+use bosun_oci::Store;
 use bosun_oci::layer::{self, Compression, EntryKind, LayerBuilder};
 use bosun_oci::model::{
-    Descriptor, Empty, HealthConfig, History, ImageConfig, Index, MEDIA_CONFIG, MEDIA_INDEX, MEDIA_MANIFEST,
-    Manifest, RootFs, RunConfig, platform_for_debian, rfc3339,
+    Descriptor, Empty, HealthConfig, History, ImageConfig, Index, MEDIA_CONFIG, MEDIA_INDEX,
+    MEDIA_MANIFEST, Manifest, RootFs, RunConfig, platform_for_debian, rfc3339,
 };
-use bosun_oci::Store;
 use bosun_spec::{Account, ImageSpec, LockedPackage, Lockfile, Spec, parse_duration};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
+use crate::Error;
 use crate::assemble::{self, AssembleOptions};
 use crate::copy::{self, Ignore};
-use crate::Error;
 
 /// Bump when the skeleton or assembly rules change, so old cached layers are not reused.
 const LAYER_FORMAT: &str = "bosun-layer-v1";
@@ -80,12 +80,23 @@ struct LayerPlan<'l> {
 }
 
 /// Builds one image of the spec for every architecture and tags it in the store.
-pub fn build_image(spec: &Spec, lock: &Lockfile, name: &str, ctx: &BuildContext<'_>) -> Result<BuiltImage, Error> {
-    let image = spec.image.get(name).ok_or_else(|| Error::NoImage(name.to_string()))?;
+pub fn build_image(
+    spec: &Spec,
+    lock: &Lockfile,
+    name: &str,
+    ctx: &BuildContext<'_>,
+) -> Result<BuiltImage, Error> {
+    let image = spec
+        .image
+        .get(name)
+        .ok_or_else(|| Error::NoImage(name.to_string()))?;
     if lock.spec_hash != spec.resolution_hash() {
         return Err(Error::StaleLock);
     }
-    let epoch = ctx.source_date_epoch.unwrap_or_else(|| lock.source_date_epoch()).max(0);
+    let epoch = ctx
+        .source_date_epoch
+        .unwrap_or_else(|| lock.source_date_epoch())
+        .max(0);
     let compression = match image.compression {
         bosun_spec::Compression::Gzip => Compression::Gzip,
         bosun_spec::Compression::Zstd => Compression::Zstd,
@@ -96,10 +107,16 @@ pub fn build_image(spec: &Spec, lock: &Lockfile, name: &str, ctx: &BuildContext<
     let mut all_layers = BTreeMap::new();
     for arch in &spec.debian.architectures {
         let plans = plan(image, name, lock, arch, ctx.project, &ignore)?;
-        let keys: Vec<String> = plans.iter().map(|p| layer_key(p, arch, image.keep_docs, compression, epoch)).collect();
-        let cached: Vec<Option<(Descriptor, Digest)>> = keys.iter().map(|k| ctx.store.cached_layer(k)).collect();
+        let keys: Vec<String> = plans
+            .iter()
+            .map(|p| layer_key(p, arch, image.keep_docs, compression, epoch))
+            .collect();
+        let cached: Vec<Option<(Descriptor, Digest)>> =
+            keys.iter().map(|k| ctx.store.cached_layer(k)).collect();
         fetch_missing(&plans, &cached, ctx)?;
-        let options = AssembleOptions { keep_docs: image.keep_docs };
+        let options = AssembleOptions {
+            keep_docs: image.keep_docs,
+        };
         let made: Vec<(Descriptor, Digest, bool)> = plans
             .par_iter()
             .zip(&cached)
@@ -128,7 +145,12 @@ pub fn build_image(spec: &Spec, lock: &Lockfile, name: &str, ctx: &BuildContext<
         let layers = plans
             .iter()
             .zip(&made)
-            .map(|(p, (d, _, hit))| BuiltLayer { digest: d.digest.clone(), size: d.size, created_by: p.created_by.clone(), cached: *hit })
+            .map(|(p, (d, _, hit))| BuiltLayer {
+                digest: d.digest.clone(),
+                size: d.size,
+                created_by: p.created_by.clone(),
+                cached: *hit,
+            })
             .collect();
         all_layers.insert(arch.clone(), layers);
     }
@@ -137,42 +159,88 @@ pub fn build_image(spec: &Spec, lock: &Lockfile, name: &str, ctx: &BuildContext<
         d.platform = None;
         d
     } else {
-        let index = Index { schema_version: 2, media_type: Some(MEDIA_INDEX.into()), manifests, annotations: BTreeMap::new() };
+        let index = Index {
+            schema_version: 2,
+            media_type: Some(MEDIA_INDEX.into()),
+            manifests,
+            annotations: BTreeMap::new(),
+        };
         ctx.store.write_json(&index, MEDIA_INDEX)?
     };
     let tags = spec.tags_of(name);
     for tag in &tags {
         ctx.store.tag(tag, root.clone())?;
     }
-    Ok(BuiltImage { image: name.into(), tags, digest: root.digest, media_type: root.media_type, layers: all_layers })
+    Ok(BuiltImage {
+        image: name.into(),
+        tags,
+        digest: root.digest,
+        media_type: root.media_type,
+        layers: all_layers,
+    })
 }
 
-fn plan<'l>(image: &ImageSpec, name: &str, lock: &'l Lockfile, arch: &str, project: &Path, ignore: &Ignore) -> Result<Vec<LayerPlan<'l>>, Error> {
+fn plan<'l>(
+    image: &ImageSpec,
+    name: &str,
+    lock: &'l Lockfile,
+    arch: &str,
+    project: &Path,
+    ignore: &Ignore,
+) -> Result<Vec<LayerPlan<'l>>, Error> {
     let packages_of = |group: &str| -> Result<Vec<&'l LockedPackage>, Error> {
         let g = lock.group(group, arch).ok_or(Error::StaleLock)?;
-        g.packages.iter().map(|p| lock.package(arch, p).ok_or(Error::StaleLock)).collect()
+        g.packages
+            .iter()
+            .map(|p| lock.package(arch, p).ok_or(Error::StaleLock))
+            .collect()
     };
     let mut plans = Vec::new();
     for b in &image.bases {
         let packages = packages_of(&format!("base.{b}"))?;
-        plans.push(LayerPlan { created_by: format!("bosun: base {b} ({} packages)", packages.len()), packages, skeleton: false, app: None });
+        plans.push(LayerPlan {
+            created_by: format!("bosun: base {b} ({} packages)", packages.len()),
+            packages,
+            skeleton: false,
+            app: None,
+        });
     }
     let own = packages_of(&format!("image.{name}"))?;
     if !own.is_empty() || plans.is_empty() {
-        plans.push(LayerPlan { created_by: format!("bosun: image {name} packages ({})", own.len()), packages: own, skeleton: false, app: None });
+        plans.push(LayerPlan {
+            created_by: format!("bosun: image {name} packages ({})", own.len()),
+            packages: own,
+            skeleton: false,
+            app: None,
+        });
     }
     if !image.copy.is_empty() {
         let mut app = LayerBuilder::new();
         copy::add_copies(&mut app, project, &image.copy, ignore)?;
-        let what: Vec<String> = image.copy.iter().map(|c| format!("{} -> {}", c.src, c.dst)).collect();
-        plans.push(LayerPlan { created_by: format!("bosun: copy {}", what.join(", ")), packages: vec![], skeleton: false, app: Some(app) });
+        let what: Vec<String> = image
+            .copy
+            .iter()
+            .map(|c| format!("{} -> {}", c.src, c.dst))
+            .collect();
+        plans.push(LayerPlan {
+            created_by: format!("bosun: copy {}", what.join(", ")),
+            packages: vec![],
+            skeleton: false,
+            app: Some(app),
+        });
     }
     plans[0].skeleton = true;
     Ok(plans)
 }
 
 /// A hash of everything that decides a layer's bytes.
-fn layer_key(p: &LayerPlan<'_>, arch: &str, keep_docs: bool, compression: Compression, epoch: i64) -> String {
+fn layer_key(
+    p: &LayerPlan<'_>,
+    arch: &str,
+    keep_docs: bool,
+    compression: Compression,
+    epoch: i64,
+) -> String {
     let mut h = Sha256::new();
     let mut put = |s: &str| {
         h.update((s.len() as u64).to_le_bytes());
@@ -180,7 +248,10 @@ fn layer_key(p: &LayerPlan<'_>, arch: &str, keep_docs: bool, compression: Compre
     };
     put(LAYER_FORMAT);
     put(arch);
-    put(&format!("{keep_docs}/{compression:?}/{epoch}/{}", p.skeleton));
+    put(&format!(
+        "{keep_docs}/{compression:?}/{epoch}/{}",
+        p.skeleton
+    ));
     for pkg in &p.packages {
         put(&pkg.name);
         put(&pkg.sha256);
@@ -199,7 +270,11 @@ fn layer_key(p: &LayerPlan<'_>, arch: &str, keep_docs: bool, compression: Compre
     hex::encode(h.finalize())
 }
 
-fn fetch_missing(plans: &[LayerPlan<'_>], cached: &[Option<(Descriptor, Digest)>], ctx: &BuildContext<'_>) -> Result<(), Error> {
+fn fetch_missing(
+    plans: &[LayerPlan<'_>],
+    cached: &[Option<(Descriptor, Digest)>],
+    ctx: &BuildContext<'_>,
+) -> Result<(), Error> {
     let mut requests = Vec::new();
     for (p, hit) in plans.iter().zip(cached) {
         if hit.is_some() {
@@ -209,28 +284,49 @@ fn fetch_missing(plans: &[LayerPlan<'_>], cached: &[Option<(Descriptor, Digest)>
             requests.push(deb_request(pkg, lock_archive(pkg), &ctx.mirrors)?);
         }
     }
-    ctx.debs.ensure_debs(ctx.fetcher, &requests, ctx.parallel_downloads, ctx.reporter)?;
+    ctx.debs
+        .ensure_debs(ctx.fetcher, &requests, ctx.parallel_downloads, ctx.reporter)?;
     Ok(())
 }
 
 /// Which archive serves a locked package: `-security` suites come from the security archive.
 fn lock_archive(pkg: &LockedPackage) -> &'static str {
-    if pkg.suite.ends_with("-security") { "security" } else { "debian" }
+    if pkg.suite.ends_with("-security") {
+        "security"
+    } else {
+        "debian"
+    }
 }
 
-fn deb_request(pkg: &LockedPackage, archive: &str, mirrors: &BTreeMap<String, String>) -> Result<CacheRequest, Error> {
+fn deb_request(
+    pkg: &LockedPackage,
+    archive: &str,
+    mirrors: &BTreeMap<String, String>,
+) -> Result<CacheRequest, Error> {
     let root = mirrors.get(archive).ok_or_else(|| {
-        Error::NoMirror(format!("{} comes from {}, but no {archive} archive is configured", pkg.name, pkg.suite))
+        Error::NoMirror(format!(
+            "{} comes from {}, but no {archive} archive is configured",
+            pkg.name, pkg.suite
+        ))
     })?;
     Ok(CacheRequest {
-        name: format!("{}_{}_{}.deb", pkg.name, pkg.version, pkg.package_architecture),
+        name: format!(
+            "{}_{}_{}.deb",
+            pkg.name, pkg.version, pkg.package_architecture
+        ),
         url: format!("{}/{}", root.trim_end_matches('/'), pkg.filename),
         size: pkg.size,
         sha256: pkg.sha256.clone(),
     })
 }
 
-fn make_layer(p: &LayerPlan<'_>, ctx: &BuildContext<'_>, options: AssembleOptions, compression: Compression, epoch: u64) -> Result<(Descriptor, Digest), Error> {
+fn make_layer(
+    p: &LayerPlan<'_>,
+    ctx: &BuildContext<'_>,
+    options: AssembleOptions,
+    compression: Compression,
+    epoch: u64,
+) -> Result<(Descriptor, Digest), Error> {
     let mut layer = LayerBuilder::new();
     if p.skeleton {
         assemble::skeleton(&mut layer);
@@ -245,11 +341,23 @@ fn make_layer(p: &LayerPlan<'_>, ctx: &BuildContext<'_>, options: AssembleOption
     let mut writer = ctx.store.blob_writer()?;
     let diff_id = layer::write_compressed(&layer, compression, epoch, &mut writer)?;
     let (digest, size) = writer.commit()?;
-    let desc = Descriptor { media_type: compression.media_type().into(), digest, size, platform: None, annotations: BTreeMap::new() };
+    let desc = Descriptor {
+        media_type: compression.media_type().into(),
+        digest,
+        size,
+        platform: None,
+        annotations: BTreeMap::new(),
+    };
     Ok((desc, diff_id))
 }
 
-fn image_config(image: &ImageSpec, arch: &str, epoch: i64, plans: &[LayerPlan<'_>], made: &[(Descriptor, Digest, bool)]) -> Result<ImageConfig, Error> {
+fn image_config(
+    image: &ImageSpec,
+    arch: &str,
+    epoch: i64,
+    plans: &[LayerPlan<'_>],
+    made: &[(Descriptor, Digest, bool)],
+) -> Result<ImageConfig, Error> {
     let platform = platform_for_debian(arch);
     let created = rfc3339(epoch);
     let user = match image.user.as_deref().unwrap_or("nonroot") {
@@ -257,9 +365,12 @@ fn image_config(image: &ImageSpec, arch: &str, epoch: i64, plans: &[LayerPlan<'_
         u => Account::parse_user(u).map_err(Error::Copy)?.0.to_string(),
     };
     let mut env: BTreeMap<String, String> = image.env.clone();
-    env.entry("PATH".into()).or_insert_with(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
+    env.entry("PATH".into())
+        .or_insert_with(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
     let healthcheck = image.healthcheck.as_ref().map(|h| HealthConfig {
-        test: std::iter::once("CMD".to_string()).chain(h.cmd.iter().cloned()).collect(),
+        test: std::iter::once("CMD".to_string())
+            .chain(h.cmd.iter().cloned())
+            .collect(),
         interval: h.interval.as_deref().and_then(parse_duration),
         timeout: h.timeout.as_deref().and_then(parse_duration),
         start_period: h.start_period.as_deref().and_then(parse_duration),
@@ -268,7 +379,16 @@ fn image_config(image: &ImageSpec, arch: &str, epoch: i64, plans: &[LayerPlan<'_
     let exposed_ports = image
         .expose
         .iter()
-        .map(|p| (if p.contains('/') { p.clone() } else { format!("{p}/tcp") }, Empty {}))
+        .map(|p| {
+            (
+                if p.contains('/') {
+                    p.clone()
+                } else {
+                    format!("{p}/tcp")
+                },
+                Empty {},
+            )
+        })
         .collect();
     Ok(ImageConfig {
         created: Some(created.clone()),
@@ -286,10 +406,18 @@ fn image_config(image: &ImageSpec, arch: &str, epoch: i64, plans: &[LayerPlan<'_
             healthcheck,
             ..Default::default()
         },
-        rootfs: RootFs { kind: "layers".into(), diff_ids: made.iter().map(|(_, id, _)| id.clone()).collect() },
+        rootfs: RootFs {
+            kind: "layers".into(),
+            diff_ids: made.iter().map(|(_, id, _)| id.clone()).collect(),
+        },
         history: plans
             .iter()
-            .map(|p| History { created: Some(created.clone()), created_by: Some(p.created_by.clone()), comment: None, empty_layer: false })
+            .map(|p| History {
+                created: Some(created.clone()),
+                created_by: Some(p.created_by.clone()),
+                comment: None,
+                empty_layer: false,
+            })
             .collect(),
     })
 }

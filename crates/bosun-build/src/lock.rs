@@ -13,7 +13,11 @@ use crate::Error;
 /// it; each image is then resolved with its bases already installed, and its group holds only
 /// what the bases do not.
 pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
-    let mut lock = Lockfile { version: Lockfile::VERSION, spec_hash: spec.resolution_hash(), ..Default::default() };
+    let mut lock = Lockfile {
+        version: Lockfile::VERSION,
+        spec_hash: spec.resolution_hash(),
+        ..Default::default()
+    };
     lock.releases = repo
         .suites
         .iter()
@@ -34,8 +38,17 @@ pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
             let exclude = with(&global, &base.exclude);
             let sel = universe
                 .resolve(&base.packages, &Selection::new(), &exclude)
-                .map_err(|e| Error::Resolve { group: format!("base.{name}"), source: e })?;
-            record(&mut lock, &mut packages, &format!("base.{name}"), arch, &sel)?;
+                .map_err(|e| Error::Resolve {
+                    group: format!("base.{name}"),
+                    source: e,
+                })?;
+            record(
+                &mut lock,
+                &mut packages,
+                &format!("base.{name}"),
+                arch,
+                &sel,
+            )?;
             bases.insert(name, sel);
         }
         for (name, image) in &spec.image {
@@ -46,8 +59,17 @@ pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
             let exclude = with(&global, &image.exclude);
             let sel = universe
                 .resolve(&image.packages, &installed, &exclude)
-                .map_err(|e| Error::Resolve { group: format!("image.{name}"), source: e })?;
-            record(&mut lock, &mut packages, &format!("image.{name}"), arch, &sel)?;
+                .map_err(|e| Error::Resolve {
+                    group: format!("image.{name}"),
+                    source: e,
+                })?;
+            record(
+                &mut lock,
+                &mut packages,
+                &format!("image.{name}"),
+                arch,
+                &sel,
+            )?;
         }
     }
     lock.packages = packages.into_values().collect();
@@ -123,7 +145,10 @@ pub fn why(lock: &Lockfile, arch: &str, package: &str) -> Vec<Vec<String>> {
         let mut chain = vec![package.to_string(), first.to_string()];
         let mut seen: HashSet<&str> = [package, first].into();
         let mut cur = first;
-        while let Some(next) = parents.get(cur).and_then(|ps| ps.iter().find(|p| !seen.contains(**p))) {
+        while let Some(next) = parents
+            .get(cur)
+            .and_then(|ps| ps.iter().find(|p| !seen.contains(**p)))
+        {
             seen.insert(next);
             chain.push(next.to_string());
             cur = next;

@@ -14,7 +14,10 @@ pub struct Paragraph<'a> {
 impl<'a> Paragraph<'a> {
     /// The value of a field, matched case-insensitively as Policy says.
     pub fn get(&self, name: &str) -> Option<&'a str> {
-        self.fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+        self.fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
     }
 
     /// All fields in order.
@@ -60,16 +63,27 @@ pub fn parse(text: &str) -> Result<Vec<Paragraph<'_>>, SyntaxError> {
         if line.starts_with([' ', '\t']) {
             match open.as_mut() {
                 Some((_, _, end)) => *end = start + line.len(),
-                None => return Err(SyntaxError { line: line_no, message: "continuation line without a field" }),
+                None => {
+                    return Err(SyntaxError {
+                        line: line_no,
+                        message: "continuation line without a field",
+                    });
+                }
             }
             continue;
         }
         let Some(colon) = line.find(':') else {
-            return Err(SyntaxError { line: line_no, message: "expected `Field: value`" });
+            return Err(SyntaxError {
+                line: line_no,
+                message: "expected `Field: value`",
+            });
         };
         let name = &line[..colon];
         if name.is_empty() || name.contains(char::is_whitespace) {
-            return Err(SyntaxError { line: line_no, message: "malformed field name" });
+            return Err(SyntaxError {
+                line: line_no,
+                message: "malformed field name",
+            });
         }
         if let Some((k, s, e)) = open.take() {
             current.fields.push((k, text[s..e].trim()));
@@ -94,7 +108,8 @@ mod tests {
 
     #[test]
     fn paragraphs_fields_and_continuations() {
-        let text = "Package: a\nDepends: b,\n c\n\n# comment\nPackage: d\r\nDescription: x\n .\n y\n";
+        let text =
+            "Package: a\nDepends: b,\n c\n\n# comment\nPackage: d\r\nDescription: x\n .\n y\n";
         let ps = parse(text).unwrap();
         assert_eq!(ps.len(), 2);
         assert_eq!(ps[0].get("depends"), Some("b,\n c"));

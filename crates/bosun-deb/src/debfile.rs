@@ -49,7 +49,10 @@ pub fn read_deb(
     mut on_entry: impl FnMut(DataEntry) -> Result<(), Error>,
 ) -> Result<ControlFiles, Error> {
     let what = path.display().to_string();
-    let bad = |reason: String| Error::Deb { what: what.clone(), reason };
+    let bad = |reason: String| Error::Deb {
+        what: what.clone(),
+        reason,
+    };
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut archive = ar::Archive::new(BufReader::with_capacity(256 * 1024, file));
     let mut control = None;
@@ -57,10 +60,15 @@ pub fn read_deb(
     let mut saw_magic = false;
     while let Some(member) = archive.next_entry() {
         let member = member.map_err(|e| bad(format!("not an ar archive: {e}")))?;
-        let name = String::from_utf8_lossy(member.header().identifier()).trim_end_matches('/').to_string();
+        let name = String::from_utf8_lossy(member.header().identifier())
+            .trim_end_matches('/')
+            .to_string();
         if name == "debian-binary" {
             let mut v = String::new();
-            member.take(16).read_to_string(&mut v).map_err(|e| bad(e.to_string()))?;
+            member
+                .take(16)
+                .read_to_string(&mut v)
+                .map_err(|e| bad(e.to_string()))?;
             if !v.starts_with("2.") {
                 return Err(bad(format!("unsupported deb format {:?}", v.trim())));
             }
@@ -100,13 +108,21 @@ fn read_control(reader: Box<dyn Read + '_>) -> Result<ControlFiles, String> {
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let path = entry.path().map_err(|e| e.to_string())?.to_string_lossy().into_owned();
+        let path = entry
+            .path()
+            .map_err(|e| e.to_string())?
+            .to_string_lossy()
+            .into_owned();
         let name = path.trim_start_matches("./").to_string();
         if name.contains('/') || name.is_empty() {
             continue;
         }
         let mut data = Vec::new();
-        entry.by_ref().take(64 << 20).read_to_end(&mut data).map_err(|e| format!("control.tar: {e}"))?;
+        entry
+            .by_ref()
+            .take(64 << 20)
+            .read_to_end(&mut data)
+            .map_err(|e| format!("control.tar: {e}"))?;
         files.insert(name, data);
     }
     if !files.contains_key("control") {
@@ -121,11 +137,14 @@ fn read_data(
     bad: &impl Fn(String) -> Error,
 ) -> Result<(), Error> {
     let mut archive = tar::Archive::new(reader);
-    let entries = archive.entries().map_err(|e| bad(format!("data.tar: {e}")))?;
+    let entries = archive
+        .entries()
+        .map_err(|e| bad(format!("data.tar: {e}")))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| bad(format!("data.tar: {e}")))?;
         let raw_path = entry.path_bytes().into_owned();
-        let raw_path = String::from_utf8(raw_path).map_err(|_| bad("data.tar: non-UTF-8 path".into()))?;
+        let raw_path =
+            String::from_utf8(raw_path).map_err(|_| bad("data.tar: non-UTF-8 path".into()))?;
         let Some(path) = normalize(&raw_path) else {
             return Err(bad(format!("data.tar: unsafe path {raw_path:?}")));
         };
@@ -135,26 +154,34 @@ fn read_data(
         let gid = header.gid().map_err(|e| bad(e.to_string()))? as u32;
         let mtime = header.mtime().unwrap_or(0);
         let link = || -> Result<String, Error> {
-            let l = entry.link_name_bytes().ok_or_else(|| bad(format!("{raw_path}: link without target")))?;
-            String::from_utf8(l.into_owned()).map_err(|_| bad(format!("{raw_path}: non-UTF-8 link target")))
+            let l = entry
+                .link_name_bytes()
+                .ok_or_else(|| bad(format!("{raw_path}: link without target")))?;
+            String::from_utf8(l.into_owned())
+                .map_err(|_| bad(format!("{raw_path}: non-UTF-8 link target")))
         };
         let kind = match header.entry_type() {
             tar::EntryType::Directory => EntryKind::Dir,
             tar::EntryType::Symlink => {
                 let target = link()?;
                 if escapes(&path, &target) {
-                    return Err(bad(format!("data.tar: symlink {path} -> {target} escapes the root")));
+                    return Err(bad(format!(
+                        "data.tar: symlink {path} -> {target} escapes the root"
+                    )));
                 }
                 EntryKind::Symlink(target)
             }
             tar::EntryType::Link => {
                 let target = link()?;
-                let norm = normalize(&target).ok_or_else(|| bad(format!("data.tar: unsafe hard link {target:?}")))?;
+                let norm = normalize(&target)
+                    .ok_or_else(|| bad(format!("data.tar: unsafe hard link {target:?}")))?;
                 EntryKind::Hardlink(norm)
             }
             t if t.is_file() => {
                 let mut data = Vec::with_capacity(entry.size() as usize);
-                entry.read_to_end(&mut data).map_err(|e| bad(format!("data.tar: {path}: {e}")))?;
+                entry
+                    .read_to_end(&mut data)
+                    .map_err(|e| bad(format!("data.tar: {path}: {e}")))?;
                 EntryKind::File(data)
             }
             // Device nodes, fifos: nothing a container image should carry from a package.
@@ -163,7 +190,14 @@ fn read_data(
         if path.is_empty() {
             continue; // the "./" root entry
         }
-        on_entry(DataEntry { path, kind, mode, uid, gid, mtime })?;
+        on_entry(DataEntry {
+            path,
+            kind,
+            mode,
+            uid,
+            gid,
+            mtime,
+        })?;
     }
     Ok(())
 }

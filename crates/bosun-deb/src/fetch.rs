@@ -54,7 +54,11 @@ impl Fetcher {
             .user_agent(concat!("bosun/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        Self { agent, retries: 3, backoff: Duration::from_millis(250) }
+        Self {
+            agent,
+            retries: 3,
+            backoff: Duration::from_millis(250),
+        }
     }
 
     /// Sets how many times a failed request is retried and the first backoff delay.
@@ -73,21 +77,36 @@ impl Fetcher {
     }
 
     /// Streams `url` into `out`, calling `progress` with each chunk's length.
-    fn get_into(&self, url: &str, out: &mut dyn Write, progress: &dyn Fn(u64)) -> Result<(), Error> {
+    fn get_into(
+        &self,
+        url: &str,
+        out: &mut dyn Write,
+        progress: &dyn Fn(u64),
+    ) -> Result<(), Error> {
         let mut response = self.agent.get(url).call().map_err(|e| http_error(url, e))?;
         let mut reader = response.body_mut().as_reader();
         let mut buf = vec![0u8; 256 * 1024];
         loop {
-            let n = reader.read(&mut buf).map_err(|e| Error::Http { url: url.into(), reason: e.to_string() })?;
+            let n = reader.read(&mut buf).map_err(|e| Error::Http {
+                url: url.into(),
+                reason: e.to_string(),
+            })?;
             if n == 0 {
                 return Ok(());
             }
-            out.write_all(&buf[..n]).map_err(|e| Error::Io { path: PathBuf::from(url), source: e })?;
+            out.write_all(&buf[..n]).map_err(|e| Error::Io {
+                path: PathBuf::from(url),
+                source: e,
+            })?;
             progress(n as u64);
         }
     }
 
-    fn with_retry<T>(&self, url: &str, mut f: impl FnMut() -> Result<T, ureq::Error>) -> Result<T, Error> {
+    fn with_retry<T>(
+        &self,
+        url: &str,
+        mut f: impl FnMut() -> Result<T, ureq::Error>,
+    ) -> Result<T, Error> {
         let mut attempt = 0;
         loop {
             match f() {
@@ -106,15 +125,24 @@ impl Fetcher {
 fn retryable(e: &ureq::Error) -> bool {
     match e {
         ureq::Error::StatusCode(code) => *code == 429 || *code >= 500,
-        ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => true,
+        ureq::Error::Io(_)
+        | ureq::Error::Timeout(_)
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::HostNotFound => true,
         _ => false,
     }
 }
 
 fn http_error(url: &str, e: ureq::Error) -> Error {
     match e {
-        ureq::Error::StatusCode(code) => Error::Status { url: url.into(), code },
-        other => Error::Http { url: url.into(), reason: other.to_string() },
+        ureq::Error::StatusCode(code) => Error::Status {
+            url: url.into(),
+            code,
+        },
+        other => Error::Http {
+            url: url.into(),
+            reason: other.to_string(),
+        },
     }
 }
 
@@ -154,7 +182,13 @@ impl Cache {
     }
 
     /// Returns a cached index, or downloads it, verifying size and sha256 either way.
-    pub fn index(&self, fetcher: &Fetcher, url: &str, size: u64, sha256: &str) -> Result<Vec<u8>, Error> {
+    pub fn index(
+        &self,
+        fetcher: &Fetcher,
+        url: &str,
+        size: u64,
+        sha256: &str,
+    ) -> Result<Vec<u8>, Error> {
         let path = self.index_path(sha256);
         if let Ok(bytes) = std::fs::read(&path) {
             if hex::encode(Sha256::digest(&bytes)) == sha256 {
@@ -163,7 +197,13 @@ impl Cache {
             tracing::warn!(path = %path.display(), "corrupt cached index; fetching it again");
         }
         let bytes = fetcher.get(url, size + 1)?;
-        check(url, size, sha256, bytes.len() as u64, &hex::encode(Sha256::digest(&bytes)))?;
+        check(
+            url,
+            size,
+            sha256,
+            bytes.len() as u64,
+            &hex::encode(Sha256::digest(&bytes)),
+        )?;
         bosun_fs::write_atomic(&path, &bytes).map_err(|e| Error::io(&path, e))?;
         Ok(bytes)
     }
@@ -200,7 +240,12 @@ impl Cache {
         }
     }
 
-    fn ensure_deb(&self, fetcher: &Fetcher, req: &CacheRequest, reporter: &dyn Reporter) -> Result<(), Error> {
+    fn ensure_deb(
+        &self,
+        fetcher: &Fetcher,
+        req: &CacheRequest,
+        reporter: &dyn Reporter,
+    ) -> Result<(), Error> {
         let path = self.deb_path(&req.sha256);
         if path.exists() {
             match hash_file(&path) {
@@ -208,15 +253,23 @@ impl Cache {
                     reporter.on_download_complete(&req.name);
                     return Ok(());
                 }
-                _ => tracing::warn!(path = %path.display(), "corrupt cached .deb; fetching it again"),
+                _ => {
+                    tracing::warn!(path = %path.display(), "corrupt cached .deb; fetching it again")
+                }
             }
         }
         reporter.on_download_start(&req.name, req.size);
         let mut attempt = 0;
         loop {
             let mut file = bosun_fs::AtomicFile::create(&path).map_err(|e| Error::io(&path, e))?;
-            let mut hashing = HashingWriter { inner: &mut file, hasher: Sha256::new(), len: 0 };
-            let result = fetcher.get_into(&req.url, &mut hashing, &|n| reporter.on_download_progress(&req.name, n));
+            let mut hashing = HashingWriter {
+                inner: &mut file,
+                hasher: Sha256::new(),
+                len: 0,
+            };
+            let result = fetcher.get_into(&req.url, &mut hashing, &|n| {
+                reporter.on_download_progress(&req.name, n)
+            });
             let (len, digest) = (hashing.len, hex::encode(hashing.hasher.finalize()));
             match result.and_then(|()| check(&req.url, req.size, &req.sha256, len, &digest)) {
                 Ok(()) => {
@@ -224,9 +277,13 @@ impl Cache {
                     reporter.on_download_complete(&req.name);
                     return Ok(());
                 }
-                Err(e @ (Error::Http { .. } | Error::Status { code: 429 | 500..=599, .. }))
-                    if attempt < fetcher.retries =>
-                {
+                Err(
+                    e @ (Error::Http { .. }
+                    | Error::Status {
+                        code: 429 | 500..=599,
+                        ..
+                    }),
+                ) if attempt < fetcher.retries => {
                     tracing::debug!(url = req.url, error = %e, "retrying");
                     std::thread::sleep(fetcher.backoff * 2u32.pow(attempt));
                     attempt += 1;

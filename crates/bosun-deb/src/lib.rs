@@ -122,7 +122,10 @@ pub enum Error {
 impl Error {
     /// An I/O error about `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Self::Io { path: path.to_path_buf(), source }
+        Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 
@@ -196,15 +199,27 @@ impl Repository {
         cache: Cache,
         now: i64,
     ) -> Result<Self, Error> {
-        let mut wanted = vec![(config.suite.clone(), ArchiveKind::Debian, config.debian.clone())];
+        let mut wanted = vec![(
+            config.suite.clone(),
+            ArchiveKind::Debian,
+            config.debian.clone(),
+        )];
         if config.updates {
-            wanted.push((format!("{}-updates", config.suite), ArchiveKind::Debian, config.debian.clone()));
+            wanted.push((
+                format!("{}-updates", config.suite),
+                ArchiveKind::Debian,
+                config.debian.clone(),
+            ));
         }
         if config.security_updates {
             let root = config.security.clone().ok_or_else(|| Error::Missing {
                 what: "no security archive found in the apt sources; set `security_mirror` in [debian], or `security = false`".into(),
             })?;
-            wanted.push((format!("{}-security", config.suite), ArchiveKind::Security, root));
+            wanted.push((
+                format!("{}-security", config.suite),
+                ArchiveKind::Security,
+                root,
+            ));
         }
         let mut suites = Vec::new();
         for (suite, archive, root) in wanted {
@@ -212,19 +227,34 @@ impl Repository {
             let bytes = fetcher.get(&url, 64 << 20)?;
             let release = release::verify_inrelease(&bytes, keyring, &url, now)?;
             let inrelease_sha256 = hex::encode(Sha256::digest(&bytes));
-            suites.push(SuiteRelease { suite, archive, root, release, inrelease_sha256 });
+            suites.push(SuiteRelease {
+                suite,
+                archive,
+                root,
+                release,
+                inrelease_sha256,
+            });
         }
-        Ok(Self { suites, components: config.components.clone(), fetcher, cache })
+        Ok(Self {
+            suites,
+            components: config.components.clone(),
+            fetcher,
+            cache,
+        })
     }
 
-    /// Reads the `Packages` indexes of `architecture` (and `binary-all` where the archive keeps
-    /// arch-all packages only there) from every suite and component.
+    /// Reads the `Packages` indexes of `architecture` (and `binary-all` where the release
+    /// keeps arch-all packages only there) from every suite and component.
     pub fn universe(&self, architecture: &str) -> Result<Universe, Error> {
         let mut records = Vec::new();
         for s in &self.suites {
             for component in &self.components {
                 let mut arches = vec![architecture];
-                if !s.release.all_in_arch_indexes {
+                // As apt does: `binary-all` only when the release lists `all` as an
+                // architecture and does not say its packages are in each arch's index too.
+                if s.release.architectures.iter().any(|a| a == "all")
+                    && !s.release.all_in_arch_indexes
+                {
                     arches.push("all");
                 }
                 for arch in arches {
@@ -241,15 +271,20 @@ impl Repository {
                             });
                         }
                     };
-                    let parsed = packages::parse_index(&text, &s.suite).map_err(|reason| Error::Parse {
-                        what: format!("{}/dists/{}/{dir}/Packages", s.root, s.suite),
-                        reason,
-                    })?;
+                    let parsed =
+                        packages::parse_index(&text, &s.suite).map_err(|reason| Error::Parse {
+                            what: format!("{}/dists/{}/{dir}/Packages", s.root, s.suite),
+                            reason,
+                        })?;
                     records.extend(parsed);
                 }
             }
         }
-        let description = format!("{}/{} {architecture}", self.suites[0].suite, self.components.join(","));
+        let description = format!(
+            "{}/{} {architecture}",
+            self.suites[0].suite,
+            self.components.join(",")
+        );
         Ok(Universe::new(records, architecture, description))
     }
 
@@ -257,22 +292,42 @@ impl Repository {
     fn index_text(&self, s: &SuiteRelease, dir: &str) -> Result<Option<String>, Error> {
         for (suffix, _) in [(".xz", 0), (".gz", 1), ("", 2)] {
             let rel = format!("{dir}/Packages{suffix}");
-            let Some(file) = s.release.files.get(&rel) else { continue };
-            let base = format!("{}/dists/{}", s.root.trim_end_matches('/'), s.suite);
-            // By-hash URLs cannot change under us while the mirror updates.
-            let url = if s.release.acquire_by_hash {
-                format!("{base}/{dir}/by-hash/SHA256/{}", file.sha256)
-            } else {
-                format!("{base}/{rel}")
+            let Some(file) = s.release.files.get(&rel) else {
+                continue;
             };
-            let bytes = self.cache.index(&self.fetcher, &url, file.size, &file.sha256)?;
+            let base = format!("{}/dists/{}", s.root.trim_end_matches('/'), s.suite);
+            let url = format!("{base}/{rel}");
+            // By-hash URLs cannot change under us while the mirror updates; some mirrors lack
+            // a few of them, so fall back to the plain name (verified by hash all the same).
+            let fetched = if s.release.acquire_by_hash {
+                let by_hash = format!("{base}/{dir}/by-hash/SHA256/{}", file.sha256);
+                match self
+                    .cache
+                    .index(&self.fetcher, &by_hash, file.size, &file.sha256)
+                {
+                    Err(Error::Status { code: 404, .. }) => None,
+                    other => Some(other?),
+                }
+            } else {
+                None
+            };
+            let bytes = match fetched {
+                Some(b) => b,
+                None => self
+                    .cache
+                    .index(&self.fetcher, &url, file.size, &file.sha256)?,
+            };
             let mut text = String::new();
             let result = match suffix {
-                ".xz" => liblzma::read::XzDecoder::new_multi_decoder(&bytes[..]).read_to_string(&mut text),
+                ".xz" => liblzma::read::XzDecoder::new_multi_decoder(&bytes[..])
+                    .read_to_string(&mut text),
                 ".gz" => flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_string(&mut text),
                 _ => (&bytes[..]).read_to_string(&mut text),
             };
-            result.map_err(|e| Error::Parse { what: url, reason: e.to_string() })?;
+            result.map_err(|e| Error::Parse {
+                what: url,
+                reason: e.to_string(),
+            })?;
             return Ok(Some(text));
         }
         Ok(None)

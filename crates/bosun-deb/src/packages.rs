@@ -28,6 +28,8 @@ pub struct PackageRecord {
     pub sha256: String,
     /// Which suite's index listed it.
     pub suite: String,
+    /// `Priority` rank: 0 required, 1 important, 2 standard, 3 optional, 4 extra or unknown.
+    pub priority: u8,
 }
 
 /// A relation operator.
@@ -107,7 +109,10 @@ pub fn parse_relations(text: &str) -> Result<Vec<Alternatives>, String> {
         if group.is_empty() {
             continue;
         }
-        let alts = group.split('|').map(parse_atom).collect::<Result<Vec<_>, _>>()?;
+        let alts = group
+            .split('|')
+            .map(parse_atom)
+            .collect::<Result<Vec<_>, _>>()?;
         out.push(alts);
     }
     Ok(out)
@@ -120,9 +125,14 @@ fn parse_atom(text: &str) -> Result<Atom, String> {
     let (name_part, constraint) = match text.split_once('(') {
         Some((n, rest)) => {
             let inner = rest.split_once(')').map(|(i, _)| i);
-            let inner = inner.ok_or_else(|| format!("unclosed `(` in {text:?}"))?.trim();
-            let split = inner.find(|c: char| !"<>=".contains(c)).unwrap_or(inner.len());
-            let op = Op::parse(&inner[..split]).ok_or_else(|| format!("bad operator in {text:?}"))?;
+            let inner = inner
+                .ok_or_else(|| format!("unclosed `(` in {text:?}"))?
+                .trim();
+            let split = inner
+                .find(|c: char| !"<>=".contains(c))
+                .unwrap_or(inner.len());
+            let op =
+                Op::parse(&inner[..split]).ok_or_else(|| format!("bad operator in {text:?}"))?;
             let version = Version::parse(inner[split..].trim()).map_err(|e| e.to_string())?;
             (n.trim(), Some((op, version)))
         }
@@ -132,7 +142,10 @@ fn parse_atom(text: &str) -> Result<Atom, String> {
     if name.is_empty() {
         return Err(format!("empty package name in {text:?}"));
     }
-    Ok(Atom { name: name.to_string(), constraint })
+    Ok(Atom {
+        name: name.to_string(),
+        constraint,
+    })
 }
 
 /// Parses a whole `Packages` index. `suite` is recorded on each record; `what` names the index
@@ -165,7 +178,10 @@ fn record(p: &control::Paragraph<'_>, suite: &str) -> Result<PackageRecord, Stri
     }
     let (source, source_version) = match p.get("Source") {
         Some(s) => match s.split_once('(') {
-            Some((n, v)) => (n.trim().to_string(), v.trim_end_matches(')').trim().to_string()),
+            Some((n, v)) => (
+                n.trim().to_string(),
+                v.trim_end_matches(')').trim().to_string(),
+            ),
             None => (s.trim().to_string(), version.to_string()),
         },
         None => (name.clone(), version.to_string()),
@@ -190,6 +206,13 @@ fn record(p: &control::Paragraph<'_>, suite: &str) -> Result<PackageRecord, Stri
         size: field("Size")?.parse().map_err(|_| "bad Size".to_string())?,
         sha256,
         suite: suite.to_string(),
+        priority: match p.get("Priority") {
+            Some("required") => 0,
+            Some("important") => 1,
+            Some("standard") => 2,
+            Some("optional") => 3,
+            _ => 4,
+        },
     })
 }
 
@@ -199,7 +222,9 @@ mod tests {
 
     #[test]
     fn relations() {
-        let r = parse_relations("libc6 (>= 2.34), python3:any | foo (<< 1:2~), bar [amd64] <!nocheck>").unwrap();
+        let r =
+            parse_relations("libc6 (>= 2.34), python3:any | foo (<< 1:2~), bar [amd64] <!nocheck>")
+                .unwrap();
         assert_eq!(r.len(), 3);
         assert_eq!(r[0][0].to_string(), "libc6 (>= 2.34)");
         assert_eq!(r[1][0].name, "python3");
@@ -217,11 +242,18 @@ mod tests {
         );
         let recs = parse_index(&text, "trixie").unwrap();
         let r = &recs[0];
-        assert_eq!((r.source.as_str(), r.source_version.as_str()), ("foo", "1.2-3"));
+        assert_eq!(
+            (r.source.as_str(), r.source_version.as_str()),
+            ("foo", "1.2-3")
+        );
         assert_eq!(r.depends[0][0].name, "dpkg");
         assert_eq!(r.provides[0].1.as_ref().unwrap().as_str(), "1.2");
         assert_eq!(r.sha256, "a".repeat(64));
         let evil = text.replace("pool/main", "../../etc");
-        assert!(parse_index(&evil, "trixie").unwrap_err().contains("unsafe Filename"));
+        assert!(
+            parse_index(&evil, "trixie")
+                .unwrap_err()
+                .contains("unsafe Filename")
+        );
     }
 }

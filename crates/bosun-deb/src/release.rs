@@ -18,20 +18,25 @@ impl Keyring {
     /// Loads a binary (`.gpg`) or ASCII-armoured (`.asc`) keyring.
     pub fn load(path: &Path) -> Result<Self, Error> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Self::from_bytes(&bytes).map_err(|reason| Error::Keyring { path: path.to_path_buf(), reason })
+        Self::from_bytes(&bytes).map_err(|reason| Error::Keyring {
+            path: path.to_path_buf(),
+            reason,
+        })
     }
 
     /// Parses keyring bytes, binary or armoured.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
         let mut keys = Vec::new();
         if bytes.starts_with(b"-----BEGIN PGP") {
-            let (iter, _) = SignedPublicKey::from_armor_many(Cursor::new(bytes))
-                .map_err(|e| e.to_string())?;
+            let (iter, _) =
+                SignedPublicKey::from_armor_many(Cursor::new(bytes)).map_err(|e| e.to_string())?;
             for key in iter {
                 keys.push(key.map_err(|e| e.to_string())?);
             }
         } else {
-            for item in SignedPublicKey::from_bytes_many(Cursor::new(bytes)).map_err(|e| e.to_string())? {
+            for item in
+                SignedPublicKey::from_bytes_many(Cursor::new(bytes)).map_err(|e| e.to_string())?
+            {
                 keys.push(item.map_err(|e| e.to_string())?);
             }
         }
@@ -44,7 +49,11 @@ impl Keyring {
     /// Checks that at least one signature on `message` was made by a key (or subkey) here.
     fn verify(&self, message: &CleartextSignedMessage) -> bool {
         self.keys.iter().any(|key| {
-            message.verify(key).is_ok() || key.public_subkeys.iter().any(|sub| message.verify(sub).is_ok())
+            message.verify(key).is_ok()
+                || key
+                    .public_subkeys
+                    .iter()
+                    .any(|sub| message.verify(sub).is_ok())
         })
     }
 }
@@ -70,6 +79,8 @@ pub struct Release {
     /// Arch-all packages are listed in each architecture's index too
     /// (`No-Support-for-Architecture-all: Packages`), so `binary-all` need not be read.
     pub all_in_arch_indexes: bool,
+    /// The `Architectures` field: apt reads `binary-all` only when it lists `all`.
+    pub architectures: Vec<String>,
     /// Every file of the `SHA256` field, by path relative to the release.
     pub files: HashMap<String, IndexFile>,
 }
@@ -79,19 +90,33 @@ pub struct Release {
 /// `what` names the file in errors (its URL); `now` is the current time in seconds, checked
 /// against `Valid-Until`. Only the signed text is parsed: anything outside the signature is
 /// ignored.
-pub fn verify_inrelease(bytes: &[u8], keyring: &Keyring, what: &str, now: i64) -> Result<Release, Error> {
-    let bad = |reason: &str| Error::Signature { what: what.to_string(), reason: reason.to_string() };
+pub fn verify_inrelease(
+    bytes: &[u8],
+    keyring: &Keyring,
+    what: &str,
+    now: i64,
+) -> Result<Release, Error> {
+    let bad = |reason: &str| Error::Signature {
+        what: what.to_string(),
+        reason: reason.to_string(),
+    };
     let text = std::str::from_utf8(bytes).map_err(|_| bad("not UTF-8 text"))?;
-    let (message, _) =
-        CleartextSignedMessage::from_string(text).map_err(|_| bad("not an OpenPGP clear-signed message"))?;
+    let (message, _) = CleartextSignedMessage::from_string(text)
+        .map_err(|_| bad("not an OpenPGP clear-signed message"))?;
     if !keyring.verify(&message) {
         return Err(bad("no valid signature from a key in the keyring"));
     }
     let signed = message.signed_text().replace("\r\n", "\n");
-    let release = parse_release(&signed).map_err(|reason| Error::Parse { what: what.to_string(), reason })?;
+    let release = parse_release(&signed).map_err(|reason| Error::Parse {
+        what: what.to_string(),
+        reason,
+    })?;
     if let Some(until) = release.valid_until {
         if now > until {
-            return Err(Error::Expired { what: what.to_string(), until: format_date(until) });
+            return Err(Error::Expired {
+                what: what.to_string(),
+                until: format_date(until),
+            });
         }
     }
     Ok(release)
@@ -105,20 +130,38 @@ fn parse_release(text: &str) -> Result<Release, String> {
     let mut files = HashMap::new();
     for line in p.get("SHA256").ok_or("no SHA256 field")?.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
-        let [hash, size, path] = words[..] else { continue };
-        let size = size.parse().map_err(|_| format!("bad size in SHA256 line {line:?}"))?;
+        let [hash, size, path] = words[..] else {
+            continue;
+        };
+        let size = size
+            .parse()
+            .map_err(|_| format!("bad size in SHA256 line {line:?}"))?;
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(format!("bad hash in SHA256 line {line:?}"));
         }
-        files.insert(path.to_string(), IndexFile { size, sha256: hash.to_ascii_lowercase() });
+        files.insert(
+            path.to_string(),
+            IndexFile {
+                size,
+                sha256: hash.to_ascii_lowercase(),
+            },
+        );
     }
     Ok(Release {
         date,
         valid_until,
-        acquire_by_hash: p.get("Acquire-By-Hash").is_some_and(|v| v.eq_ignore_ascii_case("yes")),
+        acquire_by_hash: p
+            .get("Acquire-By-Hash")
+            .is_some_and(|v| v.eq_ignore_ascii_case("yes")),
         all_in_arch_indexes: p
             .get("No-Support-for-Architecture-all")
             .is_some_and(|v| v.eq_ignore_ascii_case("Packages")),
+        architectures: p
+            .get("Architectures")
+            .unwrap_or("")
+            .split_whitespace()
+            .map(String::from)
+            .collect(),
         files,
     })
 }

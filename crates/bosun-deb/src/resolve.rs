@@ -65,15 +65,27 @@ impl Universe {
         let newest_first = |v: &mut Vec<usize>| {
             v.sort_by(|&a, &b| {
                 let (ra, rb) = (&records[a], &records[b]);
-                rb.version.cmp(&ra.version).then_with(|| ra.name.cmp(&rb.name))
+                rb.version
+                    .cmp(&ra.version)
+                    .then_with(|| ra.name.cmp(&rb.name))
             });
         };
         by_name.values_mut().for_each(newest_first);
+        // Among providers of a virtual package, prefer what apt would: the highest priority
+        // (`mawk` over `gawk` for `awk`), then the name, then the newest version.
         providers.values_mut().for_each(|v| {
             newest_first(v);
-            v.sort_by(|&a, &b| records[a].name.cmp(&records[b].name));
+            v.sort_by(|&a, &b| {
+                (records[a].priority, &records[a].name)
+                    .cmp(&(records[b].priority, &records[b].name))
+            });
         });
-        Self { records, by_name, providers, description }
+        Self {
+            records,
+            by_name,
+            providers,
+            description,
+        }
     }
 
     /// Number of candidate records.
@@ -98,12 +110,21 @@ impl Universe {
         let mut selection = Selection::new();
         let mut queue = VecDeque::new();
         for root in roots {
-            if exclude.contains(root) || installed.contains_key(root) || selection.contains_key(root) {
+            if exclude.contains(root)
+                || installed.contains_key(root)
+                || selection.contains_key(root)
+            {
                 continue;
             }
-            let atom = Atom { name: root.clone(), constraint: None };
+            let atom = Atom {
+                name: root.clone(),
+                constraint: None,
+            };
             let Some(i) = self.best(&atom) else {
-                return Err(ResolveError { chain: vec![], problem: self.unknown_root(root) });
+                return Err(ResolveError {
+                    chain: vec![],
+                    problem: self.unknown_root(root),
+                });
             };
             let name = self.records[i].name.clone();
             if !selection.contains_key(&name) {
@@ -121,7 +142,11 @@ impl Universe {
                     find_satisfier(a, &selection).or_else(|| find_satisfier(a, installed))
                 });
                 if let Some(dep) = already {
-                    selection.get_mut(&name).expect("selected").depends.insert(dep);
+                    selection
+                        .get_mut(&name)
+                        .expect("selected")
+                        .depends
+                        .insert(dep);
                     continue;
                 }
                 let Some(i) = alternatives.iter().find_map(|a| self.best(a)) else {
@@ -142,7 +167,11 @@ impl Universe {
                     });
                 }
                 selection.insert(dep.clone(), self.selected(i, Some(name.clone())));
-                selection.get_mut(&name).expect("selected").depends.insert(dep.clone());
+                selection
+                    .get_mut(&name)
+                    .expect("selected")
+                    .depends
+                    .insert(dep.clone());
                 queue.push_back(dep);
             }
         }
@@ -150,16 +179,26 @@ impl Universe {
     }
 
     fn selected(&self, i: usize, required_by: Option<String>) -> Selected {
-        Selected { record: self.records[i].clone(), depends: BTreeSet::new(), required_by }
+        Selected {
+            record: self.records[i].clone(),
+            depends: BTreeSet::new(),
+            required_by,
+        }
     }
 
     /// The newest real package satisfying `atom`, else the first provider that does.
     fn best(&self, atom: &Atom) -> Option<usize> {
         let real = self.by_name.get(&atom.name).and_then(|c| {
-            c.iter().copied().find(|&i| satisfies(&self.records[i], atom))
+            c.iter()
+                .copied()
+                .find(|&i| satisfies(&self.records[i], atom))
         });
         real.or_else(|| {
-            self.providers.get(&atom.name)?.iter().copied().find(|&i| satisfies(&self.records[i], atom))
+            self.providers
+                .get(&atom.name)?
+                .iter()
+                .copied()
+                .find(|&i| satisfies(&self.records[i], atom))
         })
     }
 
@@ -172,7 +211,11 @@ impl Universe {
             .collect();
         close.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         let names: Vec<&str> = close.iter().take(3).map(|(_, n)| n.as_str()).collect();
-        let hint = if names.is_empty() { String::new() } else { format!(" (did you mean {}?)", names.join(", ")) };
+        let hint = if names.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean {}?)", names.join(", "))
+        };
         format!("unknown package `{root}` in {}{hint}", self.description)
     }
 
@@ -181,10 +224,19 @@ impl Universe {
         let first = &alternatives[0];
         let why = match self.by_name.get(&first.name) {
             Some(c) if !c.is_empty() => {
-                let versions: Vec<String> = c.iter().map(|&i| self.records[i].version.to_string()).collect();
-                format!("only {} available in {}", versions.join(", "), self.description)
+                let versions: Vec<String> = c
+                    .iter()
+                    .map(|&i| self.records[i].version.to_string())
+                    .collect();
+                format!(
+                    "only {} available in {}",
+                    versions.join(", "),
+                    self.description
+                )
             }
-            _ if selection.contains_key(&first.name) => "conflicts with the selected version".into(),
+            _ if selection.contains_key(&first.name) => {
+                "conflicts with the selected version".into()
+            }
             _ => format!("no such package in {}", self.description),
         };
         format!("{}: {why}", text.join(" | "))
@@ -193,7 +245,10 @@ impl Universe {
 
 fn satisfies(r: &PackageRecord, atom: &Atom) -> bool {
     if r.name == atom.name {
-        return atom.constraint.as_ref().is_none_or(|(op, v)| op.holds(&r.version, v));
+        return atom
+            .constraint
+            .as_ref()
+            .is_none_or(|(op, v)| op.holds(&r.version, v));
     }
     r.provides.iter().any(|(virt, pv)| {
         virt == &atom.name
@@ -211,7 +266,10 @@ fn find_satisfier(atom: &Atom, selection: &Selection) -> Option<String> {
             return Some(atom.name.clone());
         }
     }
-    selection.values().find(|s| satisfies(&s.record, atom)).map(|s| s.record.name.clone())
+    selection
+        .values()
+        .find(|s| satisfies(&s.record, atom))
+        .map(|s| s.record.name.clone())
 }
 
 /// The chain of `required_by` links from a root down to `name`.
@@ -254,16 +312,27 @@ mod tests {
             size: 1,
             sha256: "0".repeat(64),
             suite: "test".into(),
+            priority: if name == "mawk" { 0 } else { 3 },
         }
     }
 
     fn universe() -> Universe {
         Universe::new(
             vec![
-                pkg("python3", "3.13-1", "python3-minimal (= 3.13-1), libpython3-stdlib, dpkg", ""),
+                pkg(
+                    "python3",
+                    "3.13-1",
+                    "python3-minimal (= 3.13-1), libpython3-stdlib, dpkg",
+                    "",
+                ),
                 pkg("python3-minimal", "3.13-1", "libc6 (>= 2.36)", ""),
                 pkg("python3-minimal", "3.14-1", "libc6", ""),
-                pkg("libpython3-stdlib", "3.13-1", "mime-support | media-types, tzdata", ""),
+                pkg(
+                    "libpython3-stdlib",
+                    "3.13-1",
+                    "mime-support | media-types, tzdata",
+                    "",
+                ),
                 pkg("media-types", "1", "", ""),
                 pkg("tzdata", "2025a-1", "debconf (>= 0.5) | debconf-2.0", ""),
                 pkg("cdebconf", "1", "", "debconf-2.0"),
@@ -273,6 +342,7 @@ mod tests {
                 pkg("dpkg", "1.22", "", ""),
                 pkg("needs-new", "1", "libc6 (>= 9)", ""),
                 pkg("uses-virtual", "1", "awk (>= 2)", ""),
+                pkg("gawk", "5", "", "awk (= 3)"),
                 pkg("mawk", "1.3", "", "awk (= 3)"),
             ],
             "amd64",
@@ -287,21 +357,40 @@ mod tests {
     #[test]
     fn resolves_alternatives_versions_and_virtuals() {
         let u = universe();
-        let s = u.resolve(&["python3".into()], &Selection::new(), &HashSet::new()).unwrap();
+        let s = u
+            .resolve(&["python3".into()], &Selection::new(), &HashSet::new())
+            .unwrap();
         assert_eq!(
             names(&s),
-            ["cdebconf", "dpkg", "libc6", "libgcc-s1", "libpython3-stdlib", "media-types", "python3", "python3-minimal", "tzdata"]
+            [
+                "cdebconf",
+                "dpkg",
+                "libc6",
+                "libgcc-s1",
+                "libpython3-stdlib",
+                "media-types",
+                "python3",
+                "python3-minimal",
+                "tzdata"
+            ]
         );
         assert_eq!(s["python3-minimal"].record.version.as_str(), "3.13-1");
         assert_eq!(s["libc6"].record.version.as_str(), "2.41-1");
-        let v = u.resolve(&["uses-virtual".into()], &Selection::new(), &HashSet::new()).unwrap();
-        assert!(v.contains_key("mawk"));
+        let v = u
+            .resolve(&["uses-virtual".into()], &Selection::new(), &HashSet::new())
+            .unwrap();
+        assert!(
+            v.contains_key("mawk") && !v.contains_key("gawk"),
+            "the required-priority provider wins"
+        );
     }
 
     #[test]
     fn exclude_and_installed() {
         let u = universe();
-        let base = u.resolve(&["libc6".into()], &Selection::new(), &HashSet::new()).unwrap();
+        let base = u
+            .resolve(&["libc6".into()], &Selection::new(), &HashSet::new())
+            .unwrap();
         let exclude: HashSet<String> = ["dpkg".to_string(), "debconf".to_string()].into();
         let s = u.resolve(&["python3".into()], &base, &exclude).unwrap();
         assert!(!s.contains_key("libc6") && !s.contains_key("dpkg") && !s.contains_key("cdebconf"));
@@ -311,9 +400,16 @@ mod tests {
     #[test]
     fn errors_name_the_chain() {
         let u = universe();
-        let err = u.resolve(&["needs-new".into()], &Selection::new(), &HashSet::new()).unwrap_err();
-        assert_eq!(err.to_string(), "needs-new -> libc6 (>= 9): only 2.41-1, 2.36-1 available in test/main amd64");
-        let err = u.resolve(&["pyhton3".into()], &Selection::new(), &HashSet::new()).unwrap_err();
+        let err = u
+            .resolve(&["needs-new".into()], &Selection::new(), &HashSet::new())
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "needs-new -> libc6 (>= 9): only 2.41-1, 2.36-1 available in test/main amd64"
+        );
+        let err = u
+            .resolve(&["pyhton3".into()], &Selection::new(), &HashSet::new())
+            .unwrap_err();
         assert!(err.to_string().contains("did you mean python3"), "{err}");
     }
 }

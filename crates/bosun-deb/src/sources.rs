@@ -29,14 +29,21 @@ pub fn discover(root: &Path) -> Mirrors {
     if let Ok(dir) = std::fs::read_dir(root.join("etc/apt/sources.list.d")) {
         let mut extra: Vec<PathBuf> = dir
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("list" | "sources")))
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("list" | "sources")
+                )
+            })
             .collect();
         extra.sort();
         files.extend(extra);
     }
     let mut sources = Vec::new();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
         if file.extension().is_some_and(|e| e == "sources") {
             sources.extend(parse_deb822(&text));
         } else {
@@ -60,7 +67,9 @@ fn pick(sources: &[Source]) -> Mirrors {
             if !is_debian_suite(base) {
                 continue;
             }
-            let slot = if pocket == "security" || pocket.starts_with("updates") && s.uri.contains("security") {
+            let slot = if pocket == "security"
+                || pocket.starts_with("updates") && s.uri.contains("security")
+            {
                 &mut mirrors.security
             } else {
                 &mut mirrors.debian
@@ -74,27 +83,63 @@ fn pick(sources: &[Source]) -> Mirrors {
 /// Debian codenames (past, present and announced) and the aliases apt accepts.
 fn is_debian_suite(name: &str) -> bool {
     const NAMES: &[&str] = &[
-        "stable", "testing", "unstable", "oldstable", "oldoldstable", "experimental", "sid",
-        "buzz", "rex", "bo", "hamm", "slink", "potato", "woody", "sarge", "etch", "lenny",
-        "squeeze", "wheezy", "jessie", "stretch", "buster", "bullseye", "bookworm", "trixie",
-        "forky", "duke",
+        "stable",
+        "testing",
+        "unstable",
+        "oldstable",
+        "oldoldstable",
+        "experimental",
+        "sid",
+        "buzz",
+        "rex",
+        "bo",
+        "hamm",
+        "slink",
+        "potato",
+        "woody",
+        "sarge",
+        "etch",
+        "lenny",
+        "squeeze",
+        "wheezy",
+        "jessie",
+        "stretch",
+        "buster",
+        "bullseye",
+        "bookworm",
+        "trixie",
+        "forky",
+        "duke",
     ];
     NAMES.contains(&name)
 }
 
 fn parse_deb822(text: &str) -> Vec<Source> {
-    let Ok(paragraphs) = control::parse(text) else { return Vec::new() };
+    let Ok(paragraphs) = control::parse(text) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for p in paragraphs {
-        let enabled = p.get("Enabled").is_none_or(|v| !v.eq_ignore_ascii_case("no"));
-        let is_deb = p.get("Types").is_some_and(|t| t.split_whitespace().any(|t| t == "deb"));
+        let enabled = p
+            .get("Enabled")
+            .is_none_or(|v| !v.eq_ignore_ascii_case("no"));
+        let is_deb = p
+            .get("Types")
+            .is_some_and(|t| t.split_whitespace().any(|t| t == "deb"));
         if !enabled || !is_deb {
             continue;
         }
-        let suites: Vec<String> =
-            p.get("Suites").unwrap_or("").split_whitespace().map(String::from).collect();
+        let suites: Vec<String> = p
+            .get("Suites")
+            .unwrap_or("")
+            .split_whitespace()
+            .map(String::from)
+            .collect();
         for uri in p.get("URIs").unwrap_or("").split_whitespace() {
-            out.push(Source { uri: uri.to_string(), suites: suites.clone() });
+            out.push(Source {
+                uri: uri.to_string(),
+                suites: suites.clone(),
+            });
         }
     }
     out
@@ -115,7 +160,10 @@ fn parse_one_line(text: &str) -> Vec<Source> {
             rest.drain(..=end);
         }
         if let [uri, suite, ..] = rest[..] {
-            out.push(Source { uri: uri.to_string(), suites: vec![suite.to_string()] });
+            out.push(Source {
+                uri: uri.to_string(),
+                suites: vec![suite.to_string()],
+            });
         }
     }
     out
@@ -132,7 +180,10 @@ mod tests {
                     Types: deb\nURIs: https://vendor.test/apt\nSuites: nodistro\n";
         let m = pick(&parse_deb822(text));
         assert_eq!(m.debian.as_deref(), Some("http://mirror.test/debian"));
-        assert_eq!(m.security.as_deref(), Some("http://mirror.test/debian-security"));
+        assert_eq!(
+            m.security.as_deref(),
+            Some("http://mirror.test/debian-security")
+        );
     }
 
     #[test]
@@ -153,9 +204,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().join("etc/apt/sources.list.d");
         std::fs::create_dir_all(&d).unwrap();
-        std::fs::write(d.join("debian.sources"), "Types: deb\nURIs: http://m.test/debian\nSuites: trixie\n").unwrap();
-        std::fs::write(d.join("other.sources.disabled"), "Types: deb\nURIs: http://n.test/debian\nSuites: trixie\n").unwrap();
-        assert_eq!(discover(dir.path()).debian.as_deref(), Some("http://m.test/debian"));
+        std::fs::write(
+            d.join("debian.sources"),
+            "Types: deb\nURIs: http://m.test/debian\nSuites: trixie\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("other.sources.disabled"),
+            "Types: deb\nURIs: http://n.test/debian\nSuites: trixie\n",
+        )
+        .unwrap();
+        assert_eq!(
+            discover(dir.path()).debian.as_deref(),
+            Some("http://m.test/debian")
+        );
         assert_eq!(discover(&dir.path().join("nothing")), Mirrors::default());
     }
 }

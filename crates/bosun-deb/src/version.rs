@@ -25,21 +25,29 @@ pub struct VersionError {
 impl Version {
     /// Parses a version.
     pub fn parse(text: &str) -> Result<Self, VersionError> {
-        let err = |reason| VersionError { text: text.to_string(), reason };
+        let err = |reason| VersionError {
+            text: text.to_string(),
+            reason,
+        };
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Err(err("empty"));
         }
         let (epoch, rest_start) = match trimmed.find(':') {
             Some(i) => {
-                let e = trimmed[..i].parse().map_err(|_| err("epoch is not a number"))?;
+                let e = trimmed[..i]
+                    .parse()
+                    .map_err(|_| err("epoch is not a number"))?;
                 (e, i + 1)
             }
             None => (0, 0),
         };
         let rest = &trimmed[rest_start..];
         let (upstream, revision) = match rest.rfind('-') {
-            Some(i) => (rest_start..rest_start + i, rest_start + i + 1..trimmed.len()),
+            Some(i) => (
+                rest_start..rest_start + i,
+                rest_start + i + 1..trimmed.len(),
+            ),
             None => (rest_start..trimmed.len(), trimmed.len()..trimmed.len()),
         };
         let up = &trimmed[upstream.clone()];
@@ -50,11 +58,19 @@ impl Version {
             // dpkg only warns here; real archives contain none, so refuse them.
             return Err(err("upstream version must start with a digit"));
         }
-        let ok = |s: &str, extra: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c));
+        let ok = |s: &str, extra: &str| {
+            s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+        };
         if !ok(up, ".+~-:") || !ok(&trimmed[revision.clone()], ".+~") {
             return Err(err("invalid character"));
         }
-        Ok(Self { text: trimmed.to_string(), epoch, upstream, revision })
+        Ok(Self {
+            text: trimmed.to_string(),
+            epoch,
+            upstream,
+            revision,
+        })
     }
 
     /// The version as written.
@@ -186,11 +202,20 @@ mod tests {
     /// Generates version pairs and checks each ordering against `dpkg --compare-versions`.
     #[test]
     fn agrees_with_dpkg() {
-        if std::process::Command::new("dpkg").arg("--version").output().is_err() {
-            assert!(std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(), "dpkg is required");
+        if std::process::Command::new("dpkg")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            assert!(
+                std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
+                "dpkg is required"
+            );
             return;
         }
-        let pieces = ["0", "1", "01", "9", "10", "a", "b", "~", "~~", "+", ".", "~a", "z", "."];
+        let pieces = [
+            "0", "1", "01", "9", "10", "a", "b", "~", "~~", "+", ".", "~a", "z", ".",
+        ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |n: usize| {
             seed ^= seed << 13;
@@ -221,8 +246,16 @@ mod tests {
             ));
             pairs.push((a, b));
         }
-        let out = std::process::Command::new("sh").arg("-c").arg(&script).output().unwrap();
-        let answers: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(String::from).collect();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .unwrap();
+        let answers: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
         assert_eq!(answers.len(), pairs.len());
         for ((a, b), want) in pairs.iter().zip(answers) {
             let got = match v(a).cmp(&v(b)) {

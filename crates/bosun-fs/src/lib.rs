@@ -41,7 +41,10 @@ impl AtomicFile {
             .prefix(".tmp-")
             .tempfile_in(dir)
             .map_err(|e| with_path(dir, e))?;
-        Ok(Self { temp, target: target.to_path_buf() })
+        Ok(Self {
+            temp,
+            target: target.to_path_buf(),
+        })
     }
 
     /// The temporary file, for writers that need a `File`.
@@ -61,8 +64,13 @@ impl AtomicFile {
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
         }
-        self.temp.as_file().sync_all().map_err(|e| with_path(&target, e))?;
-        self.temp.persist(&target).map_err(|e| with_path(&target, e.error))?;
+        self.temp
+            .as_file()
+            .sync_all()
+            .map_err(|e| with_path(&target, e))?;
+        self.temp
+            .persist(&target)
+            .map_err(|e| with_path(&target, e.error))?;
         sync_dir(target.parent().unwrap_or(Path::new(".")));
         Ok(())
     }

@@ -42,7 +42,10 @@ impl FromStr for Digest {
     /// `encoded ::= [a-f0-9]{64}` for `sha256` (image-spec, "Digests").
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.strip_prefix("sha256:") {
-            Some(hex) if hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) => {
+            Some(hex)
+                if hex.len() == 64
+                    && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) =>
+            {
                 Ok(Self(s.to_string()))
             }
             _ => Err(DigestError(s.to_string())),
@@ -76,9 +79,17 @@ mod tests {
     #[test]
     fn parse_and_hash() {
         let d = Digest::of(b"");
-        assert_eq!(d.hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            d.hex(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
         assert_eq!(d.as_str().parse::<Digest>().unwrap(), d);
-        for bad in ["sha256:abc", "md5:x", &format!("sha256:{}", "A".repeat(64)), "sha256:../../etc"] {
+        for bad in [
+            "sha256:abc",
+            "md5:x",
+            &format!("sha256:{}", "A".repeat(64)),
+            "sha256:../../etc",
+        ] {
             assert!(bad.parse::<Digest>().is_err(), "{bad}");
         }
     }

@@ -10,11 +10,19 @@ use std::path::Path;
 use bosun_fs::AtomicFile;
 use serde::Serialize;
 
-use crate::model::{Descriptor, Index, MEDIA_INDEX, MEDIA_LAYER_GZIP, MEDIA_LAYER_ZSTD, Manifest, Platform, REF_NAME};
+use crate::model::{
+    Descriptor, Index, MEDIA_INDEX, MEDIA_LAYER_GZIP, MEDIA_LAYER_ZSTD, Manifest, Platform,
+    REF_NAME,
+};
 use crate::{Digest, Error, Store};
 
 /// Copies an image (and every blob it reaches) into the OCI layout at `dir`, named `reference`.
-pub fn to_oci_dir(store: &Store, descriptor: &Descriptor, dir: &Path, reference: &str) -> Result<(), Error> {
+pub fn to_oci_dir(
+    store: &Store,
+    descriptor: &Descriptor,
+    dir: &Path,
+    reference: &str,
+) -> Result<(), Error> {
     let target = Store::open(dir)?;
     let mut blobs = BTreeSet::new();
     store.reachable(descriptor, &mut blobs)?;
@@ -29,7 +37,11 @@ pub fn to_oci_dir(store: &Store, descriptor: &Descriptor, dir: &Path, reference:
             io::copy(&mut store.blob_reader(digest)?, &mut w)?;
             let (written, _) = w.commit()?;
             if &written != digest {
-                return Err(Error::Corrupt { what: store.blob_path(digest).display().to_string(), expected: digest.clone(), actual: written });
+                return Err(Error::Corrupt {
+                    what: store.blob_path(digest).display().to_string(),
+                    expected: digest.clone(),
+                    actual: written,
+                });
             }
         }
     }
@@ -39,13 +51,23 @@ pub fn to_oci_dir(store: &Store, descriptor: &Descriptor, dir: &Path, reference:
 }
 
 /// Writes an OCI archive: a tar of an image layout holding this one image, named `reference`.
-pub fn to_oci_archive(store: &Store, descriptor: &Descriptor, file: &Path, reference: &str) -> Result<(), Error> {
+pub fn to_oci_archive(
+    store: &Store,
+    descriptor: &Descriptor,
+    file: &Path,
+    reference: &str,
+) -> Result<(), Error> {
     let mut blobs = BTreeSet::new();
     store.reachable(descriptor, &mut blobs)?;
     let mut d = descriptor.clone();
     d.annotations.clear();
     d.annotations.insert(REF_NAME.into(), reference.into());
-    let index = Index { schema_version: 2, media_type: Some(MEDIA_INDEX.into()), manifests: vec![d], ..Default::default() };
+    let index = Index {
+        schema_version: 2,
+        media_type: Some(MEDIA_INDEX.into()),
+        manifests: vec![d],
+        ..Default::default()
+    };
     let mut out = AtomicFile::create(file)?;
     {
         let mut tar = tar::Builder::new(io::BufWriter::new(&mut out));
@@ -54,8 +76,15 @@ pub fn to_oci_archive(store: &Store, descriptor: &Descriptor, file: &Path, refer
         append_dir(&mut tar, "blobs/")?;
         append_dir(&mut tar, "blobs/sha256/")?;
         for digest in &blobs {
-            let size = fs::metadata(store.blob_path(digest)).map_err(|e| bosun_fs::with_path(&store.blob_path(digest), e))?.len();
-            append_reader(&mut tar, &format!("blobs/sha256/{}", digest.hex()), size, store.blob_reader(digest)?)?;
+            let size = fs::metadata(store.blob_path(digest))
+                .map_err(|e| bosun_fs::with_path(&store.blob_path(digest), e))?
+                .len();
+            append_reader(
+                &mut tar,
+                &format!("blobs/sha256/{}", digest.hex()),
+                size,
+                store.blob_reader(digest)?,
+            )?;
         }
         tar.into_inner()?.flush()?;
     }
@@ -91,7 +120,8 @@ pub fn to_docker_archive(
         let mut layer_names = Vec::new();
         for layer in &manifest.layers {
             let mut raw = Vec::new();
-            decompressed(&layer.media_type, store.blob_reader(&layer.digest)?)?.read_to_end(&mut raw)?;
+            decompressed(&layer.media_type, store.blob_reader(&layer.digest)?)?
+                .read_to_end(&mut raw)?;
             let diff_id = Digest::of(&raw);
             let name = format!("{}/layer.tar", diff_id.hex());
             if !layer_names.contains(&name) {
@@ -100,7 +130,11 @@ pub fn to_docker_archive(
             }
             layer_names.push(name);
         }
-        let entry = DockerManifestEntry { config: config_name, repo_tags: repo_tags.to_vec(), layers: layer_names };
+        let entry = DockerManifestEntry {
+            config: config_name,
+            repo_tags: repo_tags.to_vec(),
+            layers: layer_names,
+        };
         append_bytes(&mut tar, "manifest.json", &json(&[entry])?)?;
         tar.into_inner()?.flush()?;
     }
@@ -109,18 +143,26 @@ pub fn to_docker_archive(
 }
 
 /// For an index, the manifest for `platform` (default: the first); a manifest is returned as is.
-pub fn select_platform(store: &Store, descriptor: &Descriptor, platform: Option<&Platform>) -> Result<Descriptor, Error> {
+pub fn select_platform(
+    store: &Store,
+    descriptor: &Descriptor,
+    platform: Option<&Platform>,
+) -> Result<Descriptor, Error> {
     if descriptor.media_type != MEDIA_INDEX {
         return Ok(descriptor.clone());
     }
     let index: Index = store.read_json(&descriptor.digest)?;
-    let found = index.manifests.iter().find(|m| match (platform, &m.platform) {
-        (None, _) => true,
-        (Some(want), Some(have)) => {
-            want.architecture == have.architecture && (want.variant.is_none() || want.variant == have.variant)
-        }
-        (Some(_), None) => false,
-    });
+    let found = index
+        .manifests
+        .iter()
+        .find(|m| match (platform, &m.platform) {
+            (None, _) => true,
+            (Some(want), Some(have)) => {
+                want.architecture == have.architecture
+                    && (want.variant.is_none() || want.variant == have.variant)
+            }
+            (Some(_), None) => false,
+        });
     found.cloned().ok_or_else(|| {
         Error::NotFound(format!(
             "no manifest for platform {} in index {}",
@@ -131,14 +173,19 @@ pub fn select_platform(store: &Store, descriptor: &Descriptor, platform: Option<
 }
 
 /// A reader of a layer's uncompressed tar.
-pub fn decompressed<'a>(media_type: &str, reader: impl Read + 'a) -> Result<Box<dyn Read + 'a>, Error> {
-    Ok(if media_type == MEDIA_LAYER_GZIP || media_type.ends_with("gzip") {
-        Box::new(flate2::read::MultiGzDecoder::new(reader))
-    } else if media_type == MEDIA_LAYER_ZSTD || media_type.ends_with("zstd") {
-        Box::new(zstd::stream::read::Decoder::new(reader)?)
-    } else {
-        Box::new(reader)
-    })
+pub fn decompressed<'a>(
+    media_type: &str,
+    reader: impl Read + 'a,
+) -> Result<Box<dyn Read + 'a>, Error> {
+    Ok(
+        if media_type == MEDIA_LAYER_GZIP || media_type.ends_with("gzip") {
+            Box::new(flate2::read::MultiGzDecoder::new(reader))
+        } else if media_type == MEDIA_LAYER_ZSTD || media_type.ends_with("zstd") {
+            Box::new(zstd::stream::read::Decoder::new(reader)?)
+        } else {
+            Box::new(reader)
+        },
+    )
 }
 
 fn json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
@@ -157,13 +204,24 @@ fn header(path: &str, size: u64, kind: tar::EntryType, mode: u32) -> tar::Header
 }
 
 fn append_dir<W: Write>(tar: &mut tar::Builder<W>, path: &str) -> io::Result<()> {
-    tar.append(&header(path, 0, tar::EntryType::Directory, 0o755), io::empty())
+    tar.append(
+        &header(path, 0, tar::EntryType::Directory, 0o755),
+        io::empty(),
+    )
 }
 
 fn append_bytes<W: Write>(tar: &mut tar::Builder<W>, path: &str, bytes: &[u8]) -> io::Result<()> {
-    tar.append(&header(path, bytes.len() as u64, tar::EntryType::Regular, 0o644), bytes)
+    tar.append(
+        &header(path, bytes.len() as u64, tar::EntryType::Regular, 0o644),
+        bytes,
+    )
 }
 
-fn append_reader<W: Write>(tar: &mut tar::Builder<W>, path: &str, size: u64, reader: impl Read) -> io::Result<()> {
+fn append_reader<W: Write>(
+    tar: &mut tar::Builder<W>,
+    path: &str,
+    size: u64,
+    reader: impl Read,
+) -> io::Result<()> {
     tar.append(&header(path, size, tar::EntryType::Regular, 0o644), reader)
 }

@@ -46,17 +46,38 @@ pub struct Entry {
 impl Entry {
     /// A root-owned directory.
     pub fn dir(path: &str, mode: u32) -> Self {
-        Self { path: path.into(), kind: EntryKind::Dir, mode, uid: 0, gid: 0, mtime: 0 }
+        Self {
+            path: path.into(),
+            kind: EntryKind::Dir,
+            mode,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+        }
     }
 
     /// A root-owned file.
     pub fn file(path: &str, mode: u32, data: Vec<u8>) -> Self {
-        Self { path: path.into(), kind: EntryKind::File(data), mode, uid: 0, gid: 0, mtime: 0 }
+        Self {
+            path: path.into(),
+            kind: EntryKind::File(data),
+            mode,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+        }
     }
 
     /// A symlink.
     pub fn symlink(path: &str, target: &str) -> Self {
-        Self { path: path.into(), kind: EntryKind::Symlink(target.into()), mode: 0o777, uid: 0, gid: 0, mtime: 0 }
+        Self {
+            path: path.into(),
+            kind: EntryKind::Symlink(target.into()),
+            mode: 0o777,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+        }
     }
 }
 
@@ -135,7 +156,9 @@ impl LayerBuilder {
                 let mut p = path.as_str();
                 while let Some((parent, _)) = p.rsplit_once('/') {
                     if !self.entries.contains_key(parent) {
-                        parents.entry(parent.to_string()).or_insert_with(|| Entry::dir(parent, 0o755));
+                        parents
+                            .entry(parent.to_string())
+                            .or_insert_with(|| Entry::dir(parent, 0o755));
                     }
                     p = parent;
                 }
@@ -159,8 +182,13 @@ fn hardlink_leaders(entries: &BTreeMap<String, Entry>) -> HashMap<String, String
     let mut leader: HashMap<String, String> = HashMap::new();
     for e in entries.values() {
         if let EntryKind::Hardlink(target) = &e.kind {
-            if matches!(entries.get(target).map(|t| &t.kind), Some(EntryKind::File(_))) {
-                let cur = leader.entry(target.clone()).or_insert_with(|| target.clone());
+            if matches!(
+                entries.get(target).map(|t| &t.kind),
+                Some(EntryKind::File(_))
+            ) {
+                let cur = leader
+                    .entry(target.clone())
+                    .or_insert_with(|| target.clone());
                 if e.path < *cur {
                     *cur = e.path.clone();
                 }
@@ -180,12 +208,29 @@ fn write_entry<W: Write>(
     // Resolve hard-link groups: the leader carries the content, everyone else links to it.
     let (source, link_to): (&Entry, Option<&str>) = match &entry.kind {
         EntryKind::Hardlink(target) => match (entries.get(target), leaders.get(target)) {
-            (Some(t @ Entry { kind: EntryKind::File(_), .. }), Some(lead)) if *lead == entry.path => (t, None),
-            (Some(Entry { kind: EntryKind::File(_), .. }), Some(lead)) => (entry, Some(lead.as_str())),
+            (
+                Some(
+                    t @ Entry {
+                        kind: EntryKind::File(_),
+                        ..
+                    },
+                ),
+                Some(lead),
+            ) if *lead == entry.path => (t, None),
+            (
+                Some(Entry {
+                    kind: EntryKind::File(_),
+                    ..
+                }),
+                Some(lead),
+            ) => (entry, Some(lead.as_str())),
             _ => {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("hard link {} points to {target}, which is not a file in this layer", entry.path),
+                    format!(
+                        "hard link {} points to {target}, which is not a file in this layer",
+                        entry.path
+                    ),
                 ));
             }
         },
@@ -201,7 +246,11 @@ fn write_entry<W: Write>(
     header.set_gid(u64::from(source.gid));
     header.set_mtime(source.mtime.min(epoch));
     let mut pax: Vec<(&str, &[u8])> = Vec::new();
-    let name = if matches!(source.kind, EntryKind::Dir) { format!("{}/", entry.path) } else { entry.path.clone() };
+    let name = if matches!(source.kind, EntryKind::Dir) {
+        format!("{}/", entry.path)
+    } else {
+        entry.path.clone()
+    };
     if header.set_path(&name).is_err() {
         pax.push(("path", name.as_bytes()));
         set_truncated_name(&mut header, &name);
@@ -244,7 +293,11 @@ pub struct HashWriter<W> {
 impl<W: Write> HashWriter<W> {
     /// Wraps `inner`.
     pub fn new(inner: W) -> Self {
-        Self { inner, hasher: Sha256::new(), len: 0 }
+        Self {
+            inner,
+            hasher: Sha256::new(),
+            len: 0,
+        }
     }
 
     /// Bytes written so far.
@@ -316,7 +369,10 @@ mod tests {
     fn sample() -> LayerBuilder {
         let mut l = LayerBuilder::new();
         l.insert(Entry::file("usr/bin/b", 0o755, b"bee".to_vec()));
-        l.insert(Entry { kind: EntryKind::Hardlink("usr/bin/b".into()), ..Entry::file("usr/bin/a", 0o755, vec![]) });
+        l.insert(Entry {
+            kind: EntryKind::Hardlink("usr/bin/b".into()),
+            ..Entry::file("usr/bin/a", 0o755, vec![])
+        });
         l.insert(Entry::symlink("bin", "usr/bin"));
         let long = format!("usr/share/{}/file", "x".repeat(200));
         l.insert(Entry::file(&long, 0o644, b"long".to_vec()));
@@ -331,7 +387,11 @@ mod tests {
                 let mut e = e.unwrap();
                 let path = e.path().unwrap().to_string_lossy().into_owned();
                 let kind = e.header().entry_type();
-                let link = e.link_name().unwrap().map(|l| l.to_string_lossy().into_owned()).unwrap_or_default();
+                let link = e
+                    .link_name()
+                    .unwrap()
+                    .map(|l| l.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let mut s = String::new();
                 e.read_to_string(&mut s).unwrap();
                 (path, kind, format!("{link}{s}"))
@@ -344,10 +404,22 @@ mod tests {
         let (_, bytes) = sample().write_tar(Vec::new(), 100).unwrap();
         let l = listing(&bytes);
         let paths: Vec<&str> = l.iter().map(|(p, _, _)| p.as_str()).collect();
-        assert_eq!(&paths[..5], ["bin", "usr/", "usr/bin/", "usr/bin/a", "usr/bin/b"]);
-        assert_eq!(l[3], ("usr/bin/a".into(), tar::EntryType::Regular, "bee".into()));
-        assert_eq!(l[4], ("usr/bin/b".into(), tar::EntryType::Link, "usr/bin/a".into()));
-        assert!(l.iter().any(|(p, _, c)| p.ends_with("/file") && p.len() > 200 && c == "long"));
+        assert_eq!(
+            &paths[..5],
+            ["bin", "usr/", "usr/bin/", "usr/bin/a", "usr/bin/b"]
+        );
+        assert_eq!(
+            l[3],
+            ("usr/bin/a".into(), tar::EntryType::Regular, "bee".into())
+        );
+        assert_eq!(
+            l[4],
+            ("usr/bin/b".into(), tar::EntryType::Link, "usr/bin/a".into())
+        );
+        assert!(
+            l.iter()
+                .any(|(p, _, c)| p.ends_with("/file") && p.len() > 200 && c == "long")
+        );
     }
 
     #[test]
@@ -365,7 +437,10 @@ mod tests {
     #[test]
     fn mtime_is_clamped() {
         let mut l = LayerBuilder::new();
-        l.insert(Entry { mtime: 9_999, ..Entry::file("f", 0o644, vec![]) });
+        l.insert(Entry {
+            mtime: 9_999,
+            ..Entry::file("f", 0o644, vec![])
+        });
         let (_, bytes) = l.write_tar(Vec::new(), 10).unwrap();
         let mut a = tar::Archive::new(&bytes[..]);
         let e = a.entries().unwrap().next().unwrap().unwrap();

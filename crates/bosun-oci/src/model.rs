@@ -209,12 +209,17 @@ pub fn platform_for_debian(arch: &str) -> Platform {
         "mips64el" => ("mips64le", None),
         other => (other, None),
     };
-    Platform { architecture: architecture.into(), os: "linux".into(), variant: variant.map(String::from) }
+    Platform {
+        architecture: architecture.into(),
+        os: "linux".into(),
+        variant: variant.map(String::from),
+    }
 }
 
 /// RFC 3339 UTC time for seconds since the epoch, as configs carry it.
 pub fn rfc3339(secs: i64) -> String {
-    jiff::Timestamp::from_second(secs).map_or_else(|_| "1970-01-01T00:00:00Z".into(), |t| t.to_string())
+    jiff::Timestamp::from_second(secs)
+        .map_or_else(|_| "1970-01-01T00:00:00Z".into(), |t| t.to_string())
 }
 
 #[cfg(test)]
@@ -233,8 +238,15 @@ mod tests {
         let c = ImageConfig {
             architecture: "amd64".into(),
             os: "linux".into(),
-            config: RunConfig { user: Some("65532".into()), working_dir: Some("/app".into()), ..Default::default() },
-            rootfs: RootFs { kind: "layers".into(), diff_ids: vec![] },
+            config: RunConfig {
+                user: Some("65532".into()),
+                working_dir: Some("/app".into()),
+                ..Default::default()
+            },
+            rootfs: RootFs {
+                kind: "layers".into(),
+                diff_ids: vec![],
+            },
             ..Default::default()
         };
         let json = serde_json::to_string(&c).unwrap();

@@ -45,7 +45,9 @@ impl BlobWriter {
     pub fn commit(self) -> Result<(Digest, u64), Error> {
         let size = self.file.len();
         let (digest, buffered) = self.file.finish();
-        let mut temp = buffered.into_inner().map_err(|e| Error::Io(e.into_error()))?;
+        let mut temp = buffered
+            .into_inner()
+            .map_err(|e| Error::Io(e.into_error()))?;
         let target = self.store.blob_path(&digest);
         if target.exists() {
             return Ok((digest, size)); // same content already there; drop the temp file
@@ -93,7 +95,9 @@ struct OciLayout {
 impl Store {
     /// Opens the store at `root`, creating an empty layout there if none exists.
     pub fn open(root: &Path) -> Result<Self, Error> {
-        let store = Self { root: root.to_path_buf() };
+        let store = Self {
+            root: root.to_path_buf(),
+        };
         fs::create_dir_all(store.root.join("blobs/sha256")).map_err(|e| with_path(root, e))?;
         let layout = root.join("oci-layout");
         match fs::read(&layout) {
@@ -116,7 +120,11 @@ impl Store {
         if !root.join("index.json").exists() {
             let _guard = store.index_lock()?;
             if !root.join("index.json").exists() {
-                store.write_index(&Index { schema_version: 2, media_type: Some(MEDIA_INDEX.into()), ..Default::default() })?;
+                store.write_index(&Index {
+                    schema_version: 2,
+                    media_type: Some(MEDIA_INDEX.into()),
+                    ..Default::default()
+                })?;
             }
         }
         Ok(store)
@@ -141,7 +149,10 @@ impl Store {
     pub fn blob_writer(&self) -> Result<BlobWriter, Error> {
         let temp = self.root.join("tmp").join("blob");
         let file = AtomicFile::create(&temp)?;
-        Ok(BlobWriter { file: HashWriter::new(io::BufWriter::with_capacity(1 << 20, file)), store: self.clone() })
+        Ok(BlobWriter {
+            file: HashWriter::new(io::BufWriter::with_capacity(1 << 20, file)),
+            store: self.clone(),
+        })
     }
 
     /// Writes a blob from memory.
@@ -161,7 +172,11 @@ impl Store {
         let bytes = fs::read(&path).map_err(|e| with_path(&path, e))?;
         let actual = Digest::of(&bytes);
         if &actual != digest {
-            return Err(Error::Corrupt { what: path.display().to_string(), expected: digest.clone(), actual });
+            return Err(Error::Corrupt {
+                what: path.display().to_string(),
+                expected: digest.clone(),
+                actual,
+            });
         }
         Ok(bytes)
     }
@@ -173,10 +188,20 @@ impl Store {
     }
 
     /// Writes a JSON document as a blob and returns its descriptor.
-    pub fn write_json<T: Serialize>(&self, value: &T, media_type: &str) -> Result<Descriptor, Error> {
+    pub fn write_json<T: Serialize>(
+        &self,
+        value: &T,
+        media_type: &str,
+    ) -> Result<Descriptor, Error> {
         let bytes = serde_json::to_vec(value).map_err(|e| Error::Invalid(e.to_string()))?;
         let digest = self.write_blob(&bytes)?;
-        Ok(Descriptor { media_type: media_type.into(), digest, size: bytes.len() as u64, platform: None, annotations: BTreeMap::new() })
+        Ok(Descriptor {
+            media_type: media_type.into(),
+            digest,
+            size: bytes.len() as u64,
+            platform: None,
+            annotations: BTreeMap::new(),
+        })
     }
 
     /// Reads and parses a JSON blob.
@@ -198,7 +223,8 @@ impl Store {
     pub fn index(&self) -> Result<Index, Error> {
         let path = self.root.join("index.json");
         let bytes = fs::read(&path).map_err(|e| with_path(&path, e))?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
+        serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
     }
 
     fn write_index(&self, index: &Index) -> Result<(), Error> {
@@ -214,9 +240,15 @@ impl Store {
         descriptor.annotations.insert(REF_NAME.into(), name.clone());
         let _guard = self.index_lock()?;
         let mut index = self.index()?;
-        index.manifests.retain(|d| d.annotations.get(REF_NAME) != Some(&name));
+        index
+            .manifests
+            .retain(|d| d.annotations.get(REF_NAME) != Some(&name));
         index.manifests.push(descriptor);
-        index.manifests.sort_by(|a, b| a.annotations.get(REF_NAME).cmp(&b.annotations.get(REF_NAME)));
+        index.manifests.sort_by(|a, b| {
+            a.annotations
+                .get(REF_NAME)
+                .cmp(&b.annotations.get(REF_NAME))
+        });
         self.write_index(&index)
     }
 
@@ -226,7 +258,9 @@ impl Store {
         let _guard = self.index_lock()?;
         let mut index = self.index()?;
         let before = index.manifests.len();
-        index.manifests.retain(|d| d.annotations.get(REF_NAME) != Some(&name));
+        index
+            .manifests
+            .retain(|d| d.annotations.get(REF_NAME) != Some(&name));
         let removed = index.manifests.len() != before;
         if removed {
             self.write_index(&index)?;
@@ -240,17 +274,30 @@ impl Store {
             .index()?
             .manifests
             .into_iter()
-            .filter_map(|d| Some(StoredImage { name: d.annotations.get(REF_NAME)?.clone(), descriptor: d }))
+            .filter_map(|d| {
+                Some(StoredImage {
+                    name: d.annotations.get(REF_NAME)?.clone(),
+                    descriptor: d,
+                })
+            })
             .collect())
     }
 
     /// The descriptor of a named image (exact name).
     pub fn resolve(&self, name: &str) -> Result<Option<Descriptor>, Error> {
-        Ok(self.list()?.into_iter().find(|i| i.name == name).map(|i| i.descriptor))
+        Ok(self
+            .list()?
+            .into_iter()
+            .find(|i| i.name == name)
+            .map(|i| i.descriptor))
     }
 
     /// Every blob reachable from `descriptor` (itself included).
-    pub fn reachable(&self, descriptor: &Descriptor, out: &mut BTreeSet<Digest>) -> Result<(), Error> {
+    pub fn reachable(
+        &self,
+        descriptor: &Descriptor,
+        out: &mut BTreeSet<Digest>,
+    ) -> Result<(), Error> {
         if !out.insert(descriptor.digest.clone()) {
             return Ok(());
         }
@@ -284,7 +331,9 @@ impl Store {
         for entry in fs::read_dir(&dir).map_err(|e| with_path(&dir, e))? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let keep_it = format!("sha256:{name}").parse::<Digest>().is_ok_and(|d| keep.contains(&d));
+            let keep_it = format!("sha256:{name}")
+                .parse::<Digest>()
+                .is_ok_and(|d| keep.contains(&d));
             if !keep_it {
                 report.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
                 report.blobs += 1;
@@ -311,12 +360,21 @@ impl Store {
     pub fn cached_layer(&self, key: &str) -> Option<(Descriptor, Digest)> {
         let bytes = fs::read(self.root.join("cache/layers-v1").join(key)).ok()?;
         let entry: CachedLayer = serde_json::from_slice(&bytes).ok()?;
-        self.has_blob(&entry.descriptor.digest).then_some((entry.descriptor, entry.diff_id))
+        self.has_blob(&entry.descriptor.digest)
+            .then_some((entry.descriptor, entry.diff_id))
     }
 
     /// Records a layer in the layer cache.
-    pub fn cache_layer(&self, key: &str, descriptor: &Descriptor, diff_id: &Digest) -> Result<(), Error> {
-        let entry = CachedLayer { descriptor: descriptor.clone(), diff_id: diff_id.clone() };
+    pub fn cache_layer(
+        &self,
+        key: &str,
+        descriptor: &Descriptor,
+        diff_id: &Digest,
+    ) -> Result<(), Error> {
+        let entry = CachedLayer {
+            descriptor: descriptor.clone(),
+            diff_id: diff_id.clone(),
+        };
         let bytes = serde_json::to_vec(&entry).map_err(|e| Error::Invalid(e.to_string()))?;
         bosun_fs::write_atomic(&self.root.join("cache/layers-v1").join(key), &bytes)?;
         Ok(())
@@ -339,7 +397,11 @@ struct CachedLayer {
 /// `name` -> `name:latest`; names with a tag or digest stay as they are.
 pub fn normalize_name(name: &str) -> String {
     let last = name.rsplit('/').next().unwrap_or(name);
-    if last.contains(':') || last.contains('@') { name.to_string() } else { format!("{name}:latest") }
+    if last.contains(':') || last.contains('@') {
+        name.to_string()
+    } else {
+        format!("{name}:latest")
+    }
 }
 
 #[cfg(test)]
@@ -350,12 +412,26 @@ mod tests {
     fn blobs_tags_and_gc() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let config = store.write_json(&serde_json::json!({"a": 1}), "application/vnd.oci.image.config.v1+json").unwrap();
-        let manifest = Manifest { schema_version: 2, media_type: Some(MEDIA_MANIFEST.into()), config, layers: vec![], annotations: BTreeMap::new() };
+        let config = store
+            .write_json(
+                &serde_json::json!({"a": 1}),
+                "application/vnd.oci.image.config.v1+json",
+            )
+            .unwrap();
+        let manifest = Manifest {
+            schema_version: 2,
+            media_type: Some(MEDIA_MANIFEST.into()),
+            config,
+            layers: vec![],
+            annotations: BTreeMap::new(),
+        };
         let desc = store.write_json(&manifest, MEDIA_MANIFEST).unwrap();
         let orphan = store.write_blob(b"orphan").unwrap();
         store.tag("app:latest", desc.clone()).unwrap();
-        assert_eq!(store.resolve("app:latest").unwrap().unwrap().digest, desc.digest);
+        assert_eq!(
+            store.resolve("app:latest").unwrap().unwrap().digest,
+            desc.digest
+        );
         let report = store.gc().unwrap();
         assert_eq!(report.blobs, 1);
         assert!(!store.has_blob(&orphan) && store.has_blob(&desc.digest));
@@ -377,7 +453,10 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(normalize_name("a"), "a:latest");
-        assert_eq!(normalize_name("localhost:5000/a"), "localhost:5000/a:latest");
+        assert_eq!(
+            normalize_name("localhost:5000/a"),
+            "localhost:5000/a:latest"
+        );
         assert_eq!(normalize_name("a:1"), "a:1");
     }
 }

@@ -42,7 +42,10 @@ pub enum Error {
 }
 
 /// Parses TOML into `T`, turning the error's byte span into `file:line:column`.
-fn parse_toml<T: serde::de::DeserializeOwned>(path: &std::path::Path, text: &str) -> Result<T, Error> {
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+    text: &str,
+) -> Result<T, Error> {
     toml::from_str(text).map_err(|err| {
         let offset = err.span().map_or(0, |s| s.start);
         let before = &text[..offset.min(text.len())];

@@ -118,8 +118,10 @@ impl Lockfile {
 
     /// Reads a lockfile.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Invalid { path: path.to_path_buf(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         Self::parse(path, &text)
     }
 
@@ -155,18 +157,21 @@ impl Lockfile {
 
     /// Sorts every list so that equal locks serialise to equal bytes.
     pub fn normalize(&mut self) {
-        self.releases.sort_by(|a, b| (&a.suite, &a.archive).cmp(&(&b.suite, &b.archive)));
+        self.releases
+            .sort_by(|a, b| (&a.suite, &a.archive).cmp(&(&b.suite, &b.archive)));
         self.releases.dedup();
         for g in &mut self.groups {
             g.packages.sort();
             g.packages.dedup();
         }
-        self.groups.sort_by(|a, b| (&a.architecture, &a.name).cmp(&(&b.architecture, &b.name)));
+        self.groups
+            .sort_by(|a, b| (&a.architecture, &a.name).cmp(&(&b.architecture, &b.name)));
         for p in &mut self.packages {
             p.depends.sort();
             p.depends.dedup();
         }
-        self.packages.sort_by(|a, b| (&a.architecture, &a.name).cmp(&(&b.architecture, &b.name)));
+        self.packages
+            .sort_by(|a, b| (&a.architecture, &a.name).cmp(&(&b.architecture, &b.name)));
     }
 
     /// Serialises to TOML, sorted.
@@ -179,12 +184,16 @@ impl Lockfile {
 
     /// The packages of a group for an architecture.
     pub fn group(&self, name: &str, architecture: &str) -> Option<&LockedGroup> {
-        self.groups.iter().find(|g| g.name == name && g.architecture == architecture)
+        self.groups
+            .iter()
+            .find(|g| g.name == name && g.architecture == architecture)
     }
 
     /// A locked package by architecture and name.
     pub fn package(&self, architecture: &str, name: &str) -> Option<&LockedPackage> {
-        self.packages.iter().find(|p| p.architecture == architecture && p.name == name)
+        self.packages
+            .iter()
+            .find(|p| p.architecture == architecture && p.name == name)
     }
 
     /// `SOURCE_DATE_EPOCH` for builds from this lock: the newest release date it read, so the
@@ -200,7 +209,11 @@ mod tests {
 
     #[test]
     fn round_trips_sorted() {
-        let mut lock = Lockfile { version: 1, spec_hash: "sha256:x".into(), ..Default::default() };
+        let mut lock = Lockfile {
+            version: 1,
+            spec_hash: "sha256:x".into(),
+            ..Default::default()
+        };
         for name in ["zlib1g", "libc6"] {
             lock.packages.push(LockedPackage {
                 name: name.into(),

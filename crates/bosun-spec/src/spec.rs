@@ -176,13 +176,26 @@ pub struct Account {
 
 /// The accounts written to `/etc/passwd` and `/etc/group`, as distroless has them.
 pub const ACCOUNTS: [Account; 3] = [
-    Account { name: "root", id: 0, home: "/root" },
-    Account { name: "nonroot", id: 65532, home: "/home/nonroot" },
-    Account { name: "nobody", id: 65534, home: "/nonexistent" },
+    Account {
+        name: "root",
+        id: 0,
+        home: "/root",
+    },
+    Account {
+        name: "nonroot",
+        id: 65532,
+        home: "/home/nonroot",
+    },
+    Account {
+        name: "nobody",
+        id: 65534,
+        home: "/nonexistent",
+    },
 ];
 
-const ARCHITECTURES: &[&str] =
-    &["amd64", "arm64", "armhf", "armel", "i386", "ppc64el", "s390x", "riscv64", "mips64el"];
+const ARCHITECTURES: &[&str] = &[
+    "amd64", "arm64", "armhf", "armel", "i386", "ppc64el", "s390x", "riscv64", "mips64el",
+];
 
 fn default_components() -> Vec<String> {
     vec!["main".into()]
@@ -207,7 +220,10 @@ impl Spec {
     /// Parses and validates spec text; `path` only names the file in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
         let spec: Spec = parse_toml(path, text)?;
-        spec.validate().map_err(|message| Error::Invalid { path: path.to_path_buf(), message })?;
+        spec.validate().map_err(|message| Error::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
         Ok(spec)
     }
 
@@ -256,7 +272,12 @@ impl Spec {
         let groups: BTreeMap<String, (Vec<&String>, Vec<&String>)> = self
             .base
             .iter()
-            .map(|(n, b)| (format!("base.{n}"), (sorted(&b.packages), sorted(&b.exclude))))
+            .map(|(n, b)| {
+                (
+                    format!("base.{n}"),
+                    (sorted(&b.packages), sorted(&b.exclude)),
+                )
+            })
             .chain(self.image.iter().map(|(n, i)| {
                 let mut roots = sorted(&i.packages);
                 roots.extend(i.bases.iter());
@@ -298,10 +319,16 @@ fn validate_image(
     }
     for c in &image.copy {
         if !c.dst.starts_with('/') {
-            return Err(format!("{at} copy dst {:?} must be an absolute path", c.dst));
+            return Err(format!(
+                "{at} copy dst {:?} must be an absolute path",
+                c.dst
+            ));
         }
         if c.src.starts_with('/') || c.src.split('/').any(|p| p == "..") {
-            return Err(format!("{at} copy src {:?} must stay inside the project directory", c.src));
+            return Err(format!(
+                "{at} copy src {:?} must stay inside the project directory",
+                c.src
+            ));
         }
         if let Some(owner) = &c.owner {
             Account::parse_user(owner).map_err(|e| format!("{at} copy owner: {e}"))?;
@@ -325,7 +352,10 @@ fn validate_image(
         if h.cmd.is_empty() {
             return Err(format!("{at} healthcheck cmd is empty"));
         }
-        for d in [&h.interval, &h.timeout, &h.start_period].into_iter().flatten() {
+        for d in [&h.interval, &h.timeout, &h.start_period]
+            .into_iter()
+            .flatten()
+        {
             parse_duration(d).ok_or_else(|| format!("{at} healthcheck duration {d:?}"))?;
         }
     }
@@ -337,8 +367,11 @@ fn valid_tag(tag: &str) -> bool {
     let (name, t) = tag.rsplit_once(':').unwrap_or((tag, "latest"));
     !name.is_empty()
         && !t.is_empty()
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c))
-        && t.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c))
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
 /// Parses an octal mode such as `0644`.
@@ -418,11 +451,29 @@ user = "nonroot"
     #[test]
     fn rejects_bad_specs() {
         for (bad, needle) in [
-            (GOOD.replace("bases = [\"core\"]", "bases = [\"nope\"]"), "no [base.nope]"),
-            (GOOD.replace("src = \"app/\"", "src = \"../x\""), "inside the project"),
-            (GOOD.replace("user = \"nonroot\"", "user = \"bob\""), "unknown account"),
-            (GOOD.replace("suite = \"trixie\"", "suite = \"trixie\"\narchitectures=[\"vax\"]"), "vax"),
-            (GOOD.replace("[image.api]", "[image.api]\nbogus = 1"), "unknown field"),
+            (
+                GOOD.replace("bases = [\"core\"]", "bases = [\"nope\"]"),
+                "no [base.nope]",
+            ),
+            (
+                GOOD.replace("src = \"app/\"", "src = \"../x\""),
+                "inside the project",
+            ),
+            (
+                GOOD.replace("user = \"nonroot\"", "user = \"bob\""),
+                "unknown account",
+            ),
+            (
+                GOOD.replace(
+                    "suite = \"trixie\"",
+                    "suite = \"trixie\"\narchitectures=[\"vax\"]",
+                ),
+                "vax",
+            ),
+            (
+                GOOD.replace("[image.api]", "[image.api]\nbogus = 1"),
+                "unknown field",
+            ),
         ] {
             let msg = parse(&bad).unwrap_err().to_string();
             assert!(msg.contains(needle), "{msg}");

@@ -1,0 +1,119 @@
+//! Command-line types (clap only).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Build minimal, reproducible container images from Debian packages.
+#[derive(Debug, Parser)]
+#[command(name = "bosun", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// Store directory [default: $XDG_DATA_HOME/bosun]
+    #[arg(long, global = true, env = "BOSUN_STORE")]
+    pub(crate) store: Option<PathBuf>,
+    /// Show only results and errors
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+    /// More detail on stderr (repeat for debug logs)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// Never draw progress bars
+    #[arg(long, global = true)]
+    pub(crate) no_progress: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// For people
+    Table,
+    /// For programs
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Template {
+    /// A Python app on a shared core (python3, CA certificates, tzdata)
+    Python,
+    /// Static binaries: base-files, CA certificates, tzdata, netbase
+    Static,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Write a starter bosun.toml
+    Init {
+        /// Which starter
+        #[arg(value_enum, default_value = "python")]
+        template: Template,
+        /// Directory to write into
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Resolve the spec's packages into bosun.lock
+    Lock {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Do not write; exit 1 when bosun.lock is stale or newer versions exist
+        #[arg(long, conflicts_with = "why")]
+        check: bool,
+        /// Explain why a package is in the lockfile (offline)
+        #[arg(long, value_name = "PACKAGE")]
+        why: Option<String>,
+        /// Architecture for --why [default: the first in the spec]
+        #[arg(long, requires = "why")]
+        arch: Option<String>,
+    },
+    /// Build the spec's images into the store
+    Build {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Images to build [default: all]
+        images: Vec<String>,
+        /// Fail instead of re-locking when bosun.lock is missing or stale
+        #[arg(long)]
+        locked: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// List images in the store
+    Images {
+        /// Output format
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Remove names from the store (blobs go at the next gc)
+    Rm {
+        /// Names to remove
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+    /// Delete blobs no name refers to
+    Gc,
+    /// Copy an image: to oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:NAME:TAG], store:NAME
+    #[command(alias = "export")]
+    Copy {
+        /// A store name (or store:NAME)
+        source: String,
+        /// Destination reference
+        destination: String,
+        /// Platform for single-platform formats (docker-archive), e.g. linux/arm64
+        #[arg(long)]
+        platform: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SpecArgs {
+    /// The spec [default: ./bosun.toml]
+    #[arg(short = 'f', long = "file", default_value = "bosun.toml")]
+    pub(crate) file: PathBuf,
+}

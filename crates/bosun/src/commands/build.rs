@@ -1,0 +1,110 @@
+//! `bosun build`: lock when needed, then build images into the store.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use bosun_build::{BuildContext, build_image};
+use bosun_deb::{Cache, Fetcher};
+use bosun_oci::Store;
+use bosun_spec::{Lockfile, Spec};
+
+use crate::cli::Format;
+use crate::reporters::DownloadReporter;
+use crate::{ExitStatus, Printer, settings};
+
+pub(crate) fn run(
+    spec_path: &Path,
+    images: &[String],
+    locked: bool,
+    format: Format,
+    store_dir: &Path,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let started = std::time::Instant::now();
+    let spec = Spec::load(spec_path)?;
+    for name in images {
+        if !spec.image.contains_key(name) {
+            bail!(
+                "no image `{name}` in {} (it has: {})",
+                spec_path.display(),
+                spec.image.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    let lock_path = super::lock_path(spec_path);
+    let lock = match Lockfile::load(&lock_path) {
+        Ok(lock) if lock.spec_hash == spec.resolution_hash() => lock,
+        other => {
+            let why = if other.is_ok() {
+                "is out of date with bosun.toml"
+            } else {
+                "does not exist"
+            };
+            if locked {
+                bail!(
+                    "{} {why}; run `bosun lock` (or drop --locked)",
+                    lock_path.display()
+                );
+            }
+            printer.status(&format!("{} {why}; locking", lock_path.display()));
+            let lock = super::lock::resolve(&spec, spec_path, printer)?;
+            bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())
+                .with_context(|| format!("cannot write {}", lock_path.display()))?;
+            lock
+        }
+    };
+    let mirrors = settings::mirrors(&spec).unwrap_or_default();
+    let store = Store::open(store_dir)
+        .with_context(|| format!("cannot open the store at {}", store_dir.display()))?;
+    let debs = Cache::new(settings::cache_dir());
+    let fetcher = Fetcher::new();
+    let reporter = DownloadReporter::new(printer.progress());
+    let project = super::project_dir(spec_path);
+    let ctx = BuildContext {
+        store: &store,
+        debs: &debs,
+        fetcher: &fetcher,
+        project: &project,
+        mirrors,
+        source_date_epoch: settings::source_date_epoch()?,
+        parallel_downloads: 8,
+        reporter: &reporter,
+    };
+    let names: Vec<String> = if images.is_empty() {
+        spec.image.keys().cloned().collect()
+    } else {
+        images.to_vec()
+    };
+    let mut built = Vec::new();
+    for name in &names {
+        let image = build_image(&spec, &lock, name, &ctx)
+            .with_context(|| format!("cannot build image `{name}`"))?;
+        reporter.finish();
+        built.push(image);
+    }
+    match format {
+        Format::Json => printer.data(&serde_json::to_string_pretty(&built)?)?,
+        Format::Table => {
+            for image in &built {
+                printer.data(&format!("{}  {}", image.tags.join(", "), image.digest))?;
+                for (arch, layers) in &image.layers {
+                    for l in layers {
+                        let how = if l.cached { "cached" } else { "built" };
+                        printer.data(&format!(
+                            "  {arch:<6} {how:<6} {:>9}  {}  {}",
+                            super::human(l.size),
+                            &l.digest.hex()[..12],
+                            l.created_by
+                        ))?;
+                    }
+                }
+            }
+        }
+    }
+    printer.status(&format!(
+        "built {} image(s) in {:.2}s",
+        built.len(),
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,114 @@
+//! `bosun lock`: resolve the spec into bosun.lock; `--check` and `--why`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use bosun_deb::{Cache, Fetcher, Repository};
+use bosun_spec::{Lockfile, Spec};
+
+use crate::{ExitStatus, Printer, settings};
+
+pub(crate) fn run(
+    spec_path: &Path,
+    check: bool,
+    why: Option<&str>,
+    arch: Option<&str>,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let spec = Spec::load(spec_path)?;
+    let lock_path = super::lock_path(spec_path);
+    if let Some(package) = why {
+        let lock = Lockfile::load(&lock_path)?;
+        let arch = arch.unwrap_or(&spec.debian.architectures[0]);
+        let chains = bosun_build::lock::why(&lock, arch, package);
+        if chains.is_empty() {
+            bail!("`{package}` is not in {} for {arch}", lock_path.display());
+        }
+        for chain in chains {
+            printer.data(&chain.join(" -> "))?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    let lock = resolve(&spec, spec_path, printer)?;
+    if check {
+        let current = Lockfile::load(&lock_path).ok();
+        return Ok(match current {
+            Some(c) if c.to_toml() == lock.to_toml() => {
+                printer.status(&format!("{} is up to date", lock_path.display()));
+                ExitStatus::Success
+            }
+            Some(c) if c.spec_hash != lock.spec_hash => {
+                printer.status(&format!(
+                    "{} is stale: bosun.toml changed since it was written",
+                    lock_path.display()
+                ));
+                ExitStatus::Failure
+            }
+            Some(c) => {
+                report_updates(&c, &lock, printer)?;
+                ExitStatus::Failure
+            }
+            None => {
+                printer.status(&format!("{} is missing", lock_path.display()));
+                ExitStatus::Failure
+            }
+        });
+    }
+    bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())
+        .with_context(|| format!("cannot write {}", lock_path.display()))?;
+    let count = lock.packages.len();
+    printer.status(&format!(
+        "locked {count} packages into {}",
+        lock_path.display()
+    ));
+    Ok(ExitStatus::Success)
+}
+
+/// Resolves a spec against its mirror.
+pub(crate) fn resolve(spec: &Spec, spec_path: &Path, printer: &Printer) -> Result<Lockfile> {
+    let mirrors = settings::mirrors(spec)?;
+    let keyring = settings::keyring(spec, &super::project_dir(spec_path))?;
+    let config = settings::repository(spec, &mirrors);
+    let started = std::time::Instant::now();
+    let repo = Repository::open(
+        &config,
+        &keyring,
+        Fetcher::new(),
+        Cache::new(settings::cache_dir()),
+        settings::now(),
+    )?;
+    let lock = bosun_build::lock::resolve(spec, &repo)?;
+    if printer.verbose() {
+        printer.status(&format!(
+            "resolved in {:.2}s",
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(lock)
+}
+
+fn report_updates(old: &Lockfile, new: &Lockfile, printer: &Printer) -> Result<()> {
+    for p in &new.packages {
+        match old.package(&p.architecture, &p.name) {
+            Some(o) if o.version != p.version => {
+                let security = if p.suite.ends_with("-security") {
+                    " (security update)"
+                } else {
+                    ""
+                };
+                printer.data(&format!(
+                    "{} {}: {} -> {}{security}",
+                    p.architecture, p.name, o.version, p.version
+                ))?;
+            }
+            None => printer.data(&format!("{} {}: new {}", p.architecture, p.name, p.version))?,
+            _ => {}
+        }
+    }
+    for o in &old.packages {
+        if new.package(&o.architecture, &o.name).is_none() {
+            printer.data(&format!("{} {}: no longer needed", o.architecture, o.name))?;
+        }
+    }
+    Ok(())
+}
