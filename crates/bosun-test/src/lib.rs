@@ -1,0 +1,148 @@
+//! Test helpers shared by bosun's integration tests (never a dependency of shipped code).
+//!
+//! - [`peer`]: find a peer tool (podman, skopeo, ...); with `BOSUN_REQUIRE_PEERS` set a
+//!   missing one fails the test instead of skipping it.
+//! - [`Server`]: a static HTTP server on 127.0.0.1 serving a directory.
+//! - [`FixtureRepo`]: a small Debian repository, signed with a throwaway gpg key.
+//! - [`DebBuilder`]: `.deb` files in any of the compressions dpkg uses.
+#![allow(missing_docs, clippy::print_stderr)]
+
+mod repo;
+mod server;
+
+pub use repo::{DebBuilder, FixtureRepo, Pkg};
+pub use server::Server;
+
+use std::path::PathBuf;
+
+/// Where a peer tool lives, or `None` to skip (panics instead when `BOSUN_REQUIRE_PEERS` is set).
+pub fn peer(name: &str) -> Option<PathBuf> {
+    let extra = std::env::var_os("BOSUN_PEERS_BIN").map(PathBuf::from);
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = extra
+        .into_iter()
+        .chain(std::env::split_paths(&path))
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
+            "peer `{name}` is required (BOSUN_REQUIRE_PEERS is set) but not installed; run scripts/test"
+        );
+        eprintln!("skipping: peer `{name}` not installed");
+    }
+    found
+}
+
+/// The `bosun` binary built for this test run.
+pub fn bosun_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("CARGO_BIN_EXE_bosun") {
+        return p.into();
+    }
+    // Integration tests of other crates: the binary sits next to the test executable's parent.
+    let exe = std::env::current_exe().expect("test executable");
+    exe.parent().and_then(|d| d.parent()).map(|d| d.join("bosun")).expect("target dir")
+}
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+/// A project directory, store and cache of one test, and a way to run `bosun` in them.
+pub struct Context {
+    pub dir: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+}
+
+/// What a `bosun` run did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Panics with the output unless the run succeeded.
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "bosun failed:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Panics unless the run failed with `code` and stderr contains `needle`.
+    #[track_caller]
+    pub fn fails(self, code: i32, needle: &str) -> Self {
+        assert_eq!(self.code, code, "expected exit {code}:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        let errors: Vec<&str> = self.stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+        assert_eq!(errors.len(), 1, "exactly one error line:\n{}", self.stderr);
+        assert!(errors[0].contains(needle), "error line lacks {needle:?}:\n{}", self.stderr);
+        self
+    }
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Context {
+    /// A fresh context with its own store and cache (and no apt sources unless a test adds a
+    /// mirror).
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path();
+        std::fs::create_dir_all(p.join("project")).unwrap();
+        std::fs::create_dir_all(p.join("apt")).unwrap();
+        let env = vec![
+            ("BOSUN_STORE".into(), p.join("store").display().to_string()),
+            ("BOSUN_CACHE_DIR".into(), p.join("cache").display().to_string()),
+            ("BOSUN_APT_ROOT".into(), p.join("apt").display().to_string()),
+            ("BOSUN_NO_PROGRESS".into(), "1".into()),
+        ];
+        Self { dir, env }
+    }
+
+    pub fn project(&self) -> PathBuf {
+        self.dir.path().join("project")
+    }
+
+    pub fn store(&self) -> PathBuf {
+        self.dir.path().join("store")
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+    }
+
+    /// Writes a file below the project directory.
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.project().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Runs `bosun ARGS` in the project directory.
+    pub fn bosun(&self, args: &[&str]) -> Run {
+        let out = self.command(args).output().expect("run bosun");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// The command for `bosun ARGS`, for tests that spawn it.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(bosun_bin());
+        cmd.args(args).current_dir(self.project());
+        for var in ["BOSUN_DEBIAN_MIRROR", "BOSUN_DEBIAN_SECURITY_MIRROR", "BOSUN_KEYRING", "SOURCE_DATE_EPOCH", "RUST_LOG"] {
+            cmd.env_remove(var);
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
+}
