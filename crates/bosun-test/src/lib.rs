@@ -41,12 +41,18 @@ pub fn bosun_bin() -> PathBuf {
     }
     // Integration tests of other crates: the binary sits next to the test executable's parent.
     let exe = std::env::current_exe().expect("test executable");
-    exe.parent().and_then(|d| d.parent()).map(|d| d.join("bosun")).expect("target dir")
+    exe.parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join("bosun"))
+        .expect("target dir")
 }
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 /// A project directory, store and cache of one test, and a way to run `bosun` in them.
@@ -67,17 +73,33 @@ impl Run {
     /// Panics with the output unless the run succeeded.
     #[track_caller]
     pub fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "bosun failed:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "bosun failed:\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Panics unless the run failed with `code` and stderr contains `needle`.
     #[track_caller]
     pub fn fails(self, code: i32, needle: &str) -> Self {
-        assert_eq!(self.code, code, "expected exit {code}:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
-        let errors: Vec<&str> = self.stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}:\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        let errors: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .collect();
         assert_eq!(errors.len(), 1, "exactly one error line:\n{}", self.stderr);
-        assert!(errors[0].contains(needle), "error line lacks {needle:?}:\n{}", self.stderr);
+        assert!(
+            errors[0].contains(needle),
+            "error line lacks {needle:?}:\n{}",
+            self.stderr
+        );
         self
     }
 }
@@ -98,7 +120,10 @@ impl Context {
         std::fs::create_dir_all(p.join("apt")).unwrap();
         let env = vec![
             ("BOSUN_STORE".into(), p.join("store").display().to_string()),
-            ("BOSUN_CACHE_DIR".into(), p.join("cache").display().to_string()),
+            (
+                "BOSUN_CACHE_DIR".into(),
+                p.join("cache").display().to_string(),
+            ),
             ("BOSUN_APT_ROOT".into(), p.join("apt").display().to_string()),
             ("BOSUN_NO_PROGRESS".into(), "1".into()),
         ];
@@ -139,7 +164,13 @@ impl Context {
     pub fn command(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(bosun_bin());
         cmd.args(args).current_dir(self.project());
-        for var in ["BOSUN_DEBIAN_MIRROR", "BOSUN_DEBIAN_SECURITY_MIRROR", "BOSUN_KEYRING", "SOURCE_DATE_EPOCH", "RUST_LOG"] {
+        for var in [
+            "BOSUN_DEBIAN_MIRROR",
+            "BOSUN_DEBIAN_SECURITY_MIRROR",
+            "BOSUN_KEYRING",
+            "SOURCE_DATE_EPOCH",
+            "RUST_LOG",
+        ] {
             cmd.env_remove(var);
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));

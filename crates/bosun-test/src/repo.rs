@@ -27,7 +27,11 @@ impl Pkg {
             version: version.into(),
             arch: "amd64".into(),
             fields: Vec::new(),
-            files: vec![(format!("usr/share/doc/{name}/copyright"), 0o644, format!("{name} copyright\n").into_bytes())],
+            files: vec![(
+                format!("usr/share/doc/{name}/copyright"),
+                0o644,
+                format!("{name} copyright\n").into_bytes(),
+            )],
             symlinks: Vec::new(),
             compression: "xz".into(),
         }
@@ -56,7 +60,10 @@ impl Pkg {
         self
     }
     fn control(&self) -> String {
-        let mut c = format!("Package: {}\nVersion: {}\nArchitecture: {}\nMaintainer: bosun tests <test@bosun.invalid>\n", self.name, self.version, self.arch);
+        let mut c = format!(
+            "Package: {}\nVersion: {}\nArchitecture: {}\nMaintainer: bosun tests <test@bosun.invalid>\n",
+            self.name, self.version, self.arch
+        );
         for (k, v) in &self.fields {
             c.push_str(&format!("{k}: {v}\n"));
         }
@@ -73,7 +80,14 @@ impl DebBuilder {
     pub fn build(pkg: &Pkg, hostile_path: Option<&str>) -> Vec<u8> {
         let control = tar_bytes(|t| {
             append(t, "./", tar::EntryType::Directory, 0o755, b"", None);
-            append(t, "./control", tar::EntryType::Regular, 0o644, pkg.control().as_bytes(), None);
+            append(
+                t,
+                "./control",
+                tar::EntryType::Regular,
+                0o644,
+                pkg.control().as_bytes(),
+                None,
+            );
         });
         let data = tar_bytes(|t| {
             append(t, "./", tar::EntryType::Directory, 0o755, b"", None);
@@ -91,13 +105,34 @@ impl DebBuilder {
                 }
             }
             for d in dirs {
-                append(t, &format!("./{d}/"), tar::EntryType::Directory, 0o755, b"", None);
+                append(
+                    t,
+                    &format!("./{d}/"),
+                    tar::EntryType::Directory,
+                    0o755,
+                    b"",
+                    None,
+                );
             }
             for (path, mode, content) in &pkg.files {
-                append(t, &format!("./{path}"), tar::EntryType::Regular, *mode, content, None);
+                append(
+                    t,
+                    &format!("./{path}"),
+                    tar::EntryType::Regular,
+                    *mode,
+                    content,
+                    None,
+                );
             }
             for (path, target) in &pkg.symlinks {
-                append(t, &format!("./{path}"), tar::EntryType::Symlink, 0o777, b"", Some(target));
+                append(
+                    t,
+                    &format!("./{path}"),
+                    tar::EntryType::Symlink,
+                    0o777,
+                    b"",
+                    Some(target),
+                );
             }
             if let Some(evil) = hostile_path {
                 raw_append(t, evil, b"pwned");
@@ -107,7 +142,11 @@ impl DebBuilder {
         let mut out = Vec::new();
         {
             let mut ar = ar::Builder::new(&mut out);
-            for (name, bytes) in [("debian-binary".to_string(), b"2.0\n".to_vec()), ("control.tar.gz".into(), compress("gz", control).1), (format!("data.tar{suffix}"), data)] {
+            for (name, bytes) in [
+                ("debian-binary".to_string(), b"2.0\n".to_vec()),
+                ("control.tar.gz".into(), compress("gz", control).1),
+                (format!("data.tar{suffix}"), data),
+            ] {
                 let header = ar::Header::new(name.into_bytes(), bytes.len() as u64);
                 ar.append(&header, &bytes[..]).expect("ar");
             }
@@ -122,7 +161,14 @@ fn tar_bytes(f: impl FnOnce(&mut tar::Builder<Vec<u8>>)) -> Vec<u8> {
     t.into_inner().expect("tar")
 }
 
-fn append(t: &mut tar::Builder<Vec<u8>>, path: &str, kind: tar::EntryType, mode: u32, data: &[u8], link: Option<&str>) {
+fn append(
+    t: &mut tar::Builder<Vec<u8>>,
+    path: &str,
+    kind: tar::EntryType,
+    mode: u32,
+    data: &[u8],
+    link: Option<&str>,
+) {
     let mut h = tar::Header::new_gnu();
     h.set_path(path).expect("path");
     h.set_entry_type(kind);
@@ -187,12 +233,28 @@ impl FixtureRepo {
     /// A new, empty repository with its own signing key.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let gnupg = tempfile::Builder::new().prefix("g").tempdir_in("/tmp").expect("gnupg home");
-        gpg(gnupg.path(), &["--quick-gen-key", "bosun fixture <fixture@bosun.invalid>", "ed25519", "sign", "1y"]);
+        let gnupg = tempfile::Builder::new()
+            .prefix("g")
+            .tempdir_in("/tmp")
+            .expect("gnupg home");
+        gpg(
+            gnupg.path(),
+            &[
+                "--quick-gen-key",
+                "bosun fixture <fixture@bosun.invalid>",
+                "ed25519",
+                "sign",
+                "1y",
+            ],
+        );
         let keyring = dir.path().join("keyring.gpg");
         let out = gpg(gnupg.path(), &["--export"]);
         std::fs::write(&keyring, out).expect("keyring");
-        Self { dir, gnupg, keyring }
+        Self {
+            dir,
+            gnupg,
+            keyring,
+        }
     }
 
     /// The repository root.
@@ -207,33 +269,73 @@ impl FixtureRepo {
 
     /// Like [`publish`](Self::publish), with hostile data paths per package name and a
     /// `Valid-Until` that many seconds from now (negative: already expired).
-    pub fn publish_with(&self, suite: &str, packages: &[Pkg], hostile: &[(&str, &str)], valid_for: i64) {
-        let mut by_arch: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    pub fn publish_with(
+        &self,
+        suite: &str,
+        packages: &[Pkg],
+        hostile: &[(&str, &str)],
+        valid_for: i64,
+    ) {
+        let mut by_arch: std::collections::BTreeMap<String, String> =
+            std::collections::BTreeMap::new();
         for arch in ["amd64", "arm64", "all"] {
             by_arch.insert(arch.into(), String::new());
         }
         for p in packages {
-            let evil = hostile.iter().find(|(n, _)| *n == p.name).map(|(_, path)| *path);
+            let evil = hostile
+                .iter()
+                .find(|(n, _)| *n == p.name)
+                .map(|(_, path)| *path);
             let deb = DebBuilder::build(p, evil);
-            let rel = format!("pool/main/{}/{}_{}_{}.deb", &p.name[..1], p.name, p.version.replace(':', "%3a"), p.arch);
+            let rel = format!(
+                "pool/main/{}/{}_{}_{}.deb",
+                &p.name[..1],
+                p.name,
+                p.version.replace(':', "%3a"),
+                p.arch
+            );
             let path = self.root().join(&rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &deb).unwrap();
             let mut para = p.control();
-            para.push_str(&format!("Filename: {rel}\nSize: {}\nSHA256: {}\n\n", deb.len(), hex::encode(Sha256::digest(&deb))));
-            by_arch.get_mut(&p.arch).expect("known arch").push_str(&para);
+            para.push_str(&format!(
+                "Filename: {rel}\nSize: {}\nSHA256: {}\n\n",
+                deb.len(),
+                hex::encode(Sha256::digest(&deb))
+            ));
+            by_arch
+                .get_mut(&p.arch)
+                .expect("known arch")
+                .push_str(&para);
         }
         let dist = self.root().join("dists").join(suite);
         let mut sums = String::new();
         for (arch, text) in &by_arch {
             let dir = format!("main/binary-{arch}");
             std::fs::create_dir_all(dist.join(&dir)).unwrap();
-            for (name, bytes) in [("Packages".to_string(), text.as_bytes().to_vec()), ("Packages.xz".into(), compress("xz", text.as_bytes().to_vec()).1), ("Packages.gz".into(), compress("gz", text.as_bytes().to_vec()).1)] {
+            for (name, bytes) in [
+                ("Packages".to_string(), text.as_bytes().to_vec()),
+                (
+                    "Packages.xz".into(),
+                    compress("xz", text.as_bytes().to_vec()).1,
+                ),
+                (
+                    "Packages.gz".into(),
+                    compress("gz", text.as_bytes().to_vec()).1,
+                ),
+            ] {
                 std::fs::write(dist.join(&dir).join(&name), &bytes).unwrap();
-                sums.push_str(&format!(" {} {} {dir}/{name}\n", hex::encode(Sha256::digest(&bytes)), bytes.len()));
+                sums.push_str(&format!(
+                    " {} {} {dir}/{name}\n",
+                    hex::encode(Sha256::digest(&bytes)),
+                    bytes.len()
+                ));
             }
         }
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
         let release = format!(
             "Origin: bosun\nLabel: bosun fixture\nSuite: {suite}\nCodename: {suite}\nDate: {}\nValid-Until: {}\nArchitectures: amd64 arm64 all\nComponents: main\nSHA256:\n{sums}",
             rfc2822(now - 60),
@@ -241,7 +343,15 @@ impl FixtureRepo {
         );
         std::fs::write(dist.join("Release"), &release).unwrap();
         let _ = std::fs::remove_file(dist.join("InRelease"));
-        gpg(self.gnupg.path(), &["--clearsign", "-o", dist.join("InRelease").to_str().unwrap(), dist.join("Release").to_str().unwrap()]);
+        gpg(
+            self.gnupg.path(),
+            &[
+                "--clearsign",
+                "-o",
+                dist.join("InRelease").to_str().unwrap(),
+                dist.join("Release").to_str().unwrap(),
+            ],
+        );
     }
 }
 
@@ -249,15 +359,33 @@ fn gpg(home: &Path, args: &[&str]) -> Vec<u8> {
     let out = Command::new("gpg")
         .arg("--homedir")
         .arg(home)
-        .args(["--batch", "--yes", "--quiet", "--pinentry-mode", "loopback", "--passphrase", ""])
+        .args([
+            "--batch",
+            "--yes",
+            "--quiet",
+            "--pinentry-mode",
+            "loopback",
+            "--passphrase",
+            "",
+        ])
         .args(args)
         .output()
         .expect("gpg is installed (scripts/test installs gnupg)");
-    assert!(out.status.success(), "gpg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "gpg {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
 fn rfc2822(secs: i64) -> String {
-    let out = Command::new("date").args(["-u", "-R", "-d", &format!("@{secs}")]).output().expect("date");
-    String::from_utf8(out.stdout).unwrap().trim().replace("+0000", "UTC")
+    let out = Command::new("date")
+        .args(["-u", "-R", "-d", &format!("@{secs}")])
+        .output()
+        .expect("date");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .replace("+0000", "UTC")
 }

@@ -71,12 +71,19 @@ fn serve(mut stream: TcpStream, root: &PathBuf) -> std::io::Result<()> {
     let safe = !rel.split('/').any(|c| c == "..");
     match std::fs::read(&file) {
         Ok(body) if safe && file.is_file() => {
-            write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())?;
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )?;
             if method != "HEAD" {
                 stream.write_all(&body)?;
             }
         }
-        _ => write!(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?,
+        _ => write!(
+            stream,
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )?,
     }
     stream.flush()
 }

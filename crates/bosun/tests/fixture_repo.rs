@@ -50,12 +50,20 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let repo = FixtureRepo::new();
-    repo.publish_with(SUITE, &packages(), &[("evil", "../../etc/evil")], 7 * 86_400);
+    repo.publish_with(
+        SUITE,
+        &packages(),
+        &[("evil", "../../etc/evil")],
+        7 * 86_400,
+    );
     repo.publish(&format!("{SUITE}-updates"), &[]);
-    repo.publish(&format!("{SUITE}-security"), &[Pkg::new("libfoo1", "1.0-1+sec1")
-        .field("Source", "foo (1.0-1+sec1)")
-        .file("lib/x86_64-linux-gnu/libfoo.so.1", 0o644, "foo 1.0 patched")
-        .symlink("lib/x86_64-linux-gnu/libfoo.so", "libfoo.so.1")]);
+    repo.publish(
+        &format!("{SUITE}-security"),
+        &[Pkg::new("libfoo1", "1.0-1+sec1")
+            .field("Source", "foo (1.0-1+sec1)")
+            .file("lib/x86_64-linux-gnu/libfoo.so.1", 0o644, "foo 1.0 patched")
+            .symlink("lib/x86_64-linux-gnu/libfoo.so", "libfoo.so.1")],
+    );
     let server = Server::start(repo.root());
     Fixture { repo, server }
 }
@@ -103,19 +111,37 @@ fn locks_newest_versions_across_suites_and_explains_why() {
     let ctx = context(&f);
     ctx.bosun(&["lock"]).ok();
     let lock = lock_toml(&ctx);
-    assert!(lock.contains("version = \"1.0-1+sec1\""), "security update wins:\n{lock}");
+    assert!(
+        lock.contains("version = \"1.0-1+sec1\""),
+        "security update wins:\n{lock}"
+    );
     assert!(lock.contains("suite = \"bosuntest-security\""));
-    assert!(lock.contains("name = \"mawk\"") && !lock.contains("name = \"gawk\""), "priority picks mawk for awk");
-    assert!(lock.contains("name = \"hello-data\"") && lock.contains("package-architecture = \"all\""), "binary-all is read");
+    assert!(
+        lock.contains("name = \"mawk\"") && !lock.contains("name = \"gawk\""),
+        "priority picks mawk for awk"
+    );
+    assert!(
+        lock.contains("name = \"hello-data\"") && lock.contains("package-architecture = \"all\""),
+        "binary-all is read"
+    );
     assert!(!lock.contains("name = \"dpkg\""), "excluded");
     let why = ctx.bosun(&["lock", "--why", "libfoo1"]).ok();
     assert_eq!(why.stdout.trim(), "hello -> libfoo1");
     // Unchanged archive: --check passes; a new security version makes it fail.
     ctx.bosun(&["lock", "--check"]).ok();
-    f.repo.publish(&format!("{SUITE}-security"), &[Pkg::new("libfoo1", "1.0-1+sec2").file("usr/lib/libfoo.so.1", 0o644, "x")]);
+    f.repo.publish(
+        &format!("{SUITE}-security"),
+        &[Pkg::new("libfoo1", "1.0-1+sec2").file("usr/lib/libfoo.so.1", 0o644, "x")],
+    );
     let check = ctx.bosun(&["lock", "--check"]);
     assert_eq!(check.code, 1, "{check:?}");
-    assert!(check.stdout.contains("libfoo1: 1.0-1+sec1 -> 1.0-1+sec2 (security update)"), "{}", check.stdout);
+    assert!(
+        check
+            .stdout
+            .contains("libfoo1: 1.0-1+sec1 -> 1.0-1+sec2 (security update)"),
+        "{}",
+        check.stdout
+    );
 }
 
 #[test]
@@ -131,9 +157,22 @@ fn builds_a_layered_image_and_rebuilds_from_cache() {
     let again = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
     let rebuilt: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
     assert_eq!(rebuilt[0]["digest"], built[0]["digest"]);
-    assert!(rebuilt[0]["layers"]["amd64"].as_array().unwrap().iter().all(|l| l["cached"] == true));
-    assert_eq!(f.server.hits.load(std::sync::atomic::Ordering::Relaxed), hits_before, "a locked rebuild touches no network");
-    let names: Vec<String> = images(&ctx).iter().map(|i| i["name"].as_str().unwrap().to_string()).collect();
+    assert!(
+        rebuilt[0]["layers"]["amd64"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["cached"] == true)
+    );
+    assert_eq!(
+        f.server.hits.load(std::sync::atomic::Ordering::Relaxed),
+        hits_before,
+        "a locked rebuild touches no network"
+    );
+    let names: Vec<String> = images(&ctx)
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(names, ["hello:1", "hello:latest"]);
 
     // Changing only the app file changes only the last layer.
@@ -152,10 +191,26 @@ fn image_content_is_distroless_and_readable_by_umoci_and_skopeo() {
     let ctx = context(&f);
     ctx.bosun(&["build"]).ok();
     let layout = ctx.dir.path().join("layout");
-    ctx.bosun(&["copy", "hello:1", &format!("oci:{}:hello", layout.display())]).ok();
+    ctx.bosun(&[
+        "copy",
+        "hello:1",
+        &format!("oci:{}:hello", layout.display()),
+    ])
+    .ok();
     if let Some(skopeo) = peer("skopeo") {
-        let out = Command::new(skopeo).args(["inspect", "--config", &format!("oci:{}:hello", layout.display())]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(skopeo)
+            .args([
+                "inspect",
+                "--config",
+                &format!("oci:{}:hello", layout.display()),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let config: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(config["config"]["User"], "65532");
         assert_eq!(config["rootfs"]["diff_ids"].as_array().unwrap().len(), 3);
@@ -163,50 +218,121 @@ fn image_content_is_distroless_and_readable_by_umoci_and_skopeo() {
     let Some(umoci) = peer("umoci") else { return };
     let bundle = ctx.dir.path().join("bundle");
     let out = Command::new(umoci)
-        .args(["unpack", "--rootless", "--image", &format!("{}:hello", layout.display()), bundle.to_str().unwrap()])
+        .args([
+            "unpack",
+            "--rootless",
+            "--image",
+            &format!("{}:hello", layout.display()),
+            bundle.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let root = bundle.join("rootfs");
-    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
-    assert_eq!(read("usr/lib/x86_64-linux-gnu/libfoo.so.1"), "foo 1.0 patched", "merged-/usr and the security version");
-    assert_eq!(std::fs::read_link(root.join("lib")).unwrap(), Path::new("usr/lib"));
-    assert_eq!(std::fs::read_link(root.join("usr/lib/x86_64-linux-gnu/libfoo.so")).unwrap(), Path::new("libfoo.so.1"));
+    let read =
+        |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    assert_eq!(
+        read("usr/lib/x86_64-linux-gnu/libfoo.so.1"),
+        "foo 1.0 patched",
+        "merged-/usr and the security version"
+    );
+    assert_eq!(
+        std::fs::read_link(root.join("lib")).unwrap(),
+        Path::new("usr/lib")
+    );
+    assert_eq!(
+        std::fs::read_link(root.join("usr/lib/x86_64-linux-gnu/libfoo.so")).unwrap(),
+        Path::new("libfoo.so.1")
+    );
     assert_eq!(read("etc/os-release"), read("usr/lib/os-release"));
     let bundle_text = read("etc/ssl/certs/ca-certificates.crt");
-    assert!(bundle_text.find("AAAA").unwrap() < bundle_text.find("BBBB").unwrap(), "sorted, concatenated CA bundle");
+    assert!(
+        bundle_text.find("AAAA").unwrap() < bundle_text.find("BBBB").unwrap(),
+        "sorted, concatenated CA bundle"
+    );
     assert!(read("etc/passwd").contains("nonroot:x:65532:65532:"));
     assert!(read("var/lib/dpkg/status.d/hello").contains("Package: hello\n"));
     assert!(read("var/lib/dpkg/status.d/hello.md5sums").contains("  usr/bin/busybox\n"));
     assert!(root.join("usr/share/doc/hello/copyright").exists());
-    assert!(!root.join("usr/share/doc/hello/changelog.Debian.gz").exists(), "docs dropped");
-    assert!(!root.join("usr/share/man/man1/hello.1.gz").exists(), "man pages dropped");
-    assert!(!root.join("usr/bin/dpkg").exists() && !root.join("bin/sh").exists(), "no dpkg, no shell");
+    assert!(
+        !root
+            .join("usr/share/doc/hello/changelog.Debian.gz")
+            .exists(),
+        "docs dropped"
+    );
+    assert!(
+        !root.join("usr/share/man/man1/hello.1.gz").exists(),
+        "man pages dropped"
+    );
+    assert!(
+        !root.join("usr/bin/dpkg").exists() && !root.join("bin/sh").exists(),
+        "no dpkg, no shell"
+    );
     assert!(!root.join("app/.env").exists(), ".dockerignore honoured");
     use std::os::unix::fs::MetadataExt;
-    assert_eq!(std::fs::metadata(root.join("tmp")).unwrap().mode() & 0o7777, 0o1777);
+    assert_eq!(
+        std::fs::metadata(root.join("tmp")).unwrap().mode() & 0o7777,
+        0o1777
+    );
 }
 
 #[test]
 fn runs_under_podman_as_nonroot() {
-    let (Some(podman), true) = (peer("podman"), Path::new("/bin/busybox").exists()) else { return };
+    let (Some(podman), true) = (peer("podman"), Path::new("/bin/busybox").exists()) else {
+        return;
+    };
     let f = fixture();
     let ctx = context(&f);
     ctx.bosun(&["build"]).ok();
     let archive = ctx.dir.path().join("hello.tar");
-    ctx.bosun(&["copy", "hello:1", &format!("docker-archive:{}", archive.display())]).ok();
+    ctx.bosun(&[
+        "copy",
+        "hello:1",
+        &format!("docker-archive:{}", archive.display()),
+    ])
+    .ok();
     let conf = ctx.dir.path().join("containers.conf");
     std::fs::write(&conf, "[containers]\ndefault_ulimits = []\n").unwrap();
     let run = |args: &[&str]| {
-        let out = Command::new(&podman).env("CONTAINERS_CONF", &conf).args(args).output().unwrap();
-        assert!(out.status.success(), "podman {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(&podman)
+            .env("CONTAINERS_CONF", &conf)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "podman {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let loaded = run(&["load", "-q", "-i", archive.to_str().unwrap()]);
     assert!(loaded.contains("hello:1"), "{loaded}");
-    assert_eq!(run(&["run", "--rm", "localhost/hello:1"]), "hello from a bosun fixture\n");
-    assert_eq!(run(&["run", "--rm", "--entrypoint", "/usr/bin/busybox", "localhost/hello:1", "id", "-u"]).trim(), "65532");
-    let _ = Command::new(&podman).env("CONTAINERS_CONF", &conf).args(["rmi", "-f", "localhost/hello:1"]).output();
+    assert_eq!(
+        run(&["run", "--rm", "localhost/hello:1"]),
+        "hello from a bosun fixture\n"
+    );
+    assert_eq!(
+        run(&[
+            "run",
+            "--rm",
+            "--entrypoint",
+            "/usr/bin/busybox",
+            "localhost/hello:1",
+            "id",
+            "-u"
+        ])
+        .trim(),
+        "65532"
+    );
+    let _ = Command::new(&podman)
+        .env("CONTAINERS_CONF", &conf)
+        .args(["rmi", "-f", "localhost/hello:1"])
+        .output();
 }
 
 #[test]
@@ -215,11 +341,26 @@ fn same_lock_same_digest_across_stores_and_directories() {
     let a = context(&f);
     a.bosun(&["lock"]).ok();
     let b = context(&f);
-    std::fs::copy(a.project().join("bosun.lock"), b.project().join("bosun.lock")).unwrap();
+    std::fs::copy(
+        a.project().join("bosun.lock"),
+        b.project().join("bosun.lock"),
+    )
+    .unwrap();
     let one = a.bosun(&["build", "--locked", "--format", "json"]).ok();
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let two = b.bosun(&["build", "--locked", "--format", "json", "-f", b.project().join("bosun.toml").to_str().unwrap()]).ok();
-    let d = |r: &bosun_test::Run| serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()[0]["digest"].clone();
+    let two = b
+        .bosun(&[
+            "build",
+            "--locked",
+            "--format",
+            "json",
+            "-f",
+            b.project().join("bosun.toml").to_str().unwrap(),
+        ])
+        .ok();
+    let d = |r: &bosun_test::Run| {
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()[0]["digest"].clone()
+    };
     assert_eq!(d(&one), d(&two));
 }
 
@@ -229,13 +370,19 @@ fn tampered_or_wrongly_signed_release_is_refused() {
     let ctx = context(&f);
     let inrelease = f.repo.root().join("dists/bosuntest/InRelease");
     let text = std::fs::read_to_string(&inrelease).unwrap();
-    std::fs::write(&inrelease, text.replacen("Label: bosun fixture", "Label: bosun fixturf", 1)).unwrap();
+    std::fs::write(
+        &inrelease,
+        text.replacen("Label: bosun fixture", "Label: bosun fixturf", 1),
+    )
+    .unwrap();
     ctx.bosun(&["lock"]).fails(2, "signature check failed");
     std::fs::write(&inrelease, &text).unwrap();
     let other = FixtureRepo::new();
     let mut wrong = context(&f);
     wrong.set("BOSUN_KEYRING", other.keyring.to_str().unwrap());
-    wrong.bosun(&["build"]).fails(2, "no valid signature from a key in the keyring");
+    wrong
+        .bosun(&["build"])
+        .fails(2, "no valid signature from a key in the keyring");
     assert!(images(&wrong).is_empty(), "nothing written to the store");
 }
 
@@ -251,9 +398,15 @@ fn tampered_index_and_deb_are_refused() {
     bytes[n - 10] ^= 0xff;
     std::fs::write(&deb, bytes).unwrap();
     ctx.bosun(&["build", "--locked"]).fails(2, "hash mismatch");
-    assert!(images(&ctx).is_empty(), "nothing tagged after a refused download");
+    assert!(
+        images(&ctx).is_empty(),
+        "nothing tagged after a refused download"
+    );
     // An index that does not match the signed release.
-    let index = f.repo.root().join("dists/bosuntest/main/binary-amd64/Packages.xz");
+    let index = f
+        .repo
+        .root()
+        .join("dists/bosuntest/main/binary-amd64/Packages.xz");
     std::fs::write(&index, b"garbage").unwrap();
     context(&f).bosun(&["lock"]).fails(2, "hash mismatch");
 }
@@ -262,7 +415,10 @@ fn tampered_index_and_deb_are_refused() {
 fn hostile_deb_is_refused() {
     let f = fixture();
     let ctx = context(&f);
-    ctx.write("bosun.toml", &SPEC.replace("packages = [\"hello\"]", "packages = [\"evil\"]"));
+    ctx.write(
+        "bosun.toml",
+        &SPEC.replace("packages = [\"hello\"]", "packages = [\"evil\"]"),
+    );
     ctx.bosun(&["build"]).fails(2, "unsafe path");
     assert!(images(&ctx).is_empty());
 }
@@ -278,33 +434,56 @@ fn expired_release_is_refused() {
 fn resolution_errors_name_the_package_and_chain() {
     let f = fixture();
     let ctx = context(&f);
-    ctx.write("bosun.toml", &SPEC.replace("packages = [\"hello\"]", "packages = [\"helo\"]"));
-    ctx.bosun(&["lock"]).fails(2, "unknown package `helo` in bosuntest/main amd64 (did you mean hello");
-    ctx.write("bosun.toml", &SPEC.replace("packages = [\"hello\"]", "packages = [\"needs-ghost\"]"));
-    ctx.bosun(&["lock"]).fails(2, "image.hello: needs-ghost -> libghost (>= 2): only 1.0 available in bosuntest/main amd64");
+    ctx.write(
+        "bosun.toml",
+        &SPEC.replace("packages = [\"hello\"]", "packages = [\"helo\"]"),
+    );
+    ctx.bosun(&["lock"]).fails(
+        2,
+        "unknown package `helo` in bosuntest/main amd64 (did you mean hello",
+    );
+    ctx.write(
+        "bosun.toml",
+        &SPEC.replace("packages = [\"hello\"]", "packages = [\"needs-ghost\"]"),
+    );
+    ctx.bosun(&["lock"]).fails(
+        2,
+        "image.hello: needs-ghost -> libghost (>= 2): only 1.0 available in bosuntest/main amd64",
+    );
 }
 
 #[test]
 fn bad_inputs_get_one_line_errors() {
     let f = fixture();
     let mut ctx = context(&f);
-    ctx.write("bosun.toml", "[debian]\nsuite = \"bosuntest\"\n[image.x]\npackages = [\"hello\"\n");
-    ctx.bosun(&["build"]).fails(2, "bosun.toml:4:20: unclosed array");
+    ctx.write(
+        "bosun.toml",
+        "[debian]\nsuite = \"bosuntest\"\n[image.x]\npackages = [\"hello\"\n",
+    );
+    ctx.bosun(&["build"])
+        .fails(2, "bosun.toml:4:20: unclosed array");
     ctx.write("bosun.toml", SPEC);
     std::fs::remove_dir_all(ctx.project().join("app")).unwrap();
     std::os::unix::fs::symlink("/etc", ctx.project().join("app")).unwrap();
-    ctx.bosun(&["build"]).fails(2, "outside the project directory");
+    ctx.bosun(&["build"])
+        .fails(2, "outside the project directory");
     std::fs::remove_file(ctx.project().join("app")).unwrap();
     ctx.write("app/msg.txt", "x");
     ctx.set("BOSUN_DEBIAN_MIRROR", "http://127.0.0.1:9");
-    ctx.bosun(&["lock"]).fails(2, "cannot fetch http://127.0.0.1:9/dists/bosuntest/InRelease");
+    ctx.bosun(&["lock"]).fails(
+        2,
+        "cannot fetch http://127.0.0.1:9/dists/bosuntest/InRelease",
+    );
     let mut none = Context::new();
     none.write("bosun.toml", SPEC);
     none.set("BOSUN_KEYRING", f.repo.keyring.to_str().unwrap());
     none.bosun(&["lock"]).fails(2, "no Debian mirror found");
     ctx.set("BOSUN_DEBIAN_MIRROR", &f.server.url());
     ctx.bosun(&["lock"]).ok();
-    ctx.write("bosun.toml", &SPEC.replace("\"hello\"]", "\"hello\", \"mawk\"]"));
+    ctx.write(
+        "bosun.toml",
+        &SPEC.replace("\"hello\"]", "\"hello\", \"mawk\"]"),
+    );
     ctx.bosun(&["build", "--locked"]).fails(2, "out of date");
 }
 
@@ -314,25 +493,52 @@ fn concurrent_builds_share_one_store() {
     let a = context(&f);
     a.bosun(&["lock"]).ok();
     let b = context(&f);
-    std::fs::copy(a.project().join("bosun.lock"), b.project().join("bosun.lock")).unwrap();
-    b.write("bosun.toml", &SPEC.replace("tags = [\"hello:1\", \"hello:latest\"]", "tags = [\"other:1\"]"));
+    std::fs::copy(
+        a.project().join("bosun.lock"),
+        b.project().join("bosun.lock"),
+    )
+    .unwrap();
+    b.write(
+        "bosun.toml",
+        &SPEC.replace(
+            "tags = [\"hello:1\", \"hello:latest\"]",
+            "tags = [\"other:1\"]",
+        ),
+    );
     let mut b_env = b.env.clone();
     b_env.retain(|(k, _)| k != "BOSUN_STORE");
     let mut children = Vec::new();
     for _ in 0..2 {
-        children.push(a.command(&["build", "--locked"]).stderr(std::process::Stdio::piped()).spawn().unwrap());
+        children.push(
+            a.command(&["build", "--locked"])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
         let mut cmd = b.command(&["build"]);
         cmd.env("BOSUN_STORE", a.store());
         children.push(cmd.stderr(std::process::Stdio::piped()).spawn().unwrap());
     }
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    let names: Vec<String> = images(&a).iter().map(|i| i["name"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = images(&a)
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(names, ["hello:1", "hello:latest", "other:1"]);
     a.bosun(&["gc"]).ok();
-    a.bosun(&["copy", "other:1", &format!("oci-archive:{}", a.dir.path().join("o.tar").display())]).ok();
+    a.bosun(&[
+        "copy",
+        "other:1",
+        &format!("oci-archive:{}", a.dir.path().join("o.tar").display()),
+    ])
+    .ok();
 }
 
 #[test]
@@ -343,7 +549,9 @@ fn interrupted_build_leaves_a_consistent_store() {
     for delay_ms in [5, 50, 200] {
         let mut child = ctx.command(&["build", "--locked"]).spawn().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
         let _ = child.wait();
         // Whatever point it stopped at, the store opens, lists and collects garbage.
         images(&ctx);
@@ -363,7 +571,14 @@ fn corrupt_cache_entry_is_fetched_again() {
         std::fs::write(e.unwrap().path(), b"corrupt").unwrap();
     }
     let mut fresh = context(&f);
-    fresh.set("BOSUN_CACHE_DIR", ctx.dir.path().join("cache").to_str().unwrap());
-    std::fs::copy(ctx.project().join("bosun.lock"), fresh.project().join("bosun.lock")).unwrap();
+    fresh.set(
+        "BOSUN_CACHE_DIR",
+        ctx.dir.path().join("cache").to_str().unwrap(),
+    );
+    std::fs::copy(
+        ctx.project().join("bosun.lock"),
+        fresh.project().join("bosun.lock"),
+    )
+    .unwrap();
     fresh.bosun(&["build", "--locked"]).ok();
 }

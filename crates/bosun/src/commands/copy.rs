@@ -30,21 +30,35 @@ pub(crate) fn run(
         Some((p, r)) => (p, Some(r.to_string())),
         None => (rest, None),
     };
+    // With --platform, multi-arch images are narrowed to that platform's manifest.
+    let selected = match (&platform, transport) {
+        (Some(p), "oci" | "oci-archive" | "store") => {
+            export::select_platform(&store, &descriptor, Some(p))?
+        }
+        _ => descriptor.clone(),
+    };
     match transport {
         "oci" => export::to_oci_dir(
             &store,
-            &descriptor,
+            &selected,
             Path::new(path),
             reference.as_deref().unwrap_or(&name),
         )?,
         "oci-archive" => export::to_oci_archive(
             &store,
-            &descriptor,
+            &selected,
             Path::new(path),
             reference.as_deref().unwrap_or(&name),
         )?,
         "docker-archive" => {
             let tag = reference.map_or_else(|| name.clone(), |r| normalize_name(&r));
+            // Without --platform, a multi-arch image exports the host's platform when it has it.
+            let host = host_platform();
+            let platform = platform.or_else(|| {
+                export::select_platform(&store, &descriptor, Some(&host))
+                    .ok()
+                    .map(|_| host)
+            });
             export::to_docker_archive(
                 &store,
                 &descriptor,
@@ -53,13 +67,32 @@ pub(crate) fn run(
                 &[tag],
             )?;
         }
-        "store" => store.tag(&normalize_name(rest), descriptor)?,
+        "store" => {
+            let mut d = selected;
+            d.annotations.clear();
+            store.tag(&normalize_name(rest), d)?;
+        }
         other => bail!(
             "unknown transport `{other}:` (use oci:, oci-archive:, docker-archive: or store:)"
         ),
     }
     printer.status(&format!("copied {name} to {destination}"));
     Ok(ExitStatus::Success)
+}
+
+fn host_platform() -> Platform {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    };
+    Platform {
+        os: "linux".into(),
+        architecture: arch.into(),
+        variant: None,
+    }
 }
 
 fn is_transport(s: &str) -> bool {

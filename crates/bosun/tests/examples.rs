@@ -1,0 +1,297 @@
+//! End-to-end tests of the examples against the real Debian mirror found in this machine's
+//! apt sources, checked with real peers: podman runs the images, skopeo and umoci read them,
+//! syft lists their packages, qemu-user runs the arm64 build. The `.deb` cache is kept between
+//! runs (`BOSUN_CACHE_DIR`, default `~/.cache/bosun`) so reruns are quick.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use bosun_test::{Context, peer, workspace_root};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else if e.file_name() != "bosun.lock" {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A context on the real mirror with a persistent download cache and the example copied in.
+fn example(name: &str) -> Context {
+    let mut ctx = Context::new();
+    ctx.set("BOSUN_APT_ROOT", "/");
+    let cache = std::env::var("BOSUN_CACHE_DIR").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/bosun",
+            std::env::var("HOME").unwrap_or_else(|_| "/root".into())
+        )
+    });
+    ctx.set("BOSUN_CACHE_DIR", &cache);
+    copy_dir(
+        &workspace_root().join("examples").join(name),
+        &ctx.project(),
+    );
+    ctx
+}
+
+fn json(run: &bosun_test::Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+fn podman(conf: &Path, args: &[&str]) -> String {
+    let out = Command::new(peer("podman").unwrap())
+        .env("CONTAINERS_CONF", conf)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "podman {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn umoci_unpack(layout: &Path, tag: &str, bundle: &Path) -> Option<PathBuf> {
+    let umoci = peer("umoci")?;
+    let out = Command::new(umoci)
+        .args([
+            "unpack",
+            "--rootless",
+            "--image",
+            &format!("{}:{tag}", layout.display()),
+            bundle.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "umoci: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(bundle.join("rootfs"))
+}
+
+#[test]
+fn python_example_runs_is_minimal_and_reproducible() {
+    let ctx = example("python");
+    ctx.bosun(&["lock"]).ok();
+    let built = json(&ctx.bosun(&["build", "--locked", "--format", "json"]).ok());
+    let digest = built[0]["digest"].as_str().unwrap().to_string();
+    assert_eq!(
+        built[0]["media_type"], "application/vnd.oci.image.index.v1+json",
+        "amd64 + arm64 index"
+    );
+    let work = ctx.dir.path();
+
+    // Reproducible: another store, another directory, a second later, the same lock.
+    let other = example("python");
+    std::fs::copy(
+        ctx.project().join("bosun.lock"),
+        other.project().join("bosun.lock"),
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let again = json(
+        &other
+            .bosun(&[
+                "build",
+                "--locked",
+                "--format",
+                "json",
+                "-f",
+                other.project().join("bosun.toml").to_str().unwrap(),
+            ])
+            .ok(),
+    );
+    assert_eq!(
+        again[0]["digest"],
+        digest.as_str(),
+        "same lock, same digest"
+    );
+
+    // skopeo reads the store, the OCI archive and the Docker archive.
+    let archive = work.join("py.tar");
+    let oci_archive = work.join("py-oci.tar");
+    ctx.bosun(&[
+        "copy",
+        "python-app",
+        &format!("docker-archive:{}", archive.display()),
+    ])
+    .ok();
+    ctx.bosun(&[
+        "copy",
+        "python-app",
+        &format!("oci-archive:{}", oci_archive.display()),
+    ])
+    .ok();
+    if let Some(skopeo) = peer("skopeo") {
+        for reference in [
+            format!("oci:{}:python-app:latest", ctx.store().display()),
+            format!("oci-archive:{}", oci_archive.display()),
+            format!("docker-archive:{}", archive.display()),
+        ] {
+            let out = Command::new(&skopeo)
+                .args(["inspect", "--override-arch", "amd64", &reference])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "skopeo inspect {reference}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(info["Architecture"], "amd64");
+            assert_eq!(info["Layers"].as_array().unwrap().len(), 3);
+        }
+    }
+
+    // podman runs it as nonroot and it prints its line; no shell, dpkg or apt inside.
+    if peer("podman").is_some() {
+        let conf = work.join("containers.conf");
+        std::fs::write(&conf, "[containers]\ndefault_ulimits = []\n").unwrap();
+        podman(&conf, &["load", "-q", "-i", archive.to_str().unwrap()]);
+        let line = podman(&conf, &["run", "--rm", "localhost/python-app:latest"]);
+        let report: serde_json::Value = serde_json::from_str(
+            line.trim()
+                .strip_prefix("hello from bosun: ")
+                .expect("the example's line"),
+        )
+        .unwrap();
+        assert!(
+            report["ca_certificates"].as_u64().unwrap() > 100,
+            "{report}"
+        );
+        assert_eq!(report["paris"], "2024-01-01T13:00:00+01:00");
+        let probe = "import os; print(os.getuid(), os.getgid(), *[os.path.exists(p) for p in ('/bin/sh', '/usr/bin/dpkg', '/usr/bin/apt', '/usr/bin/bash')])";
+        let facts = podman(
+            &conf,
+            &[
+                "run",
+                "--rm",
+                "--entrypoint",
+                "/usr/bin/python3",
+                "localhost/python-app:latest",
+                "-c",
+                probe,
+            ],
+        );
+        assert_eq!(facts.trim(), "65532 65532 False False False False");
+        let _ = Command::new(peer("podman").unwrap())
+            .env("CONTAINERS_CONF", &conf)
+            .args(["rmi", "-f", "localhost/python-app:latest"])
+            .output();
+    }
+
+    // syft sees exactly the locked amd64 packages, with Debian purls.
+    if let Some(syft) = peer("syft") {
+        let out = Command::new(syft)
+            .env("SYFT_CHECK_FOR_APP_UPDATE", "false")
+            .args([
+                "scan",
+                &format!("docker-archive:{}", archive.display()),
+                "-o",
+                "json",
+                "-q",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "syft: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let sbom: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let found: BTreeSet<(String, String)> = sbom["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                assert_eq!(a["type"], "deb", "no extra non-Debian packages: {a}");
+                assert!(
+                    a["purl"].as_str().unwrap().starts_with("pkg:deb/debian/"),
+                    "{a}"
+                );
+                (
+                    a["name"].as_str().unwrap().to_string(),
+                    a["version"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let lock = bosun_spec::Lockfile::load(&ctx.project().join("bosun.lock")).unwrap();
+        let locked: BTreeSet<(String, String)> = lock
+            .packages
+            .iter()
+            .filter(|p| p.architecture == "amd64")
+            .map(|p| (p.name.clone(), p.version.clone()))
+            .collect();
+        assert_eq!(found, locked);
+    }
+
+    // The arm64 image runs its python3 under qemu-user.
+    let arm_layout = work.join("arm64");
+    ctx.bosun(&[
+        "copy",
+        "--platform",
+        "linux/arm64",
+        "python-app",
+        &format!("oci:{}:py", arm_layout.display()),
+    ])
+    .ok();
+    if let (Some(rootfs), Some(qemu)) = (
+        umoci_unpack(&arm_layout, "py", &work.join("arm64-bundle")),
+        peer("qemu-aarch64"),
+    ) {
+        let out = Command::new(qemu)
+            .arg("-L")
+            .arg(&rootfs)
+            .arg(rootfs.join("usr/bin/python3"))
+            .arg(rootfs.join("app/main.py"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "qemu-aarch64: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("hello from bosun: "));
+        let file = std::fs::read(rootfs.join("usr/bin/python3.13")).unwrap();
+        assert_eq!(&file[..4], b"\x7fELF");
+        assert_eq!(u16::from_le_bytes([file[18], file[19]]), 183, "EM_AARCH64");
+    }
+}
+
+#[test]
+fn shared_core_is_stored_once() {
+    let ctx = example("shared-core");
+    let built = json(&ctx.bosun(&["build", "--format", "json"]).ok());
+    let layers = |i: usize| -> Vec<String> {
+        built[i]["layers"]["amd64"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["digest"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (api, worker) = (layers(0), layers(1));
+    assert_eq!(api.len(), 3);
+    assert_eq!(api[0], worker[0], "the core layer is shared");
+    assert_eq!(
+        api[1], worker[1],
+        "the same python packages give the same layer"
+    );
+    assert_ne!(api[2], worker[2], "app layers differ");
+    let blobs: Vec<String> = std::fs::read_dir(ctx.store().join("blobs/sha256"))
+        .unwrap()
+        .map(|e| format!("sha256:{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    assert_eq!(blobs.iter().filter(|b| **b == api[0]).count(), 1);
+    // 2 images x (config + manifest) + 4 distinct layers.
+    assert_eq!(blobs.len(), 8, "{blobs:?}");
+}
