@@ -111,14 +111,13 @@ pub fn verify_inrelease(
         what: what.to_string(),
         reason,
     })?;
-    if let Some(until) = release.valid_until {
-        if now > until {
+    if let Some(until) = release.valid_until
+        && now > until {
             return Err(Error::Expired {
                 what: what.to_string(),
                 until: format_date(until),
             });
         }
-    }
     Ok(release)
 }
 

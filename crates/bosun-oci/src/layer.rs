@@ -181,8 +181,8 @@ impl LayerBuilder {
 fn hardlink_leaders(entries: &BTreeMap<String, Entry>) -> HashMap<String, String> {
     let mut leader: HashMap<String, String> = HashMap::new();
     for e in entries.values() {
-        if let EntryKind::Hardlink(target) = &e.kind {
-            if matches!(
+        if let EntryKind::Hardlink(target) = &e.kind
+            && matches!(
                 entries.get(target).map(|t| &t.kind),
                 Some(EntryKind::File(_))
             ) {
@@ -193,7 +193,6 @@ fn hardlink_leaders(entries: &BTreeMap<String, Entry>) -> HashMap<String, String
                     *cur = e.path.clone();
                 }
             }
-        }
     }
     leader
 }
@@ -264,11 +263,10 @@ fn write_entry<W: Write>(
     };
     header.set_entry_type(kind);
     header.set_size(data.len() as u64);
-    if let Some(link) = link {
-        if header.set_link_name(link).is_err() {
+    if let Some(link) = link
+        && header.set_link_name(link).is_err() {
             pax.push(("linkpath", link.as_bytes()));
         }
-    }
     if !pax.is_empty() {
         tar.append_pax_extensions(pax)?;
     }
