@@ -173,13 +173,14 @@ fn merge_package(
             mtime: entry.mtime,
         };
         if let Some(old) = layer.insert(new)
-            && !matches!(old.kind, EntryKind::Dir) {
-                tracing::debug!(
-                    path,
-                    package = pkg.name,
-                    "file shipped by two packages; the later one wins"
-                );
-            }
+            && !matches!(old.kind, EntryKind::Dir)
+        {
+            tracing::debug!(
+                path,
+                package = pkg.name,
+                "file shipped by two packages; the later one wins"
+            );
+        }
     }
     let mut control = pkg.control.get("control").cloned().unwrap_or_default();
     if !control.ends_with(b"\n") {

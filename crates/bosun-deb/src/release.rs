@@ -112,12 +112,13 @@ pub fn verify_inrelease(
         reason,
     })?;
     if let Some(until) = release.valid_until
-        && now > until {
-            return Err(Error::Expired {
-                what: what.to_string(),
-                until: format_date(until),
-            });
-        }
+        && now > until
+    {
+        return Err(Error::Expired {
+            what: what.to_string(),
+            until: format_date(until),
+        });
+    }
     Ok(release)
 }
 

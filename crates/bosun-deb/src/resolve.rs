@@ -262,9 +262,10 @@ fn satisfies(r: &PackageRecord, atom: &Atom) -> bool {
 
 fn find_satisfier(atom: &Atom, selection: &Selection) -> Option<String> {
     if let Some(s) = selection.get(&atom.name)
-        && satisfies(&s.record, atom) {
-            return Some(atom.name.clone());
-        }
+        && satisfies(&s.record, atom)
+    {
+        return Some(atom.name.clone());
+    }
     selection
         .values()
         .find(|s| satisfies(&s.record, atom))

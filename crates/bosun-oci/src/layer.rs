@@ -185,14 +185,15 @@ fn hardlink_leaders(entries: &BTreeMap<String, Entry>) -> HashMap<String, String
             && matches!(
                 entries.get(target).map(|t| &t.kind),
                 Some(EntryKind::File(_))
-            ) {
-                let cur = leader
-                    .entry(target.clone())
-                    .or_insert_with(|| target.clone());
-                if e.path < *cur {
-                    *cur = e.path.clone();
-                }
+            )
+        {
+            let cur = leader
+                .entry(target.clone())
+                .or_insert_with(|| target.clone());
+            if e.path < *cur {
+                *cur = e.path.clone();
             }
+        }
     }
     leader
 }
@@ -264,9 +265,10 @@ fn write_entry<W: Write>(
     header.set_entry_type(kind);
     header.set_size(data.len() as u64);
     if let Some(link) = link
-        && header.set_link_name(link).is_err() {
-            pax.push(("linkpath", link.as_bytes()));
-        }
+        && header.set_link_name(link).is_err()
+    {
+        pax.push(("linkpath", link.as_bytes()));
+    }
     if !pax.is_empty() {
         tar.append_pax_extensions(pax)?;
     }
