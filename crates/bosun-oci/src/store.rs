@@ -340,7 +340,16 @@ impl Store {
                 fs::remove_file(entry.path()).map_err(|e| with_path(&entry.path(), e))?;
             }
         }
+        // Partial writes of interrupted processes: the blob staging area, and the temp files
+        // of atomic writes next to index.json and in the layer cache.
         let _ = fs::remove_dir_all(self.root.join("tmp"));
+        for dir in [self.root.clone(), self.root.join("cache/layers-v1")] {
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
         let cache = self.root.join("cache/layers-v1");
         if let Ok(entries) = fs::read_dir(&cache) {
             for entry in entries.flatten() {

@@ -582,3 +582,45 @@ fn corrupt_cache_entry_is_fetched_again() {
     .unwrap();
     fresh.bosun(&["build", "--locked"]).ok();
 }
+
+#[test]
+fn init_writes_a_spec_that_parses_and_zstd_layers_build() {
+    let f = fixture();
+    let ctx = context(&f);
+    let dir = ctx.dir.path().join("fresh");
+    ctx.bosun(&["init", "python", "--dir", dir.to_str().unwrap()])
+        .ok();
+    bosun_spec::Spec::load(&dir.join("bosun.toml")).unwrap();
+    assert!(dir.join("app/main.py").exists());
+    ctx.bosun(&["init", "python", "--dir", dir.to_str().unwrap()])
+        .fails(2, "already exists");
+    ctx.write(
+        "bosun.toml",
+        &SPEC.replace("tags = [", "compression = \"zstd\"\ntags = ["),
+    );
+    let built: serde_json::Value =
+        serde_json::from_str(&ctx.bosun(&["build", "--format", "json"]).ok().stdout).unwrap();
+    let digest = built[0]["digest"].as_str().unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(ctx.store().join("blobs/sha256").join(&digest[7..])).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        manifest["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["mediaType"] == "application/vnd.oci.image.layer.v1.tar+zstd")
+    );
+    if let Some(skopeo) = peer("skopeo") {
+        let out = Command::new(skopeo)
+            .args(["inspect", &format!("oci:{}:hello:1", ctx.store().display())])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
