@@ -262,15 +262,12 @@ impl Cache {
         let mut attempt = 0;
         loop {
             let mut file = bosun_fs::AtomicFile::create(&path).map_err(|e| Error::io(&path, e))?;
-            let mut hashing = HashingWriter {
-                inner: &mut file,
-                hasher: Sha256::new(),
-                len: 0,
-            };
+            let mut hashing = bosun_fs::HashWriter::new(&mut file);
             let result = fetcher.get_into(&req.url, &mut hashing, &|n| {
                 reporter.on_download_progress(&req.name, n)
             });
-            let (len, digest) = (hashing.len, hex::encode(hashing.hasher.finalize()));
+            let len = hashing.len();
+            let digest = hex::encode(hashing.finish().0.finalize());
             match result.and_then(|()| check(&req.url, req.size, &req.sha256, len, &digest)) {
                 Ok(()) => {
                     file.commit().map_err(|e| Error::io(&path, e))?;
@@ -316,23 +313,5 @@ pub fn hash_file(path: &Path) -> io::Result<String> {
             return Ok(hex::encode(hasher.finalize()));
         }
         hasher.update(&buf[..n]);
-    }
-}
-
-struct HashingWriter<'a, W: Write> {
-    inner: &'a mut W,
-    hasher: Sha256,
-    len: u64,
-}
-
-impl<W: Write> Write for HashingWriter<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.len += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
     }
 }

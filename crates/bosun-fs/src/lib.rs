@@ -3,6 +3,7 @@
 //! - [`write_atomic`] and [`AtomicFile`]: write to a temporary file in the target's directory,
 //!   fsync, then rename over the target, so readers never see half a file and a crash or
 //!   Ctrl-C leaves either the old or the new content.
+//! - [`HashWriter`]: a writer that sha256-hashes and counts what passes through it.
 //! - [`LockedFile`]: an advisory `flock`-style lock on a file, shared or exclusive, released on
 //!   drop, so several bosun processes can use one store or cache at once.
 #![deny(missing_docs)]
@@ -82,6 +83,53 @@ impl Write for AtomicFile {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.temp.flush()
+    }
+}
+
+/// A writer that hashes (sha256) and counts what passes through it.
+pub struct HashWriter<W> {
+    inner: W,
+    hasher: sha2::Sha256,
+    len: u64,
+}
+
+impl<W: Write> HashWriter<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        use sha2::Digest;
+        Self {
+            inner,
+            hasher: sha2::Sha256::new(),
+            len: 0,
+        }
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The sha256 of everything written, and the inner writer.
+    pub fn finish(self) -> (sha2::Sha256, W) {
+        (self.hasher, self.inner)
+    }
+}
+
+impl<W: Write> Write for HashWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 

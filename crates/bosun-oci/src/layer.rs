@@ -9,8 +9,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
-use sha2::{Digest as _, Sha256};
-
 use crate::Digest;
 
 /// What an entry is.
@@ -283,48 +281,38 @@ fn set_truncated_name(header: &mut tar::Header, name: &str) {
     field[..n].copy_from_slice(&name.as_bytes()[..n]);
 }
 
-/// A writer that hashes and counts what passes through it.
-pub struct HashWriter<W> {
-    inner: W,
-    hasher: Sha256,
-    len: u64,
-}
+/// A writer that hashes and counts what passes through it, finishing into a [`Digest`].
+pub struct HashWriter<W>(bosun_fs::HashWriter<W>);
 
 impl<W: Write> HashWriter<W> {
     /// Wraps `inner`.
     pub fn new(inner: W) -> Self {
-        Self {
-            inner,
-            hasher: Sha256::new(),
-            len: 0,
-        }
+        Self(bosun_fs::HashWriter::new(inner))
     }
 
     /// Bytes written so far.
     pub fn len(&self) -> u64 {
-        self.len
+        self.0.len()
     }
 
     /// Whether nothing was written.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.0.is_empty()
     }
 
     /// The digest of everything written, and the inner writer.
     pub fn finish(self) -> (Digest, W) {
-        (Digest::from_hasher(self.hasher), self.inner)
+        let (hasher, inner) = self.0.finish();
+        (Digest::from_hasher(hasher), inner)
     }
 }
 
 impl<W: Write> Write for HashWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.len += n as u64;
-        Ok(n)
+        self.0.write(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+        self.0.flush()
     }
 }
 

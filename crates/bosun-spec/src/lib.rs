@@ -41,6 +41,14 @@ pub enum Error {
     },
 }
 
+/// Reads a file, naming it in the error.
+fn read(path: &std::path::Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::Invalid {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
 /// Parses TOML into `T`, turning the error's byte span into `file:line:column`.
 fn parse_toml<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,

@@ -118,10 +118,7 @@ impl Lockfile {
 
     /// Reads a lockfile.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Invalid {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let text = crate::read(path)?;
         Self::parse(path, &text)
     }
 
