@@ -226,6 +226,16 @@ impl Repository {
             let url = format!("{}/dists/{suite}/InRelease", root.trim_end_matches('/'));
             let bytes = fetcher.get(&url, 64 << 20)?;
             let release = release::verify_inrelease(&bytes, keyring, &url, now)?;
+            // A validly signed release of another suite must not stand in for this one.
+            if !release.names.is_empty() && !release.names.contains(&suite) {
+                return Err(Error::Signature {
+                    what: url,
+                    reason: format!(
+                        "signed release is for {}, not {suite}",
+                        release.names.join("/")
+                    ),
+                });
+            }
             let inrelease_sha256 = hex::encode(Sha256::digest(&bytes));
             suites.push(SuiteRelease {
                 suite,

@@ -79,6 +79,8 @@ pub struct Release {
     /// Arch-all packages are listed in each architecture's index too
     /// (`No-Support-for-Architecture-all: Packages`), so `binary-all` need not be read.
     pub all_in_arch_indexes: bool,
+    /// `Suite` and `Codename`: the names this release says it is.
+    pub names: Vec<String>,
     /// The `Architectures` field: apt reads `binary-all` only when it lists `all`.
     pub architectures: Vec<String>,
     /// Every file of the `SHA256` field, by path relative to the release.
@@ -156,6 +158,11 @@ fn parse_release(text: &str) -> Result<Release, String> {
         all_in_arch_indexes: p
             .get("No-Support-for-Architecture-all")
             .is_some_and(|v| v.eq_ignore_ascii_case("Packages")),
+        names: ["Suite", "Codename"]
+            .iter()
+            .filter_map(|f| p.get(f))
+            .map(String::from)
+            .collect(),
         architectures: p
             .get("Architectures")
             .unwrap_or("")

@@ -377,6 +377,14 @@ fn tampered_or_wrongly_signed_release_is_refused() {
     .unwrap();
     ctx.bosun(&["lock"]).fails(2, "signature check failed");
     std::fs::write(&inrelease, &text).unwrap();
+    // A genuine, signed release of another suite replayed in place of this one.
+    let updates = std::fs::read(f.repo.root().join("dists/bosuntest-updates/InRelease")).unwrap();
+    std::fs::write(&inrelease, updates).unwrap();
+    ctx.bosun(&["lock"]).fails(
+        2,
+        "signed release is for bosuntest-updates/bosuntest-updates, not bosuntest",
+    );
+    std::fs::write(&inrelease, &text).unwrap();
     let other = FixtureRepo::new();
     let mut wrong = context(&f);
     wrong.set("BOSUN_KEYRING", other.keyring.to_str().unwrap());

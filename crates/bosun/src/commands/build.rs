@@ -77,10 +77,17 @@ pub(crate) fn run(
     };
     let mut built = Vec::new();
     for name in &names {
-        let image = build_image(&spec, &lock, name, &ctx)
-            .with_context(|| format!("cannot build image `{name}`"))?;
+        let spinner = printer.progress().then(|| {
+            let s = indicatif::ProgressBar::new_spinner().with_message(format!("building {name}"));
+            s.enable_steady_tick(std::time::Duration::from_millis(100));
+            s
+        });
+        let image = build_image(&spec, &lock, name, &ctx);
         reporter.finish();
-        built.push(image);
+        if let Some(s) = spinner {
+            s.finish_and_clear();
+        }
+        built.push(image.with_context(|| format!("cannot build image `{name}`"))?);
     }
     match format {
         Format::Json => printer.data(&serde_json::to_string_pretty(&built)?)?,
