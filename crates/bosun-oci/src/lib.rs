@@ -6,12 +6,14 @@
 //! - [`layer::LayerBuilder`]: entries in, a byte-for-byte reproducible tarball out.
 //! - [`Store`]: the local store, an OCI image layout with names as ref annotations.
 //! - [`export`]: OCI directories, OCI archives and Docker archives for other tools.
+//! - [`source`]: any image bosun can name (store, layout, archives), streamed layer by layer.
 #![deny(missing_docs)]
 
 mod digest;
 pub mod export;
 pub mod layer;
 pub mod model;
+pub mod source;
 pub mod store;
 
 pub use digest::{Digest, DigestError};

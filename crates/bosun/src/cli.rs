@@ -109,6 +109,64 @@ pub(crate) enum Command {
         #[arg(long)]
         platform: Option<String>,
     },
+    /// What is inside an image: sizes, layers, efficiency (dive-compatible), findings, secrets
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// For people
+    Table,
+    /// For programs
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub(crate) enum FailOn {
+    /// Any finding
+    Info,
+    /// Warnings and errors
+    Warning,
+    /// Errors only (secrets)
+    Error,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The image: a store name, oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:NAME:TAG]
+    pub(crate) image: String,
+    /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
+    #[arg(long)]
+    pub(crate) platform: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub(crate) format: ReportFormat,
+    /// Gate on dive's rules: exit 1 when one fails
+    #[arg(long)]
+    pub(crate) ci: bool,
+    /// dive CI rules file [default: .dive-ci when present]
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ci_config: Option<PathBuf>,
+    /// Lowest allowable image efficiency (0-1), or "disabled"
+    #[arg(long = "lowestEfficiency", value_name = "RATIO")]
+    pub(crate) lowest_efficiency: Option<String>,
+    /// Highest allowable wasted bytes (e.g. 20MB), or "disabled"
+    #[arg(long = "highestWastedBytes", value_name = "SIZE")]
+    pub(crate) highest_wasted_bytes: Option<String>,
+    /// Highest allowable share of wasted bytes in the user layers (0-1), or "disabled"
+    #[arg(long = "highestUserWastedPercent", value_name = "RATIO")]
+    pub(crate) highest_user_wasted_percent: Option<String>,
+    /// Exit 1 when a finding of this severity or worse is reported
+    #[arg(long, value_enum)]
+    pub(crate) fail_on: Option<FailOn>,
+    /// Do not search layers for secrets
+    #[arg(long)]
+    pub(crate) no_secrets: bool,
+    /// Report files hidden by a later layer from this size up (e.g. 1MiB)
+    #[arg(long, value_name = "SIZE", default_value = "1MiB")]
+    pub(crate) waste_threshold: String,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use bosun_oci::model::Platform;
+use bosun_oci::source::host_platform;
 use bosun_oci::{Store, export, normalize_name};
 
 use crate::{ExitStatus, Printer};
@@ -80,28 +81,13 @@ pub(crate) fn run(
     Ok(ExitStatus::Success)
 }
 
-fn host_platform() -> Platform {
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        "x86" => "386",
-        "powerpc64" => "ppc64le",
-        other => other,
-    };
-    Platform {
-        os: "linux".into(),
-        architecture: arch.into(),
-        variant: None,
-    }
-}
-
 fn is_transport(s: &str) -> bool {
     ["oci:", "oci-archive:", "docker-archive:", "docker://"]
         .iter()
         .any(|t| s.starts_with(t))
 }
 
-fn parse_platform(s: &str) -> Result<Platform> {
+pub(crate) fn parse_platform(s: &str) -> Result<Platform> {
     let parts: Vec<&str> = s.split('/').collect();
     match parts[..] {
         [os, arch] => Ok(Platform {

@@ -3,6 +3,7 @@
 mod build;
 mod copy;
 mod init;
+mod inspect;
 mod lock;
 mod store;
 
@@ -43,6 +44,7 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             platform.as_deref(),
             printer,
         ),
+        Command::Inspect(args) => inspect::run(&store_dir, &args, printer),
     }
 }
 

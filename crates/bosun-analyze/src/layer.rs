@@ -1,0 +1,327 @@
+//! One pass over a layer's tar stream: the entry list, and what the content rules find.
+
+use std::io::Read;
+
+use bosun_oci::source::{Image, LayerReader};
+use sha2::{Digest as _, Sha256};
+
+use crate::Error;
+use crate::secrets::{self, SecretMatch};
+
+/// What kind of entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link.
+    Symlink,
+    /// A hard link to an earlier entry.
+    Hardlink,
+    /// A device, fifo or other special file.
+    Special,
+}
+
+/// One tar entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The path as the tar names it, cleaned the way dive (Go's `path.Clean`) does, without a
+    /// leading `/`: `usr/bin/python3`, `etc/.wh.passwd`.
+    pub path: String,
+    /// What it is.
+    pub kind: Kind,
+    /// The size the tar header records (0 for links and directories).
+    pub size: u64,
+    /// Permission bits, setuid/setgid/sticky included.
+    pub mode: u32,
+    /// Owner.
+    pub uid: u64,
+    /// Group.
+    pub gid: u64,
+    /// Symlink or hard link target.
+    pub link: Option<String>,
+    /// sha256 of the content (regular files, when asked for).
+    pub sha256: Option<String>,
+}
+
+impl Entry {
+    /// The path the entry removes, when it is a whiteout (`.wh.NAME`) and not opaque.
+    pub fn whiteout_target(&self) -> Option<String> {
+        let (dir, name) = split_last(&self.path);
+        let target = name.strip_prefix(".wh.")?;
+        if target.starts_with(".wh.") {
+            return None;
+        }
+        Some(join(dir, target))
+    }
+
+    /// The directory whose lower contents the entry hides, when it is `.wh..wh..opq`.
+    pub fn opaque_dir(&self) -> Option<&str> {
+        let (dir, name) = split_last(&self.path);
+        (name == ".wh..wh..opq").then_some(dir)
+    }
+}
+
+fn split_last(path: &str) -> (&str, &str) {
+    match path.rsplit_once('/') {
+        Some((d, n)) => (d, n),
+        None => ("", path),
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// A secret found in a file of a layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSecret {
+    /// The file (cleaned, no leading `/`).
+    pub path: String,
+    /// What was found.
+    pub found: SecretMatch,
+}
+
+/// What one pass over a layer yields.
+#[derive(Debug, Default)]
+pub struct LayerScan {
+    /// Entries in tar order.
+    pub entries: Vec<Entry>,
+    /// Uncompressed bytes.
+    pub uncompressed_size: u64,
+    /// Secrets found in file contents.
+    pub secrets: Vec<FileSecret>,
+}
+
+/// What to do with file contents while scanning.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    /// Run the secret rules on files that can hold text.
+    pub secrets: bool,
+    /// Files larger than this are not searched for secrets.
+    pub secret_size_cap: u64,
+    /// Hash every regular file (for diffs).
+    pub hash_content: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            secrets: true,
+            secret_size_cap: 2 << 20,
+            hash_content: false,
+        }
+    }
+}
+
+/// Streams layer `index` of `image` once.
+pub fn scan(image: &Image, index: usize, options: ScanOptions) -> Result<LayerScan, Error> {
+    let reader = image.open_layer(index)?;
+    let what = format!(
+        "layer {index} ({})",
+        image.layers[index]
+            .digest
+            .as_ref()
+            .unwrap_or(&image.layers[index].diff_id)
+    );
+    scan_reader(reader, &what, options)
+}
+
+fn scan_reader(
+    mut reader: LayerReader,
+    what: &str,
+    options: ScanOptions,
+) -> Result<LayerScan, Error> {
+    let mut out = LayerScan::default();
+    let mut buf = Vec::new();
+    {
+        let mut archive = tar::Archive::new(&mut reader);
+        let bad = |e: std::io::Error| Error::Layer(what.to_string(), e.to_string());
+        for entry in archive.entries().map_err(bad)? {
+            let mut entry = entry.map_err(bad)?;
+            let raw = entry.path_bytes();
+            let name = String::from_utf8_lossy(&raw).into_owned();
+            let Some(path) = clean(&name) else {
+                return Err(Error::Hostile(
+                    what.to_string(),
+                    format!("entry {name:?} climbs out of the root with `..`"),
+                ));
+            };
+            if path.is_empty() {
+                continue;
+            }
+            let header = entry.header();
+            let kind = match header.entry_type() {
+                tar::EntryType::Regular | tar::EntryType::Continuous => Kind::File,
+                tar::EntryType::Directory => Kind::Dir,
+                tar::EntryType::Symlink => Kind::Symlink,
+                tar::EntryType::Link => Kind::Hardlink,
+                _ => Kind::Special,
+            };
+            let mode = header.mode().unwrap_or(0);
+            let uid = header.uid().unwrap_or(0);
+            let gid = header.gid().unwrap_or(0);
+            let link = entry
+                .link_name_bytes()
+                .map(|l| String::from_utf8_lossy(&l).into_owned());
+            if kind == Kind::Symlink
+                && let Some(target) = &link
+                && escapes(&path, target)
+            {
+                return Err(Error::Hostile(
+                    what.to_string(),
+                    format!("symlink /{path} -> {target} points out of the root"),
+                ));
+            }
+            if kind == Kind::Hardlink
+                && let Some(target) = &link
+                && clean(target).is_none()
+            {
+                return Err(Error::Hostile(
+                    what.to_string(),
+                    format!("hard link /{path} -> {target} points out of the root"),
+                ));
+            }
+            let size = entry.size();
+            let mut sha256 = None;
+            if kind == Kind::File {
+                let want_secrets = options.secrets && size <= options.secret_size_cap;
+                if want_secrets || options.hash_content {
+                    let mut hasher = options.hash_content.then(Sha256::new);
+                    buf.clear();
+                    if want_secrets {
+                        entry.read_to_end(&mut buf).map_err(bad)?;
+                        if let Some(h) = hasher.as_mut() {
+                            h.update(&buf);
+                        }
+                        if secrets::can_hold_text(&buf) {
+                            for found in secrets::scan_file(&path, &buf) {
+                                out.secrets.push(FileSecret {
+                                    path: path.clone(),
+                                    found,
+                                });
+                            }
+                        }
+                    } else if let Some(h) = hasher.as_mut() {
+                        let mut chunk = [0u8; 64 << 10];
+                        loop {
+                            match entry.read(&mut chunk).map_err(bad)? {
+                                0 => break,
+                                n => h.update(&chunk[..n]),
+                            }
+                        }
+                    }
+                    sha256 = hasher.map(|h| hex::encode(h.finalize()));
+                }
+                let content_found = out.secrets.last().is_some_and(|s| s.path == path);
+                if options.secrets
+                    && !content_found
+                    && let Some(found) = secrets::scan_name(&path, size)
+                {
+                    out.secrets.push(FileSecret {
+                        path: path.clone(),
+                        found,
+                    });
+                }
+            }
+            out.entries.push(Entry {
+                path,
+                kind,
+                size,
+                mode,
+                uid,
+                gid,
+                link,
+                sha256,
+            });
+        }
+    }
+    out.uncompressed_size = reader.finish()?;
+    Ok(out)
+}
+
+/// Cleans a tar name the way Go's `path.Clean` does and drops the leading `/` (`"."` becomes
+/// empty). `None` when `..` climbs above the root.
+pub fn clean(name: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in name.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A relative symlink at `path` whose target climbs above the root. Absolute targets stay in
+/// the image: a container resolves them against its own root.
+fn escapes(path: &str, target: &str) -> bool {
+    if target.starts_with('/') {
+        return false;
+    }
+    let mut depth = path.matches('/').count() as i64;
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_like_go() {
+        assert_eq!(clean("./usr/bin/").as_deref(), Some("usr/bin"));
+        assert_eq!(clean("/a//b/./c").as_deref(), Some("a/b/c"));
+        assert_eq!(clean("a/../b").as_deref(), Some("b"));
+        assert_eq!(clean(".").as_deref(), Some(""));
+        assert_eq!(clean("../etc/passwd"), None);
+    }
+
+    #[test]
+    fn escaping_links() {
+        assert!(!escapes("usr/lib/x", "../../bin/sh"));
+        assert!(escapes("usr/lib/x", "../../../etc"));
+        assert!(!escapes("etc/localtime", "/usr/share/zoneinfo/UTC"));
+    }
+
+    #[test]
+    fn whiteouts() {
+        let e = |p: &str| Entry {
+            path: p.into(),
+            kind: Kind::File,
+            size: 0,
+            mode: 0,
+            uid: 0,
+            gid: 0,
+            link: None,
+            sha256: None,
+        };
+        assert_eq!(
+            e("data/.wh.big").whiteout_target().as_deref(),
+            Some("data/big")
+        );
+        assert_eq!(e(".wh.keep").whiteout_target().as_deref(), Some("keep"));
+        assert_eq!(e("data/.wh..wh..opq").whiteout_target(), None);
+        assert_eq!(e("data/.wh..wh..opq").opaque_dir(), Some("data"));
+    }
+}

@@ -1,0 +1,213 @@
+//! `bosun inspect IMAGE`: sizes, layers, dive-compatible efficiency, findings.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use bosun_analyze::ci::{self, Rules};
+use bosun_analyze::inspect::{self, Options, Report, Severity};
+use bosun_analyze::layer::ScanOptions;
+use bosun_oci::Store;
+use bosun_oci::source::{self, ImageRef};
+
+use crate::cli::{FailOn, InspectArgs, ReportFormat};
+use crate::commands::copy::parse_platform;
+use crate::commands::human;
+use crate::{ExitStatus, Printer};
+
+pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Result<ExitStatus> {
+    let rules = ci_rules(args)?;
+    let waste_threshold = ci::parse_bytes(&args.waste_threshold)
+        .map_err(|e| anyhow::anyhow!("--waste-threshold {:?}: {e}", args.waste_threshold))?;
+    let platform = args.platform.as_deref().map(parse_platform).transpose()?;
+    // Hold the store's shared lock so that a concurrent gc cannot pull blobs from under us.
+    let _lock = match ImageRef::parse(&args.image)? {
+        ImageRef::Store(_) if store_dir.join("index.json").is_file() => {
+            Some(Store::open(store_dir)?.lock_shared()?)
+        }
+        _ => None,
+    };
+    let image = source::open(&args.image, store_dir, platform.as_ref())?;
+    let options = Options {
+        scan: ScanOptions {
+            secrets: !args.no_secrets,
+            ..ScanOptions::default()
+        },
+        waste_threshold,
+        ..Options::default()
+    };
+    let report = inspect::inspect(&image, &options)
+        .with_context(|| format!("cannot inspect {}", args.image))?;
+    let outcome = ci::evaluate(&rules, &report.dive);
+    match args.format {
+        ReportFormat::Json => {
+            let mut value = serde_json::to_value(&report)?;
+            value["ci"] = serde_json::to_value(&outcome)?;
+            value["ci"]["rules"] = serde_json::to_value(&rules)?;
+            printer.data(&serde_json::to_string_pretty(&value)?)?;
+        }
+        ReportFormat::Sarif => printer.data(&serde_json::to_string_pretty(&report.to_sarif())?)?,
+        ReportFormat::Table => {
+            printer.data(&table(&report))?;
+            if args.ci {
+                printer.data(&ci::report(&report.dive, &outcome))?;
+            }
+        }
+    }
+    let failed_findings = args.fail_on.is_some_and(|level| {
+        let min = match level {
+            FailOn::Info => Severity::Info,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Error => Severity::Error,
+        };
+        report.findings.iter().any(|f| f.severity >= min)
+    });
+    Ok(if (args.ci && !outcome.pass) || failed_findings {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// `.dive-ci` (or `--ci-config`), then flags.
+fn ci_rules(args: &InspectArgs) -> Result<Rules> {
+    let mut rules = match &args.ci_config {
+        Some(path) => Rules::load(path)?,
+        None if Path::new(".dive-ci").is_file() => Rules::load(Path::new(".dive-ci"))?,
+        None => Rules::default(),
+    };
+    if let Some(v) = &args.lowest_efficiency {
+        rules.lowest_efficiency = v.clone();
+    }
+    if let Some(v) = &args.highest_wasted_bytes {
+        rules.highest_wasted_bytes = v.clone();
+    }
+    if let Some(v) = &args.highest_user_wasted_percent {
+        rules.highest_user_wasted_percent = v.clone();
+    }
+    Ok(rules)
+}
+
+fn table(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Image      {}", r.reference);
+    if let Some(d) = &r.digest {
+        let _ = writeln!(s, "Digest     {d}");
+    }
+    if let Some(d) = &r.index_digest {
+        let _ = writeln!(s, "Index      {d} ({})", r.platforms.join(", "));
+    }
+    let _ = writeln!(s, "Config     {}", r.config_digest);
+    let _ = writeln!(s, "Platform   {}", r.platform);
+    if let Some(c) = &r.created {
+        let _ = writeln!(s, "Created    {c}");
+    }
+    let _ = writeln!(
+        s,
+        "Size       {} uncompressed, {} compressed, {} layers",
+        human(r.uncompressed_size),
+        human(r.compressed_size),
+        r.layer_count
+    );
+    for (k, v) in &r.base {
+        let _ = writeln!(s, "Base       {k}={v}");
+    }
+    let c = &r.config;
+    let _ = writeln!(s, "\nConfig");
+    let field = |s: &mut String, name: &str, value: String| {
+        if !value.is_empty() {
+            let _ = writeln!(s, "  {name:<12}{value}");
+        }
+    };
+    field(
+        &mut s,
+        "User",
+        if c.user.is_empty() {
+            "(root)".into()
+        } else {
+            c.user.clone()
+        },
+    );
+    field(&mut s, "Entrypoint", json_list(&c.entrypoint));
+    field(&mut s, "Cmd", json_list(&c.cmd));
+    field(&mut s, "Workdir", c.workdir.clone());
+    for e in &c.env {
+        field(&mut s, "Env", e.clone());
+    }
+    field(&mut s, "Ports", c.exposed_ports.join(" "));
+    field(&mut s, "Volumes", c.volumes.join(" "));
+    if let Some(h) = &c.healthcheck {
+        field(&mut s, "Healthcheck", json_list(h));
+    }
+    for (k, v) in &c.labels {
+        field(&mut s, "Label", format!("{k}={v}"));
+    }
+    let _ = writeln!(s, "\nLayers");
+    let _ = writeln!(
+        s,
+        "  {:>3}  {:>10}  {:>10}  {:>7} {:>7} {:>7}  CREATED BY",
+        "#", "SIZE", "COMPRESSED", "ADDED", "CHANGED", "REMOVED"
+    );
+    for l in &r.layers {
+        let by = l.created_by.as_deref().unwrap_or("").replace('\n', " ");
+        let by: String = by.chars().take(70).collect();
+        let _ = writeln!(
+            s,
+            "  {:>3}  {:>10}  {:>10}  {:>7} {:>7} {:>7}  {by}",
+            l.index,
+            human(l.content_size),
+            human(l.compressed_size),
+            l.changes.added,
+            l.changes.modified,
+            l.changes.removed
+        );
+        for b in l.biggest.iter().take(3) {
+            let _ = writeln!(s, "  {:>3}  {:>10}  {}", "", human(b.size), b.path);
+        }
+    }
+    let d = &r.dive;
+    let _ = writeln!(s, "\nEfficiency");
+    let _ = writeln!(
+        s,
+        "  dive:      efficiency {:.4} %, wasted {} bytes, user wasted {:.4} %",
+        d.efficiency * 100.0,
+        d.wasted_bytes,
+        d.user_wasted_percent * 100.0
+    );
+    let k = &r.corrected;
+    let _ = writeln!(
+        s,
+        "  corrected: {} of {} stored file bytes are visible ({:.4} %); {} hidden by later layers",
+        human(k.visible_bytes),
+        human(k.stored_bytes),
+        k.efficiency * 100.0,
+        human(k.hidden_bytes)
+    );
+    let _ = writeln!(s, "\nFindings");
+    if r.findings.is_empty() {
+        let _ = writeln!(s, "  none");
+    }
+    for f in &r.findings {
+        let severity = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let at = match (f.layer, &f.field) {
+            (Some(l), _) => format!(" [layer {l}]"),
+            (None, Some(field)) => format!(" [{field}]"),
+            _ => String::new(),
+        };
+        let _ = writeln!(s, "  {} {severity:<7} {}{at}", f.code, f.message);
+    }
+    s.pop();
+    s
+}
+
+fn json_list(items: &[String]) -> String {
+    if items.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(items).unwrap_or_default()
+    }
+}
