@@ -265,7 +265,7 @@ fn report(image: &Image, scans: &[LayerScan], options: &Options) -> Report {
         .history
         .iter()
         .filter(|h| !h.empty_layer)
-        .map(|h| h.created_by.clone())
+        .map(|h| h.created_by.as_deref().map(redact_step))
         .collect();
     let layers = image
         .layers
@@ -381,6 +381,19 @@ fn summarize_config(image: &Image) -> ConfigSummary {
             .collect(),
         stop_signal: rc.stop_signal.clone(),
     }
+}
+
+/// A build step with secrets masked: rule matches, and `NAME=value` build arguments whose name
+/// says secret.
+fn redact_step(line: &str) -> String {
+    let line = secrets::redact(line);
+    line.split(' ')
+        .map(|word| match word.split_once('=') {
+            Some((k, v)) if masked_value(k, v) => format!("{k}={}", secrets::mask(v)),
+            _ => word.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A value shown masked: its name says secret and it is a real value, or a rule matches it.

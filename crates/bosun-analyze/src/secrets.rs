@@ -31,6 +31,9 @@ struct Rule {
     /// Which capture group holds the secret (0 = whole match).
     group: usize,
     check: fn(&str, &[u8], usize) -> bool,
+    /// The secret has a shape of its own (a prefix, a fixed length) that documentation and
+    /// library code do not produce by accident; shapeless rules skip [`reference_path`]s.
+    shaped: bool,
 }
 
 fn always(_: &str, _: &[u8], _: usize) -> bool {
@@ -43,6 +46,7 @@ const RULES: &[Rule] = &[
         title: "private key",
         pattern: r"-----BEGIN[ A-Z0-9]{0,20} PRIVATE KEY(?: BLOCK)?-----",
         group: 0,
+        shaped: false,
         check: private_key_body,
     },
     Rule {
@@ -50,6 +54,7 @@ const RULES: &[Rule] = &[
         title: "AWS access key id",
         pattern: r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b",
         group: 1,
+        shaped: true,
         check: not_aws_example,
     },
     Rule {
@@ -57,6 +62,7 @@ const RULES: &[Rule] = &[
         title: "AWS secret access key",
         pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+]|$)"#,
         group: 1,
+        shaped: true,
         check: always,
     },
     Rule {
@@ -64,6 +70,7 @@ const RULES: &[Rule] = &[
         title: "Google Cloud API key",
         pattern: r"\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$)",
         group: 1,
+        shaped: true,
         check: always,
     },
     Rule {
@@ -71,6 +78,7 @@ const RULES: &[Rule] = &[
         title: "Azure storage account key",
         pattern: r"AccountKey=([A-Za-z0-9+/]{86}==)",
         group: 1,
+        shaped: true,
         check: always,
     },
     Rule {
@@ -78,6 +86,7 @@ const RULES: &[Rule] = &[
         title: "GitHub token",
         pattern: r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b",
         group: 1,
+        shaped: true,
         check: always,
     },
     Rule {
@@ -85,6 +94,7 @@ const RULES: &[Rule] = &[
         title: "GitLab token",
         pattern: r"\b(gl(?:pat|dt|rt|cbt|ptt)-[A-Za-z0-9_\-]{20,})",
         group: 1,
+        shaped: true,
         check: always,
     },
     Rule {
@@ -92,6 +102,7 @@ const RULES: &[Rule] = &[
         title: "Slack token",
         pattern: r"\b(xox[baprs]-[0-9]{8,}-[A-Za-z0-9-]{8,})",
         group: 1,
+        shaped: true,
         check: always,
     },
     Rule {
@@ -99,6 +110,7 @@ const RULES: &[Rule] = &[
         title: "Slack webhook URL",
         pattern: r"https://hooks\.slack\.com/services/(T[A-Za-z0-9_]{6,}/B[A-Za-z0-9_]{6,}/[A-Za-z0-9_]{20,})",
         group: 1,
+        shaped: true,
         check: always,
     },
     Rule {
@@ -106,13 +118,15 @@ const RULES: &[Rule] = &[
         title: "npm access token",
         pattern: r"\b(npm_[A-Za-z0-9]{36})\b",
         group: 1,
+        shaped: true,
         check: always,
     },
     Rule {
         id: "npmrc-auth",
         title: "npm registry credential",
-        pattern: r#"(?m)(?:_authToken|_auth|_password)\s*=\s*"?([^\s"$]{10,})"#,
+        pattern: r#"(?m)^\s*(?://\S+:)?(?:_authToken|_auth|_password)\s*=\s*"?([A-Za-z0-9+/=_.:\-]{10,})"?\s*$"#,
         group: 1,
+        shaped: false,
         check: not_placeholder,
     },
     Rule {
@@ -120,6 +134,7 @@ const RULES: &[Rule] = &[
         title: "PyPI API token",
         pattern: r"\b(pypi-AgE[A-Za-z0-9_\-]{50,})",
         group: 1,
+        shaped: true,
         check: always,
     },
     Rule {
@@ -127,6 +142,7 @@ const RULES: &[Rule] = &[
         title: "registry credential (Docker config.json auths)",
         pattern: r#""auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})""#,
         group: 1,
+        shaped: false,
         check: basic_auth_pair,
     },
     Rule {
@@ -134,6 +150,7 @@ const RULES: &[Rule] = &[
         title: "password in a URL",
         pattern: r#"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,15}://[^\s:/@'"<>()\[\]{}]{1,64}:([^\s:/@'"<>()\[\]{}]{3,128})@[A-Za-z0-9][A-Za-z0-9.\-]*"#,
         group: 1,
+        shaped: false,
         check: not_placeholder,
     },
     Rule {
@@ -141,6 +158,7 @@ const RULES: &[Rule] = &[
         title: "password in a netrc",
         pattern: r"(?m)^\s*machine\s+\S+\s+login\s+\S+\s+password\s+(\S{3,})",
         group: 1,
+        shaped: false,
         check: not_placeholder,
     },
     Rule {
@@ -148,6 +166,7 @@ const RULES: &[Rule] = &[
         title: "secret assigned to a variable",
         pattern: r#"(?i)\b[a-z0-9_.\-]*(?:secret|token|passwd|password|api_?key|access_?key|private_?key|auth_?key|client_?secret|credentials?)[a-z0-9_\-]*["']?\s*(?::|=|:=|=>)\s*["']([^"'\s]{16,128})["']"#,
         group: 1,
+        shaped: false,
         check: high_entropy,
     },
     Rule {
@@ -155,6 +174,7 @@ const RULES: &[Rule] = &[
         title: "secret in a .env file",
         pattern: r"(?mi)^\s*(?:export\s+)?[a-z0-9_]*(?:secret|token|passwd|password|api_?key|access_?key|private_?key|credentials?)[a-z0-9_]*\s*=\s*([^\s#'\x22]{6,})",
         group: 1,
+        shaped: false,
         check: dotenv_only,
     },
 ];
@@ -188,7 +208,32 @@ pub fn scan_text(text: &str) -> Vec<SecretMatch> {
     found
 }
 
+/// `text` with every secret the rules find replaced by its [`mask`].
+pub fn redact(text: &str) -> String {
+    let mut found = spans("", text);
+    if found.is_empty() {
+        return text.to_string();
+    }
+    found.sort_by_key(|(s, _, _)| *s);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, m) in found {
+        if start < at {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(&m.masked);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 fn scan(path: &str, text: &str) -> Vec<SecretMatch> {
+    spans(path, text).into_iter().map(|(_, _, m)| m).collect()
+}
+
+fn spans(path: &str, text: &str) -> Vec<(usize, usize, SecretMatch)> {
     let hits = SET.matches(text);
     if !hits.matched_any() {
         return Vec::new();
@@ -206,13 +251,23 @@ fn scan(path: &str, text: &str) -> Vec<SecretMatch> {
             if rule.id == "dotenv-secret" && !is_dotenv(path) {
                 continue;
             }
+            if rule.id == "npmrc-auth" && !path.is_empty() && !path.ends_with("npmrc") {
+                continue;
+            }
+            if !rule.shaped && reference_path(path) {
+                continue;
+            }
             // One finding per place: a token inside a generic assignment is reported once.
             let start = secret.start();
-            if out.iter().any(|(s, _): &(usize, SecretMatch)| *s == start) {
+            if out
+                .iter()
+                .any(|(s, _, _): &(usize, usize, SecretMatch)| *s == start)
+            {
                 continue;
             }
             out.push((
                 start,
+                secret.end(),
                 SecretMatch {
                     rule: rule.id,
                     title: rule.title,
@@ -222,8 +277,8 @@ fn scan(path: &str, text: &str) -> Vec<SecretMatch> {
             ));
         }
     }
-    out.sort_by_key(|(s, _)| *s);
-    out.into_iter().map(|(_, m)| m).collect()
+    out.sort_by_key(|(s, _, _)| *s);
+    out
 }
 
 /// Files that are secrets by name: SSH private keys, `.env`, `.netrc`, git and cloud
@@ -243,7 +298,7 @@ pub fn scan_name(path: &str, size: u64) -> Option<SecretMatch> {
         "credentials" if path.ends_with(".aws/credentials") => {
             ("aws-credentials-file", "AWS credentials file")
         }
-        _ if is_dotenv(path) => ("dotenv-file", ".env file"),
+        _ if is_dotenv(path) && name.starts_with(".env") => ("dotenv-file", ".env file"),
         _ if [".p12", ".pfx", ".jks", ".keystore"]
             .iter()
             .any(|s| name.ends_with(s)) =>
@@ -258,6 +313,34 @@ pub fn scan_name(path: &str, size: u64) -> Option<SecretMatch> {
         line: 0,
         masked: String::new(),
     })
+}
+
+/// Documentation, examples, test fixtures and installed libraries: places where sample keys
+/// and passwords are text, not credentials. Only shaped rules look there.
+fn reference_path(path: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "usr/share/doc/",
+        "usr/share/man/",
+        "usr/share/info/",
+        "usr/share/perl",
+        "usr/lib/python",
+        "usr/local/lib/python",
+        "usr/lib/ruby/",
+        "usr/share/ruby",
+        "usr/lib/node_modules/",
+        "usr/share/javascript/",
+        "usr/share/gocode/",
+    ];
+    PREFIXES.iter().any(|p| path.starts_with(p))
+        || [
+            "/node_modules/",
+            "/site-packages/",
+            "/dist-packages/",
+            "/examples/",
+            "/testdata/",
+        ]
+        .iter()
+        .any(|p| path.contains(p))
 }
 
 /// `.env`, `.env.production`, `app.env`; not the committed templates.

@@ -255,6 +255,7 @@ fn index_tar(path: &Path) -> Result<Blobs, Error> {
     let file = File::open(path).map_err(|e| not_found(path, e))?;
     let mut archive = tar::Archive::new(BufReader::new(file));
     let mut members = HashMap::new();
+    let mut links = Vec::new();
     let bad = |e: io::Error| {
         Error::Invalid(format!(
             "{}: not a readable tar archive: {e}",
@@ -276,6 +277,31 @@ fn index_tar(path: &Path) -> Result<Blobs, Error> {
             let size = entry.size();
             let offset = entry.raw_file_position();
             members.insert(clean, (offset, size));
+        } else if kind.is_symlink() || kind.is_hard_link() {
+            // `podman save` links the legacy `<id>/layer.tar` names to the real layer files.
+            let target = entry
+                .link_name_bytes()
+                .map(|t| String::from_utf8_lossy(&t).into_owned())
+                .unwrap_or_default();
+            let base = if kind.is_symlink() {
+                clean.rsplit_once('/').map_or("", |(d, _)| d).to_string()
+            } else {
+                String::new()
+            };
+            let resolved =
+                clean_member(&format!("{base}/{target}")).filter(|_| !target.starts_with('/'));
+            let Some(resolved) = resolved else {
+                return Err(Error::Invalid(format!(
+                    "{}: link {name:?} -> {target:?} escapes the archive",
+                    path.display()
+                )));
+            };
+            links.push((clean, resolved));
+        }
+    }
+    for (link, target) in links {
+        if let Some(&place) = members.get(&target) {
+            members.insert(link, place);
         }
     }
     // A truncated archive has members whose data runs past the end.
@@ -299,7 +325,9 @@ fn clean_member(name: &str) -> Option<String> {
     for part in name.split('/') {
         match part {
             "" | "." => {}
-            ".." => return None,
+            ".." => {
+                parts.pop()?;
+            }
             p => parts.push(p),
         }
     }

@@ -1,0 +1,757 @@
+//! `bosun inspect` against dive on images podman builds here, every image source, planted
+//! secrets, and hostile archives.
+#![allow(clippy::print_stderr)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use bosun_test::{Context, peer};
+use serde_json::Value;
+
+/// Test images, built once per test binary.
+struct Images {
+    dir: PathBuf,
+    /// name -> docker-archive path.
+    archives: BTreeMap<&'static str, PathBuf>,
+    /// Planted secrets: path in the image -> rule expected.
+    planted: Vec<(String, &'static str)>,
+    /// Ordinary files copied into the secrets image.
+    ordinary: usize,
+}
+
+const BUSYBOX: &str = "/bin/busybox";
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("spawn");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn images() -> Option<&'static Images> {
+    static IMAGES: OnceLock<Option<Images>> = OnceLock::new();
+    IMAGES
+        .get_or_init(|| {
+            let podman = peer("podman")?;
+            if !Path::new(BUSYBOX).exists() {
+                assert!(
+                    std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
+                    "busybox-static is required"
+                );
+                return None;
+            }
+            let dir = tempfile::tempdir().expect("tempdir").keep();
+            let mut archives = BTreeMap::new();
+            let (planted, ordinary) = secrets_context(&dir.join("secrets"));
+            for (name, dockerfile) in DOCKERFILES {
+                let ctx = dir.join(name);
+                std::fs::create_dir_all(&ctx).unwrap();
+                std::fs::copy(BUSYBOX, ctx.join("busybox")).unwrap();
+                std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
+                let tag = format!("localhost/bosun-inspect-{name}:latest");
+                run(Command::new(&podman)
+                    .args(["build", "-q", "--format", "docker", "-t", &tag])
+                    .arg(&ctx));
+                let archive = dir.join(format!("{name}.tar"));
+                let _ = std::fs::remove_file(&archive);
+                run(Command::new(&podman)
+                    .args(["save", "--format", "docker-archive", "-o"])
+                    .arg(&archive)
+                    .arg(&tag));
+                if *name == "waste" {
+                    for (format, file) in
+                        [("oci-archive", "waste-oci.tar"), ("oci-dir", "waste-oci")]
+                    {
+                        let _ = std::fs::remove_dir_all(dir.join(file));
+                        run(Command::new(&podman)
+                            .args(["save", "--format", format, "-o"])
+                            .arg(dir.join(file))
+                            .arg(&tag));
+                    }
+                }
+                let _ = Command::new(&podman).args(["rmi", "-f", &tag]).output();
+                archives.insert(*name, archive);
+            }
+            Some(Images {
+                dir,
+                archives,
+                planted,
+                ordinary,
+            })
+        })
+        .as_ref()
+}
+
+const DOCKERFILES: &[(&str, &str)] = &[
+    (
+        "waste",
+        r#"FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "sh", "-c", "B=/bin/busybox; $B mkdir -p /data/sub /opq/old /tmp && $B dd if=/dev/zero of=/data/big bs=1024 count=2048 2>/dev/null && echo one > /data/sub/a && echo two > /data/sub/b && echo first > /keep && echo old > /opq/old/f && echo ghp_Zx81mQ2vL5nR7tY0wE3uI9oP4aS6dF1gH2jK > /data/token.txt && $B ln /keep /keep-hard && $B ln -s /keep /keep-sym && $B chmod 1777 /tmp"]
+RUN ["/bin/busybox", "sh", "-c", "B=/bin/busybox; $B rm /data/big /data/token.txt && $B rm -r /data/sub && echo second-version > /keep && $B rm -rf /opq && $B mkdir -p /opq/new && echo new > /opq/new/g && $B chmod 0666 /keep"]
+RUN ["/bin/busybox", "sh", "-c", "echo third > /keep && /bin/busybox chmod 4755 /bin/busybox"]
+"#,
+    ),
+    (
+        "clean",
+        r#"FROM scratch
+COPY busybox /bin/busybox
+COPY Dockerfile /app/Dockerfile
+USER 65532:65532
+HEALTHCHECK CMD ["/bin/busybox", "true"]
+ENTRYPOINT ["/bin/busybox", "true"]
+"#,
+    ),
+    (
+        "secrets",
+        r#"FROM scratch
+COPY s0/ /srv/s0/
+COPY busybox /bin/busybox
+COPY ordinary/ /opt/ordinary/
+COPY s1/ /srv/s1/
+RUN ["/bin/busybox", "rm", "-r", "/srv/s1"]
+COPY s2/ /opt/s2/
+ENV API_TOKEN=glpat-Q8x2Lm4Nv6Bc1Zr7Ty0W PATH=/bin
+LABEL maintainer="ops@example.org"
+COPY s3/ /home/app/
+"#,
+    ),
+];
+
+/// Writes the secrets image's build context: four sets of planted secrets (first layer,
+/// deleted by a later layer, a middle layer, the last layer) and ordinary files from this
+/// machine's Debian packages.
+fn secrets_context(ctx: &Path) -> (Vec<(String, &'static str)>, usize) {
+    let mut planted = Vec::new();
+    let places = [
+        ("s0", "/srv/s0"),
+        ("s1", "/srv/s1"),
+        ("s2", "/opt/s2"),
+        ("s3", "/home/app"),
+    ];
+    for (n, (dir, dest)) in places.iter().enumerate() {
+        for (file, text, rule) in planted_secrets(n) {
+            let path = ctx.join(dir).join(&file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            planted.push((format!("{dest}/{file}"), rule));
+        }
+    }
+    let mut ordinary = 0;
+    let mut copy = |src: &Path| {
+        let dst = ctx.join("ordinary").join(src.strip_prefix("/").unwrap());
+        std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
+        if std::fs::copy(src, &dst).is_ok() {
+            ordinary += 1;
+        }
+    };
+    let mut sources: Vec<PathBuf> = Vec::new();
+    for dir in ["/usr/lib/python3.11", "/usr/share/doc"] {
+        let mut found: Vec<PathBuf> = walk(Path::new(dir));
+        found.sort();
+        sources.extend(found.into_iter().take(150));
+    }
+    sources.extend(
+        [
+            "/etc/ssl/certs/ca-certificates.crt",
+            "/usr/bin/gpg",
+            "/usr/bin/tar",
+            "/usr/bin/gzip",
+            "/bin/busybox",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .filter(|p| p.exists()),
+    );
+    for s in &sources {
+        copy(s);
+    }
+    (planted, ordinary)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            match std::fs::symlink_metadata(&p) {
+                Ok(m) if m.is_dir() => stack.push(p),
+                Ok(m) if m.is_file() && m.len() < 1 << 20 => out.push(p),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Twelve kinds of secret; `n` makes each set's values distinct.
+fn planted_secrets(n: usize) -> Vec<(String, String, &'static str)> {
+    let alnum = |len: usize, seed: usize| -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..len)
+            .map(|i| A[(i * 7 + seed * 13 + i * i) % A.len()] as char)
+            .collect()
+    };
+    let upper = |len: usize, seed: usize| -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        (0..len)
+            .map(|i| A[(i * 5 + seed * 11 + i * i) % A.len()] as char)
+            .collect()
+    };
+    let key_body: String = (0..6)
+        .map(|i| format!("{}\n", alnum(64, n * 10 + i)))
+        .collect();
+    let auth = base64_encode(format!("deploy{n}:Pw{}", alnum(12, n)).as_bytes());
+    vec![
+        (
+            "keys/server.pem".into(),
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{key_body}-----END RSA PRIVATE KEY-----\n"),
+            "private-key",
+        ),
+        (
+            "aws.txt".into(),
+            format!("aws_access_key_id = AKIA{}\n", upper(16, n)),
+            "aws-access-key-id",
+        ),
+        (
+            "deploy.sh".into(),
+            format!(
+                "#!/bin/sh\ngit clone https://x:ghp_{}@github.invalid/org/repo\n",
+                alnum(36, n + 1)
+            ),
+            "github-token",
+        ),
+        (
+            "gitlab.yml".into(),
+            format!("token: glpat-{}\n", alnum(20, n + 2)),
+            "gitlab-token",
+        ),
+        (
+            "slack.json".into(),
+            format!(
+                "{{\"bot\": \"xoxb-{}-{}\"}}\n",
+                123456789012u64 + n as u64,
+                alnum(24, n + 3)
+            ),
+            "slack-token",
+        ),
+        (
+            "npm-token.txt".into(),
+            format!("NPM token npm_{}\n", alnum(36, n + 4)),
+            "npm-token",
+        ),
+        (
+            "pypirc".into(),
+            format!(
+                "[pypi]\nusername = __token__\npassword = pypi-AgE{}\n",
+                alnum(70, n + 5)
+            ),
+            "pypi-token",
+        ),
+        (
+            ".docker/config.json".into(),
+            format!("{{\"auths\": {{\"registry.invalid\": {{\"auth\": \"{auth}\"}}}}}}\n"),
+            "docker-config-auth",
+        ),
+        (
+            "db.conf".into(),
+            format!(
+                "url = postgres://app:{}@db.internal:5432/app\n",
+                alnum(14, n + 6)
+            ),
+            "password-in-url",
+        ),
+        (
+            "settings.py".into(),
+            format!("DEBUG = False\nSECRET_KEY = \"{}9\"\n", alnum(30, n + 7)),
+            "generic-secret",
+        ),
+        (
+            ".env".into(),
+            format!("APP_ENV=prod\nDB_PASSWORD={}\n", alnum(16, n + 8)),
+            "dotenv-secret",
+        ),
+        (
+            ".netrc".into(),
+            format!(
+                "machine api.internal login deploy password {}\n",
+                alnum(18, n + 9)
+            ),
+            "netrc-password",
+        ),
+    ]
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn inspect_json(ctx: &Context, image: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["inspect", image, "--ci", "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = ctx.bosun(&args);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "inspect {image}: {}",
+        run.stderr
+    );
+    (
+        run.code,
+        serde_json::from_str(&run.stdout).expect("json report"),
+    )
+}
+
+/// dive's figures for a docker-archive and its gate's exit code. With `--json` dive writes the
+/// figures and skips the gate, so it runs twice.
+fn dive(archive: &Path, extra: &[&str]) -> Option<(i32, Value)> {
+    let dive = peer("dive")?;
+    let json = archive.with_extension("dive.json");
+    let out = Command::new(&dive)
+        .args(["--source", "docker-archive"])
+        .arg(archive)
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .expect("run dive");
+    assert!(
+        out.status.success(),
+        "dive failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let value =
+        serde_json::from_slice(&std::fs::read(&json).expect("dive json")).expect("dive json");
+    let gate = Command::new(&dive)
+        .args(["--ci", "--source", "docker-archive"])
+        .arg(archive)
+        .args(extra)
+        .env("CI", "true")
+        .output()
+        .expect("run dive");
+    let code = gate.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "dive --ci failed: {}",
+        String::from_utf8_lossy(&gate.stderr)
+    );
+    Some((code, value))
+}
+
+fn inefficient(list: &Value, path: &str, count: &str, size: &str) -> BTreeMap<String, (u64, i64)> {
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| {
+                    (
+                        r[path].as_str().unwrap().to_string(),
+                        (r[count].as_u64().unwrap(), r[size].as_i64().unwrap()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn assert_matches_dive(name: &str, archive: &Path, extra: &[&str]) {
+    let Some((dive_code, d)) = dive(archive, extra) else {
+        return;
+    };
+    let ctx = Context::new();
+    let image = format!("docker-archive:{}", archive.display());
+    let (code, b) = inspect_json(&ctx, &image, extra);
+    let ours = &b["dive"];
+    let theirs = &d["image"];
+    assert_eq!(
+        ours["wasted_bytes"], theirs["inefficientBytes"],
+        "{name}: wasted bytes"
+    );
+    assert_eq!(
+        ours["size_bytes"], theirs["sizeBytes"],
+        "{name}: size bytes"
+    );
+    let (e1, e2) = (
+        ours["efficiency"].as_f64().unwrap(),
+        theirs["efficiencyScore"].as_f64().unwrap(),
+    );
+    assert!(
+        (e1 - e2).abs() < 1e-12,
+        "{name}: efficiency {e1} vs dive {e2}"
+    );
+    assert_eq!(format!("{:.4}", e1 * 100.0), format!("{:.4}", e2 * 100.0));
+    assert_eq!(
+        inefficient(&ours["inefficient"], "path", "count", "cumulative_size"),
+        inefficient(&theirs["fileReference"], "file", "count", "sizeBytes"),
+        "{name}: inefficient files"
+    );
+    let layer_sizes: Vec<u64> = d["layer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["sizeBytes"].as_u64().unwrap())
+        .collect();
+    let ours_sizes: Vec<u64> = ours["layer_sizes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(ours_sizes, layer_sizes, "{name}: layer sizes");
+    // dive's JSON has no user-wasted figure; its definition from the same sizes:
+    let user: u64 = layer_sizes.iter().skip(1).sum();
+    let pct = theirs["inefficientBytes"].as_u64().unwrap() as f64 / user as f64;
+    assert!(
+        (ours["user_wasted_percent"].as_f64().unwrap() - pct).abs() < 1e-12,
+        "{name}: user wasted"
+    );
+    assert_eq!(
+        code, dive_code,
+        "{name}: pass/fail differs from dive ({extra:?})"
+    );
+    assert_eq!(b["ci"]["pass"], Value::Bool(dive_code == 0));
+}
+
+#[test]
+fn efficiency_and_ci_match_dive() {
+    let Some(images) = images() else { return };
+    for (name, archive) in &images.archives {
+        assert_matches_dive(name, archive, &[]);
+        // A lenient gate passes in both.
+        assert_matches_dive(
+            name,
+            archive,
+            &[
+                "--lowestEfficiency",
+                "0.1",
+                "--highestUserWastedPercent",
+                "1",
+            ],
+        );
+        assert_matches_dive(
+            name,
+            archive,
+            &[
+                "--highestWastedBytes",
+                "1KB",
+                "--lowestEfficiency",
+                "disabled",
+            ],
+        );
+    }
+}
+
+#[test]
+fn ci_listing_reads_like_dive() {
+    let Some(images) = images() else { return };
+    let ctx = Context::new();
+    let image = format!("docker-archive:{}", images.archives["waste"].display());
+    let run = ctx.bosun(&["inspect", &image, "--ci"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for needle in [
+        "efficiency: ",
+        "wastedBytes: ",
+        "Inefficient Files:",
+        "FAIL: lowestEfficiency",
+        "Result:FAIL [Total:3]",
+    ] {
+        assert!(
+            run.stdout.contains(needle),
+            "missing {needle:?} in:\n{}",
+            run.stdout
+        );
+    }
+    // `.dive-ci` in the working directory is read like dive reads it.
+    ctx.write(
+        ".dive-ci",
+        "rules:\n  lowestEfficiency: 0.01\n  highestUserWastedPercent: disabled\n",
+    );
+    let run = ctx.bosun(&["inspect", &image, "--ci"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("Result:PASS [Total:3] [Passed:1] [Failed:0] [Warn:0] [Skipped:2]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn findings_of_a_wasteful_root_image() {
+    let Some(images) = images() else { return };
+    let ctx = Context::new();
+    let image = format!("docker-archive:{}", images.archives["waste"].display());
+    let (_, r) = inspect_json(&ctx, &image, &[]);
+    let findings = r["findings"].as_array().unwrap();
+    let has = |code: &str, path: Option<&str>| {
+        findings
+            .iter()
+            .any(|f| f["code"] == code && path.is_none_or(|p| f["path"] == p))
+    };
+    assert!(has("BI010", None), "runs as root");
+    assert!(has("BI011", None), "no healthcheck");
+    assert!(has("BI040", Some("/data/big")), "2 MiB deleted later");
+    assert!(
+        has("BI040", Some("/bin/busybox")),
+        "busybox replaced by chmod"
+    );
+    assert!(has("BI020", Some("/bin/busybox")), "setuid");
+    assert!(
+        has("BI021", Some("/keep")) || has("BI021", None),
+        "world-writable"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["code"] == "BI021" && f["path"] == "/tmp"),
+        "sticky /tmp is fine"
+    );
+    let secret = findings
+        .iter()
+        .find(|f| f["code"] == "BI001")
+        .expect("deleted token found");
+    assert_eq!(secret["path"], "/data/token.txt");
+    assert!(
+        secret["message"].as_str().unwrap().contains("deleted"),
+        "{secret}"
+    );
+    assert!(
+        !r.to_string()
+            .contains("Zx81mQ2vL5nR7tY0wE3uI9oP4aS6dF1gH2jK"),
+        "secret printed"
+    );
+    // Layer changes: layer 2 removes the big file, the token, the dir and its two files.
+    let layers = r["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 4);
+    assert!(
+        layers[2]["changes"]["removed"].as_u64().unwrap() >= 5,
+        "{}",
+        layers[2]
+    );
+    assert!(r["corrected"]["hidden_bytes"].as_u64().unwrap() >= 2 * 1024 * 1024);
+
+    let clean = format!("docker-archive:{}", images.archives["clean"].display());
+    let (_, r) = inspect_json(&ctx, &clean, &[]);
+    let codes: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.contains(&"BI010") && !codes.contains(&"BI011"),
+        "{codes:?}"
+    );
+    assert_eq!(r["config"]["user"], "65532:65532");
+    assert!(r["config"]["healthcheck"].is_array());
+    // SARIF for code-scanning tools.
+    let run = ctx.bosun(&["inspect", &image, "--format", "sarif"]).ok();
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ruleId"] == "BI001" && r["level"] == "error")
+    );
+    // --fail-on turns findings into exit 1.
+    assert_eq!(
+        ctx.bosun(&["inspect", &image, "--fail-on", "error"]).code,
+        1
+    );
+    assert_eq!(
+        ctx.bosun(&["inspect", &clean, "--fail-on", "error"]).code,
+        0
+    );
+}
+
+#[test]
+fn planted_secrets_precision_and_recall() {
+    let Some(images) = images() else { return };
+    assert!(
+        images.planted.len() >= 40 && images.ordinary >= 200,
+        "{} planted, {} ordinary",
+        images.planted.len(),
+        images.ordinary
+    );
+    let ctx = Context::new();
+    let image = format!("docker-archive:{}", images.archives["secrets"].display());
+    let (_, r) = inspect_json(&ctx, &image, &[]);
+    let found: Vec<(String, String)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "BI001" || f["code"] == "BI002")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let true_positives = images
+        .planted
+        .iter()
+        .filter(|(p, rule)| found.iter().any(|(fp, fr)| fp == p && fr == rule))
+        .count();
+    let false_positives: Vec<&(String, String)> = found
+        .iter()
+        .filter(|(fp, _)| !images.planted.iter().any(|(p, _)| p == fp))
+        .collect();
+    let missed: Vec<&(String, &str)> = images
+        .planted
+        .iter()
+        .filter(|(p, rule)| !found.iter().any(|(fp, fr)| fp == p && fr == rule))
+        .collect();
+    let precision = true_positives as f64 / found.len() as f64;
+    let recall = true_positives as f64 / images.planted.len() as f64;
+    eprintln!(
+        "secrets: {} planted, {} ordinary files, {} found; precision {precision:.3}, recall {recall:.3}",
+        images.planted.len(),
+        images.ordinary,
+        found.len()
+    );
+    assert!(missed.is_empty(), "missed: {missed:?}");
+    assert!(
+        false_positives.is_empty(),
+        "false positives: {false_positives:?}"
+    );
+    // Deleted ones are called out, and config secrets are found too.
+    let findings = r["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/srv/s1/")))
+            .all(|f| f["message"].as_str().unwrap().contains("deleted"))
+    );
+    assert!(
+        findings.iter().any(|f| f["code"] == "BI003"
+            && f["field"]
+                .as_str()
+                .is_some_and(|x| x.starts_with("config.Env["))),
+        "env secret"
+    );
+    let env = r["config"]["env"].to_string();
+    assert!(
+        !env.contains("Q8x2Lm4Nv6Bc1Zr7Ty0W"),
+        "env secret shown: {env}"
+    );
+}
+
+#[test]
+fn every_source_reads_the_same_image() {
+    let Some(images) = images() else { return };
+    let Some(skopeo) = peer("skopeo") else { return };
+    let ctx = Context::new();
+    let archive = &images.archives["waste"];
+    // A legacy layout: manifest.json names `<id>/layer.tar`, as docker save did before v25.
+    let legacy = images.dir.join("waste-legacy.tar");
+    legacy_archive(archive, &legacy);
+    // The store is an OCI layout with full names as ref annotations.
+    run(Command::new(&skopeo)
+        .arg("copy")
+        .arg(format!("docker-archive:{}", archive.display()))
+        .arg(format!("oci:{}:waste:1", ctx.store().display())));
+    let sources = [
+        format!("docker-archive:{}", archive.display()),
+        format!(
+            "docker-archive:{}:localhost/bosun-inspect-waste:latest",
+            archive.display()
+        ),
+        format!("docker-archive:{}", legacy.display()),
+        format!("oci-archive:{}", images.dir.join("waste-oci.tar").display()),
+        format!("oci:{}", images.dir.join("waste-oci").display()),
+        "waste:1".to_string(),
+    ];
+    let mut seen = Vec::new();
+    for source in &sources {
+        let (_, r) = inspect_json(&ctx, source, &[]);
+        seen.push((
+            source.clone(),
+            // podman writes the config anew for OCI formats, so compare what it describes.
+            r["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["diff_id"].clone())
+                .collect::<Vec<_>>(),
+            r["dive"]["wasted_bytes"].clone(),
+            r["dive"]["efficiency"].clone(),
+            r["findings"].as_array().unwrap().len(),
+        ));
+    }
+    for s in &seen[1..] {
+        assert_eq!(
+            (&s.1, &s.2, &s.3, s.4),
+            (&seen[0].1, &seen[0].2, &seen[0].3, seen[0].4),
+            "{} vs {}",
+            s.0,
+            seen[0].0
+        );
+    }
+    ctx.bosun(&["inspect", "nope:1"])
+        .fails(2, "no image named `nope:1`");
+    ctx.bosun(&["inspect", "docker://example.invalid/x"])
+        .fails(2, "not supported yet");
+}
+
+fn legacy_archive(src: &Path, dst: &Path) {
+    let mut archive = tar::Archive::new(std::fs::File::open(src).unwrap());
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for e in archive.entries().unwrap() {
+        let mut e = e.unwrap();
+        if e.header().entry_type().is_file() {
+            let mut v = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut v).unwrap();
+            files.insert(e.path().unwrap().to_string_lossy().into_owned(), v);
+        }
+    }
+    let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    let mut out = tar::Builder::new(std::fs::File::create(dst).unwrap());
+    let mut layers = Vec::new();
+    for (i, l) in manifest[0]["Layers"].as_array().unwrap().iter().enumerate() {
+        let name = format!("{i:064x}/layer.tar");
+        add(&mut out, &name, &files[l.as_str().unwrap()]);
+        layers.push(name);
+    }
+    let config = manifest[0]["Config"].as_str().unwrap();
+    add(&mut out, config, &files[config]);
+    let m =
+        serde_json::json!([{ "Config": config, "RepoTags": ["legacy:latest"], "Layers": layers }]);
+    add(&mut out, "manifest.json", m.to_string().as_bytes());
+    out.finish().unwrap();
+}
+
+fn add<W: std::io::Write>(out: &mut tar::Builder<W>, name: &str, bytes: &[u8]) {
+    let mut h = tar::Header::new_ustar();
+    h.set_size(bytes.len() as u64);
+    h.set_mode(0o644);
+    out.append_data(&mut h, name, bytes).unwrap();
+}
