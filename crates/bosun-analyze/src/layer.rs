@@ -147,7 +147,7 @@ fn scan_reader(
             let mut entry = entry.map_err(bad)?;
             let raw = entry.path_bytes();
             let name = String::from_utf8_lossy(&raw).into_owned();
-            let Some(path) = clean(&name) else {
+            let Some(path) = bosun_fs::clean_path(&name) else {
                 return Err(Error::Hostile(
                     what.to_string(),
                     format!("entry {name:?} climbs out of the root with `..`"),
@@ -172,7 +172,7 @@ fn scan_reader(
                 .map(|l| String::from_utf8_lossy(&l).into_owned());
             if kind == Kind::Symlink
                 && let Some(target) = &link
-                && escapes(&path, target)
+                && bosun_fs::link_escapes(&path, target)
             {
                 return Err(Error::Hostile(
                     what.to_string(),
@@ -181,7 +181,7 @@ fn scan_reader(
             }
             if kind == Kind::Hardlink
                 && let Some(target) = &link
-                && clean(target).is_none()
+                && bosun_fs::clean_path(target).is_none()
             {
                 return Err(Error::Hostile(
                     what.to_string(),
@@ -246,63 +246,9 @@ fn scan_reader(
     Ok(out)
 }
 
-/// Cleans a tar name the way Go's `path.Clean` does and drops the leading `/` (`"."` becomes
-/// empty). `None` when `..` climbs above the root.
-pub fn clean(name: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in name.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// A relative symlink at `path` whose target climbs above the root. Absolute targets stay in
-/// the image: a container resolves them against its own root.
-fn escapes(path: &str, target: &str) -> bool {
-    if target.starts_with('/') {
-        return false;
-    }
-    let mut depth = path.matches('/').count() as i64;
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                depth -= 1;
-                if depth < 0 {
-                    return true;
-                }
-            }
-            _ => depth += 1,
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cleans_like_go() {
-        assert_eq!(clean("./usr/bin/").as_deref(), Some("usr/bin"));
-        assert_eq!(clean("/a//b/./c").as_deref(), Some("a/b/c"));
-        assert_eq!(clean("a/../b").as_deref(), Some("b"));
-        assert_eq!(clean(".").as_deref(), Some(""));
-        assert_eq!(clean("../etc/passwd"), None);
-    }
-
-    #[test]
-    fn escaping_links() {
-        assert!(!escapes("usr/lib/x", "../../bin/sh"));
-        assert!(escapes("usr/lib/x", "../../../etc"));
-        assert!(!escapes("etc/localtime", "/usr/share/zoneinfo/UTC"));
-    }
 
     #[test]
     fn whiteouts() {

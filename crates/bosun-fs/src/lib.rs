@@ -175,6 +175,44 @@ impl LockedFile {
     }
 }
 
+/// Cleans an archive member name lexically, as Go's `path.Clean` does, without the leading
+/// `/`: `./a//b/../c` is `a/c`, `.` is empty. `None` when `..` climbs above the root.
+pub fn clean_path(name: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in name.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Whether a relative symlink at `path` (root-relative) points above the root. Absolute
+/// targets resolve inside the container's own root, so they never escape it.
+pub fn link_escapes(path: &str, target: &str) -> bool {
+    if target.starts_with('/') {
+        return false;
+    }
+    let mut depth = path.matches('/').count() as i64; // components of the parent directory
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +246,22 @@ mod tests {
         let p = dir.path().join("lock");
         let _a = LockedFile::shared(&p).unwrap();
         let _b = LockedFile::shared(&p).unwrap();
+    }
+
+    #[test]
+    fn cleans_like_go_and_refuses_climbing_out() {
+        assert_eq!(clean_path("./usr/bin/").as_deref(), Some("usr/bin"));
+        assert_eq!(clean_path("/a//b/./c").as_deref(), Some("a/b/c"));
+        assert_eq!(clean_path("a/../b").as_deref(), Some("b"));
+        assert_eq!(clean_path(".").as_deref(), Some(""));
+        assert_eq!(clean_path("../etc/passwd"), None);
+    }
+
+    #[test]
+    fn escaping_links() {
+        assert!(!link_escapes("usr/lib/x", "../share/y"));
+        assert!(!link_escapes("usr/lib/x", "../../etc/y"));
+        assert!(link_escapes("usr/lib/x", "../../../etc/y"));
+        assert!(!link_escapes("etc/localtime", "/usr/share/zoneinfo/UTC"));
     }
 }

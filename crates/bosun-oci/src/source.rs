@@ -321,17 +321,7 @@ fn clean_member(name: &str) -> Option<String> {
     if name.starts_with('/') {
         return None;
     }
-    let mut parts = Vec::new();
-    for part in name.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    bosun_fs::clean_path(name)
 }
 
 fn open_layout(
