@@ -175,6 +175,8 @@ pub struct LayerSummary {
     pub compressed_size: u64,
     /// Tar bytes.
     pub uncompressed_size: u64,
+    /// Whether the tar was checked against the diff id.
+    pub verified: bool,
     /// Sum of entry sizes (dive's layer size).
     pub content_size: u64,
     /// Entries in the tar.
@@ -282,6 +284,7 @@ fn report(image: &Image, scans: &[LayerScan], options: &Options) -> Report {
                 media_type: info.media_type.clone(),
                 compressed_size: info.size,
                 uncompressed_size: scans[i].uncompressed_size,
+                verified: scans[i].verified,
                 content_size: dive.layer_sizes[i],
                 entries: entries[i].len(),
                 created_by: history.get(i).cloned().flatten(),

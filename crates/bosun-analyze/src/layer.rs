@@ -8,6 +8,9 @@ use sha2::{Digest as _, Sha256};
 use crate::Error;
 use crate::secrets::{self, SecretMatch};
 
+/// How much of a file decides whether it can hold text.
+const TEXT_PROBE: u64 = 8 << 10;
+
 /// What kind of entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -95,6 +98,8 @@ pub struct LayerScan {
     pub entries: Vec<Entry>,
     /// Uncompressed bytes.
     pub uncompressed_size: u64,
+    /// Whether the stream was checked against the layer's diff id.
+    pub verified: bool,
     /// Secrets found in file contents.
     pub secrets: Vec<FileSecret>,
 }
@@ -108,6 +113,9 @@ pub struct ScanOptions {
     pub secret_size_cap: u64,
     /// Hash every regular file (for diffs).
     pub hash_content: bool,
+    /// Check plain (uncompressed) layers against their diff ids too; compressed ones always
+    /// are, since they must be read whole anyway.
+    pub verify: bool,
 }
 
 impl Default for ScanOptions {
@@ -116,13 +124,14 @@ impl Default for ScanOptions {
             secrets: true,
             secret_size_cap: 2 << 20,
             hash_content: false,
+            verify: false,
         }
     }
 }
 
 /// Streams layer `index` of `image` once.
 pub fn scan(image: &Image, index: usize, options: ScanOptions) -> Result<LayerScan, Error> {
-    let reader = image.open_layer(index)?;
+    let reader = image.open_layer(index, options.verify)?;
     let what = format!(
         "layer {index} ({})",
         image.layers[index]
@@ -143,7 +152,7 @@ fn scan_reader(
     {
         let mut archive = tar::Archive::new(&mut reader);
         let bad = |e: std::io::Error| Error::Layer(what.to_string(), e.to_string());
-        for entry in archive.entries().map_err(bad)? {
+        for entry in archive.entries_with_seek().map_err(bad)? {
             let mut entry = entry.map_err(bad)?;
             let raw = entry.path_bytes();
             let name = String::from_utf8_lossy(&raw).into_owned();
@@ -192,28 +201,34 @@ fn scan_reader(
             let mut sha256 = None;
             if kind == Kind::File {
                 let want_secrets = options.secrets && size <= options.secret_size_cap;
-                if want_secrets || options.hash_content {
-                    let mut hasher = options.hash_content.then(Sha256::new);
+                let mut hasher = options.hash_content.then(Sha256::new);
+                if want_secrets || hasher.is_some() {
+                    // Decide "text" from the head, so binaries are skipped (sought over)
+                    // rather than read, unless they must be hashed.
                     buf.clear();
-                    if want_secrets {
+                    (&mut entry)
+                        .take(TEXT_PROBE)
+                        .read_to_end(&mut buf)
+                        .map_err(bad)?;
+                    let text = want_secrets && secrets::can_hold_text(&buf);
+                    if text {
                         entry.read_to_end(&mut buf).map_err(bad)?;
-                        if let Some(h) = hasher.as_mut() {
-                            h.update(&buf);
+                        for found in secrets::scan_file(&path, &buf) {
+                            out.secrets.push(FileSecret {
+                                path: path.clone(),
+                                found,
+                            });
                         }
-                        if secrets::can_hold_text(&buf) {
-                            for found in secrets::scan_file(&path, &buf) {
-                                out.secrets.push(FileSecret {
-                                    path: path.clone(),
-                                    found,
-                                });
-                            }
-                        }
-                    } else if let Some(h) = hasher.as_mut() {
-                        let mut chunk = [0u8; 64 << 10];
-                        loop {
-                            match entry.read(&mut chunk).map_err(bad)? {
-                                0 => break,
-                                n => h.update(&chunk[..n]),
+                    }
+                    if let Some(h) = hasher.as_mut() {
+                        h.update(&buf);
+                        if !text {
+                            let mut chunk = [0u8; 64 << 10];
+                            loop {
+                                match entry.read(&mut chunk).map_err(bad)? {
+                                    0 => break,
+                                    n => h.update(&chunk[..n]),
+                                }
                             }
                         }
                     }
@@ -242,7 +257,9 @@ fn scan_reader(
             });
         }
     }
-    out.uncompressed_size = reader.finish()?;
+    let end = reader.finish()?;
+    out.uncompressed_size = end.size;
+    out.verified = end.verified;
     Ok(out)
 }
 

@@ -9,8 +9,10 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
@@ -130,31 +132,30 @@ enum Blobs {
 }
 
 impl Blobs {
-    fn open(&self, member: &str) -> Result<(Box<dyn Read + Send>, u64), Error> {
+    fn open(&self, member: &str) -> Result<Region, Error> {
         match self {
             Self::Dir(root) => {
                 let path = root.join(member);
                 let file = File::open(&path).map_err(|e| not_found(&path, e))?;
-                let size = file
+                let len = file
                     .metadata()
                     .map_err(|e| bosun_fs::with_path(&path, e))?
                     .len();
-                Ok((Box::new(file), size))
+                Ok(Region::new(file, 0, len))
             }
             Self::Tar(path, members) => {
                 let &(offset, size) = members.get(member).ok_or_else(|| {
                     Error::NotFound(format!("{}: no member {member}", path.display()))
                 })?;
-                let mut file = File::open(path).map_err(|e| bosun_fs::with_path(path, e))?;
-                file.seek(SeekFrom::Start(offset))
-                    .map_err(|e| bosun_fs::with_path(path, e))?;
-                Ok((Box::new(file.take(size)), size))
+                let file = File::open(path).map_err(|e| bosun_fs::with_path(path, e))?;
+                Ok(Region::new(file, offset, size))
             }
         }
     }
 
     fn read(&self, member: &str) -> Result<Vec<u8>, Error> {
-        let (reader, size) = self.open(member)?;
+        let reader = self.open(member)?;
+        let size = reader.len;
         if size > MAX_DOCUMENT {
             return Err(Error::Invalid(format!(
                 "{member}: {size} bytes is too large for a document"
@@ -565,7 +566,8 @@ fn open_docker(reference: &str, blobs: Blobs, name: Option<&str>) -> Result<Imag
     }
     let mut layers = Vec::with_capacity(entry.layers.len());
     for (path, diff_id) in entry.layers.iter().zip(&config.rootfs.diff_ids) {
-        let (mut reader, size) = blobs.open(path)?;
+        let mut reader = blobs.open(path)?;
+        let size = reader.len;
         let mut head = [0u8; 4];
         let n = read_up_to(&mut reader, &mut head)?;
         let media_type = match sniff(&head[..n]) {
@@ -649,93 +651,287 @@ impl Image {
         }
     }
 
-    /// Streams layer `index` (0 = base) uncompressed.
-    pub fn open_layer(&self, index: usize) -> Result<LayerReader, Error> {
+    /// Opens layer `index` (0 = base) as its uncompressed tar stream.
+    ///
+    /// Compressed layers are hashed as they are inflated (it costs little next to inflating)
+    /// and checked by [`LayerReader::finish`]. Plain tar layers can be walked header to header
+    /// without reading file data (the reader seeks); hashing them would read every byte, so it
+    /// happens only when `verify` asks, on a second thread while the caller walks the headers.
+    pub fn open_layer(&self, index: usize, verify: bool) -> Result<LayerReader, Error> {
         let info = &self.layers[index];
-        let (raw, size) = self.blobs.open(&self.layer_paths[index])?;
-        if size != info.size {
+        let mut region = self.blobs.open(&self.layer_paths[index])?;
+        if region.len != info.size {
             return Err(Error::Invalid(format!(
-                "layer {index} ({}): blob is {size} bytes, the manifest says {}",
-                self.layer_paths[index], info.size
+                "layer {index} ({}): blob is {} bytes, the manifest says {}",
+                self.layer_paths[index], region.len, info.size
             )));
         }
-        let mut compressed = BufReader::with_capacity(256 << 10, raw);
-        let head = compressed.fill_buf()?;
-        let kind = sniff(head);
-        let inner: Box<dyn Read + Send> = match kind {
-            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(compressed)),
-            Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(compressed)?),
-            Compression::None => Box::new(compressed),
+        let what = format!(
+            "layer {index} ({})",
+            info.digest.as_ref().unwrap_or(&info.diff_id)
+        );
+        let mut head = [0u8; 4];
+        let n = read_up_to(&mut region, &mut head)?;
+        region.rewind()?;
+        let (source, background) = match sniff(&head[..n]) {
+            Compression::None => {
+                let background = verify.then(|| BackgroundHash::start(&region)).transpose()?;
+                (Source::Plain(region), background)
+            }
+            kind => {
+                let buffered = BufReader::with_capacity(256 << 10, region);
+                let inner: Box<dyn Read + Send> = match kind {
+                    Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+                    _ => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+                };
+                (Source::Decoded(inner), None)
+            }
         };
         Ok(LayerReader {
-            what: format!(
-                "layer {index} ({})",
-                info.digest.as_ref().unwrap_or(&info.diff_id)
-            ),
-            inner: HashingReader::new(inner),
+            what,
+            hasher: matches!(source, Source::Decoded(_)).then(Sha256::new),
+            source,
+            position: 0,
+            background,
             expected_diff_id: info.diff_id.clone(),
         })
     }
 }
 
-/// A reader that hashes what passes through it.
-struct HashingReader<R> {
-    inner: R,
-    hasher: Sha256,
-    count: u64,
+/// A byte range of a file, read with positioned reads so that readers never share a cursor.
+pub struct Region {
+    file: File,
+    start: u64,
+    len: u64,
+    pos: u64,
 }
 
-impl<R> HashingReader<R> {
-    fn new(inner: R) -> Self {
+impl Region {
+    fn new(file: File, start: u64, len: u64) -> Self {
         Self {
-            inner,
-            hasher: Sha256::new(),
-            count: 0,
+            file,
+            start,
+            len,
+            pos: 0,
         }
     }
 }
 
-impl<R: Read> Read for HashingReader<R> {
+impl Read for Region {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.count += n as u64;
+        use std::os::unix::fs::FileExt as _;
+        let left = self.len.saturating_sub(self.pos);
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..want], self.start + self.pos)?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the file is shorter than its index says (truncated?)",
+            ));
+        }
+        self.pos += n as u64;
         Ok(n)
     }
 }
 
-/// A layer's uncompressed tar stream, checked against its diff id by [`LayerReader::finish`].
+impl Seek for Region {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+        };
+        self.pos = target
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.pos)
+    }
+}
+
+/// Hashes a plain layer on its own thread; dropping it stops the work.
+struct BackgroundHash {
+    stop: Arc<AtomicBool>,
+    job: Option<std::thread::JoinHandle<io::Result<(Digest, u64)>>>,
+}
+
+impl BackgroundHash {
+    fn start(region: &Region) -> Result<Self, Error> {
+        let mut copy = Region::new(region.file.try_clone()?, region.start, region.len);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let job = std::thread::spawn(move || {
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 1 << 20];
+            let mut total = 0u64;
+            while !stopped.load(Ordering::Relaxed) {
+                match copy.read(&mut buf)? {
+                    0 => break,
+                    n => {
+                        hasher.update(&buf[..n]);
+                        total += n as u64;
+                    }
+                }
+            }
+            Ok((Digest::from_hasher(hasher), total))
+        });
+        Ok(Self {
+            stop,
+            job: Some(job),
+        })
+    }
+
+    fn wait(mut self) -> io::Result<(Digest, u64)> {
+        let job = self.job.take().expect("joined once");
+        job.join()
+            .unwrap_or_else(|_| Err(io::Error::other("the hashing thread panicked")))
+    }
+}
+
+impl Drop for BackgroundHash {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+enum Source {
+    /// A plain tar, seekable.
+    Plain(Region),
+    /// An inflating stream, hashed as it is read.
+    Decoded(Box<dyn Read + Send>),
+}
+
+/// A layer's uncompressed tar stream; [`LayerReader::finish`] checks it against its diff id.
 ///
 /// Only the uncompressed side is hashed: the config that lists the diff ids is itself checked
 /// against the manifest (and the manifest against the index), so a diff id match proves every
 /// byte the analysis saw; hashing the compressed blob too would cost a second pass for nothing.
+///
+/// It seeks: over a plain tar for real, over an inflating stream by reading forward (so the
+/// hash still sees every byte).
 pub struct LayerReader {
     what: String,
-    inner: HashingReader<Box<dyn Read + Send>>,
+    source: Source,
+    /// Hashes what an inflating stream yields.
+    hasher: Option<Sha256>,
+    position: u64,
+    background: Option<BackgroundHash>,
     expected_diff_id: Digest,
+}
+
+/// How a layer stream ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayerEnd {
+    /// Uncompressed bytes.
+    pub size: u64,
+    /// Whether every byte was checked against the diff id.
+    pub verified: bool,
 }
 
 impl Read for LayerReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner
-            .read(buf)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", self.what)))
+        let n = match &mut self.source {
+            Source::Plain(region) => region.read(buf),
+            Source::Decoded(inner) => inner.read(buf),
+        }
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", self.what)))?;
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&buf[..n]);
+        }
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for LayerReader {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        match &mut self.source {
+            Source::Plain(region) => {
+                self.position = region.seek(to)?;
+                Ok(self.position)
+            }
+            Source::Decoded(_) => match to {
+                SeekFrom::Current(d) if d >= 0 => {
+                    io::copy(&mut self.by_ref().take(d as u64), &mut io::sink())?;
+                    Ok(self.position)
+                }
+                _ => Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "a compressed layer only seeks forward",
+                )),
+            },
+        }
     }
 }
 
 impl LayerReader {
-    /// Reads what is left and checks the uncompressed digest (the diff id). Returns the number
-    /// of uncompressed bytes.
-    pub fn finish(mut self) -> Result<u64, Error> {
-        io::copy(&mut self, &mut io::sink())?;
-        let actual = Digest::from_hasher(self.inner.hasher);
-        if actual != self.expected_diff_id {
+    /// Whether [`LayerReader::finish`] will check the stream against the diff id.
+    pub fn verifies(&self) -> bool {
+        self.hasher.is_some() || self.background.is_some()
+    }
+
+    /// Ends the stream: checks the diff id when the layer was hashed, and says how big the
+    /// uncompressed tar is.
+    pub fn finish(mut self) -> Result<LayerEnd, Error> {
+        let (actual, size) = match &self.source {
+            Source::Plain(region) => {
+                let size = region.len;
+                match self.background.take() {
+                    Some(job) => {
+                        let (digest, hashed) = job.wait().map_err(|e| {
+                            Error::Io(io::Error::new(e.kind(), format!("{}: {e}", self.what)))
+                        })?;
+                        debug_assert_eq!(hashed, size);
+                        (Some(digest), size)
+                    }
+                    None => (None, size),
+                }
+            }
+            Source::Decoded(_) => {
+                io::copy(&mut self, &mut io::sink())?;
+                (self.hasher.take().map(Digest::from_hasher), self.position)
+            }
+        };
+        if let Some(actual) = &actual
+            && *actual != self.expected_diff_id
+        {
             return Err(Error::Corrupt {
                 what: self.what,
                 expected: self.expected_diff_id,
-                actual,
+                actual: actual.clone(),
             });
         }
-        Ok(self.inner.count)
+        Ok(LayerEnd {
+            size,
+            verified: actual.is_some(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_read_and_seek_within_their_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("blob");
+        std::fs::write(&path, b"headBODY-OF-TENtail").unwrap();
+        let mut region = Region::new(File::open(&path).unwrap(), 4, 11);
+        let mut buf = [0u8; 4];
+        region.read_exact(&mut buf).unwrap();
+        assert_eq!(&buf, b"BODY");
+        assert_eq!(region.seek(SeekFrom::Current(4)).unwrap(), 8);
+        let mut rest = Vec::new();
+        region.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, b"TEN");
+        assert_eq!(region.seek(SeekFrom::End(-3)).unwrap(), 8);
+        assert!(region.seek(SeekFrom::Current(-9)).is_err());
+
+        // The index promises more than the file holds.
+        let mut short = Region::new(File::open(&path).unwrap(), 10, 100);
+        let err = short.read_to_end(&mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
     }
 }

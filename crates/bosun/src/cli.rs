@@ -164,6 +164,10 @@ pub(crate) struct InspectArgs {
     /// Do not search layers for secrets
     #[arg(long)]
     pub(crate) no_secrets: bool,
+    /// Also hash uncompressed layers and check them against their diff ids (compressed ones
+    /// always are); plain layers are otherwise walked header to header
+    #[arg(long)]
+    pub(crate) verify: bool,
     /// Report files hidden by a later layer from this size up (e.g. 1MiB)
     #[arg(long, value_name = "SIZE", default_value = "1MiB")]
     pub(crate) waste_threshold: String,

@@ -71,19 +71,30 @@ fn config(layers: &[Vec<u8>]) -> Vec<u8> {
 }
 
 fn docker_archive(path: &Path, layers: &[Vec<u8>]) {
+    docker_archive_of_blobs(path, &config(layers), layers);
+}
+
+/// A Docker archive whose layer blobs may differ from the tars the config describes.
+fn docker_archive_of_blobs(path: &Path, config: &[u8], blobs: &[Vec<u8>]) {
     let mut out = tar::Builder::new(std::fs::File::create(path).unwrap());
-    let config = config(layers);
-    let config_name = format!("{}.json", sha(&config));
+    let config_name = format!("{}.json", sha(config));
     let mut names = Vec::new();
-    for l in layers {
-        let name = format!("{}.tar", sha(l));
-        add(&mut out, &name, l);
+    for blob in blobs {
+        let name = format!("{}.tar", sha(blob));
+        add(&mut out, &name, blob);
         names.push(name);
     }
-    add(&mut out, &config_name, &config);
+    add(&mut out, &config_name, config);
     let m = json!([{ "Config": config_name, "RepoTags": ["t:latest"], "Layers": names }]);
     add(&mut out, "manifest.json", m.to_string().as_bytes());
     out.finish().unwrap();
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
 }
 
 /// An OCI layout directory; returns the manifest's blob path.
@@ -172,18 +183,60 @@ fn hostile_archives_are_refused() {
         "points out of the root",
     );
 
-    // A layer whose bytes differ from its diff id.
+    // A plain layer whose bytes differ from its diff id: walked header to header by default
+    // (and said to be unverified), refused with --verify.
     let tampered = dir.join("tampered.tar");
-    docker_archive(&tampered, std::slice::from_ref(&base));
-    let mut bytes = std::fs::read(&tampered).unwrap();
-    let at = bytes.windows(9).position(|w| w == b"127.0.0.1").unwrap();
-    bytes[at] = b'9';
-    std::fs::write(&tampered, &bytes).unwrap();
+    let mut forged = base.clone();
+    let at = forged.windows(9).position(|w| w == b"127.0.0.1").unwrap();
+    forged[at] = b'9';
+    docker_archive_of_blobs(
+        &tampered,
+        &config(std::slice::from_ref(&base)),
+        std::slice::from_ref(&forged),
+    );
+    let image = format!("docker-archive:{}", tampered.display());
+    let run = ctx.bosun(&["inspect", &image, "--format", "json"]).ok();
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["layers"][0]["verified"], false);
+    let run = ctx.bosun(&["inspect", &image]).ok();
+    assert!(
+        run.stdout.contains("Verified   0 of 1 layers"),
+        "{}",
+        run.stdout
+    );
+    let run = ctx
+        .bosun(&["inspect", &image, "--verify", "--format", "json"])
+        .fails(2, "does not match its digest");
+    assert!(run.stdout.is_empty(), "partial output: {}", run.stdout);
+
+    // A compressed layer is always checked: inflating it costs more than hashing it.
+    let tampered_gz = dir.join("tampered-gz.tar");
+    docker_archive_of_blobs(
+        &tampered_gz,
+        &config(std::slice::from_ref(&base)),
+        &[gzip(&forged)],
+    );
     refused(
         &ctx,
-        &format!("docker-archive:{}", tampered.display()),
+        &format!("docker-archive:{}", tampered_gz.display()),
         "does not match its digest",
     );
+    let honest_gz = dir.join("honest-gz.tar");
+    docker_archive_of_blobs(
+        &honest_gz,
+        &config(std::slice::from_ref(&base)),
+        &[gzip(&base)],
+    );
+    let run = ctx
+        .bosun(&[
+            "inspect",
+            &format!("docker-archive:{}", honest_gz.display()),
+            "--format",
+            "json",
+        ])
+        .ok();
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["layers"][0]["verified"], true);
 
     // A truncated archive.
     let truncated = dir.join("truncated.tar");

@@ -31,6 +31,7 @@ pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Re
     let options = Options {
         scan: ScanOptions {
             secrets: !args.no_secrets,
+            verify: args.verify,
             ..ScanOptions::default()
         },
         waste_threshold,
@@ -111,6 +112,15 @@ fn table(r: &Report) -> String {
     );
     for (k, v) in &r.base {
         let _ = writeln!(s, "Base       {k}={v}");
+    }
+    let unverified = r.layers.iter().filter(|l| !l.verified).count();
+    if unverified > 0 {
+        let _ = writeln!(
+            s,
+            "Verified   {} of {} layers against their diff ids (plain tars are not hashed without --verify)",
+            r.layers.len() - unverified,
+            r.layers.len()
+        );
     }
     let c = &r.config;
     let _ = writeln!(s, "\nConfig");
