@@ -388,7 +388,7 @@ fn summarize_config(image: &Image) -> ConfigSummary {
 
 /// A build step with secrets masked: rule matches, and `NAME=value` build arguments whose name
 /// says secret.
-fn redact_step(line: &str) -> String {
+pub(crate) fn redact_step(line: &str) -> String {
     let line = secrets::redact(line);
     line.split(' ')
         .map(|word| match word.split_once('=') {
@@ -400,7 +400,7 @@ fn redact_step(line: &str) -> String {
 }
 
 /// A value shown masked: its name says secret and it is a real value, or a rule matches it.
-fn masked_value(name: &str, value: &str) -> bool {
+pub(crate) fn masked_value(name: &str, value: &str) -> bool {
     (secrets::secret_name(name) && secrets::real_value(value))
         || !secrets::scan_text(value).is_empty()
 }

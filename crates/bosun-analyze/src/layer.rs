@@ -8,6 +8,9 @@ use sha2::{Digest as _, Sha256};
 use crate::Error;
 use crate::secrets::{self, SecretMatch};
 
+/// Captured files larger than this are not kept.
+const CAPTURE_CAP: u64 = 64 << 20;
+
 /// How much of a file decides whether it can hold text.
 const TEXT_PROBE: u64 = 8 << 10;
 
@@ -39,6 +42,8 @@ pub struct Entry {
     pub size: u64,
     /// Permission bits, setuid/setgid/sticky included.
     pub mode: u32,
+    /// Modification time, seconds since the epoch.
+    pub mtime: u64,
     /// Owner.
     pub uid: u64,
     /// Group.
@@ -102,6 +107,8 @@ pub struct LayerScan {
     pub verified: bool,
     /// Secrets found in file contents.
     pub secrets: Vec<FileSecret>,
+    /// Contents of the files [`ScanOptions::capture`] asked for: (path, bytes).
+    pub captured: Vec<(String, Vec<u8>)>,
 }
 
 /// What to do with file contents while scanning.
@@ -113,6 +120,9 @@ pub struct ScanOptions {
     pub secret_size_cap: u64,
     /// Hash every regular file (for diffs).
     pub hash_content: bool,
+    /// Keep the contents of regular files this says yes to (up to 64 MiB each), e.g. the dpkg
+    /// database.
+    pub capture: Option<fn(&str) -> bool>,
     /// Check plain (uncompressed) layers against their diff ids too; compressed ones always
     /// are, since they must be read whole anyway.
     pub verify: bool,
@@ -125,6 +135,7 @@ impl Default for ScanOptions {
             secret_size_cap: 2 << 20,
             hash_content: false,
             verify: false,
+            capture: None,
         }
     }
 }
@@ -175,6 +186,7 @@ fn scan_reader(
             };
             let mode = header.mode().unwrap_or(0);
             let uid = header.uid().unwrap_or(0);
+            let mtime = header.mtime().unwrap_or(0);
             let gid = header.gid().unwrap_or(0);
             let link = entry
                 .link_name_bytes()
@@ -200,9 +212,11 @@ fn scan_reader(
             let size = entry.size();
             let mut sha256 = None;
             if kind == Kind::File {
+                let captured =
+                    options.capture.is_some_and(|wanted| wanted(&path)) && size <= CAPTURE_CAP;
                 let want_secrets = options.secrets && size <= options.secret_size_cap;
                 let mut hasher = options.hash_content.then(Sha256::new);
-                if want_secrets || hasher.is_some() {
+                if captured || want_secrets || hasher.is_some() {
                     // Decide "text" from the head, so binaries are skipped (sought over)
                     // rather than read, unless they must be hashed.
                     buf.clear();
@@ -211,8 +225,11 @@ fn scan_reader(
                         .read_to_end(&mut buf)
                         .map_err(bad)?;
                     let text = want_secrets && secrets::can_hold_text(&buf);
-                    if text {
+                    let whole = text || captured;
+                    if whole {
                         entry.read_to_end(&mut buf).map_err(bad)?;
+                    }
+                    if text {
                         for found in secrets::scan_file(&path, &buf) {
                             out.secrets.push(FileSecret {
                                 path: path.clone(),
@@ -222,7 +239,7 @@ fn scan_reader(
                     }
                     if let Some(h) = hasher.as_mut() {
                         h.update(&buf);
-                        if !text {
+                        if !whole {
                             let mut chunk = [0u8; 64 << 10];
                             loop {
                                 match entry.read(&mut chunk).map_err(bad)? {
@@ -231,6 +248,9 @@ fn scan_reader(
                                 }
                             }
                         }
+                    }
+                    if captured {
+                        out.captured.push((path.clone(), buf.clone()));
                     }
                     sha256 = hasher.map(|h| hex::encode(h.finalize()));
                 }
@@ -250,6 +270,7 @@ fn scan_reader(
                 kind,
                 size,
                 mode,
+                mtime,
                 uid,
                 gid,
                 link,
@@ -274,6 +295,7 @@ mod tests {
             kind: Kind::File,
             size: 0,
             mode: 0,
+            mtime: 0,
             uid: 0,
             gid: 0,
             link: None,

@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 pub mod ci;
+pub mod diff;
 pub mod efficiency;
 pub mod inspect;
 pub mod layer;

@@ -119,6 +119,7 @@ mod tests {
             },
             size,
             mode: 0o644,
+            mtime: 0,
             uid: 0,
             gid: 0,
             link: None,

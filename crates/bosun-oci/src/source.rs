@@ -116,6 +116,10 @@ pub struct Image {
     pub config_digest: Digest,
     /// The image config.
     pub config: ImageConfig,
+    /// The config as stored (every field, also those [`ImageConfig`] does not model).
+    pub config_bytes: Vec<u8>,
+    /// The manifest as stored (none for Docker archives).
+    pub manifest_bytes: Option<Vec<u8>>,
     /// Layers, base first.
     pub layers: Vec<LayerInfo>,
     blobs: Blobs,
@@ -407,6 +411,8 @@ fn open_layout(
         config_digest: manifest.config.digest.clone(),
         manifest: Some(manifest),
         config,
+        config_bytes,
+        manifest_bytes: Some(manifest_bytes),
         layers,
         blobs,
         layer_paths,
@@ -594,6 +600,8 @@ fn open_docker(reference: &str, blobs: Blobs, name: Option<&str>) -> Result<Imag
         manifest: None,
         config_digest,
         config,
+        config_bytes,
+        manifest_bytes: None,
         layers,
         blobs,
         layer_paths: entry.layers.clone(),

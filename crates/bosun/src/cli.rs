@@ -111,6 +111,8 @@ pub(crate) enum Command {
     },
     /// What is inside an image: sizes, layers, efficiency (dive-compatible), findings, secrets
     Inspect(InspectArgs),
+    /// What differs between two images: config, layers, files, packages (exit 1 when any)
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -171,6 +173,26 @@ pub(crate) struct InspectArgs {
     /// Report files hidden by a later layer from this size up (e.g. 1MiB)
     #[arg(long, value_name = "SIZE", default_value = "1MiB")]
     pub(crate) waste_threshold: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The first image (same forms as inspect)
+    pub(crate) a: String,
+    /// The second image
+    pub(crate) b: String,
+    /// Platform of multi-platform images, e.g. linux/arm64 [default: the host's]
+    #[arg(long)]
+    pub(crate) platform: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub(crate) format: Format,
+    /// Also compare modification times (to find why two builds are not bit-for-bit identical)
+    #[arg(long)]
+    pub(crate) times: bool,
+    /// Compare config and layers only, without reading the layers
+    #[arg(long)]
+    pub(crate) no_files: bool,
 }
 
 #[derive(Debug, Args)]

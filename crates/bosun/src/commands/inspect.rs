@@ -7,12 +7,10 @@ use anyhow::{Context, Result};
 use bosun_analyze::ci::{self, Rules};
 use bosun_analyze::inspect::{self, Options, Report, Severity};
 use bosun_analyze::layer::ScanOptions;
-use bosun_oci::Store;
-use bosun_oci::source::{self, ImageRef};
 
 use crate::cli::{FailOn, InspectArgs, ReportFormat};
 use crate::commands::copy::parse_platform;
-use crate::commands::human;
+use crate::commands::{human, open_image};
 use crate::{ExitStatus, Printer};
 
 pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Result<ExitStatus> {
@@ -20,14 +18,8 @@ pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Re
     let waste_threshold = ci::parse_bytes(&args.waste_threshold)
         .map_err(|e| anyhow::anyhow!("--waste-threshold {:?}: {e}", args.waste_threshold))?;
     let platform = args.platform.as_deref().map(parse_platform).transpose()?;
-    // Hold the store's shared lock so that a concurrent gc cannot pull blobs from under us.
-    let _lock = match ImageRef::parse(&args.image)? {
-        ImageRef::Store(_) if store_dir.join("index.json").is_file() => {
-            Some(Store::open(store_dir)?.lock_shared()?)
-        }
-        _ => None,
-    };
-    let image = source::open(&args.image, store_dir, platform.as_ref())?;
+    let opened = open_image(store_dir, &args.image, platform.as_ref())?;
+    let image = &opened.image;
     let options = Options {
         scan: ScanOptions {
             secrets: !args.no_secrets,
@@ -37,7 +29,7 @@ pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Re
         waste_threshold,
         ..Options::default()
     };
-    let report = inspect::inspect(&image, &options)
+    let report = inspect::inspect(image, &options)
         .with_context(|| format!("cannot inspect {}", args.image))?;
     let outcome = ci::evaluate(&rules, &report.dive);
     match args.format {

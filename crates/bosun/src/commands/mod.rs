@@ -2,6 +2,7 @@
 
 mod build;
 mod copy;
+mod diff;
 mod init;
 mod inspect;
 mod lock;
@@ -10,6 +11,10 @@ mod store;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use bosun_fs::LockedFile;
+use bosun_oci::Store;
+use bosun_oci::model::Platform;
+use bosun_oci::source::{self, Image, ImageRef};
 
 use crate::cli::{Cli, Command};
 use crate::{ExitStatus, Printer, settings};
@@ -45,7 +50,30 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             printer,
         ),
         Command::Inspect(args) => inspect::run(&store_dir, &args, printer),
+        Command::Diff(args) => diff::run(&store_dir, &args, printer),
     }
+}
+
+/// An image opened for reading, and the store's shared lock when it lives in the store (so
+/// that a concurrent gc cannot pull blobs from under the reader).
+pub(crate) struct OpenedImage {
+    pub(crate) image: Image,
+    _lock: Option<LockedFile>,
+}
+
+pub(crate) fn open_image(
+    store_dir: &Path,
+    reference: &str,
+    platform: Option<&Platform>,
+) -> Result<OpenedImage> {
+    let lock = match ImageRef::parse(reference)? {
+        ImageRef::Store(_) if store_dir.join("index.json").is_file() => {
+            Some(Store::open(store_dir)?.lock_shared()?)
+        }
+        _ => None,
+    };
+    let image = source::open(reference, store_dir, platform)?;
+    Ok(OpenedImage { image, _lock: lock })
 }
 
 /// The lockfile next to a spec.
