@@ -34,6 +34,34 @@ pub fn peer(name: &str) -> Option<PathBuf> {
     found
 }
 
+/// Runs a peer command and returns its stdout; panics with both outputs when it fails.
+#[track_caller]
+pub fn run(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().expect("spawn");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Debian's static busybox (package `busybox-static`), which lets `FROM scratch` test images
+/// RUN commands; `None` to skip (panics instead when `BOSUN_REQUIRE_PEERS` is set).
+pub fn static_busybox() -> Option<PathBuf> {
+    let path = PathBuf::from("/bin/busybox");
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
+        "busybox-static is required (BOSUN_REQUIRE_PEERS is set); run scripts/test"
+    );
+    eprintln!("skipping: busybox-static not installed");
+    None
+}
+
 /// The `bosun` binary built for this test run.
 pub fn bosun_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("CARGO_BIN_EXE_bosun") {

@@ -9,22 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
-use bosun_test::{Context, peer};
+use bosun_test::{Context, peer, run, static_busybox};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
-
-const BUSYBOX: &str = "/bin/busybox";
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("spawn");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 const A: &str = r#"FROM scratch
 COPY busybox /bin/busybox
@@ -117,17 +104,11 @@ fn built() -> Option<&'static Built> {
 
 fn build_both() -> Option<Built> {
     let podman = peer("podman")?;
-    if !Path::new(BUSYBOX).exists() {
-        assert!(
-            std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
-            "busybox-static is required"
-        );
-        return None;
-    }
+    let busybox = static_busybox()?;
     let dir = tempfile::tempdir().unwrap().keep();
     let ctx = dir.join("ctx");
     std::fs::create_dir_all(&ctx).unwrap();
-    std::fs::copy(BUSYBOX, ctx.join("busybox")).unwrap();
+    std::fs::copy(&busybox, ctx.join("busybox")).unwrap();
     status_files(&ctx);
     let a = build(&podman, &ctx, A, "a", &dir);
     let b = build(&podman, &ctx, B, "b", &dir);
@@ -575,14 +556,13 @@ fn same_image_from_any_source_is_identical() {
 
 #[test]
 fn modification_times_only_with_times() {
-    let Some(podman) = peer("podman") else { return };
-    if !Path::new(BUSYBOX).exists() {
+    let (Some(podman), Some(busybox)) = (peer("podman"), static_busybox()) else {
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let ctx_dir = dir.path().join("ctx");
     std::fs::create_dir_all(&ctx_dir).unwrap();
-    std::fs::copy(BUSYBOX, ctx_dir.join("busybox")).unwrap();
+    std::fs::copy(&busybox, ctx_dir.join("busybox")).unwrap();
     let dockerfile = |when: u32| {
         format!(
             "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo same > /f && /bin/busybox touch -d @{when} /f\"]\n"

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use bosun_test::{Context, peer};
+use bosun_test::{Context, peer, run, static_busybox};
 use serde_json::Value;
 
 /// Test images, built once per test binary.
@@ -21,38 +21,19 @@ struct Images {
     ordinary: usize,
 }
 
-const BUSYBOX: &str = "/bin/busybox";
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("spawn");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn images() -> Option<&'static Images> {
     static IMAGES: OnceLock<Option<Images>> = OnceLock::new();
     IMAGES
         .get_or_init(|| {
             let podman = peer("podman")?;
-            if !Path::new(BUSYBOX).exists() {
-                assert!(
-                    std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
-                    "busybox-static is required"
-                );
-                return None;
-            }
+            let busybox = static_busybox()?;
             let dir = tempfile::tempdir().expect("tempdir").keep();
             let mut archives = BTreeMap::new();
             let (planted, ordinary) = secrets_context(&dir.join("secrets"));
             for (name, dockerfile) in DOCKERFILES {
                 let ctx = dir.join(name);
                 std::fs::create_dir_all(&ctx).unwrap();
-                std::fs::copy(BUSYBOX, ctx.join("busybox")).unwrap();
+                std::fs::copy(&busybox, ctx.join("busybox")).unwrap();
                 std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
                 let tag = format!("localhost/bosun-inspect-{name}:latest");
                 run(Command::new(&podman)
