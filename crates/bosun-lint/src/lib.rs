@@ -1,0 +1,157 @@
+//! Dockerfile linting that a hadolint user can swap in without changing a line of
+//! configuration: the same rule codes, severities, messages and line numbers, the same
+//! pragmas, and reports in the same order and formats.
+//!
+//! Order matters for byte-identical reports: hadolint collects each rule's findings in rule
+//! order, drops the ignored ones, and sorts them by line with `Data.Sequence.unstableSort`;
+//! [`order`] reproduces that sort exactly.
+
+pub mod format;
+pub mod order;
+mod pragma;
+mod rules;
+
+use bosun_dockerfile::{Dockerfile, Instruction, Item, ParseError};
+use serde::Serialize;
+
+pub use rules::CODES;
+
+/// How bad a finding is, ordered from worst to mildest as hadolint orders them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// `error`
+    Error,
+    /// `warning`
+    Warning,
+    /// `info`
+    Info,
+    /// `style`
+    Style,
+    /// Not reported.
+    Ignore,
+}
+
+impl Severity {
+    /// The name hadolint prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Style => "style",
+            Severity::Ignore => "ignore",
+        }
+    }
+
+    /// Parses `error`, `warning`, `info`, `style`, `ignore` (or `none`).
+    pub fn parse(text: &str) -> Option<Severity> {
+        Some(match text {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            "info" => Severity::Info,
+            "style" => Severity::Style,
+            "ignore" | "none" => Severity::Ignore,
+            _ => return None,
+        })
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// `DL3006`, `SC2046`, `BL1001`; `DL1000` for a parse error.
+    pub code: String,
+    /// How bad.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// 1-based line of the instruction.
+    pub line: usize,
+    /// 1-based column (1 except for parse errors).
+    pub column: usize,
+}
+
+/// What to lint with.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Codes never reported.
+    pub ignored: Vec<String>,
+    /// Severity overrides by code.
+    pub overrides: Vec<(String, Severity)>,
+    /// Report everything even where a pragma says to ignore it.
+    pub disable_ignore_pragma: bool,
+}
+
+/// What linting one file found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Findings in hadolint's order.
+    pub failures: Vec<Failure>,
+    /// The parse error, when the file could not be read as a Dockerfile (then `failures`
+    /// holds only it, as `DL1000`).
+    pub parse_error: Option<ParseError>,
+}
+
+/// One step of the walk every rule sees: comments (for pragmas) and instructions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step<'a> {
+    Comment { line: usize, text: &'a str },
+    Instruction(&'a Instruction),
+}
+
+/// Lints Dockerfile text.
+pub fn lint(text: &str, options: &Options) -> Report {
+    let file = match Dockerfile::parse(text) {
+        Ok(file) => file,
+        Err(e) => {
+            return Report {
+                failures: vec![Failure {
+                    code: "DL1000".into(),
+                    severity: Severity::Error,
+                    message: e.message.clone(),
+                    line: e.line,
+                    column: e.column,
+                }],
+                parse_error: Some(e),
+            };
+        }
+    };
+    let steps: Vec<Step<'_>> = file
+        .items
+        .iter()
+        .map(|item| match item {
+            Item::Comment { line, text } => Step::Comment { line: *line, text },
+            Item::Instruction(i) => Step::Instruction(i),
+        })
+        .collect();
+    let context = rules::Context {
+        escape: file.escape,
+    };
+    // Each rule's findings in file order, rules in hadolint's order.
+    let mut found = Vec::new();
+    for mut rule in rules::all(&context) {
+        let mut out = Vec::new();
+        for step in &steps {
+            rule.check(step, &mut out);
+        }
+        rule.finish(&mut out);
+        found.extend(out);
+    }
+    let pragmas = pragma::Pragmas::collect(&steps);
+    let kept: Vec<Failure> = found
+        .into_iter()
+        .filter(|f| options.disable_ignore_pragma || !pragmas.ignores(&f.code, f.line))
+        .filter_map(|mut f| {
+            if let Some((_, severity)) = options.overrides.iter().rev().find(|(c, _)| *c == f.code)
+            {
+                f.severity = *severity;
+            }
+            (!options.ignored.contains(&f.code) && f.severity != Severity::Ignore).then_some(f)
+        })
+        .collect();
+    Report {
+        failures: order::hadolint_order(kept),
+        parse_error: None,
+    }
+}

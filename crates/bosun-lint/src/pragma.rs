@@ -1,0 +1,88 @@
+//! `# hadolint ignore=DL3008,SC2046` (the line after the comment), `# hadolint global
+//! ignore=...` (the whole file); `bosun` is accepted in place of `hadolint`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::Step;
+
+#[derive(Debug, Default)]
+pub(crate) struct Pragmas {
+    by_line: BTreeMap<usize, BTreeSet<String>>,
+    global: BTreeSet<String>,
+}
+
+impl Pragmas {
+    pub(crate) fn collect(steps: &[Step<'_>]) -> Self {
+        let mut out = Pragmas::default();
+        for step in steps {
+            let Step::Comment { line, text } = step else {
+                continue;
+            };
+            if let Some(codes) = ignore_list(text, false) {
+                // A later pragma for the same line replaces an earlier one, as in hadolint.
+                out.by_line.insert(line + 1, codes);
+            } else if let Some(codes) = ignore_list(text, true) {
+                out.global.extend(codes);
+            }
+        }
+        out
+    }
+
+    pub(crate) fn ignores(&self, code: &str, line: usize) -> bool {
+        self.global.contains(code) || self.by_line.get(&line).is_some_and(|c| c.contains(code))
+    }
+}
+
+/// `spaces "hadolint" spaces1`, then the rest.
+fn tool_prefix(text: &str) -> Option<&str> {
+    let t = text.trim_start_matches([' ', '\t']);
+    let rest = t
+        .strip_prefix("hadolint")
+        .or_else(|| t.strip_prefix("bosun"))?;
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    (trimmed.len() < rest.len()).then_some(trimmed)
+}
+
+/// `ignore = CODE[, CODE...]`, optionally after `global`; the whole comment must be the
+/// pragma (hadolint parses it to the end).
+fn ignore_list(text: &str, global: bool) -> Option<BTreeSet<String>> {
+    let mut rest = tool_prefix(text)?;
+    if global {
+        let after = rest.strip_prefix("global")?;
+        let trimmed = after.trim_start_matches([' ', '\t']);
+        if trimmed.len() == after.len() {
+            return None;
+        }
+        rest = trimmed;
+    }
+    let rest = rest.strip_prefix("ignore")?;
+    let rest = rest.trim_start_matches([' ', '\t']).strip_prefix('=')?;
+    let mut codes = BTreeSet::new();
+    for part in rest.split(',') {
+        let code = part.trim_matches([' ', '\t']);
+        if code.is_empty() || !code.chars().all(|c| "DLSCB0123456789".contains(c)) {
+            return None;
+        }
+        codes.insert(code.to_string());
+    }
+    Some(codes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignore_lists() {
+        let codes = |t: &str, g| ignore_list(t, g).map(|s| s.into_iter().collect::<Vec<_>>());
+        assert_eq!(
+            codes(" hadolint ignore=DL3008, SC2046", false),
+            Some(vec!["DL3008".into(), "SC2046".into()])
+        );
+        assert_eq!(codes(" bosun ignore=BL1001", false), Some(vec!["BL1001".into()]));
+        assert_eq!(codes(" hadolint global ignore=DL3006", true), Some(vec!["DL3006".into()]));
+        assert_eq!(codes(" hadolint global ignore=DL3006", false), None);
+        assert_eq!(codes(" hadolintignore=DL3006", false), None);
+        assert_eq!(codes(" hadolint ignore=DL3006 because", false), None);
+    }
+}

@@ -1,0 +1,251 @@
+//! The rules, one module per code, run in hadolint's order (its report order depends on it).
+
+use bosun_dockerfile::{Args, Dockerfile, Instruction, Keyword};
+
+use crate::{Failure, Severity, Step};
+
+mod dl3000;
+mod dl3002;
+mod dl3006;
+mod dl3007;
+mod dl3011;
+mod dl3012;
+mod dl3020;
+mod dl3021;
+mod dl3022;
+mod dl3023;
+mod dl3024;
+mod dl3025;
+mod dl3029;
+mod dl3043;
+mod dl3045;
+mod dl3061;
+mod dl4000;
+mod dl4003;
+mod dl4004;
+
+/// What every rule may need to know about the file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context {
+    pub(crate) escape: char,
+}
+
+/// A rule: sees every comment and instruction in order, reports into `out`.
+pub(crate) trait Rule {
+    fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>);
+    /// Findings only known at the end of the file.
+    fn finish(&mut self, _out: &mut Vec<Failure>) {}
+}
+
+/// The codes bosun implements, in hadolint's order.
+pub const CODES: &[&str] = &[
+    "DL3000", "DL3002", "DL3006", "DL3007", "DL3011", "DL3012", "DL3020", "DL3021", "DL3022",
+    "DL3023", "DL3024", "DL3025", "DL3029", "DL3043", "DL3045", "DL3061", "DL4000", "DL4003",
+    "DL4004",
+];
+
+/// Every rule, in hadolint's order.
+pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
+    let c = *context;
+    vec![
+        Box::new(dl3000::rule(c)),
+        Box::new(dl3002::Dl3002::default()),
+        Box::new(dl3006::Dl3006::new(c)),
+        Box::new(dl3007::rule(c)),
+        Box::new(dl3011::rule(c)),
+        Box::new(dl3012::Dl3012::default()),
+        Box::new(dl3020::rule(c)),
+        Box::new(dl3021::rule(c)),
+        Box::new(dl3022::Dl3022::new(c)),
+        Box::new(dl3023::Dl3023::new(c)),
+        Box::new(dl3024::Dl3024::new(c)),
+        Box::new(dl3025::rule(c)),
+        Box::new(dl3029::rule(c)),
+        Box::new(dl3043::rule(c)),
+        Box::new(dl3045::Dl3045::new(c)),
+        Box::new(dl3061::Dl3061::default()),
+        Box::new(dl4000::rule(c)),
+        Box::new(dl4003::Dl4003::default()),
+        Box::new(dl4004::Dl4004::default()),
+    ]
+}
+
+/// A rule that judges each instruction alone: `ok` says whether it passes.
+pub(crate) struct Simple {
+    code: &'static str,
+    severity: Severity,
+    message: &'static str,
+    context: Context,
+    ok: fn(&Instruction, &Context) -> bool,
+}
+
+pub(crate) fn simple(
+    code: &'static str,
+    severity: Severity,
+    message: &'static str,
+    context: Context,
+    ok: fn(&Instruction, &Context) -> bool,
+) -> Simple {
+    Simple {
+        code,
+        severity,
+        message,
+        context,
+        ok,
+    }
+}
+
+impl Rule for Simple {
+    fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
+        if let Step::Instruction(i) = step
+            && !(self.ok)(i, &self.context)
+        {
+            out.push(failure(self.code, self.severity, self.message, i.line));
+        }
+    }
+}
+
+pub(crate) fn failure(code: &str, severity: Severity, message: &str, line: usize) -> Failure {
+    Failure {
+        code: code.to_string(),
+        severity,
+        message: message.to_string(),
+        line,
+        column: 1,
+    }
+}
+
+/// `FROM [--platform=P] IMAGE[:TAG][@DIGEST] [AS NAME]`, as hadolint's parser splits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BaseImage {
+    /// The registry, when the first path component names one.
+    pub(crate) registry: Option<String>,
+    /// The image name without registry, tag or digest.
+    pub(crate) name: String,
+    pub(crate) tag: Option<String>,
+    pub(crate) digest: Option<String>,
+    pub(crate) alias: Option<String>,
+    pub(crate) platform: Option<String>,
+}
+
+impl BaseImage {
+    pub(crate) fn of(i: &Instruction, context: &Context) -> Option<BaseImage> {
+        if i.keyword != Keyword::From {
+            return None;
+        }
+        let words = i.words(context.escape);
+        let reference = words.first()?.clone();
+        let alias = match words.get(1) {
+            Some(w) if w.eq_ignore_ascii_case("as") => words.get(2).cloned(),
+            _ => None,
+        };
+        let (rest, digest) = match reference.split_once('@') {
+            Some((r, d)) => (r.to_string(), Some(d.to_string())),
+            None => (reference.clone(), None),
+        };
+        let (path, tag) = match rest.rfind(':') {
+            Some(at) if !rest[at..].contains('/') => {
+                (rest[..at].to_string(), Some(rest[at + 1..].to_string()))
+            }
+            _ => (rest, None),
+        };
+        let (registry, name) = match path.split_once('/') {
+            Some((first, rest))
+                if first.contains('.') || first.contains(':') || first == "localhost" =>
+            {
+                (Some(first.to_string()), rest.to_string())
+            }
+            _ => (None, path),
+        };
+        Some(BaseImage {
+            registry,
+            name,
+            tag,
+            digest,
+            alias,
+            platform: i.flag("platform").map(str::to_string),
+        })
+    }
+}
+
+/// An instruction a stage may hold once: a repeat is reported, a FROM starts over.
+pub(crate) struct Once {
+    pub(crate) keyword: Keyword,
+    pub(crate) code: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) message: &'static str,
+}
+
+impl Once {
+    pub(crate) fn check(&self, seen: &mut Option<()>, step: &Step<'_>, out: &mut Vec<Failure>) {
+        let Step::Instruction(i) = step else { return };
+        if i.keyword == Keyword::From {
+            *seen = None;
+        } else if i.keyword == self.keyword && seen.replace(()).is_some() {
+            out.push(failure(self.code, self.severity, self.message, i.line));
+        }
+    }
+}
+
+/// The instruction an `ONBUILD` wraps.
+pub(crate) fn onbuild_inner(i: &Instruction) -> Option<Instruction> {
+    if i.keyword != Keyword::Onbuild {
+        return None;
+    }
+    let text = match &i.args {
+        Args::Shell(t) => t.clone(),
+        Args::Exec(_) => return None,
+    };
+    let file = Dockerfile::parse(&text).ok()?;
+    let mut inner = file.instructions().next()?.clone();
+    inner.line = i.line;
+    Some(inner)
+}
+
+/// COPY's `--from`, sources and destination (the last word).
+pub(crate) fn copy_parts(i: &Instruction, context: &Context) -> Option<(Vec<String>, String)> {
+    if !matches!(i.keyword, Keyword::Copy | Keyword::Add) {
+        return None;
+    }
+    let mut words = i.words(context.escape);
+    let dest = words.pop()?;
+    Some((words, dest))
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    /// The lines where `code` fires on `text`.
+    pub(crate) fn codes(text: &str, code: &str) -> Vec<usize> {
+        crate::lint(text, &crate::Options::default())
+            .failures
+            .into_iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.line)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(text: &str) -> BaseImage {
+        let file = Dockerfile::parse(text).unwrap();
+        let from = file.instructions().next().unwrap();
+        BaseImage::of(from, &Context { escape: '\\' }).unwrap()
+    }
+
+    #[test]
+    fn base_images() {
+        let b = base("FROM --platform=linux/arm64 registry.example:5000/team/app:1.2@sha256:abc AS build");
+        assert_eq!(b.registry.as_deref(), Some("registry.example:5000"));
+        assert_eq!(b.name, "team/app");
+        assert_eq!(b.tag.as_deref(), Some("1.2"));
+        assert_eq!(b.digest.as_deref(), Some("sha256:abc"));
+        assert_eq!(b.alias.as_deref(), Some("build"));
+        assert_eq!(b.platform.as_deref(), Some("linux/arm64"));
+        let b = base("FROM localhost:5000/app");
+        assert_eq!((b.registry.as_deref(), b.tag), (Some("localhost:5000"), None));
+        assert_eq!(base("from debian as x").alias.as_deref(), Some("x"));
+    }
+}
