@@ -462,6 +462,15 @@ impl<'a> Parser<'a> {
         } else {
             Args::Shell(rest.to_string())
         };
+        if keyword == Keyword::Expose {
+            check_ports(rest, self.escape).map_err(|word| {
+                error(
+                    start + 1,
+                    indent + 1,
+                    format!("EXPOSE: invalid port {word:?}"),
+                )
+            })?;
+        }
         let mut instruction = Instruction {
             line: start + 1,
             end_line,
@@ -506,6 +515,35 @@ impl<'a> Parser<'a> {
         }
         Ok(instruction)
     }
+}
+
+/// Every EXPOSE word is `PORT[-PORT][/PROTOCOL]` or holds a variable; returns the first
+/// that is not.
+fn check_ports(text: &str, escape: char) -> Result<(), String> {
+    for word in split_words(text, escape) {
+        let plain = unquote(&word, escape);
+        if plain.contains('$') {
+            continue;
+        }
+        let (ports, protocol) = match plain.split_once('/') {
+            Some((p, proto)) => (p, Some(proto)),
+            None => (plain.as_str(), None),
+        };
+        let numeric = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        let ports_ok = match ports.split_once('-') {
+            Some((a, b)) => numeric(a) && numeric(b),
+            None => numeric(ports),
+        };
+        let protocol_ok = protocol.is_none_or(|p| {
+            ["tcp", "udp", "sctp"]
+                .iter()
+                .any(|known| p.eq_ignore_ascii_case(known))
+        });
+        if !(ports_ok && protocol_ok) {
+            return Err(plain);
+        }
+    }
+    Ok(())
 }
 
 /// Leading `--name[=value]` words; returns them and the rest of the text.

@@ -106,6 +106,9 @@ fn malformed_input_names_line_and_column() {
     assert!(err.message.contains("unterminated heredoc"), "{err}");
     let err = Dockerfile::parse("# escape=x\nFROM a\n").unwrap_err();
     assert_eq!(err.line, 1);
+    let err = Dockerfile::parse("FROM a\nEXPOSE 80 # web\n").unwrap_err();
+    assert!(err.message.contains("invalid port \"#\""), "{err}");
+    assert!(Dockerfile::parse("FROM a\nEXPOSE 80/tcp 8000-8010/udp ${PORT}\n").is_ok());
     let err = Dockerfile::parse("FROM a\nRUN\n").unwrap_err();
     assert_eq!(err.line, 2);
 }

@@ -6,6 +6,7 @@
 //! order, drops the ignored ones, and sorts them by line with `Data.Sequence.unstableSort`;
 //! [`order`] reproduces that sort exactly.
 
+pub mod config;
 pub mod format;
 pub mod order;
 mod pragma;
@@ -81,6 +82,8 @@ pub struct Options {
     pub overrides: Vec<(String, Severity)>,
     /// Report everything even where a pragma says to ignore it.
     pub disable_ignore_pragma: bool,
+    /// Behave exactly as hadolint: only hadolint's rules, only `# hadolint` pragmas.
+    pub hadolint_only: bool,
 }
 
 /// What linting one file found.
@@ -138,7 +141,7 @@ pub fn lint(text: &str, options: &Options) -> Report {
         rule.finish(&mut out);
         found.extend(out);
     }
-    let pragmas = pragma::Pragmas::collect(&steps);
+    let pragmas = pragma::Pragmas::collect(&steps, options.hadolint_only);
     let kept: Vec<Failure> = found
         .into_iter()
         .filter(|f| options.disable_ignore_pragma || !pragmas.ignores(&f.code, f.line))

@@ -12,12 +12,16 @@ pub(crate) struct Pragmas {
 }
 
 impl Pragmas {
-    pub(crate) fn collect(steps: &[Step<'_>]) -> Self {
+    /// `hadolint_only`: `# bosun` pragmas are plain comments, as hadolint sees them.
+    pub(crate) fn collect(steps: &[Step<'_>], hadolint_only: bool) -> Self {
         let mut out = Pragmas::default();
         for step in steps {
             let Step::Comment { line, text } = step else {
                 continue;
             };
+            if hadolint_only && !text.trim_start_matches([' ', '\t']).starts_with("hadolint") {
+                continue;
+            }
             if let Some(codes) = ignore_list(text, false) {
                 // A later pragma for the same line replaces an earlier one, as in hadolint.
                 out.by_line.insert(line + 1, codes);
@@ -79,8 +83,14 @@ mod tests {
             codes(" hadolint ignore=DL3008, SC2046", false),
             Some(vec!["DL3008".into(), "SC2046".into()])
         );
-        assert_eq!(codes(" bosun ignore=BL1001", false), Some(vec!["BL1001".into()]));
-        assert_eq!(codes(" hadolint global ignore=DL3006", true), Some(vec!["DL3006".into()]));
+        assert_eq!(
+            codes(" bosun ignore=BL1001", false),
+            Some(vec!["BL1001".into()])
+        );
+        assert_eq!(
+            codes(" hadolint global ignore=DL3006", true),
+            Some(vec!["DL3006".into()])
+        );
         assert_eq!(codes(" hadolint global ignore=DL3006", false), None);
         assert_eq!(codes(" hadolintignore=DL3006", false), None);
         assert_eq!(codes(" hadolint ignore=DL3006 because", false), None);

@@ -113,6 +113,8 @@ pub(crate) enum Command {
     Inspect(InspectArgs),
     /// What differs between two images: config, layers, files, packages (exit 1 when any)
     Diff(DiffArgs),
+    /// Lint Dockerfiles: hadolint's rules, flags, configuration and formats
+    Lint(LintArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -193,6 +195,64 @@ pub(crate) struct DiffArgs {
     /// Compare config and layers only, without reading the layers
     #[arg(long)]
     pub(crate) no_files: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    /// Dockerfiles to lint; `-` reads standard input
+    #[arg(required = true, value_name = "DOCKERFILE")]
+    pub(crate) files: Vec<String>,
+    /// Path to the configuration file [default: .hadolint.yaml where hadolint finds it]
+    #[arg(short = 'c', long, value_name = "FILENAME")]
+    pub(crate) config: Option<PathBuf>,
+    /// The file path printed in checkstyle, codeclimate, gitlab_codeclimate, sonarqube and junit reports
+    #[arg(long, value_name = "FILEPATHINREPORT")]
+    pub(crate) file_path_in_report: Option<String>,
+    /// Write the report to this file
+    #[arg(short = 'o', long, value_name = "OUTPUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// Exit 0 whatever is found
+    #[arg(long)]
+    pub(crate) no_fail: bool,
+    /// Do not colorize tty output
+    #[arg(long)]
+    pub(crate) no_color: bool,
+    /// tty, json, checkstyle, codeclimate, gitlab_codeclimate, gnu, codacy, sonarqube, sarif or junit [default: tty]
+    #[arg(short = 'f', long, value_name = "FORMAT")]
+    pub(crate) format: Option<String>,
+    /// Make RULECODE an error
+    #[arg(long, value_name = "RULECODE")]
+    pub(crate) error: Vec<String>,
+    /// Make RULECODE a warning
+    #[arg(long, value_name = "RULECODE")]
+    pub(crate) warning: Vec<String>,
+    /// Make RULECODE info
+    #[arg(long, value_name = "RULECODE")]
+    pub(crate) info: Vec<String>,
+    /// Make RULECODE style
+    #[arg(long, value_name = "RULECODE")]
+    pub(crate) style: Vec<String>,
+    /// Ignore RULECODE (replaces the configuration file's list)
+    #[arg(long, value_name = "RULECODE")]
+    pub(crate) ignore: Vec<String>,
+    /// A registry FROM may name
+    #[arg(long, value_name = "REGISTRY")]
+    pub(crate) trusted_registry: Vec<String>,
+    /// A label the image must have, as label:format
+    #[arg(long, value_name = "LABELSCHEMA")]
+    pub(crate) require_label: Vec<String>,
+    /// Allow no labels but the required ones
+    #[arg(long)]
+    pub(crate) strict_labels: bool,
+    /// Report findings that `# hadolint ignore=` pragmas would hide
+    #[arg(long)]
+    pub(crate) disable_ignore_pragma: bool,
+    /// Exit 1 only for findings this severe or worse: error, warning, info, style, ignore, none [default: info]
+    #[arg(short = 't', long, value_name = "THRESHOLD")]
+    pub(crate) failure_threshold: Option<String>,
+    /// hadolint's rules only, reports that name hadolint: a strict drop-in
+    #[arg(long)]
+    pub(crate) hadolint_only: bool,
 }
 
 #[derive(Debug, Args)]

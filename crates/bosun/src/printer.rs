@@ -43,6 +43,13 @@ impl Printer {
         writeln!(out, "{line}")
     }
 
+    /// Bytes on stdout exactly as given (reports whose format fixes every byte).
+    pub fn bytes(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
     /// A status message on stderr (hidden by `--quiet`).
     pub fn status(&self, line: &str) {
         if !self.quiet {

@@ -56,6 +56,9 @@ mod tests {
     fn last_user_per_stage() {
         assert_eq!(codes("FROM a:1\nUSER root\n", "DL3002"), [2]);
         assert!(codes("FROM a:1\nUSER root\nUSER app\n", "DL3002").is_empty());
-        assert_eq!(codes("FROM a:1 AS b\nUSER 0:0\nFROM b\nUSER app\n", "DL3002"), [2]);
+        assert_eq!(
+            codes("FROM a:1 AS b\nUSER 0:0\nFROM b\nUSER app\n", "DL3002"),
+            [2]
+        );
     }
 }

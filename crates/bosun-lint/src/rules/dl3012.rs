@@ -25,7 +25,8 @@ mod tests {
 
     #[test]
     fn second_healthcheck() {
-        let two = "FROM a:1\nHEALTHCHECK NONE\nHEALTHCHECK CMD [\"true\"]\nFROM b:1\nHEALTHCHECK NONE\n";
+        let two =
+            "FROM a:1\nHEALTHCHECK NONE\nHEALTHCHECK CMD [\"true\"]\nFROM b:1\nHEALTHCHECK NONE\n";
         assert_eq!(codes(two, "DL3012"), [3]);
     }
 }

@@ -5,8 +5,8 @@ use crate::Severity;
 use bosun_dockerfile::Keyword;
 
 const ARCHIVES: &[&str] = &[
-    ".tar", ".gz", ".bz2", ".xz", ".zip", ".tgz", ".tb2", ".tbz", ".tbz2", ".lz", ".lzma",
-    ".tlz", ".txz", ".Z", ".tZ",
+    ".tar", ".gz", ".bz2", ".xz", ".zip", ".tgz", ".tb2", ".tbz", ".tbz2", ".lz", ".lzma", ".tlz",
+    ".txz", ".Z", ".tZ",
 ];
 
 pub(crate) fn rule(context: Context) -> Simple {

@@ -51,6 +51,12 @@ mod tests {
     #[test]
     fn unknown_stage() {
         assert_eq!(codes("FROM a:1\nCOPY --from=build /x /x\n", "DL3022"), [2]);
-        assert!(codes("FROM a:1 AS build\nFROM b:1\nCOPY --from=build /x /x\n", "DL3022").is_empty());
+        assert!(
+            codes(
+                "FROM a:1 AS build\nFROM b:1\nCOPY --from=build /x /x\n",
+                "DL3022"
+            )
+            .is_empty()
+        );
     }
 }

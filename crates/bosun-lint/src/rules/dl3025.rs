@@ -36,7 +36,16 @@ mod tests {
     #[test]
     fn shell_form() {
         assert_eq!(codes("FROM a:1\nCMD python app.py\n", "DL3025"), [2]);
-        assert_eq!(codes("FROM a:1\nHEALTHCHECK CMD curl -f localhost\n", "DL3025"), [2]);
-        assert!(codes("FROM a:1\nENTRYPOINT [\"app\"]\nHEALTHCHECK NONE\n", "DL3025").is_empty());
+        assert_eq!(
+            codes("FROM a:1\nHEALTHCHECK CMD curl -f localhost\n", "DL3025"),
+            [2]
+        );
+        assert!(
+            codes(
+                "FROM a:1\nENTRYPOINT [\"app\"]\nHEALTHCHECK NONE\n",
+                "DL3025"
+            )
+            .is_empty()
+        );
     }
 }

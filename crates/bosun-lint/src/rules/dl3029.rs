@@ -9,7 +9,11 @@ pub(crate) fn rule(context: Context) -> Simple {
         Severity::Warning,
         "Do not use --platform flag with FROM",
         context,
-        |i, c| BaseImage::of(i, c).is_none_or(|b| b.platform.is_none_or(|p| p.is_empty())),
+        |i, c| {
+            // hadolint 2.15 lets a build argument choose the platform (`$BUILDPLATFORM`).
+            BaseImage::of(i, c)
+                .is_none_or(|b| b.platform.is_none_or(|p| p.is_empty() || p.contains('$')))
+        },
     )
 }
 

@@ -58,7 +58,9 @@ impl Rule for Dl3045 {
                     return;
                 };
                 let dest = dest.trim_matches(['"', '\'']);
-                let windows = dest.get(1..).is_some_and(|d| d.starts_with(":\\") || d.starts_with(":/"));
+                let windows = dest
+                    .get(1..)
+                    .is_some_and(|d| d.starts_with(":\\") || d.starts_with(":/"));
                 if !(dest.starts_with('/') || dest.starts_with('$') || windows) {
                     out.push(failure(
                         "DL3045",
@@ -81,7 +83,13 @@ mod tests {
     fn relative_destinations() {
         assert_eq!(codes("FROM a:1\nCOPY x app/\n", "DL3045"), [2]);
         assert!(codes("FROM a:1\nWORKDIR /srv\nCOPY x app/\n", "DL3045").is_empty());
-        assert!(codes("FROM a:1 AS base\nWORKDIR /srv\nFROM base\nCOPY x app/\n", "DL3045").is_empty());
+        assert!(
+            codes(
+                "FROM a:1 AS base\nWORKDIR /srv\nFROM base\nCOPY x app/\n",
+                "DL3045"
+            )
+            .is_empty()
+        );
         assert!(codes("FROM a:1\nCOPY x /app/\n", "DL3045").is_empty());
     }
 }

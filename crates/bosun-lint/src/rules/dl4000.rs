@@ -6,9 +6,13 @@ use super::{Context, Simple, simple};
 use crate::Severity;
 
 pub(crate) fn rule(context: Context) -> Simple {
-    simple("DL4000", Severity::Error, "MAINTAINER is deprecated", context, |i, _| {
-        i.keyword != Keyword::Maintainer
-    })
+    simple(
+        "DL4000",
+        Severity::Error,
+        "MAINTAINER is deprecated",
+        context,
+        |i, _| i.keyword != Keyword::Maintainer,
+    )
 }
 
 #[cfg(test)]

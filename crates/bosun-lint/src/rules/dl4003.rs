@@ -25,6 +25,12 @@ mod tests {
 
     #[test]
     fn second_cmd() {
-        assert_eq!(codes("FROM a:1\nCMD [\"a\"]\nCMD [\"b\"]\nFROM b:1\nCMD [\"c\"]\n", "DL4003"), [3]);
+        assert_eq!(
+            codes(
+                "FROM a:1\nCMD [\"a\"]\nCMD [\"b\"]\nFROM b:1\nCMD [\"c\"]\n",
+                "DL4003"
+            ),
+            [3]
+        );
     }
 }

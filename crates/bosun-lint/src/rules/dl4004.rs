@@ -25,6 +25,12 @@ mod tests {
 
     #[test]
     fn second_entrypoint() {
-        assert_eq!(codes("FROM a:1\nENTRYPOINT [\"a\"]\nENTRYPOINT [\"b\"]\n", "DL4004"), [3]);
+        assert_eq!(
+            codes(
+                "FROM a:1\nENTRYPOINT [\"a\"]\nENTRYPOINT [\"b\"]\n",
+                "DL4004"
+            ),
+            [3]
+        );
     }
 }

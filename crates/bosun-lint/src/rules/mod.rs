@@ -237,7 +237,9 @@ mod tests {
 
     #[test]
     fn base_images() {
-        let b = base("FROM --platform=linux/arm64 registry.example:5000/team/app:1.2@sha256:abc AS build");
+        let b = base(
+            "FROM --platform=linux/arm64 registry.example:5000/team/app:1.2@sha256:abc AS build",
+        );
         assert_eq!(b.registry.as_deref(), Some("registry.example:5000"));
         assert_eq!(b.name, "team/app");
         assert_eq!(b.tag.as_deref(), Some("1.2"));
@@ -245,7 +247,10 @@ mod tests {
         assert_eq!(b.alias.as_deref(), Some("build"));
         assert_eq!(b.platform.as_deref(), Some("linux/arm64"));
         let b = base("FROM localhost:5000/app");
-        assert_eq!((b.registry.as_deref(), b.tag), (Some("localhost:5000"), None));
+        assert_eq!(
+            (b.registry.as_deref(), b.tag),
+            (Some("localhost:5000"), None)
+        );
         assert_eq!(base("from debian as x").alias.as_deref(), Some("x"));
     }
 }

@@ -1,0 +1,5 @@
+# escape=`
+FROM debian:12
+WORKDIR `
+  rel
+MAINTAINER x

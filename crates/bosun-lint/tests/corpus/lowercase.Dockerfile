@@ -1,0 +1,4 @@
+from debian
+workdir rel
+maintainer me
+expose 99999

@@ -1,0 +1,2 @@
+FROM debian:12
+MAINTAINER someone <someone@example.org>

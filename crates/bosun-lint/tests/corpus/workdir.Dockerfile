@@ -1,0 +1,6 @@
+FROM debian:12
+WORKDIR app
+WORKDIR /srv
+WORKDIR "relative"
+WORKDIR $HOME
+WORKDIR C:\\app

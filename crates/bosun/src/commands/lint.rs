@@ -1,0 +1,140 @@
+//! `bosun lint`: hadolint's command line over bosun's linter. Files are linted in parallel
+//! and reported in argument order.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow};
+use bosun_lint::config::{self, Env};
+use bosun_lint::format::{self, FileReport, Format, HADOLINT, Tool};
+use bosun_lint::{Options, Report, Severity};
+use rayon::prelude::*;
+
+use crate::cli::LintArgs;
+use crate::{ExitStatus, Printer};
+
+/// bosun's own name in reports, outside `--hadolint-only`.
+const BOSUN: Tool<'static> = Tool {
+    name: "bosun",
+    version: env!("CARGO_PKG_VERSION"),
+    full_name: "bosun lint",
+    description: "Dockerfile linter, hadolint-compatible",
+    uri: "",
+};
+
+pub(crate) fn run(args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
+    let get = |name: &str| std::env::var(name).ok();
+    let file = match &args.config {
+        Some(path) => config::load(path)?,
+        None => match config::discover(&std::env::current_dir()?, &get) {
+            Some(path) => config::load(&path)?,
+            None => config::File::default(),
+        },
+    };
+    let env = Env::read(&get);
+
+    let format_name = args
+        .format
+        .clone()
+        .or(env.format.clone())
+        .or(file.format.clone())
+        .unwrap_or_else(|| "tty".into());
+    let format = Format::parse(&format_name).ok_or_else(|| {
+        anyhow!("unknown format {format_name:?}: use tty, json, checkstyle, codeclimate, gitlab_codeclimate, gnu, codacy, sonarqube, sarif or junit")
+    })?;
+    let threshold_name = args
+        .failure_threshold
+        .clone()
+        .or(env.failure_threshold.clone())
+        .or(file.failure_threshold.clone())
+        .unwrap_or_else(|| "info".into());
+    let threshold = Severity::parse(&threshold_name).ok_or_else(|| {
+        anyhow!("unknown failure threshold {threshold_name:?}: use error, warning, info, style, ignore or none")
+    })?;
+    let no_fail = args.no_fail || env.no_fail.or(file.no_fail).unwrap_or(false);
+    let no_color = args.no_color
+        || std::env::var_os("NO_COLOR").is_some()
+        || env.no_color.or(file.no_color).unwrap_or(false);
+
+    let mut overrides = file.overrides.pairs();
+    overrides.extend(env.overrides.pairs());
+    for (codes, severity) in [
+        (&args.style, Severity::Style),
+        (&args.info, Severity::Info),
+        (&args.warning, Severity::Warning),
+        (&args.error, Severity::Error),
+    ] {
+        overrides.extend(codes.iter().map(|c| (c.clone(), severity)));
+    }
+    // `--ignore` replaces the configuration's list, as in hadolint.
+    let ignored = if !args.ignore.is_empty() {
+        args.ignore.clone()
+    } else {
+        env.ignored.clone().unwrap_or(file.ignored.clone())
+    };
+    let mut options = Options {
+        ignored,
+        overrides,
+        disable_ignore_pragma: args.disable_ignore_pragma
+            || env
+                .disable_ignore_pragma
+                .or(file.disable_ignore_pragma)
+                .unwrap_or(false),
+        hadolint_only: false,
+    };
+    options.hadolint_only = args.hadolint_only;
+
+    let mut stdin = None;
+    if args.files.iter().any(|f| f == "-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read the Dockerfile from standard input")?;
+        stdin = Some(text);
+    }
+    let reports: Vec<Report> =
+        args.files
+            .par_iter()
+            .map(|name| -> Result<Report> {
+                let text = match (name.as_str(), &stdin) {
+                    ("-", Some(text)) => text.clone(),
+                    _ => std::fs::read_to_string(name)
+                        .with_context(|| format!("cannot read {name}"))?,
+                };
+                Ok(bosun_lint::lint(&text, &options))
+            })
+            .collect::<Result<_>>()?;
+
+    let report_name = args.file_path_in_report.as_deref();
+    let files: Vec<FileReport<'_>> = args
+        .files
+        .iter()
+        .zip(&reports)
+        .map(|(name, report)| FileReport {
+            name,
+            report_name: report_name.unwrap_or(name),
+            report,
+        })
+        .collect();
+    let tool = if args.hadolint_only { HADOLINT } else { BOSUN };
+    let now = jiff::Timestamp::now().as_second();
+    let bytes = format::render(format, &files, !no_color, tool, now);
+    match &args.output {
+        Some(path) => write_report(path, &bytes)?,
+        None => printer.bytes(&bytes)?,
+    }
+
+    let failed = reports
+        .iter()
+        .flat_map(|r| &r.failures)
+        .any(|f| f.severity <= threshold);
+    Ok(if failed && !no_fail && format.can_fail() {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn write_report(path: &Path, bytes: &[u8]) -> Result<()> {
+    bosun_fs::write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
