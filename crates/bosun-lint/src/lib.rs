@@ -11,8 +11,9 @@ pub mod format;
 pub mod order;
 mod pragma;
 mod rules;
+mod shell;
 
-use bosun_dockerfile::{Dockerfile, Instruction, Item, ParseError};
+use bosun_dockerfile::{Args, Dockerfile, Instruction, Item, Keyword, ParseError};
 use serde::Serialize;
 
 pub use rules::CODES;
@@ -99,8 +100,12 @@ pub struct Report {
 /// One step of the walk every rule sees: comments (for pragmas) and instructions.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Step<'a> {
-    Comment { line: usize, text: &'a str },
-    Instruction(&'a Instruction),
+    Comment {
+        line: usize,
+        text: &'a str,
+    },
+    /// An instruction, with the script it runs when it is a RUN.
+    Instruction(&'a Instruction, Option<&'a shell::Script>),
 }
 
 /// Lints Dockerfile text.
@@ -120,12 +125,24 @@ pub fn lint(text: &str, options: &Options) -> Report {
             };
         }
     };
-    let steps: Vec<Step<'_>> = file
+    // Each RUN's script is parsed once, for every rule.
+    let scripts: Vec<Option<shell::Script>> = file
         .items
         .iter()
         .map(|item| match item {
+            Item::Instruction(i) if i.keyword == Keyword::Run => {
+                Some(shell::Script::parse(&run_script(i)))
+            }
+            _ => None,
+        })
+        .collect();
+    let steps: Vec<Step<'_>> = file
+        .items
+        .iter()
+        .zip(&scripts)
+        .map(|(item, script)| match item {
             Item::Comment { line, text } => Step::Comment { line: *line, text },
-            Item::Instruction(i) => Step::Instruction(i),
+            Item::Instruction(i) => Step::Instruction(i, script.as_ref()),
         })
         .collect();
     let context = rules::Context {
@@ -156,5 +173,13 @@ pub fn lint(text: &str, options: &Options) -> Report {
     Report {
         failures: order::hadolint_order(kept),
         parse_error: None,
+    }
+}
+
+/// The shell text a RUN runs: its arguments, or the body of a `RUN <<EOF` heredoc.
+fn run_script(i: &Instruction) -> String {
+    match (&i.args, i.heredocs.first()) {
+        (Args::Shell(text), Some(doc)) if text.trim_start().starts_with("<<") => doc.body.clone(),
+        (args, _) => args.text(),
     }
 }

@@ -21,7 +21,9 @@ fn is_root(user: &str) -> bool {
 
 impl Rule for Dl3002 {
     fn check(&mut self, step: &Step<'_>, _out: &mut Vec<Failure>) {
-        let Step::Instruction(i) = step else { return };
+        let Step::Instruction(i, _) = step else {
+            return;
+        };
         match i.keyword {
             Keyword::From => self.stage = Some(i.line),
             Keyword::User => {

@@ -21,7 +21,9 @@ impl Dl3006 {
 
 impl Rule for Dl3006 {
     fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
-        let Step::Instruction(i) = step else { return };
+        let Step::Instruction(i, _) = step else {
+            return;
+        };
         let Some(base) = BaseImage::of(i, &self.context) else {
             return;
         };

@@ -23,7 +23,9 @@ impl Dl3022 {
 
 impl Rule for Dl3022 {
     fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
-        let Step::Instruction(i) = step else { return };
+        let Step::Instruction(i, _) = step else {
+            return;
+        };
         if let Some(alias) = BaseImage::of(i, &self.context).and_then(|b| b.alias) {
             self.aliases.insert(alias);
         }

@@ -22,7 +22,9 @@ impl Dl3023 {
 
 impl Rule for Dl3023 {
     fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
-        let Step::Instruction(i) = step else { return };
+        let Step::Instruction(i, _) = step else {
+            return;
+        };
         if let Some(base) = BaseImage::of(i, &self.context) {
             self.current = Some(base.alias);
             return;

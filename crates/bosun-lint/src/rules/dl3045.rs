@@ -30,7 +30,9 @@ impl Dl3045 {
 
 impl Rule for Dl3045 {
     fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
-        let Step::Instruction(i) = step else { return };
+        let Step::Instruction(i, _) = step else {
+            return;
+        };
         if let Some(base) = BaseImage::of(i, &self.context) {
             let image = match &base.registry {
                 Some(r) => format!("{r}/{}", base.name),

@@ -12,7 +12,9 @@ pub(crate) struct Dl3061 {
 
 impl Rule for Dl3061 {
     fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
-        let Step::Instruction(i) = step else { return };
+        let Step::Instruction(i, _) = step else {
+            return;
+        };
         match i.keyword {
             Keyword::From => self.seen_from = true,
             Keyword::Arg => {}

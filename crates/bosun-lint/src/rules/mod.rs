@@ -2,12 +2,17 @@
 
 use bosun_dockerfile::{Args, Dockerfile, Instruction, Keyword};
 
+use crate::shell::Script;
 use crate::{Failure, Severity, Step};
 
 mod dl3000;
 mod dl3002;
+mod dl3003;
+mod dl3004;
 mod dl3006;
 mod dl3007;
+mod dl3008;
+mod dl3009;
 mod dl3011;
 mod dl3012;
 mod dl3020;
@@ -21,8 +26,10 @@ mod dl3043;
 mod dl3045;
 mod dl3061;
 mod dl4000;
+mod dl4001;
 mod dl4003;
 mod dl4004;
+mod dl4006;
 
 /// What every rule may need to know about the file.
 #[derive(Debug, Clone, Copy)]
@@ -39,9 +46,9 @@ pub(crate) trait Rule {
 
 /// The codes bosun implements, in hadolint's order.
 pub const CODES: &[&str] = &[
-    "DL3000", "DL3002", "DL3006", "DL3007", "DL3011", "DL3012", "DL3020", "DL3021", "DL3022",
-    "DL3023", "DL3024", "DL3025", "DL3029", "DL3043", "DL3045", "DL3061", "DL4000", "DL4003",
-    "DL4004",
+    "DL3000", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008", "DL3009", "DL3011",
+    "DL3012", "DL3020", "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3029", "DL3043",
+    "DL3045", "DL3061", "DL4000", "DL4001", "DL4003", "DL4004", "DL4006",
 ];
 
 /// Every rule, in hadolint's order.
@@ -50,8 +57,12 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(dl3000::rule(c)),
         Box::new(dl3002::Dl3002::default()),
+        Box::new(dl3003::rule()),
+        Box::new(dl3004::rule()),
         Box::new(dl3006::Dl3006::new(c)),
         Box::new(dl3007::rule(c)),
+        Box::new(dl3008::rule()),
+        Box::new(dl3009::Dl3009::new(c)),
         Box::new(dl3011::rule(c)),
         Box::new(dl3012::Dl3012::default()),
         Box::new(dl3020::rule(c)),
@@ -65,8 +76,10 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl3045::Dl3045::new(c)),
         Box::new(dl3061::Dl3061::default()),
         Box::new(dl4000::rule(c)),
+        Box::new(dl4001::Dl4001::default()),
         Box::new(dl4003::Dl4003::default()),
         Box::new(dl4004::Dl4004::default()),
+        Box::new(dl4006::Dl4006::default()),
     ]
 }
 
@@ -97,7 +110,7 @@ pub(crate) fn simple(
 
 impl Rule for Simple {
     fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
-        if let Step::Instruction(i) = step
+        if let Step::Instruction(i, _) = step
             && !(self.ok)(i, &self.context)
         {
             out.push(failure(self.code, self.severity, self.message, i.line));
@@ -168,6 +181,38 @@ impl BaseImage {
     }
 }
 
+/// A rule that judges each RUN's script alone: `ok` says whether it passes.
+pub(crate) struct RunCheck {
+    code: &'static str,
+    severity: Severity,
+    message: &'static str,
+    ok: fn(&Script) -> bool,
+}
+
+pub(crate) fn run_check(
+    code: &'static str,
+    severity: Severity,
+    message: &'static str,
+    ok: fn(&Script) -> bool,
+) -> RunCheck {
+    RunCheck {
+        code,
+        severity,
+        message,
+        ok,
+    }
+}
+
+impl Rule for RunCheck {
+    fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
+        if let Step::Instruction(i, Some(script)) = step
+            && !(self.ok)(script)
+        {
+            out.push(failure(self.code, self.severity, self.message, i.line));
+        }
+    }
+}
+
 /// An instruction a stage may hold once: a repeat is reported, a FROM starts over.
 pub(crate) struct Once {
     pub(crate) keyword: Keyword,
@@ -178,7 +223,9 @@ pub(crate) struct Once {
 
 impl Once {
     pub(crate) fn check(&self, seen: &mut Option<()>, step: &Step<'_>, out: &mut Vec<Failure>) {
-        let Step::Instruction(i) = step else { return };
+        let Step::Instruction(i, _) = step else {
+            return;
+        };
         if i.keyword == Keyword::From {
             *seen = None;
         } else if i.keyword == self.keyword && seen.replace(()).is_some() {

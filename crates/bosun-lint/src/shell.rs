@@ -1,0 +1,693 @@
+//! Just enough of the POSIX/bash grammar to see which commands a RUN runs, with what
+//! arguments, and whether it pipes: what hadolint's rules ask of ShellCheck's parser.
+//!
+//! Commands are listed in the order ShellCheck's AST walk visits them: each command before
+//! the commands in its own `$(...)` or backtick substitutions, left to right. Arguments are
+//! "oversimplified" as ShellCheck does: quotes removed, every expansion (`$X`, `${X}`,
+//! `$(...)`, `` `...` ``, `$((...))`) replaced by `${VAR}`. Redirections and leading
+//! assignments are not arguments. Control words (`if`, `then`, `for x in ...`, `case`
+//! patterns) are grammar, not commands.
+
+/// One word after the command name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Arg {
+    /// The oversimplified text.
+    pub(crate) text: String,
+    /// Position among all words of the script (ties flags to the word they came from).
+    pub(crate) id: usize,
+}
+
+/// A simple command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Command {
+    /// The command word as written (`apt-get`, `/usr/bin/pip`).
+    pub(crate) name: String,
+    /// Every word after it.
+    pub(crate) args: Vec<Arg>,
+    /// Flags: `--name` (up to `=`) and each letter of `-abc`, with the word they came from.
+    pub(crate) flags: Vec<Arg>,
+}
+
+impl Command {
+    pub(crate) fn args(&self) -> impl Iterator<Item = &str> {
+        self.args.iter().map(|a| a.text.as_str())
+    }
+
+    pub(crate) fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f.text == flag)
+    }
+
+    pub(crate) fn has_any_flag(&self, flags: &[&str]) -> bool {
+        self.flags.iter().any(|f| flags.contains(&f.text.as_str()))
+    }
+
+    pub(crate) fn has_arg(&self, arg: &str) -> bool {
+        self.args().any(|a| a == arg)
+    }
+
+    /// `cmdHasArgs`: the command is `name` and one of `args` is among its words.
+    pub(crate) fn is_with_any(&self, name: &str, args: &[&str]) -> bool {
+        self.name == name && self.args().any(|a| args.contains(&a))
+    }
+
+    /// Words that are not flags.
+    pub(crate) fn args_no_flags(&self) -> Vec<&str> {
+        self.args
+            .iter()
+            .filter(|a| !self.flags.iter().any(|f| f.id == a.id))
+            .map(|a| a.text.as_str())
+            .collect()
+    }
+
+    /// `dropFlagArg`: the command without the words that are values of these flags (the word
+    /// right after each such flag's word).
+    pub(crate) fn drop_flag_values(&self, flags: &[&str]) -> Command {
+        let drop: Vec<usize> = self
+            .flags
+            .iter()
+            .filter(|f| flags.contains(&f.text.as_str()))
+            .filter_map(|f| self.args.iter().map(|a| a.id).filter(|&id| id > f.id).min())
+            .collect();
+        Command {
+            name: self.name.clone(),
+            args: self
+                .args
+                .iter()
+                .filter(|a| !drop.contains(&a.id))
+                .cloned()
+                .collect(),
+            flags: self.flags.clone(),
+        }
+    }
+}
+
+fn flags_of(args: &[Arg]) -> Vec<Arg> {
+    let mut out = Vec::new();
+    for a in args {
+        let t = a.text.as_str();
+        if t == "--" || t == "-" {
+            continue;
+        }
+        if let Some(long) = t.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or("");
+            out.push(Arg {
+                text: name.to_string(),
+                id: a.id,
+            });
+        } else if let Some(short) = t.strip_prefix('-') {
+            for c in short.chars() {
+                out.push(Arg {
+                    text: c.to_string(),
+                    id: a.id,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// What a script runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Script {
+    /// Commands in ShellCheck's visiting order.
+    pub(crate) commands: Vec<Command>,
+    /// Whether a `|` (or `|&`) joins two commands.
+    pub(crate) has_pipes: bool,
+}
+
+impl Script {
+    pub(crate) fn parse(text: &str) -> Script {
+        let mut parser = Parser {
+            chars: text.chars().collect(),
+            at: 0,
+            next_id: 0,
+            script: Script::default(),
+        };
+        parser.list(None);
+        parser.script
+    }
+
+    pub(crate) fn any(&self, check: impl Fn(&Command) -> bool) -> bool {
+        self.commands.iter().any(check)
+    }
+
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.commands.iter().map(|c| c.name.as_str())
+    }
+}
+
+/// Words that open or close grammar rather than name commands.
+const RESERVED: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "{", "}", "!", "time",
+];
+
+struct Parser {
+    chars: Vec<char>,
+    at: usize,
+    next_id: usize,
+    script: Script,
+}
+
+/// A word as the lexer read it.
+struct Word {
+    text: String,
+    /// Nothing quoted or expanded: can be a reserved word or an assignment.
+    plain: bool,
+    /// Where substitutions inside it start, to parse after the command.
+    substitutions: Vec<String>,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.at).copied()
+    }
+
+    fn peek_at(&self, n: usize) -> Option<char> {
+        self.chars.get(self.at + n).copied()
+    }
+
+    fn skip_blanks(&mut self) {
+        while let Some(c) = self.peek() {
+            if c == ' ' || c == '\t' || c == '\r' {
+                self.at += 1;
+            } else if c == '\\' && self.peek_at(1) == Some('\n') {
+                self.at += 2;
+            } else if c == '#' {
+                while self.peek().is_some_and(|c| c != '\n') {
+                    self.at += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Commands until `end` (a closing `)` for subshells and substitutions) or the end.
+    fn list(&mut self, end: Option<char>) {
+        loop {
+            self.skip_blanks();
+            let Some(c) = self.peek() else { return };
+            if Some(c) == end {
+                self.at += 1;
+                return;
+            }
+            match c {
+                '\n' | ';' | '&' => {
+                    self.at += 1;
+                }
+                '|' => {
+                    self.at += 1;
+                    if self.peek() == Some('|') {
+                        self.at += 1;
+                    } else {
+                        self.script.has_pipes = true;
+                        if self.peek() == Some('&') {
+                            self.at += 1;
+                        }
+                    }
+                }
+                '(' => {
+                    self.at += 1;
+                    if self.peek() == Some('(') {
+                        // Arithmetic command: nothing runs.
+                        self.skip_balanced('(', ')');
+                    } else {
+                        self.list(Some(')'));
+                    }
+                }
+                ')' => {
+                    self.at += 1;
+                }
+                _ => self.command(),
+            }
+        }
+    }
+
+    /// Skips to the matching close, the opener already consumed once.
+    fn skip_balanced(&mut self, open: char, close: char) {
+        let mut depth = 1;
+        while let Some(c) = self.peek() {
+            self.at += 1;
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// One simple command (or a reserved word, which is grammar).
+    fn command(&mut self) {
+        let mut words: Vec<Word> = Vec::new();
+        let mut substitutions = Vec::new();
+        let mut assignments_done = false;
+        loop {
+            self.skip_blanks();
+            let Some(c) = self.peek() else { break };
+            if matches!(c, '\n' | ';' | '&' | '|' | ')') {
+                break;
+            }
+            if c == '(' {
+                if words.is_empty() {
+                    break;
+                }
+                // `name() { ...}`: a function definition; `(` after words is a syntax oddity.
+                self.at += 1;
+                self.skip_balanced('(', ')');
+                continue;
+            }
+            if let Some(skip) = self.redirection() {
+                self.at += skip;
+                self.skip_blanks();
+                let target = self.word();
+                substitutions.extend(target.substitutions);
+                continue;
+            }
+            let word = self.word();
+            substitutions.extend(word.substitutions.iter().cloned());
+            if !assignments_done && word.plain && is_assignment(&word.text) {
+                continue;
+            }
+            assignments_done = true;
+            if words.is_empty() && word.plain && RESERVED.contains(&word.text.as_str()) {
+                // Grammar: the next word starts a command.
+                continue;
+            }
+            if words.is_empty() && word.plain && (word.text == "for" || word.text == "select") {
+                self.skip_for_header();
+                return;
+            }
+            if words.is_empty() && word.plain && word.text == "case" {
+                self.case();
+                return;
+            }
+            words.push(word);
+        }
+        let first_id = self.next_id;
+        self.next_id += words.len();
+        if let Some((name, rest)) = words.split_first()
+            && name.plain_name()
+        {
+            let args: Vec<Arg> = rest
+                .iter()
+                .enumerate()
+                .map(|(i, w)| Arg {
+                    text: w.text.clone(),
+                    id: first_id + 1 + i,
+                })
+                .collect();
+            let flags = flags_of(&args);
+            self.script.commands.push(Command {
+                name: name.text.clone(),
+                args,
+                flags,
+            });
+        }
+        for inner in substitutions {
+            let nested = Script::parse(&inner);
+            self.script.has_pipes |= nested.has_pipes;
+            self.script.commands.extend(nested.commands);
+        }
+    }
+
+    /// `for NAME in WORDS; do` / `for ((...)); do`: skip to `do`'s body.
+    fn skip_for_header(&mut self) {
+        while let Some(c) = self.peek() {
+            if c == ';' || c == '\n' {
+                self.at += 1;
+                break;
+            }
+            if c == '(' {
+                self.at += 1;
+                self.skip_balanced('(', ')');
+                continue;
+            }
+            let w = self.word();
+            if w.text == "do" {
+                return;
+            }
+            self.skip_blanks();
+        }
+    }
+
+    /// `case WORD in PATTERN) LIST ;; ... esac`: patterns are not commands.
+    fn case(&mut self) {
+        // Up to `in`.
+        loop {
+            self.skip_blanks();
+            match self.peek() {
+                None => return,
+                Some('\n') => self.at += 1,
+                _ => {
+                    if self.word().text == "in" {
+                        break;
+                    }
+                }
+            }
+        }
+        loop {
+            // A pattern list up to `)`, or `esac`.
+            loop {
+                self.skip_blanks();
+                match self.peek() {
+                    None => return,
+                    Some('\n' | ';') => self.at += 1,
+                    Some(')') => {
+                        self.at += 1;
+                        break;
+                    }
+                    Some('(' | '|') => self.at += 1,
+                    _ => {
+                        if self.word().text == "esac" {
+                            return;
+                        }
+                    }
+                }
+            }
+            // Commands up to `;;` or `esac`.
+            loop {
+                self.skip_blanks();
+                match self.peek() {
+                    None => return,
+                    Some(';') if self.peek_at(1) == Some(';') => {
+                        self.at += 2;
+                        if self.peek() == Some('&') {
+                            self.at += 1;
+                        }
+                        break;
+                    }
+                    Some('\n' | ';' | '&') => self.at += 1,
+                    Some('|') => {
+                        self.at += 1;
+                        if self.peek() == Some('|') {
+                            self.at += 1;
+                        } else {
+                            self.script.has_pipes = true;
+                        }
+                    }
+                    _ => {
+                        let save = self.at;
+                        let w = self.word();
+                        if w.plain && w.text == "esac" {
+                            return;
+                        }
+                        self.at = save;
+                        self.command();
+                    }
+                }
+            }
+        }
+    }
+
+    /// The length of a redirection operator at the cursor (`>`, `2>>`, `&>`, `<&`, `<<<`,
+    /// `<<-`...), with its file descriptor.
+    fn redirection(&self) -> Option<usize> {
+        let mut n = 0;
+        while self.peek_at(n).is_some_and(|c| c.is_ascii_digit()) {
+            n += 1;
+        }
+        if self.peek_at(n) == Some('&') && self.peek_at(n + 1) == Some('>') {
+            n += 1;
+        }
+        match self.peek_at(n) {
+            Some('>') => {
+                n += 1;
+                if matches!(self.peek_at(n), Some('>' | '|' | '&')) {
+                    n += 1;
+                }
+                Some(n)
+            }
+            Some('<') => {
+                n += 1;
+                match self.peek_at(n) {
+                    Some('<') => {
+                        n += 1;
+                        if matches!(self.peek_at(n), Some('<' | '-')) {
+                            n += 1;
+                        }
+                    }
+                    Some('&' | '>') => n += 1,
+                    _ => {}
+                }
+                Some(n)
+            }
+            _ => None,
+        }
+    }
+
+    /// One word: quotes removed, expansions as `${VAR}`.
+    fn word(&mut self) -> Word {
+        let mut text = String::new();
+        let mut plain = true;
+        let mut substitutions = Vec::new();
+        while let Some(c) = self.peek() {
+            match c {
+                ' ' | '\t' | '\r' | '\n' | ';' | '&' | '|' | '(' | ')' | '<' | '>' => break,
+                '\\' => {
+                    self.at += 1;
+                    match self.peek() {
+                        Some('\n') => self.at += 1,
+                        Some(next) => {
+                            text.push(next);
+                            self.at += 1;
+                            plain = false;
+                        }
+                        None => {}
+                    }
+                }
+                '\'' => {
+                    plain = false;
+                    self.at += 1;
+                    while let Some(q) = self.peek() {
+                        self.at += 1;
+                        if q == '\'' {
+                            break;
+                        }
+                        text.push(q);
+                    }
+                }
+                '"' => {
+                    plain = false;
+                    self.at += 1;
+                    while let Some(q) = self.peek() {
+                        match q {
+                            '"' => {
+                                self.at += 1;
+                                break;
+                            }
+                            '\\' => {
+                                self.at += 1;
+                                if let Some(next) = self.peek() {
+                                    if !matches!(next, '"' | '\\' | '$' | '`' | '\n') {
+                                        text.push('\\');
+                                    }
+                                    if next != '\n' {
+                                        text.push(next);
+                                    }
+                                    self.at += 1;
+                                }
+                            }
+                            '$' | '`' => {
+                                if let Some(s) = self.expansion(&mut text) {
+                                    substitutions.push(s);
+                                }
+                            }
+                            _ => {
+                                text.push(q);
+                                self.at += 1;
+                            }
+                        }
+                    }
+                }
+                '$' | '`' => {
+                    plain = false;
+                    if let Some(s) = self.expansion(&mut text) {
+                        substitutions.push(s);
+                    }
+                }
+                _ => {
+                    text.push(c);
+                    self.at += 1;
+                }
+            }
+        }
+        Word {
+            text,
+            plain,
+            substitutions,
+        }
+    }
+
+    /// An expansion at the cursor (`$`, `` ` ``): appends `${VAR}` (or a lone `$`) and
+    /// returns the text of a command substitution to parse.
+    fn expansion(&mut self, text: &mut String) -> Option<String> {
+        let c = self.peek()?;
+        if c == '`' {
+            self.at += 1;
+            let start = self.at;
+            while self.peek().is_some_and(|c| c != '`') {
+                if self.peek() == Some('\\') {
+                    self.at += 1;
+                }
+                self.at += 1;
+            }
+            let inner: String = self.chars[start..self.at.min(self.chars.len())]
+                .iter()
+                .collect();
+            self.at += 1;
+            text.push_str("${VAR}");
+            return Some(inner);
+        }
+        self.at += 1; // `$`
+        match self.peek() {
+            Some('(') if self.peek_at(1) == Some('(') => {
+                self.at += 2;
+                self.skip_balanced('(', ')');
+                if self.peek() == Some(')') {
+                    self.at += 1;
+                }
+                text.push_str("${VAR}");
+                None
+            }
+            Some('(') => {
+                self.at += 1;
+                let start = self.at;
+                self.skip_balanced('(', ')');
+                let end = self.at.saturating_sub(1).max(start);
+                text.push_str("${VAR}");
+                Some(self.chars[start..end].iter().collect())
+            }
+            Some('{') => {
+                self.at += 1;
+                self.skip_balanced('{', '}');
+                text.push_str("${VAR}");
+                None
+            }
+            Some(c) if c.is_ascii_alphanumeric() || c == '_' => {
+                if c.is_ascii_digit() {
+                    self.at += 1;
+                } else {
+                    while self
+                        .peek()
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                    {
+                        self.at += 1;
+                    }
+                }
+                text.push_str("${VAR}");
+                None
+            }
+            Some('@' | '*' | '#' | '?' | '-' | '$' | '!') => {
+                self.at += 1;
+                text.push_str("${VAR}");
+                None
+            }
+            Some('\'') => {
+                // $'...': ANSI-C quoting, kept as text.
+                self.at += 1;
+                while let Some(q) = self.peek() {
+                    self.at += 1;
+                    if q == '\'' {
+                        break;
+                    }
+                    text.push(q);
+                }
+                None
+            }
+            _ => {
+                text.push('$');
+                None
+            }
+        }
+    }
+}
+
+impl Word {
+    /// ShellCheck names a command only when its first word is literal text.
+    fn plain_name(&self) -> bool {
+        !self.text.is_empty() && !self.text.contains("${VAR}")
+    }
+}
+
+fn is_assignment(word: &str) -> bool {
+    let Some((name, _)) = word.split_once('=') else {
+        return false;
+    };
+    let name = name.strip_suffix('+').unwrap_or(name);
+    let name = name.split('[').next().unwrap_or(name);
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        Script::parse(text)
+            .commands
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    }
+
+    #[test]
+    fn commands_in_order() {
+        assert_eq!(
+            names("apt-get update && apt-get install -y curl; rm -rf /var/lib/apt/lists/*"),
+            ["apt-get", "apt-get", "rm"]
+        );
+        assert_eq!(
+            names("echo $(date) `id -u` | tee x"),
+            ["echo", "date", "id", "tee"]
+        );
+        assert_eq!(
+            names("if [ -f x ]; then cd /x; else echo no; fi"),
+            ["[", "cd", "echo"]
+        );
+        assert_eq!(names("for f in a b c; do rm $f; done"), ["rm"]);
+        assert_eq!(
+            names("case $x in a|b) echo one ;; *) exit 1 ;; esac"),
+            ["echo", "exit"]
+        );
+        assert_eq!(names("FOO=bar BAZ=1 make install"), ["make"]);
+        assert_eq!(names("(cd /x && make) > log 2>&1"), ["cd", "make"]);
+        assert_eq!(names("$CMD run"), Vec::<String>::new());
+        assert_eq!(names("{ echo a; echo b; }"), ["echo", "echo"]);
+    }
+
+    #[test]
+    fn arguments_and_flags() {
+        let s = Script::parse("pip install --no-cache-dir -qU 'flask==2.0' \"$X\" >/dev/null");
+        let pip = &s.commands[0];
+        assert_eq!(
+            pip.args().collect::<Vec<_>>(),
+            ["install", "--no-cache-dir", "-qU", "flask==2.0", "${VAR}"]
+        );
+        let flags: Vec<&str> = pip.flags.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(flags, ["no-cache-dir", "q", "U"]);
+        assert_eq!(pip.args_no_flags(), ["install", "flask==2.0", "${VAR}"]);
+        let curl = &Script::parse("curl -o out -L url").commands[0].drop_flag_values(&["o"]);
+        assert_eq!(curl.args().collect::<Vec<_>>(), ["-o", "-L", "url"]);
+    }
+
+    #[test]
+    fn pipes() {
+        assert!(Script::parse("curl x | sh").has_pipes);
+        assert!(!Script::parse("a || b").has_pipes);
+        assert!(Script::parse("echo $(a | b)").has_pipes);
+    }
+
+    #[test]
+    fn never_panics() {
+        for text in [
+            "", "'", "\"", "$(", "`", "${", "((", "case", "for", "a |", "\\", "$((1+", "<<", "2>",
+        ] {
+            let _ = Script::parse(text);
+        }
+    }
+}
