@@ -6,6 +6,7 @@ use crate::shell::Script;
 use crate::{Failure, Severity, Step};
 
 mod dl3000;
+mod dl3001;
 mod dl3002;
 mod dl3003;
 mod dl3004;
@@ -15,6 +16,11 @@ mod dl3008;
 mod dl3009;
 mod dl3011;
 mod dl3012;
+mod dl3013;
+mod dl3014;
+mod dl3015;
+mod dl3018;
+mod dl3019;
 mod dl3020;
 mod dl3021;
 mod dl3022;
@@ -22,9 +28,16 @@ mod dl3023;
 mod dl3024;
 mod dl3025;
 mod dl3029;
+mod dl3042;
 mod dl3043;
+mod dl3044;
 mod dl3045;
+mod dl3046;
+mod dl3047;
+mod dl3048;
+mod dl3059;
 mod dl3061;
+mod dl3066;
 mod dl4000;
 mod dl4001;
 mod dl4003;
@@ -46,9 +59,11 @@ pub(crate) trait Rule {
 
 /// The codes bosun implements, in hadolint's order.
 pub const CODES: &[&str] = &[
-    "DL3000", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008", "DL3009", "DL3011",
-    "DL3012", "DL3020", "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3029", "DL3043",
-    "DL3045", "DL3061", "DL4000", "DL4001", "DL4003", "DL4004", "DL4006",
+    "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008", "DL3009",
+    "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3018", "DL3019", "DL3020", "DL3021",
+    "DL3022", "DL3023", "DL3024", "DL3025", "DL3029", "DL3042", "DL3043", "DL3044", "DL3045",
+    "DL3046", "DL3047", "DL3048", "DL3059", "DL3061", "DL3066", "DL4000", "DL4001", "DL4003",
+    "DL4004", "DL4006",
 ];
 
 /// Every rule, in hadolint's order.
@@ -56,6 +71,7 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
     let c = *context;
     vec![
         Box::new(dl3000::rule(c)),
+        Box::new(dl3001::rule()),
         Box::new(dl3002::Dl3002::default()),
         Box::new(dl3003::rule()),
         Box::new(dl3004::rule()),
@@ -65,6 +81,11 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl3009::Dl3009::new(c)),
         Box::new(dl3011::rule(c)),
         Box::new(dl3012::Dl3012::default()),
+        Box::new(dl3013::rule()),
+        Box::new(dl3014::rule()),
+        Box::new(dl3015::rule()),
+        Box::new(dl3018::rule()),
+        Box::new(dl3019::rule()),
         Box::new(dl3020::rule(c)),
         Box::new(dl3021::rule(c)),
         Box::new(dl3022::Dl3022::new(c)),
@@ -72,9 +93,16 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl3024::Dl3024::new(c)),
         Box::new(dl3025::rule(c)),
         Box::new(dl3029::rule(c)),
+        Box::new(dl3042::rule()),
         Box::new(dl3043::rule(c)),
+        Box::new(dl3044::Dl3044::new(c)),
         Box::new(dl3045::Dl3045::new(c)),
+        Box::new(dl3046::rule()),
+        Box::new(dl3047::rule()),
+        Box::new(dl3048::rule(c)),
+        Box::new(dl3059::Dl3059::default()),
         Box::new(dl3061::Dl3061::default()),
+        Box::new(dl3066::rule(c)),
         Box::new(dl4000::rule(c)),
         Box::new(dl4001::Dl4001::default()),
         Box::new(dl4003::Dl4003::default()),
@@ -247,6 +275,27 @@ pub(crate) fn onbuild_inner(i: &Instruction) -> Option<Instruction> {
     let mut inner = file.instructions().next()?.clone();
     inner.line = i.line;
     Some(inner)
+}
+
+/// `KEY=value ...` or the legacy `KEY value` of ENV and LABEL, values unquoted.
+pub(crate) fn pairs(i: &Instruction, context: &Context) -> Vec<(String, String)> {
+    let text = i.args.text();
+    let words = bosun_dockerfile::split_words(&text, context.escape);
+    if words.first().is_some_and(|w| !w.contains('=')) {
+        let key = bosun_dockerfile::unquote(&words[0], context.escape);
+        let value = text.trim_start()[words[0].len()..].trim().to_string();
+        return vec![(key, value)];
+    }
+    words
+        .iter()
+        .filter_map(|w| {
+            let (k, v) = w.split_once('=')?;
+            Some((
+                bosun_dockerfile::unquote(k, context.escape),
+                bosun_dockerfile::unquote(v, context.escape),
+            ))
+        })
+        .collect()
 }
 
 /// COPY's `--from`, sources and destination (the last word).

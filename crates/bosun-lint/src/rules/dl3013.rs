@@ -1,0 +1,112 @@
+//! DL3013: pin pip packages (or install from requirements, constraints, local files).
+
+use super::{RunCheck, run_check};
+use crate::Severity;
+use crate::shell::Command;
+
+/// `pip install`, `pip3.12 install`, `python -m pip install`.
+pub(crate) fn is_pip_install(c: &Command) -> bool {
+    let pip_name = c.name.rsplit('/').next().unwrap_or(&c.name);
+    // As in hadolint, any name starting with `pip` counts: pipx and pipenv too.
+    let is_pip = pip_name.starts_with("pip");
+    let module = pip_name.starts_with("python")
+        && c.args
+            .windows(2)
+            .any(|w| w[0].text == "-m" && w[1].text == "pip");
+    (is_pip || module) && c.has_arg("install")
+}
+
+/// Flags whose value is the next word, not a package.
+const VALUE_FLAGS: &[&str] = &[
+    "abi",
+    "b",
+    "build",
+    "e",
+    "editable",
+    "extra-index-url",
+    "f",
+    "find-links",
+    "i",
+    "index-url",
+    "implementation",
+    "no-binary",
+    "only-binary",
+    "platform",
+    "prefix",
+    "progress-bar",
+    "proxy",
+    "python-version",
+    "root",
+    "src",
+    "t",
+    "target",
+    "trusted-host",
+    "upgrade-strategy",
+];
+
+fn packages(c: &Command) -> Vec<String> {
+    let dropped = c.drop_flag_values(VALUE_FLAGS);
+    let words = dropped.args_no_flags();
+    words
+        .iter()
+        .skip_while(|w| **w != "install")
+        .skip_while(|w| **w == "install")
+        .map(|w| w.to_string())
+        .collect()
+}
+
+fn version_fixed(p: &str) -> bool {
+    ["==", ">=", "<=", ">", "<", "!=", "~=", "==="]
+        .iter()
+        .any(|s| p.contains(s))
+        || (p.contains("git+http") && p.contains('@'))
+        || p.ends_with(".whl")
+        || p.ends_with(".tar.gz")
+}
+
+pub(crate) fn rule() -> RunCheck {
+    run_check(
+        "DL3013",
+        Severity::Warning,
+        "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`",
+        |script| {
+            !script.any(|c| {
+                let constrained = c.has_flag("constraint") || c.has_flag("c");
+                let requirements = c.has_arg("--requirement") || c.has_arg("-r") || c.has_arg(".");
+                is_pip_install(c)
+                    && !constrained
+                    && !requirements
+                    && !packages(c).iter().all(|p| version_fixed(p))
+            })
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::codes;
+
+    #[test]
+    fn unpinned_pip() {
+        assert_eq!(codes("FROM a:1\nRUN pip install flask\n", "DL3013"), [2]);
+        assert_eq!(
+            codes(
+                "FROM a:1\nRUN python3 -m pip install -U requests\n",
+                "DL3013"
+            ),
+            [2]
+        );
+        for ok in [
+            "pip install flask==2.0",
+            "pip install -r req.txt",
+            "pip install .",
+            "pip3 install x.whl",
+            "pip install -c c.txt flask",
+        ] {
+            assert!(
+                codes(&format!("FROM a:1\nRUN {ok}\n"), "DL3013").is_empty(),
+                "{ok}"
+            );
+        }
+    }
+}

@@ -1,0 +1,8 @@
+FROM debian:12
+ENV A=1 B=$A
+ENV C=1 D=${C}x
+ENV E=1 F=$EF
+ARG G
+ENV G=1 H=$G
+ENV PATH=/opt/bin:$PATH
+ENV I 1

@@ -1,0 +1,5 @@
+FROM debian:12
+USER app
+USER 1000:1000
+USER 1000:app
+USER app:1000
