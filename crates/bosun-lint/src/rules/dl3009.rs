@@ -42,7 +42,9 @@ impl Rule for Dl3009 {
         if i.keyword == Keyword::Run
             && let Some(script) = script
         {
-            let update = script.any(|c| c.is_with_any("apt-get", &["update"]));
+            let update = script.any(|c| {
+                c.is_with_any("apt-get", &["update"]) || c.is_with_any("apt", &["update"])
+            });
             let cleanup = script.any(|c| c.is_with_any("rm", &["-rf", "/var/lib/apt/lists/*"]));
             if update && !cleanup {
                 self.forgets.insert(i.line, self.last_from.clone());

@@ -19,6 +19,7 @@ mod dl3012;
 mod dl3013;
 mod dl3014;
 mod dl3015;
+mod dl3016;
 mod dl3018;
 mod dl3019;
 mod dl3020;
@@ -27,6 +28,8 @@ mod dl3022;
 mod dl3023;
 mod dl3024;
 mod dl3025;
+mod dl3027;
+mod dl3028;
 mod dl3029;
 mod dl3042;
 mod dl3043;
@@ -42,6 +45,7 @@ mod dl4000;
 mod dl4001;
 mod dl4003;
 mod dl4004;
+mod dl4005;
 mod dl4006;
 
 /// What every rule may need to know about the file.
@@ -60,10 +64,10 @@ pub(crate) trait Rule {
 /// The codes bosun implements, in hadolint's order.
 pub const CODES: &[&str] = &[
     "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008", "DL3009",
-    "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3018", "DL3019", "DL3020", "DL3021",
-    "DL3022", "DL3023", "DL3024", "DL3025", "DL3029", "DL3042", "DL3043", "DL3044", "DL3045",
-    "DL3046", "DL3047", "DL3048", "DL3059", "DL3061", "DL3066", "DL4000", "DL4001", "DL4003",
-    "DL4004", "DL4006",
+    "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018", "DL3019", "DL3020",
+    "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3027", "DL3028", "DL3029", "DL3042",
+    "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3059", "DL3061", "DL3066",
+    "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
 ];
 
 /// Every rule, in hadolint's order.
@@ -84,6 +88,7 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl3013::rule()),
         Box::new(dl3014::rule()),
         Box::new(dl3015::rule()),
+        Box::new(dl3016::rule()),
         Box::new(dl3018::rule()),
         Box::new(dl3019::rule()),
         Box::new(dl3020::rule(c)),
@@ -92,6 +97,8 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl3023::Dl3023::new(c)),
         Box::new(dl3024::Dl3024::new(c)),
         Box::new(dl3025::rule(c)),
+        Box::new(dl3027::rule()),
+        Box::new(dl3028::rule()),
         Box::new(dl3029::rule(c)),
         Box::new(dl3042::rule()),
         Box::new(dl3043::rule(c)),
@@ -107,6 +114,7 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl4001::Dl4001::default()),
         Box::new(dl4003::Dl4003::default()),
         Box::new(dl4004::Dl4004::default()),
+        Box::new(dl4005::rule()),
         Box::new(dl4006::Dl4006::default()),
     ]
 }
