@@ -31,6 +31,16 @@ mod dl3025;
 mod dl3027;
 mod dl3028;
 mod dl3029;
+mod dl3030;
+mod dl3032;
+mod dl3033;
+mod dl3034;
+mod dl3035;
+mod dl3036;
+mod dl3037;
+mod dl3038;
+mod dl3040;
+mod dl3041;
 mod dl3042;
 mod dl3043;
 mod dl3044;
@@ -47,6 +57,7 @@ mod dl4003;
 mod dl4004;
 mod dl4005;
 mod dl4006;
+mod rpm;
 
 /// What every rule may need to know about the file.
 #[derive(Debug, Clone, Copy)]
@@ -65,9 +76,10 @@ pub(crate) trait Rule {
 pub const CODES: &[&str] = &[
     "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008", "DL3009",
     "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018", "DL3019", "DL3020",
-    "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3027", "DL3028", "DL3029", "DL3042",
-    "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3059", "DL3061", "DL3066",
-    "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
+    "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3027", "DL3028", "DL3029", "DL3030",
+    "DL3032", "DL3033", "DL3034", "DL3035", "DL3036", "DL3037", "DL3038", "DL3040", "DL3041",
+    "DL3042", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3059", "DL3061",
+    "DL3066", "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
 ];
 
 /// Every rule, in hadolint's order.
@@ -100,6 +112,16 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl3027::rule()),
         Box::new(dl3028::rule()),
         Box::new(dl3029::rule(c)),
+        Box::new(dl3030::rule()),
+        Box::new(dl3032::rule()),
+        Box::new(dl3033::rule()),
+        Box::new(dl3034::rule()),
+        Box::new(dl3035::rule()),
+        Box::new(dl3036::rule()),
+        Box::new(dl3037::rule()),
+        Box::new(dl3038::rule()),
+        Box::new(dl3040::rule()),
+        Box::new(dl3041::rule()),
         Box::new(dl3042::rule()),
         Box::new(dl3043::rule(c)),
         Box::new(dl3044::Dl3044::new(c)),
