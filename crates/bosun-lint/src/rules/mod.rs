@@ -48,8 +48,12 @@ mod dl3045;
 mod dl3046;
 mod dl3047;
 mod dl3048;
+mod dl3057;
 mod dl3059;
+mod dl3060;
 mod dl3061;
+mod dl3062;
+mod dl3064;
 mod dl3066;
 mod dl4000;
 mod dl4001;
@@ -57,6 +61,7 @@ mod dl4003;
 mod dl4004;
 mod dl4005;
 mod dl4006;
+mod leftovers;
 mod rpm;
 
 /// What every rule may need to know about the file.
@@ -78,8 +83,9 @@ pub const CODES: &[&str] = &[
     "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018", "DL3019", "DL3020",
     "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3027", "DL3028", "DL3029", "DL3030",
     "DL3032", "DL3033", "DL3034", "DL3035", "DL3036", "DL3037", "DL3038", "DL3040", "DL3041",
-    "DL3042", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3059", "DL3061",
-    "DL3066", "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
+    "DL3042", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3057", "DL3059",
+    "DL3060", "DL3061", "DL3062", "DL3064", "DL3066", "DL4000", "DL4001", "DL4003", "DL4004",
+    "DL4005", "DL4006",
 ];
 
 /// Every rule, in hadolint's order.
@@ -94,7 +100,7 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl3006::Dl3006::new(c)),
         Box::new(dl3007::rule(c)),
         Box::new(dl3008::rule()),
-        Box::new(dl3009::Dl3009::new(c)),
+        Box::new(dl3009::rule(c)),
         Box::new(dl3011::rule(c)),
         Box::new(dl3012::Dl3012::default()),
         Box::new(dl3013::rule()),
@@ -129,8 +135,12 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl3046::rule()),
         Box::new(dl3047::rule()),
         Box::new(dl3048::rule(c)),
+        Box::new(dl3057::Dl3057::new(c)),
         Box::new(dl3059::Dl3059::default()),
+        Box::new(dl3060::rule(c)),
         Box::new(dl3061::Dl3061::default()),
+        Box::new(dl3062::rule()),
+        Box::new(dl3064::rule(c)),
         Box::new(dl3066::rule(c)),
         Box::new(dl4000::rule(c)),
         Box::new(dl4001::Dl4001::default()),

@@ -1,0 +1,4 @@
+FROM debian:12 AS base
+HEALTHCHECK CMD ["true"]
+FROM base AS app
+FROM debian:12 AS other

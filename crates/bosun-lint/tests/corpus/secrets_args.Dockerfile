@@ -1,0 +1,7 @@
+FROM debian:12
+ARG GITHUB_TOKEN
+ARG db_password=x
+ENV API_KEY_FILE=/run/secrets/k
+ENV LANG=C.UTF-8 MY_SECRET=1
+ARG VERSION=1
+ENV HOME=/root
