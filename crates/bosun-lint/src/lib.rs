@@ -16,7 +16,7 @@ mod shell;
 use bosun_dockerfile::{Args, Dockerfile, Instruction, Item, Keyword, ParseError};
 use serde::Serialize;
 
-pub use rules::CODES;
+pub use rules::{CODES, LABEL_CODES};
 
 /// How bad a finding is, ordered from worst to mildest as hadolint orders them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -74,6 +74,41 @@ pub struct Failure {
     pub column: usize,
 }
 
+/// The format a required label's value must have (`label-schema`, `--require-label`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelType {
+    /// Any text (only presence and emptiness are checked).
+    Text,
+    /// An absolute URI.
+    Url,
+    /// A semantic version.
+    Semver,
+    /// A git commit hash (7 or 40 hex digits).
+    Hash,
+    /// An SPDX license expression.
+    Spdx,
+    /// An RFC 3339 time.
+    Rfc3339,
+    /// An RFC 5322 address.
+    Email,
+}
+
+impl LabelType {
+    /// Parses hadolint's names: text, url, semver, hash, spdx, rfc3339, email.
+    pub fn parse(name: &str) -> Option<LabelType> {
+        Some(match name {
+            "text" => LabelType::Text,
+            "url" => LabelType::Url,
+            "semver" => LabelType::Semver,
+            "hash" => LabelType::Hash,
+            "spdx" => LabelType::Spdx,
+            "rfc3339" => LabelType::Rfc3339,
+            "email" => LabelType::Email,
+            _ => return None,
+        })
+    }
+}
+
 /// What to lint with.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -85,6 +120,10 @@ pub struct Options {
     pub disable_ignore_pragma: bool,
     /// Behave exactly as hadolint: only hadolint's rules, only `# hadolint` pragmas.
     pub hadolint_only: bool,
+    /// Required labels and their formats.
+    pub label_schema: Vec<(String, LabelType)>,
+    /// No labels but the required ones.
+    pub strict_labels: bool,
 }
 
 /// What linting one file found.
@@ -150,7 +189,7 @@ pub fn lint(text: &str, options: &Options) -> Report {
     };
     // Each rule's findings in file order, rules in hadolint's order.
     let mut found = Vec::new();
-    for mut rule in rules::all(&context) {
+    for mut rule in rules::all(&context, options) {
         let mut out = Vec::new();
         for step in &steps {
             rule.check(step, &mut out);

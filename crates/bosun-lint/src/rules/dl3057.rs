@@ -52,7 +52,9 @@ impl Rule for Dl3057 {
     }
 
     fn finish(&mut self, out: &mut Vec<Failure>) {
-        for (_, line) in &self.bad {
+        // hadolint keeps these in a set ordered by line alone (one per line).
+        let lines: BTreeSet<usize> = self.bad.iter().map(|(_, line)| *line).collect();
+        for line in &lines {
             out.push(failure(
                 "DL3057",
                 Severity::Ignore,

@@ -3,7 +3,7 @@
 use bosun_dockerfile::{Args, Dockerfile, Instruction, Keyword};
 
 use crate::shell::Script;
-use crate::{Failure, Severity, Step};
+use crate::{Failure, LabelType, Severity, Step};
 
 mod dl3000;
 mod dl3001;
@@ -61,6 +61,7 @@ mod dl4003;
 mod dl4004;
 mod dl4005;
 mod dl4006;
+mod labels;
 mod leftovers;
 mod rpm;
 
@@ -88,10 +89,15 @@ pub const CODES: &[&str] = &[
     "DL4005", "DL4006",
 ];
 
+/// The label-schema codes, active when a schema requires labels.
+pub const LABEL_CODES: &[&str] = &[
+    "DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058",
+];
+
 /// Every rule, in hadolint's order.
-pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
+pub(crate) fn all(context: &Context, options: &crate::Options) -> Vec<Box<dyn Rule>> {
     let c = *context;
-    vec![
+    let mut rules: Vec<Box<dyn Rule>> = vec![
         Box::new(dl3000::rule(c)),
         Box::new(dl3001::rule()),
         Box::new(dl3002::Dl3002::default()),
@@ -148,7 +154,55 @@ pub(crate) fn all(context: &Context) -> Vec<Box<dyn Rule>> {
         Box::new(dl4004::Dl4004::default()),
         Box::new(dl4005::rule()),
         Box::new(dl4006::Dl4006::default()),
-    ]
+    ];
+    add_label_rules(&mut rules, c, options);
+    rules
+}
+
+/// The label-schema rules go where hadolint runs them: DL3049-DL3056 before DL3057, DL3058
+/// after it; one instance per required label, labels in name order.
+fn add_label_rules(rules: &mut Vec<Box<dyn Rule>>, c: Context, options: &crate::Options) {
+    let mut schema = options.label_schema.clone();
+    schema.sort_by(|a, b| a.0.cmp(&b.0));
+    schema.dedup_by(|a, b| a.0 == b.0);
+    let mut before: Vec<Box<dyn Rule>> = Vec::new();
+    for (label, _) in &schema {
+        before.push(Box::new(labels::Missing::new(c, label.clone())));
+    }
+    if options.strict_labels {
+        let known = schema.iter().map(|(l, _)| l.clone()).collect();
+        before.push(Box::new(labels::Superfluous::new(c, known)));
+    }
+    for (label, _) in &schema {
+        before.push(Box::new(labels::Value::not_empty(c, label)));
+    }
+    for kind in [
+        LabelType::Url,
+        LabelType::Rfc3339,
+        LabelType::Spdx,
+        LabelType::Hash,
+        LabelType::Semver,
+    ] {
+        for (label, _) in schema.iter().filter(|(_, k)| *k == kind) {
+            before.extend(
+                labels::Value::format(c, label, kind).map(|r| Box::new(r) as Box<dyn Rule>),
+            );
+        }
+    }
+    let emails: Vec<Box<dyn Rule>> = schema
+        .iter()
+        .filter(|(_, k)| *k == LabelType::Email)
+        .filter_map(|(label, kind)| labels::Value::format(c, label, *kind))
+        .map(|r| Box::new(r) as Box<dyn Rule>)
+        .collect();
+    let at = CODES
+        .iter()
+        .position(|code| *code == "DL3057")
+        .expect("DL3057 is a rule");
+    let count = before.len();
+    rules.splice(at..at, before);
+    let after = at + count + 1;
+    rules.splice(after..after, emails);
 }
 
 /// A rule that judges each instruction alone: `ok` says whether it passes.

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, anyhow};
 use bosun_lint::config::{self, Env};
 use bosun_lint::format::{self, FileReport, Format, HADOLINT, Tool};
-use bosun_lint::{Options, Report, Severity};
+use bosun_lint::{LabelType, Options, Report, Severity};
 use rayon::prelude::*;
 
 use crate::cli::LintArgs;
@@ -80,9 +80,26 @@ pub(crate) fn run(args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
                 .disable_ignore_pragma
                 .or(file.disable_ignore_pragma)
                 .unwrap_or(false),
-        hadolint_only: false,
+        ..Options::default()
     };
     options.hadolint_only = args.hadolint_only;
+    options.strict_labels =
+        args.strict_labels || env.strict_labels.or(file.strict_labels).unwrap_or(false);
+    // `--require-label` adds to (and overrides) the configuration's schema.
+    let mut schema: Vec<(String, String)> = file.label_schema.clone().into_iter().collect();
+    for item in &args.require_label {
+        let (label, kind) = item
+            .split_once(':')
+            .ok_or_else(|| anyhow!("--require-label {item:?}: write it as LABEL:FORMAT"))?;
+        schema.retain(|(l, _)| l != label);
+        schema.push((label.to_string(), kind.to_string()));
+    }
+    for (label, kind) in schema {
+        let kind = LabelType::parse(&kind).ok_or_else(|| {
+            anyhow!("label {label:?}: unknown format {kind:?}: use text, url, semver, hash, spdx, rfc3339 or email")
+        })?;
+        options.label_schema.push((label, kind));
+    }
 
     let mut stdin = None;
     if args.files.iter().any(|f| f == "-") {
