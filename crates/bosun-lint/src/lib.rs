@@ -186,6 +186,7 @@ pub fn lint(text: &str, options: &Options) -> Report {
         .collect();
     let context = rules::Context {
         escape: file.escape,
+        hadolint_only: options.hadolint_only,
     };
     // Each rule's findings in file order, rules in hadolint's order.
     let mut found = Vec::new();

@@ -37,6 +37,13 @@ impl Pragmas {
     }
 }
 
+/// Whether a comment is a `# hadolint ignore=...` pragma (DL1001 asks). Like hadolint, only
+/// line pragmas count, not `global` ones.
+pub(crate) fn is_line_ignore(text: &str, hadolint_only: bool) -> bool {
+    (!hadolint_only || text.trim_start_matches([' ', '\t']).starts_with("hadolint"))
+        && ignore_list(text, false).is_some()
+}
+
 /// `spaces "hadolint" spaces1`, then the rest.
 fn tool_prefix(text: &str) -> Option<&str> {
     let t = text.trim_start_matches([' ', '\t']);

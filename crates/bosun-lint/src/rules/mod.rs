@@ -5,6 +5,7 @@ use bosun_dockerfile::{Args, Dockerfile, Instruction, Keyword};
 use crate::shell::Script;
 use crate::{Failure, LabelType, Severity, Step};
 
+mod dl1001;
 mod dl3000;
 mod dl3001;
 mod dl3002;
@@ -54,7 +55,9 @@ mod dl3060;
 mod dl3061;
 mod dl3062;
 mod dl3064;
+mod dl3065;
 mod dl3066;
+mod dl3067;
 mod dl4000;
 mod dl4001;
 mod dl4003;
@@ -69,6 +72,8 @@ mod rpm;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Context {
     pub(crate) escape: char,
+    /// Only `# hadolint` pragmas are pragmas.
+    pub(crate) hadolint_only: bool,
 }
 
 /// A rule: sees every comment and instruction in order, reports into `out`.
@@ -80,13 +85,13 @@ pub(crate) trait Rule {
 
 /// The codes bosun implements, in hadolint's order.
 pub const CODES: &[&str] = &[
-    "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008", "DL3009",
-    "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018", "DL3019", "DL3020",
-    "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3027", "DL3028", "DL3029", "DL3030",
-    "DL3032", "DL3033", "DL3034", "DL3035", "DL3036", "DL3037", "DL3038", "DL3040", "DL3041",
-    "DL3042", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3057", "DL3059",
-    "DL3060", "DL3061", "DL3062", "DL3064", "DL3066", "DL4000", "DL4001", "DL4003", "DL4004",
-    "DL4005", "DL4006",
+    "DL1001", "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008",
+    "DL3009", "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018", "DL3019",
+    "DL3020", "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3027", "DL3028", "DL3029",
+    "DL3030", "DL3032", "DL3033", "DL3034", "DL3035", "DL3036", "DL3037", "DL3038", "DL3040",
+    "DL3041", "DL3042", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3057",
+    "DL3059", "DL3060", "DL3061", "DL3062", "DL3064", "DL3065", "DL3066", "DL3067", "DL4000",
+    "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
 ];
 
 /// The label-schema codes, active when a schema requires labels.
@@ -98,6 +103,7 @@ pub const LABEL_CODES: &[&str] = &[
 pub(crate) fn all(context: &Context, options: &crate::Options) -> Vec<Box<dyn Rule>> {
     let c = *context;
     let mut rules: Vec<Box<dyn Rule>> = vec![
+        Box::new(dl1001::Dl1001::new(c)),
         Box::new(dl3000::rule(c)),
         Box::new(dl3001::rule()),
         Box::new(dl3002::Dl3002::default()),
@@ -147,7 +153,9 @@ pub(crate) fn all(context: &Context, options: &crate::Options) -> Vec<Box<dyn Ru
         Box::new(dl3061::Dl3061::default()),
         Box::new(dl3062::rule()),
         Box::new(dl3064::rule(c)),
+        Box::new(dl3065::rule(c)),
         Box::new(dl3066::rule(c)),
+        Box::new(dl3067::rule(c)),
         Box::new(dl4000::rule(c)),
         Box::new(dl4001::Dl4001::default()),
         Box::new(dl4003::Dl4003::default()),
@@ -422,7 +430,14 @@ mod tests {
     fn base(text: &str) -> BaseImage {
         let file = Dockerfile::parse(text).unwrap();
         let from = file.instructions().next().unwrap();
-        BaseImage::of(from, &Context { escape: '\\' }).unwrap()
+        BaseImage::of(
+            from,
+            &Context {
+                escape: '\\',
+                hadolint_only: false,
+            },
+        )
+        .unwrap()
     }
 
     #[test]
