@@ -12,6 +12,7 @@ pub mod order;
 mod pragma;
 mod rules;
 mod shell;
+pub mod shellcheck;
 
 use bosun_dockerfile::{Args, Dockerfile, Instruction, Item, Keyword, ParseError};
 use serde::Serialize;
@@ -124,6 +125,8 @@ pub struct Options {
     pub label_schema: Vec<(String, LabelType)>,
     /// No labels but the required ones.
     pub strict_labels: bool,
+    /// The `shellcheck` program for the SC rules (none: they are skipped).
+    pub shellcheck: Option<std::path::PathBuf>,
 }
 
 /// What linting one file found.

@@ -83,6 +83,10 @@ pub(crate) fn run(args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
         ..Options::default()
     };
     options.hadolint_only = args.hadolint_only;
+    options.shellcheck = bosun_lint::shellcheck::find();
+    if options.shellcheck.is_none() {
+        printer.warn("shellcheck is not installed: the SC rules are skipped");
+    }
     options.strict_labels =
         args.strict_labels || env.strict_labels.or(file.strict_labels).unwrap_or(false);
     // `--require-label` adds to (and overrides) the configuration's schema.
