@@ -15,6 +15,7 @@ mod shell;
 pub mod shellcheck;
 
 use bosun_dockerfile::{Args, Dockerfile, Instruction, Item, Keyword, ParseError};
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use rules::{CODES, LABEL_CODES};
@@ -152,17 +153,91 @@ pub(crate) enum Step<'a> {
 
 /// Lints Dockerfile text.
 pub fn lint(text: &str, options: &Options) -> Report {
+    lint_many(&[text], options).remove(0)
+}
+
+/// Lints many Dockerfiles, in parallel; reports come back in the same order. ShellCheck runs
+/// once over the RUN scripts of all of them (identical scripts checked once), in as many
+/// processes as there are cores.
+pub fn lint_many(texts: &[&str], options: &Options) -> Vec<Report> {
+    let prepared: Vec<Prepared> = texts.par_iter().map(|t| prepare(t, options)).collect();
+    let findings = match &options.shellcheck {
+        Some(program) => {
+            let scripts: Vec<&str> = prepared
+                .iter()
+                .flat_map(|p| p.scripts.iter().map(|(_, s)| s.as_str()))
+                .collect();
+            shellcheck::check(program, &scripts)
+        }
+        None => Default::default(),
+    };
+    prepared
+        .into_iter()
+        .map(|p| p.complete(&findings, options))
+        .collect()
+}
+
+/// A file's findings before ShellCheck's are added and before filtering and ordering.
+struct Prepared {
+    found: Vec<Failure>,
+    /// (RUN line, script as ShellCheck gets it).
+    scripts: Vec<(usize, String)>,
+    pragmas: pragma::Pragmas,
+    parse_error: Option<ParseError>,
+}
+
+impl Prepared {
+    fn complete(mut self, findings: &shellcheck::Findings, options: &Options) -> Report {
+        if let Some(e) = self.parse_error {
+            return Report {
+                failures: self.found,
+                parse_error: Some(e),
+            };
+        }
+        // ShellCheck is hadolint's last rule.
+        for (line, script) in &self.scripts {
+            if let Some(Some(f)) = findings.get(script) {
+                self.found.push(Failure {
+                    line: *line,
+                    ..f.clone()
+                });
+            }
+        }
+        let pragmas = &self.pragmas;
+        let kept: Vec<Failure> = self
+            .found
+            .into_iter()
+            .filter(|f| options.disable_ignore_pragma || !pragmas.ignores(&f.code, f.line))
+            .filter_map(|mut f| {
+                if let Some((_, severity)) =
+                    options.overrides.iter().rev().find(|(c, _)| *c == f.code)
+                {
+                    f.severity = *severity;
+                }
+                (!options.ignored.contains(&f.code) && f.severity != Severity::Ignore).then_some(f)
+            })
+            .collect();
+        Report {
+            failures: order::hadolint_order(kept),
+            parse_error: None,
+        }
+    }
+}
+
+fn prepare(text: &str, options: &Options) -> Prepared {
     let file = match Dockerfile::parse(text) {
         Ok(file) => file,
         Err(e) => {
-            return Report {
-                failures: vec![Failure {
+            return Prepared {
+                found: vec![Failure {
                     code: "DL1000".into(),
                     severity: Severity::Error,
                     message: e.message.clone(),
                     line: e.line,
                     column: e.column,
                 }],
+                scripts: Vec::new(),
+                pragmas: pragma::Pragmas::default(),
                 parse_error: Some(e),
             };
         }
@@ -201,20 +276,16 @@ pub fn lint(text: &str, options: &Options) -> Report {
         rule.finish(&mut out);
         found.extend(out);
     }
-    let pragmas = pragma::Pragmas::collect(&steps, options.hadolint_only);
-    let kept: Vec<Failure> = found
-        .into_iter()
-        .filter(|f| options.disable_ignore_pragma || !pragmas.ignores(&f.code, f.line))
-        .filter_map(|mut f| {
-            if let Some((_, severity)) = options.overrides.iter().rev().find(|(c, _)| *c == f.code)
-            {
-                f.severity = *severity;
-            }
-            (!options.ignored.contains(&f.code) && f.severity != Severity::Ignore).then_some(f)
-        })
-        .collect();
-    Report {
-        failures: order::hadolint_order(kept),
+    let mut collector = shellcheck::Scripts::new(file.escape);
+    if options.shellcheck.is_some() {
+        for step in &steps {
+            collector.check(step);
+        }
+    }
+    Prepared {
+        found,
+        scripts: collector.scripts,
+        pragmas: pragma::Pragmas::collect(&steps, options.hadolint_only),
         parse_error: None,
     }
 }

@@ -164,11 +164,6 @@ pub(crate) fn all(context: &Context, options: &crate::Options) -> Vec<Box<dyn Ru
         Box::new(dl4006::Dl4006::default()),
     ];
     add_label_rules(&mut rules, c, options);
-    if let Some(program) = &options.shellcheck {
-        rules.push(Box::new(crate::shellcheck::Shellcheck::new(
-            program, c.escape,
-        )));
-    }
     rules
 }
 

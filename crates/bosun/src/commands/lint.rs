@@ -8,7 +8,6 @@ use anyhow::{Context as _, Result, anyhow};
 use bosun_lint::config::{self, Env};
 use bosun_lint::format::{self, FileReport, Format, HADOLINT, Tool};
 use bosun_lint::{LabelType, Options, Report, Severity};
-use rayon::prelude::*;
 
 use crate::cli::LintArgs;
 use crate::{ExitStatus, Printer};
@@ -113,18 +112,18 @@ pub(crate) fn run(args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
             .context("cannot read the Dockerfile from standard input")?;
         stdin = Some(text);
     }
-    let reports: Vec<Report> =
-        args.files
-            .par_iter()
-            .map(|name| -> Result<Report> {
-                let text = match (name.as_str(), &stdin) {
-                    ("-", Some(text)) => text.clone(),
-                    _ => std::fs::read_to_string(name)
-                        .with_context(|| format!("cannot read {name}"))?,
-                };
-                Ok(bosun_lint::lint(&text, &options))
-            })
-            .collect::<Result<_>>()?;
+    let texts: Vec<String> = args
+        .files
+        .iter()
+        .map(|name| -> Result<String> {
+            match (name.as_str(), &stdin) {
+                ("-", Some(text)) => Ok(text.clone()),
+                _ => std::fs::read_to_string(name).with_context(|| format!("cannot read {name}")),
+            }
+        })
+        .collect::<Result<_>>()?;
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let reports: Vec<Report> = bosun_lint::lint_many(&refs, &options);
 
     let report_name = args.file_path_in_report.as_deref();
     let files: Vec<FileReport<'_>> = args
