@@ -21,7 +21,9 @@ use serde::Serialize;
 pub use rules::{CODES, LABEL_CODES};
 
 /// How bad a finding is, ordered from worst to mildest as hadolint orders them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// `error`
@@ -128,6 +130,8 @@ pub struct Options {
     pub strict_labels: bool,
     /// The `shellcheck` program for the SC rules (none: they are skipped).
     pub shellcheck: Option<std::path::PathBuf>,
+    /// Where ShellCheck results are kept between runs (none: not kept).
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 /// What linting one file found.
@@ -167,7 +171,7 @@ pub fn lint_many(texts: &[&str], options: &Options) -> Vec<Report> {
                 .iter()
                 .flat_map(|p| p.scripts.iter().map(|(_, s)| s.as_str()))
                 .collect();
-            shellcheck::check(program, &scripts)
+            shellcheck::check(program, &scripts, options.cache_dir.as_deref())
         }
         None => Default::default(),
     };

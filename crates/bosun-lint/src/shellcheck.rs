@@ -115,26 +115,106 @@ struct Comment {
     message: String,
 }
 
-/// Runs ShellCheck over every distinct script.
-pub(crate) fn check(program: &Path, scripts: &[&str]) -> Findings {
+/// Runs ShellCheck over every distinct script, answering from `cache` (a directory of
+/// results keyed by the ShellCheck version and the script) what it already knows.
+pub(crate) fn check(program: &Path, scripts: &[&str], cache: Option<&Path>) -> Findings {
     let mut distinct: Vec<&str> = scripts.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
     if distinct.is_empty() {
         return Findings::new();
     }
-    let per_process = distinct
-        .len()
-        .div_ceil(rayon::current_num_threads())
-        .max(16);
-    distinct
+    let cache = cache.and_then(|dir| Cache::open(dir, program));
+    let mut findings = Findings::new();
+    let mut todo = Vec::new();
+    for script in distinct {
+        match cache.as_ref().and_then(|c| c.get(script)) {
+            Some(known) => {
+                findings.insert(script.to_string(), known);
+            }
+            None => todo.push(script),
+        }
+    }
+    if todo.is_empty() {
+        return findings;
+    }
+    let per_process = todo.len().div_ceil(rayon::current_num_threads()).max(16);
+    let fresh: Vec<(String, Option<Failure>, bool)> = todo
         .par_chunks(per_process)
         .flat_map_iter(|chunk| check_chunk(program, chunk))
-        .collect()
+        .collect();
+    for (script, finding, checked) in fresh {
+        if checked && let Some(c) = &cache {
+            c.put(&script, finding.as_ref());
+        }
+        findings.insert(script, finding);
+    }
+    findings
 }
 
-fn check_chunk(program: &Path, chunk: &[&str]) -> Vec<(String, Option<Failure>)> {
-    let unchecked = || chunk.iter().map(|s| (s.to_string(), None)).collect();
+/// Results by sha256 of (ShellCheck version, script): a file per script, written atomically,
+/// so that concurrent runs share it safely. A damaged entry is a miss.
+struct Cache {
+    dir: PathBuf,
+    version: String,
+}
+
+#[derive(serde::Serialize, Deserialize)]
+struct Cached {
+    code: String,
+    severity: Severity,
+    message: String,
+}
+
+impl Cache {
+    fn open(dir: &Path, program: &Path) -> Option<Cache> {
+        let out = Command::new(program).arg("--version").output().ok()?;
+        out.status.success().then(|| Cache {
+            dir: dir.to_path_buf(),
+            version: String::from_utf8_lossy(&out.stdout).into_owned(),
+        })
+    }
+
+    fn path(&self, script: &str) -> PathBuf {
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        h.update(self.version.as_bytes());
+        h.update([0]);
+        h.update(script.as_bytes());
+        let hex = hex::encode(h.finalize());
+        self.dir.join(&hex[..2]).join(format!("{hex}.json"))
+    }
+
+    fn get(&self, script: &str) -> Option<Option<Failure>> {
+        let bytes = std::fs::read(self.path(script)).ok()?;
+        let cached: Option<Cached> = serde_json::from_slice(&bytes).ok()?;
+        Some(cached.map(|c| Failure {
+            code: c.code,
+            severity: c.severity,
+            message: c.message,
+            line: 0,
+            column: 1,
+        }))
+    }
+
+    fn put(&self, script: &str, finding: Option<&Failure>) {
+        let value = finding.map(|f| Cached {
+            code: f.code.clone(),
+            severity: f.severity,
+            message: f.message.clone(),
+        });
+        let path = self.path(script);
+        if let (Some(parent), Ok(bytes)) = (path.parent(), serde_json::to_vec(&value)) {
+            // A cache that cannot be written only makes the next run slower.
+            let _ = std::fs::create_dir_all(parent);
+            let _ = bosun_fs::write_atomic(&path, &bytes);
+        }
+    }
+}
+
+/// (script, finding, whether ShellCheck really ran on it).
+fn check_chunk(program: &Path, chunk: &[&str]) -> Vec<(String, Option<Failure>, bool)> {
+    let unchecked = || chunk.iter().map(|s| (s.to_string(), None, false)).collect();
     let Ok(dir) = tempfile::tempdir() else {
         return unchecked();
     };
@@ -181,7 +261,7 @@ fn check_chunk(program: &Path, chunk: &[&str]) -> Vec<(String, Option<Failure>)>
                 line: 0,
                 column: 1,
             });
-            (text.to_string(), finding)
+            (text.to_string(), finding, true)
         })
         .collect()
 }

@@ -139,3 +139,41 @@ fn reports_match_hadolint_byte_for_byte() {
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
     assert!(compared >= 100, "the corpus shrank: {compared} comparisons");
 }
+
+/// ShellCheck results are kept between runs; a second run answers from the cache, and a
+/// damaged cache entry is only a miss.
+#[test]
+fn shellcheck_results_are_cached() {
+    if bosun_lint::shellcheck::find().is_none() {
+        assert!(
+            std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
+            "shellcheck is required"
+        );
+        return;
+    }
+    let ctx = Context::new();
+    ctx.write(
+        "Dockerfile",
+        "FROM debian:12\nRUN cd /x && echo $a\nRUN echo `id -u`\n",
+    );
+    let first = ctx.bosun(&["lint", "--no-color", "Dockerfile"]);
+    assert!(first.stdout.contains("SC2006"), "{}", first.stdout);
+    let cache = ctx.dir.path().join("cache/shellcheck");
+    let mut entries = Vec::new();
+    for dir in std::fs::read_dir(&cache).expect("a cache").flatten() {
+        entries.extend(
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.path()),
+        );
+    }
+    assert_eq!(entries.len(), 2, "one entry per distinct script");
+    let second = ctx.bosun(&["lint", "--no-color", "Dockerfile"]);
+    assert_eq!(second.stdout, first.stdout);
+    for entry in &entries {
+        std::fs::write(entry, b"{not json").unwrap();
+    }
+    let third = ctx.bosun(&["lint", "--no-color", "Dockerfile"]);
+    assert_eq!(third.stdout, first.stdout);
+}

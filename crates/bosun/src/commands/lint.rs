@@ -83,6 +83,7 @@ pub(crate) fn run(args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
     };
     options.hadolint_only = args.hadolint_only;
     options.shellcheck = bosun_lint::shellcheck::find();
+    options.cache_dir = Some(crate::settings::cache_dir().join("shellcheck"));
     if options.shellcheck.is_none() {
         printer.warn("shellcheck is not installed: the SC rules are skipped");
     }
