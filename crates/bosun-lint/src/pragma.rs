@@ -44,6 +44,14 @@ pub(crate) fn is_line_ignore(text: &str, hadolint_only: bool) -> bool {
         && ignore_list(text, false).is_some()
 }
 
+/// The shell a `# hadolint shell=NAME` pragma names.
+pub(crate) fn shell(text: &str) -> Option<String> {
+    let rest = tool_prefix(text)?.strip_prefix("shell")?;
+    let rest = rest.trim_start_matches([' ', '\t']).strip_prefix('=')?;
+    let name = rest.trim_matches([' ', '\t']);
+    (!name.is_empty()).then(|| name.to_string())
+}
+
 /// `spaces "hadolint" spaces1`, then the rest.
 fn tool_prefix(text: &str) -> Option<&str> {
     let t = text.trim_start_matches([' ', '\t']);
@@ -101,5 +109,6 @@ mod tests {
         assert_eq!(codes(" hadolint global ignore=DL3006", false), None);
         assert_eq!(codes(" hadolintignore=DL3006", false), None);
         assert_eq!(codes(" hadolint ignore=DL3006 because", false), None);
+        assert_eq!(shell(" hadolint shell=bash").as_deref(), Some("bash"));
     }
 }

@@ -280,6 +280,11 @@ impl Parser {
                 self.skip_for_header();
                 return;
             }
+            if words.is_empty() && word.plain && word.text == "[[" {
+                // A `[[ ... ]]` test is grammar, not a command.
+                self.skip_condition();
+                continue;
+            }
             if words.is_empty() && word.plain && word.text == "case" {
                 self.case();
                 return;
@@ -310,6 +315,26 @@ impl Parser {
             let nested = Script::parse(&inner);
             self.script.has_pipes |= nested.has_pipes;
             self.script.commands.extend(nested.commands);
+        }
+    }
+
+    /// Past the `]]` that closes a `[[` test.
+    fn skip_condition(&mut self) {
+        loop {
+            self.skip_blanks();
+            if self.peek().is_none() {
+                return;
+            }
+            if matches!(
+                self.peek(),
+                Some('&' | '|' | '(' | ')' | '<' | '>' | '\n' | ';')
+            ) {
+                self.at += 1;
+                continue;
+            }
+            if self.word().text == "]]" {
+                return;
+            }
         }
     }
 
@@ -658,6 +683,7 @@ mod tests {
         assert_eq!(names("(cd /x && make) > log 2>&1"), ["cd", "make"]);
         assert_eq!(names("$CMD run"), Vec::<String>::new());
         assert_eq!(names("{ echo a; echo b; }"), ["echo", "echo"]);
+        assert_eq!(names("[[ -f x && -d y ]] && echo z"), ["echo"]);
     }
 
     #[test]

@@ -68,8 +68,16 @@ impl Scripts {
     }
 
     pub(crate) fn check(&mut self, step: &Step<'_>) {
-        let Step::Instruction(i, script) = step else {
-            return;
+        let (i, script) = match step {
+            Step::Comment { text, .. } => {
+                // `# hadolint shell=NAME` sets the shell as written (hadolint puts `#!NAME`,
+                // relative or not, on the script).
+                if let Some(shell) = crate::pragma::shell(text) {
+                    self.shell = shell;
+                }
+                return;
+            }
+            Step::Instruction(i, script) => (i, script),
         };
         match i.keyword {
             Keyword::From => self.reset(),
