@@ -280,15 +280,25 @@ fn prepare(text: &str, options: &Options) -> Prepared {
         rule.finish(&mut out);
         found.extend(out);
     }
+    // ShellCheck runs twice, as hadolint's last rule does: over the file, then over what
+    // ONBUILD wraps (with a state of its own).
     let mut collector = shellcheck::Scripts::new(file.escape);
+    let mut onbuild = shellcheck::Scripts::new(file.escape);
     if options.shellcheck.is_some() {
         for step in &steps {
             collector.check(step);
+            if let Step::Instruction(i, _) = step
+                && let Some(inner) = rules::onbuild_inner(i)
+            {
+                onbuild.check(&Step::Instruction(&inner, None));
+            }
         }
     }
+    let mut run_scripts = collector.scripts;
+    run_scripts.extend(onbuild.scripts);
     Prepared {
         found,
-        scripts: collector.scripts,
+        scripts: run_scripts,
         pragmas: pragma::Pragmas::collect(&steps, options.hadolint_only),
         parse_error: None,
     }

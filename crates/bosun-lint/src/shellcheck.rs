@@ -68,7 +68,7 @@ impl Scripts {
     }
 
     pub(crate) fn check(&mut self, step: &Step<'_>) {
-        let (i, script) = match step {
+        let i = match step {
             Step::Comment { text, .. } => {
                 // `# hadolint shell=NAME` sets the shell as written (hadolint puts `#!NAME`,
                 // relative or not, on the script).
@@ -77,7 +77,7 @@ impl Scripts {
                 }
                 return;
             }
-            Step::Instruction(i, script) => (i, script),
+            Step::Instruction(i, _) => i,
         };
         match i.keyword {
             Keyword::From => self.reset(),
@@ -93,7 +93,7 @@ impl Scripts {
                 self.vars.extend(names);
             }
             Keyword::Shell => self.shell = i.args.text(),
-            Keyword::Run if script.is_some() && !self.shell.starts_with("pwsh") => {
+            Keyword::Run if !self.shell.starts_with("pwsh") => {
                 let shell = self.shell.split_whitespace().next().unwrap_or("");
                 let mut text = format!("#!{shell}\n");
                 for var in &self.vars {

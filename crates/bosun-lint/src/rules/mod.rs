@@ -94,6 +94,102 @@ pub const CODES: &[&str] = &[
     "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
 ];
 
+/// The rules hadolint also applies to the instructions ONBUILD wraps.
+const ONBUILD_CODES: &[&str] = &[
+    "DL3001", "DL3004", "DL3008", "DL3009", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018",
+    "DL3019", "DL3027", "DL3028", "DL3030", "DL3032", "DL3033", "DL3034", "DL3035", "DL3036",
+    "DL3037", "DL3038", "DL3040", "DL3041", "DL3042", "DL3046", "DL3047", "DL3060", "DL3062",
+    "DL3064", "DL4001", "DL4005",
+];
+
+/// A fresh instance of the rule for `code`.
+fn make(code: &str, c: Context) -> Box<dyn Rule> {
+    match code {
+        "DL1001" => Box::new(dl1001::Dl1001::new(c)),
+        "DL3000" => Box::new(dl3000::rule(c)),
+        "DL3001" => Box::new(dl3001::rule()),
+        "DL3002" => Box::new(dl3002::Dl3002::default()),
+        "DL3003" => Box::new(dl3003::rule()),
+        "DL3004" => Box::new(dl3004::rule()),
+        "DL3006" => Box::new(dl3006::Dl3006::new(c)),
+        "DL3007" => Box::new(dl3007::rule(c)),
+        "DL3008" => Box::new(dl3008::rule()),
+        "DL3009" => Box::new(dl3009::rule(c)),
+        "DL3011" => Box::new(dl3011::rule(c)),
+        "DL3012" => Box::new(dl3012::Dl3012::default()),
+        "DL3013" => Box::new(dl3013::rule()),
+        "DL3014" => Box::new(dl3014::rule()),
+        "DL3015" => Box::new(dl3015::rule()),
+        "DL3016" => Box::new(dl3016::rule()),
+        "DL3018" => Box::new(dl3018::rule()),
+        "DL3019" => Box::new(dl3019::rule()),
+        "DL3020" => Box::new(dl3020::rule(c)),
+        "DL3021" => Box::new(dl3021::rule(c)),
+        "DL3022" => Box::new(dl3022::Dl3022::new(c)),
+        "DL3023" => Box::new(dl3023::Dl3023::new(c)),
+        "DL3024" => Box::new(dl3024::Dl3024::new(c)),
+        "DL3025" => Box::new(dl3025::rule(c)),
+        "DL3027" => Box::new(dl3027::rule()),
+        "DL3028" => Box::new(dl3028::rule()),
+        "DL3029" => Box::new(dl3029::rule(c)),
+        "DL3030" => Box::new(dl3030::rule()),
+        "DL3032" => Box::new(dl3032::rule()),
+        "DL3033" => Box::new(dl3033::rule()),
+        "DL3034" => Box::new(dl3034::rule()),
+        "DL3035" => Box::new(dl3035::rule()),
+        "DL3036" => Box::new(dl3036::rule()),
+        "DL3037" => Box::new(dl3037::rule()),
+        "DL3038" => Box::new(dl3038::rule()),
+        "DL3040" => Box::new(dl3040::rule()),
+        "DL3041" => Box::new(dl3041::rule()),
+        "DL3042" => Box::new(dl3042::rule()),
+        "DL3043" => Box::new(dl3043::rule(c)),
+        "DL3044" => Box::new(dl3044::Dl3044::new(c)),
+        "DL3045" => Box::new(dl3045::Dl3045::new(c)),
+        "DL3046" => Box::new(dl3046::rule()),
+        "DL3047" => Box::new(dl3047::rule()),
+        "DL3048" => Box::new(dl3048::rule(c)),
+        "DL3057" => Box::new(dl3057::Dl3057::new(c)),
+        "DL3059" => Box::new(dl3059::Dl3059::default()),
+        "DL3060" => Box::new(dl3060::rule(c)),
+        "DL3061" => Box::new(dl3061::Dl3061::default()),
+        "DL3062" => Box::new(dl3062::rule()),
+        "DL3064" => Box::new(dl3064::rule(c)),
+        "DL3065" => Box::new(dl3065::rule(c)),
+        "DL3066" => Box::new(dl3066::rule(c)),
+        "DL3067" => Box::new(dl3067::rule(c)),
+        "DL4000" => Box::new(dl4000::rule(c)),
+        "DL4001" => Box::new(dl4001::Dl4001::default()),
+        "DL4003" => Box::new(dl4003::Dl4003::default()),
+        "DL4004" => Box::new(dl4004::Dl4004::default()),
+        "DL4005" => Box::new(dl4005::rule()),
+        "DL4006" => Box::new(dl4006::Dl4006::default()),
+        other => unreachable!("no rule {other}"),
+    }
+}
+
+/// A rule fed only the instructions ONBUILD wraps, as if they stood alone.
+struct OnBuild(Box<dyn Rule>);
+
+impl Rule for OnBuild {
+    fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
+        let Step::Instruction(i, _) = step else {
+            return;
+        };
+        let Some(inner) = onbuild_inner(i) else {
+            return;
+        };
+        let script = (inner.keyword == Keyword::Run)
+            .then(|| crate::shell::Script::parse(&crate::run_script(&inner)));
+        self.0
+            .check(&Step::Instruction(&inner, script.as_ref()), out);
+    }
+
+    fn finish(&mut self, out: &mut Vec<Failure>) {
+        self.0.finish(out);
+    }
+}
+
 /// The label-schema codes, active when a schema requires labels.
 pub const LABEL_CODES: &[&str] = &[
     "DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058",
@@ -102,67 +198,14 @@ pub const LABEL_CODES: &[&str] = &[
 /// Every rule, in hadolint's order.
 pub(crate) fn all(context: &Context, options: &crate::Options) -> Vec<Box<dyn Rule>> {
     let c = *context;
-    let mut rules: Vec<Box<dyn Rule>> = vec![
-        Box::new(dl1001::Dl1001::new(c)),
-        Box::new(dl3000::rule(c)),
-        Box::new(dl3001::rule()),
-        Box::new(dl3002::Dl3002::default()),
-        Box::new(dl3003::rule()),
-        Box::new(dl3004::rule()),
-        Box::new(dl3006::Dl3006::new(c)),
-        Box::new(dl3007::rule(c)),
-        Box::new(dl3008::rule()),
-        Box::new(dl3009::rule(c)),
-        Box::new(dl3011::rule(c)),
-        Box::new(dl3012::Dl3012::default()),
-        Box::new(dl3013::rule()),
-        Box::new(dl3014::rule()),
-        Box::new(dl3015::rule()),
-        Box::new(dl3016::rule()),
-        Box::new(dl3018::rule()),
-        Box::new(dl3019::rule()),
-        Box::new(dl3020::rule(c)),
-        Box::new(dl3021::rule(c)),
-        Box::new(dl3022::Dl3022::new(c)),
-        Box::new(dl3023::Dl3023::new(c)),
-        Box::new(dl3024::Dl3024::new(c)),
-        Box::new(dl3025::rule(c)),
-        Box::new(dl3027::rule()),
-        Box::new(dl3028::rule()),
-        Box::new(dl3029::rule(c)),
-        Box::new(dl3030::rule()),
-        Box::new(dl3032::rule()),
-        Box::new(dl3033::rule()),
-        Box::new(dl3034::rule()),
-        Box::new(dl3035::rule()),
-        Box::new(dl3036::rule()),
-        Box::new(dl3037::rule()),
-        Box::new(dl3038::rule()),
-        Box::new(dl3040::rule()),
-        Box::new(dl3041::rule()),
-        Box::new(dl3042::rule()),
-        Box::new(dl3043::rule(c)),
-        Box::new(dl3044::Dl3044::new(c)),
-        Box::new(dl3045::Dl3045::new(c)),
-        Box::new(dl3046::rule()),
-        Box::new(dl3047::rule()),
-        Box::new(dl3048::rule(c)),
-        Box::new(dl3057::Dl3057::new(c)),
-        Box::new(dl3059::Dl3059::default()),
-        Box::new(dl3060::rule(c)),
-        Box::new(dl3061::Dl3061::default()),
-        Box::new(dl3062::rule()),
-        Box::new(dl3064::rule(c)),
-        Box::new(dl3065::rule(c)),
-        Box::new(dl3066::rule(c)),
-        Box::new(dl3067::rule(c)),
-        Box::new(dl4000::rule(c)),
-        Box::new(dl4001::Dl4001::default()),
-        Box::new(dl4003::Dl4003::default()),
-        Box::new(dl4004::Dl4004::default()),
-        Box::new(dl4005::rule()),
-        Box::new(dl4006::Dl4006::default()),
-    ];
+    let mut rules: Vec<Box<dyn Rule>> = Vec::new();
+    for code in CODES {
+        rules.push(make(code, c));
+        // hadolint runs these a second time over what ONBUILD instructions wrap.
+        if ONBUILD_CODES.contains(code) {
+            rules.push(Box::new(OnBuild(make(code, c))));
+        }
+    }
     add_label_rules(&mut rules, c, options);
     rules
 }
