@@ -14,8 +14,10 @@ pub mod diff;
 pub mod efficiency;
 pub mod inspect;
 pub mod layer;
-pub mod secrets;
 pub mod view;
+
+/// The secret rules (their own crate, shared with `bosun lint`).
+pub use bosun_secrets as secrets;
 
 /// Errors of analysis.
 #[derive(Debug, thiserror::Error)]
