@@ -18,7 +18,7 @@ use bosun_dockerfile::{Args, Dockerfile, Instruction, Item, Keyword, ParseError}
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use rules::{CODES, LABEL_CODES};
+pub use rules::{BL_CODES, CODES, LABEL_CODES};
 
 /// How bad a finding is, ordered from worst to mildest as hadolint orders them.
 #[derive(
@@ -132,6 +132,11 @@ pub struct Options {
     pub shellcheck: Option<std::path::PathBuf>,
     /// Where ShellCheck results are kept between runs (none: not kept).
     pub cache_dir: Option<std::path::PathBuf>,
+    /// Image references the local store holds -> their digests (BL1004 prints pinned ones).
+    pub pins: std::collections::BTreeMap<String, String>,
+    /// The directory the Dockerfile is in, for its `.dockerignore` (BL1007; [`lint`] only,
+    /// [`lint_many`] takes one per file).
+    pub context_dir: Option<std::path::PathBuf>,
 }
 
 /// What linting one file found.
@@ -155,16 +160,22 @@ pub(crate) enum Step<'a> {
     Instruction(&'a Instruction, Option<&'a shell::Script>),
 }
 
-/// Lints Dockerfile text.
+/// Lints Dockerfile text (`options.context_dir` says where its `.dockerignore` is).
 pub fn lint(text: &str, options: &Options) -> Report {
-    lint_many(&[text], options).remove(0)
+    lint_many(&[(text, options.context_dir.as_deref())], options).remove(0)
 }
 
 /// Lints many Dockerfiles, in parallel; reports come back in the same order. ShellCheck runs
 /// once over the RUN scripts of all of them (identical scripts checked once), in as many
 /// processes as there are cores.
-pub fn lint_many(texts: &[&str], options: &Options) -> Vec<Report> {
-    let prepared: Vec<Prepared> = texts.par_iter().map(|t| prepare(t, options)).collect();
+///
+/// Each file comes with the directory it is in (for its `.dockerignore`), none for standard
+/// input.
+pub fn lint_many(files: &[(&str, Option<&std::path::Path>)], options: &Options) -> Vec<Report> {
+    let prepared: Vec<Prepared> = files
+        .par_iter()
+        .map(|(text, dir)| prepare(text, *dir, options))
+        .collect();
     let findings = match &options.shellcheck {
         Some(program) => {
             let scripts: Vec<&str> = prepared
@@ -228,7 +239,7 @@ impl Prepared {
     }
 }
 
-fn prepare(text: &str, options: &Options) -> Prepared {
+fn prepare(text: &str, dir: Option<&std::path::Path>, options: &Options) -> Prepared {
     let file = match Dockerfile::parse(text) {
         Ok(file) => file,
         Err(e) => {
@@ -272,7 +283,7 @@ fn prepare(text: &str, options: &Options) -> Prepared {
     };
     // Each rule's findings in file order, rules in hadolint's order.
     let mut found = Vec::new();
-    for mut rule in rules::all(&context, options) {
+    for mut rule in rules::all(&context, dir, options) {
         let mut out = Vec::new();
         for step in &steps {
             rule.check(step, &mut out);

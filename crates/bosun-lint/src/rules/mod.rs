@@ -1,10 +1,20 @@
 //! The rules, one module per code, run in hadolint's order (its report order depends on it).
 
+use std::path::Path;
+
 use bosun_dockerfile::{Args, Dockerfile, Instruction, Keyword};
 
 use crate::shell::Script;
 use crate::{Failure, LabelType, Severity, Step};
 
+mod bl1001;
+mod bl1002;
+mod bl1003;
+mod bl1004;
+mod bl1005;
+mod bl1006;
+mod bl1007;
+mod bl1008;
 mod dl1001;
 mod dl3000;
 mod dl3001;
@@ -190,13 +200,22 @@ impl Rule for OnBuild {
     }
 }
 
+/// bosun's own rules (off with `--hadolint-only`), documented in docs/lint-rules.md.
+pub const BL_CODES: &[&str] = &[
+    "BL1001", "BL1002", "BL1003", "BL1004", "BL1005", "BL1006", "BL1007", "BL1008",
+];
+
 /// The label-schema codes, active when a schema requires labels.
 pub const LABEL_CODES: &[&str] = &[
     "DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058",
 ];
 
 /// Every rule, in hadolint's order.
-pub(crate) fn all(context: &Context, options: &crate::Options) -> Vec<Box<dyn Rule>> {
+pub(crate) fn all(
+    context: &Context,
+    dir: Option<&std::path::Path>,
+    options: &crate::Options,
+) -> Vec<Box<dyn Rule>> {
     let c = *context;
     let mut rules: Vec<Box<dyn Rule>> = Vec::new();
     for code in CODES {
@@ -207,6 +226,16 @@ pub(crate) fn all(context: &Context, options: &crate::Options) -> Vec<Box<dyn Ru
         }
     }
     add_label_rules(&mut rules, c, options);
+    if !options.hadolint_only {
+        rules.push(Box::new(bl1001::Bl1001::new(c)));
+        rules.push(Box::new(bl1002::Bl1002::new(c)));
+        rules.push(Box::new(bl1003::Bl1003::new(c)));
+        rules.push(Box::new(bl1004::Bl1004::new(c, options.pins.clone())));
+        rules.push(Box::new(bl1005::Bl1005::default()));
+        rules.push(Box::new(bl1006::Bl1006::default()));
+        rules.push(Box::new(bl1007::Bl1007::new(c, dir.map(Path::to_path_buf))));
+        rules.push(Box::new(bl1008::Bl1008::default()));
+    }
     rules
 }
 

@@ -21,7 +21,7 @@ const BOSUN: Tool<'static> = Tool {
     uri: "",
 };
 
-pub(crate) fn run(args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
+pub(crate) fn run(store_dir: &Path, args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
     let get = |name: &str| std::env::var(name).ok();
     let file = match &args.config {
         Some(path) => config::load(path)?,
@@ -84,6 +84,9 @@ pub(crate) fn run(args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
     options.hadolint_only = args.hadolint_only;
     options.shellcheck = bosun_lint::shellcheck::find();
     options.cache_dir = Some(crate::settings::cache_dir().join("shellcheck"));
+    if !args.hadolint_only {
+        options.pins = store_pins(store_dir);
+    }
     if options.shellcheck.is_none() {
         printer.warn("shellcheck is not installed: the SC rules are skipped");
     }
@@ -123,8 +126,17 @@ pub(crate) fn run(args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
             }
         })
         .collect::<Result<_>>()?;
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let reports: Vec<Report> = bosun_lint::lint_many(&refs, &options);
+    let dirs: Vec<Option<&Path>> = args
+        .files
+        .iter()
+        .map(|name| match Path::new(name).parent() {
+            _ if name == "-" => None,
+            Some(p) if !p.as_os_str().is_empty() => Some(p),
+            _ => Some(Path::new(".")),
+        })
+        .collect();
+    let sources: Vec<(&str, Option<&Path>)> = texts.iter().map(String::as_str).zip(dirs).collect();
+    let reports: Vec<Report> = bosun_lint::lint_many(&sources, &options);
 
     let report_name = args.file_path_in_report.as_deref();
     let files: Vec<FileReport<'_>> = args
@@ -158,4 +170,21 @@ pub(crate) fn run(args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
 
 fn write_report(path: &Path, bytes: &[u8]) -> Result<()> {
     bosun_fs::write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// What the local store holds, name -> digest, for BL1004 to print pinned references. A
+/// store that cannot be read only means no pinned references are offered.
+fn store_pins(store_dir: &Path) -> std::collections::BTreeMap<String, String> {
+    if !store_dir.join("index.json").is_file() {
+        return Default::default();
+    }
+    bosun_oci::Store::open(store_dir)
+        .and_then(|store| store.list())
+        .map(|images| {
+            images
+                .into_iter()
+                .map(|i| (i.name, i.descriptor.digest.to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -52,7 +52,7 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         ),
         Command::Inspect(args) => inspect::run(&store_dir, &args, printer),
         Command::Diff(args) => diff::run(&store_dir, &args, printer),
-        Command::Lint(args) => lint::run(&args, printer),
+        Command::Lint(args) => lint::run(&store_dir, &args, printer),
     }
 }
 
