@@ -415,13 +415,30 @@ impl<'a> Parser<'a> {
             )
         })?;
         // Join continuation lines: a line ending in the escape character (trailing blanks
-        // allowed) continues on the next line that is not blank or a comment.
+        // allowed) continues on the next line that is not blank or a comment. The last line
+        // of a file with no final newline does not continue: its escape stays, as in
+        // hadolint. Like hadolint, the indent of a continued line counts as one space.
         let mut text = String::new();
         let mut current = &body[word_end..];
+        let mut continued = false;
+        let mut open_end = false;
         loop {
             let stripped = current.trim_end();
+            if continued && current.starts_with([' ', '\t']) {
+                text.push(' ');
+                current = current.trim_start_matches([' ', '\t']);
+            }
+            continued = true;
             match stripped.strip_suffix(self.escape) {
-                Some(head) => {
+                Some(_) if self.at + 1 == self.lines.len() => {
+                    // Kept whole, blanks too: ShellCheck has something to say about them.
+                    text.push_str(current);
+                    open_end = true;
+                    break;
+                }
+                Some(_) => {
+                    let stripped = current.trim_end();
+                    let head = &stripped[..stripped.len() - self.escape.len_utf8()];
                     text.push_str(head);
                     self.at += 1;
                     while self
@@ -444,8 +461,11 @@ impl<'a> Parser<'a> {
         }
         let end_line = self.at.min(self.lines.len() - 1) + 1;
         self.at += 1;
-        let text = text.trim().to_string();
-        if text.is_empty() && !matches!(keyword, Keyword::Onbuild) {
+        let text = match open_end {
+            true => text.trim_start().to_string(),
+            false => text.trim().to_string(),
+        };
+        if text.is_empty() {
             return Err(error(
                 start + 1,
                 indent + 1,
@@ -453,15 +473,39 @@ impl<'a> Parser<'a> {
             ));
         }
         let (flags, rest) = if keyword.has_flags() {
-            parse_flags(&text, self.escape)
+            parse_flags(keyword, &text, self.escape)
+                .map_err(|message| error(start + 1, indent + 1, message))?
         } else {
             (Vec::new(), text.as_str())
         };
+        if keyword.has_exec_form() && exec_form(rest).is_none() {
+            if let Some(end) = rest.rfind(']')
+                && exec_form(&rest[..=end]).is_some()
+            {
+                // hadolint refuses a list followed by more text; BuildKit would run it as shell.
+                return Err(error(start + 1, indent + 1, "text after the argument list"));
+            }
+        }
         let args = if keyword.has_exec_form() {
             exec_form(rest).map_or_else(|| Args::Shell(rest.to_string()), Args::Exec)
         } else {
             Args::Shell(rest.to_string())
         };
+        if keyword == Keyword::Onbuild && !rest.is_empty() {
+            // The trigger is an instruction of its own, held to the same rules.
+            let mut inner = Parser {
+                lines: vec![rest],
+                at: 0,
+                escape: self.escape,
+            };
+            inner
+                .instruction()
+                .map_err(|e| error(start + 1, indent + 1, e.message))?;
+        }
+        if matches!(keyword, Keyword::Env | Keyword::Label) {
+            check_pairs(rest, self.escape)
+                .map_err(|message| error(start + 1, indent + 1, format!("{keyword}: {message}")))?;
+        }
         if keyword == Keyword::Expose {
             check_ports(rest, self.escape).map_err(|word| {
                 error(
@@ -547,37 +591,173 @@ fn check_ports(text: &str, escape: char) -> Result<(), String> {
 }
 
 /// Leading `--name[=value]` words; returns them and the rest of the text.
-fn parse_flags(text: &str, escape: char) -> (Vec<Flag>, &str) {
+/// ENV and LABEL: `NAME VALUE...`, or words that are all `NAME=VALUE` with every quote
+/// closed (a quote-escape closes nothing, in single quotes too, as hadolint reads them).
+fn check_pairs(text: &str, escape: char) -> Result<(), String> {
+    let mut words: Vec<(String, bool)> = Vec::new();
+    let (mut word, mut has_eq, mut quote) = (String::new(), false, None::<char>);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(_) if c == escape => {
+                chars.next();
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == escape => {
+                chars.next();
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push((std::mem::take(&mut word), has_eq));
+                }
+                has_eq = false;
+                continue;
+            }
+            None => has_eq |= c == '=',
+        }
+        word.push(c);
+    }
+    let open = quote.is_some();
+    if !word.is_empty() {
+        words.push((word, has_eq));
+    }
+    match words.first() {
+        // `NAME VALUE...`: the value is taken as it is.
+        Some((name, false)) if words.len() == 1 => Err(format!("{name} has no value")),
+        Some((_, false)) | None => Ok(()),
+        Some(_) if open => Err("a quote is not closed".into()),
+        Some(_) => match words.iter().find(|(_, eq)| !eq) {
+            Some((w, _)) => Err(format!("{w} is not NAME=VALUE")),
+            None => Ok(()),
+        },
+    }
+}
+
+/// Which flags an instruction takes: (name, whether a bare `--name` is allowed).
+fn known_flags(keyword: Keyword) -> &'static [(&'static str, bool)] {
+    match keyword {
+        Keyword::From => &[("platform", false)],
+        Keyword::Run => &[("mount", false), ("network", false), ("security", false)],
+        Keyword::Copy => &[
+            ("from", false),
+            ("chown", false),
+            ("chmod", false),
+            ("exclude", false),
+            ("link", true),
+            ("parents", true),
+        ],
+        Keyword::Add => &[
+            ("checksum", false),
+            ("chown", false),
+            ("chmod", false),
+            ("exclude", false),
+            ("link", true),
+            ("keep-git-dir", true),
+            ("unpack", true),
+        ],
+        Keyword::Healthcheck => &[
+            ("interval", false),
+            ("timeout", false),
+            ("start-period", false),
+            ("start-interval", false),
+            ("retries", false),
+        ],
+        _ => &[],
+    }
+}
+
+/// The leading `--flag[=value]` words. Where a word starting with `--` is not one of the
+/// instruction's flags, hadolint's parser decides: RUN takes it (and the rest) as its
+/// script, COPY as a path unless it has a value, and FROM, ADD and HEALTHCHECK refuse it.
+fn parse_flags(keyword: Keyword, text: &str, escape: char) -> Result<(Vec<Flag>, &str), String> {
+    let known = known_flags(keyword);
     let mut flags = Vec::new();
     let mut rest = text;
     loop {
         let trimmed = rest.trim_start();
         if !trimmed.starts_with("--") {
-            return (flags, trimmed);
+            return Ok((flags, trimmed));
         }
         let Some(word) = split_words(trimmed, escape).into_iter().next() else {
-            return (flags, trimmed);
+            return Ok((flags, trimmed));
         };
         let body = &word[2..];
         let (name, value) = match body.split_once('=') {
             Some((n, v)) => (n.to_string(), Some(unquote(v, escape))),
             None => (body.to_string(), None),
         };
-        if name.is_empty() {
-            return (flags, trimmed);
+        let valid = known
+            .iter()
+            .any(|(n, bare)| *n == name && (value.is_some() || *bare));
+        if !valid {
+            let refused = match keyword {
+                Keyword::Run => false,
+                Keyword::Copy => value.is_some() && !name.is_empty(),
+                _ => true,
+            };
+            return match refused {
+                true => Err(format!("invalid flag: --{name}")),
+                false => Ok((flags, trimmed)),
+            };
         }
         flags.push(Flag { name, value });
         rest = &trimmed[word.len()..];
     }
 }
 
-/// `["a", "b"]` as words, when the text is a JSON array of strings.
+/// `["a", "b"]` as words, when the text is a list of strings the way hadolint reads one:
+/// JSON's escapes, and a backslash before any other character kept as written (`"\$x"`).
 fn exec_form(text: &str) -> Option<Vec<String>> {
     let t = text.trim();
-    if !t.starts_with('[') || !t.ends_with(']') {
+    // hadolint's reader ends no string at `\\"` (BuildKit does); so that rules see what
+    // hadolint sees, such a list is shell form here too.
+    if t.contains("\\\\\"") {
         return None;
     }
-    serde_json::from_str::<Vec<String>>(t).ok()
+    let mut chars = t.strip_prefix('[')?.chars().peekable();
+    let mut words = Vec::new();
+    while chars.next_if(|c| c.is_whitespace()).is_some() {}
+    if chars.next_if_eq(&']').is_some() {
+        return chars.next().is_none().then_some(words);
+    }
+    loop {
+        if chars.next()? != '"' {
+            return None;
+        }
+        let mut word = String::new();
+        loop {
+            match chars.next()? {
+                '"' => break,
+                '\\' => match chars.next()? {
+                    'n' => word.push('\n'),
+                    't' => word.push('\t'),
+                    'r' => word.push('\r'),
+                    'b' => word.push('\u{8}'),
+                    'f' => word.push('\u{c}'),
+                    'u' => {
+                        let hex: String = (0..4).filter_map(|_| chars.next()).collect();
+                        let code = u32::from_str_radix(&hex, 16).ok()?;
+                        word.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                    }
+                    c @ ('"' | '\\' | '/') => word.push(c),
+                    c => {
+                        word.push('\\');
+                        word.push(c);
+                    }
+                },
+                c => word.push(c),
+            }
+        }
+        words.push(word);
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        match chars.next()? {
+            ']' => return chars.next().is_none().then_some(words),
+            ',' => while chars.next_if(|c| c.is_whitespace()).is_some() {},
+            _ => return None,
+        }
+    }
 }
 
 /// Heredoc markers in an instruction's text: `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`.

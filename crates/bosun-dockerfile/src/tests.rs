@@ -17,7 +17,8 @@ fn directives_come_first_and_set_the_escape() {
     assert_eq!(file.directive("syntax"), Some("docker/dockerfile:1"));
     assert_eq!(file.directive("check"), Some("skip=all"));
     let run = file.instructions().nth(1).unwrap();
-    assert_eq!(run.args, Args::Shell("echo a   b".into()));
+    // The indent of a continued line counts as one space, as hadolint joins lines.
+    assert_eq!(run.args, Args::Shell("echo a  b".into()));
     assert_eq!((run.line, run.end_line), (5, 6));
     // After anything else, a directive-looking line is a comment.
     let file = Dockerfile::parse("FROM scratch\n# escape=`\n").unwrap();
@@ -36,7 +37,7 @@ fn continuations_skip_comments_and_blank_lines() {
     assert_eq!(all[1].end_line, 6);
     assert_eq!(
         all[1].args,
-        Args::Shell("apt-get update   && apt-get install -y curl   && true".into())
+        Args::Shell("apt-get update  && apt-get install -y curl  && true".into())
     );
     assert_eq!(all[2].line, 7);
 }
@@ -133,4 +134,95 @@ fn never_panics_on_odd_input() {
     ] {
         let _ = Dockerfile::parse(text);
     }
+}
+
+#[test]
+fn flags_are_checked_per_instruction() {
+    let refused = [
+        "FROM --foo=bar a:1\n",
+        "FROM a:1\nCOPY --user=me x /y\n",
+        "FROM a:1\nADD --from=a x /y\n",
+        "FROM a:1\nADD --parents x /y\n",
+        "FROM a:1\nHEALTHCHECK --interval CMD x\n",
+        "FROM a:1\nONBUILD COPY --user=me x /y\n",
+        "FROM a:1\nONBUILD\n",
+    ];
+    for text in refused {
+        assert!(Dockerfile::parse(text).is_err(), "{text}");
+    }
+    // RUN takes an unknown flag as its script; COPY takes a bare one as a path.
+    let run = &only("RUN --foo=bar echo\n");
+    assert!(run.flags.is_empty());
+    assert_eq!(run.args, Args::Shell("--foo=bar echo".into()));
+    let copy = &only("COPY --link --chown x /y\n");
+    assert_eq!(copy.flags.len(), 1);
+    assert_eq!(copy.args, Args::Shell("--chown x /y".into()));
+}
+
+#[test]
+fn env_and_label_pairs_are_checked() {
+    for text in [
+        "ENV PATH\n",
+        "LABEL a\n",
+        "ENV a=1 b\n",
+        "ENV a='x\\'y''\n",
+        "ENV a=\"x\n",
+    ] {
+        assert!(Dockerfile::parse(text).is_err(), "{text}");
+    }
+    for text in [
+        "ENV PATH x y\n",
+        "ENV a x'y\n",
+        "ENV a= b=2\n",
+        "LABEL a=\"b c\" d=e\n",
+    ] {
+        assert!(Dockerfile::parse(text).is_ok(), "{text}");
+    }
+}
+
+#[test]
+fn an_escape_on_the_last_line_without_a_newline_stays() {
+    assert_eq!(only("RUN echo \\").args, Args::Shell("echo \\".into()));
+    assert_eq!(only("RUN echo \\\n").args, Args::Shell("echo".into()));
+}
+
+#[test]
+fn an_unclosed_quote_is_a_plain_character() {
+    assert_eq!(
+        split_words("\"a b 'c d' e", '\\'),
+        ["\"a", "b", "'c d'", "e"]
+    );
+}
+
+#[test]
+fn exec_form_reads_lists_as_hadolint_does() {
+    let words = |t: &str| match only(t).args {
+        Args::Exec(w) => Some(w),
+        Args::Shell(_) => None,
+    };
+    assert_eq!(
+        words("CMD [\"a\", \"b c\"]\n"),
+        Some(vec!["a".into(), "b c".into()])
+    );
+    assert_eq!(words("CMD []\n"), Some(vec![]));
+    assert_eq!(
+        words("CMD [ \"\\u0041\\n\", \"\\$x\" ]\n"),
+        Some(vec!["A\n".into(), "\\$x".into()])
+    );
+    for shell in [
+        "CMD [\"a\\\\\"]\n",
+        "CMD [\"a\" \"b\"]\n",
+        "CMD [a]\n",
+        "CMD [\"a\",]\n",
+        "CMD [\"a\"\n",
+    ] {
+        assert_eq!(words(shell), None, "{shell}");
+    }
+}
+
+#[test]
+fn a_list_followed_by_text_is_refused() {
+    assert!(Dockerfile::parse("CMD [\"a\"] x\n").is_err());
+    assert!(Dockerfile::parse("CMD [\"a\"] # no comment here\n").is_err());
+    assert!(Dockerfile::parse("CMD [\"a\"]  \n").is_ok());
 }

@@ -4,11 +4,29 @@
 
 /// Splits `text` into words, keeping quotes and escapes as written.
 pub fn split_words(text: &str, escape: char) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
     let mut words = Vec::new();
     let mut word = String::new();
     let mut quote: Option<char> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
+    // Where the open quote began, to take it back as a plain character if nothing closes it
+    // (hadolint does so; each quote kind can fail at most once, so this stays linear).
+    let mut opened: Option<(usize, usize, String)> = None;
+    let mut at = 0;
+    loop {
+        let Some(&c) = chars.get(at) else {
+            match opened.take() {
+                Some((from, count, before)) if quote.is_some() => {
+                    words.truncate(count);
+                    word = before;
+                    word.push(chars[from]);
+                    quote = None;
+                    at = from + 1;
+                    continue;
+                }
+                _ => break,
+            }
+        };
+        at += 1;
         match quote {
             Some(q) if c == q => {
                 quote = None;
@@ -16,18 +34,21 @@ pub fn split_words(text: &str, escape: char) -> Vec<String> {
             }
             Some('"') if c == escape => {
                 word.push(c);
-                if let Some(next) = chars.next() {
+                if let Some(&next) = chars.get(at) {
                     word.push(next);
+                    at += 1;
                 }
             }
             Some(_) => word.push(c),
             None if c == escape => {
                 word.push(c);
-                if let Some(next) = chars.next() {
+                if let Some(&next) = chars.get(at) {
                     word.push(next);
+                    at += 1;
                 }
             }
             None if c == '"' || c == '\'' => {
+                opened = Some((at - 1, words.len(), word.clone()));
                 quote = Some(c);
                 word.push(c);
             }

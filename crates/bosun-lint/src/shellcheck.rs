@@ -1,7 +1,8 @@
 //! ShellCheck on RUN scripts, as hadolint runs it: each script gets a shebang for the stage's
 //! shell (`/bin/sh` unless SHELL says otherwise; PowerShell is skipped) and an `export` line
 //! for every ARG and ENV name so far (and the proxy variables Docker passes), checks 2187 and
-//! 1090 are off, and every severity counts. hadolint keeps one finding per RUN, the last one
+//! 1090 are off (and 1091: hadolint's ShellCheck never reads sourced files, and never says
+//! so), and every severity counts. A stage `FROM` an earlier stage inherits its shell and names. hadolint keeps one finding per RUN, the last one
 //! ShellCheck reports (its findings go through a set ordered by line, where later ones
 //! replace earlier ones), reported at the RUN's line.
 //!
@@ -16,7 +17,7 @@ use bosun_dockerfile::Keyword;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::rules::{Context, pairs};
+use crate::rules::{BaseImage, Context, pairs};
 use crate::{Failure, Severity, Step};
 
 /// The `shellcheck` program on `PATH`.
@@ -38,11 +39,23 @@ const PROXY_VARS: &[&str] = &[
     "no_proxy",
 ];
 
+/// How ShellCheck is run; part of the cache key, so a change here is a cache miss.
+const ARGS: &[&str] = &[
+    "--format=json1",
+    "--norc",
+    "--severity=style",
+    "--exclude=2187,1090,1091",
+];
+
 /// Builds each RUN's script the way hadolint hands it to ShellCheck.
 pub(crate) struct Scripts {
     context: Context,
     shell: String,
     vars: BTreeSet<String>,
+    /// The current stage's name, and the (shell, vars) each named stage ended with: a stage
+    /// built `FROM` an earlier one starts where that one ended (names match exactly).
+    stage: Option<String>,
+    stages: HashMap<String, (String, BTreeSet<String>)>,
     /// (RUN line, script with its shebang and exports).
     pub(crate) scripts: Vec<(usize, String)>,
 }
@@ -56,6 +69,8 @@ impl Scripts {
             },
             shell: String::new(),
             vars: BTreeSet::new(),
+            stage: None,
+            stages: HashMap::new(),
             scripts: Vec::new(),
         };
         s.reset();
@@ -80,7 +95,22 @@ impl Scripts {
             Step::Instruction(i, _) => i,
         };
         match i.keyword {
-            Keyword::From => self.reset(),
+            Keyword::From => {
+                if let Some(name) = self.stage.take() {
+                    let ended = (self.shell.clone(), self.vars.clone());
+                    self.stages.insert(name, ended);
+                }
+                let base = BaseImage::of(i, &self.context);
+                let parent = base.as_ref().and_then(|b| {
+                    let plain = b.registry.is_none() && b.tag.is_none() && b.digest.is_none();
+                    plain.then(|| self.stages.get(&b.name)).flatten()
+                });
+                match parent {
+                    Some((shell, vars)) => (self.shell, self.vars) = (shell.clone(), vars.clone()),
+                    None => self.reset(),
+                }
+                self.stage = base.and_then(|b| b.alias);
+            }
             Keyword::Arg => {
                 let text = i.args.text();
                 let name = text.split('=').next().unwrap_or("").trim();
@@ -93,7 +123,11 @@ impl Scripts {
                 self.vars.extend(names);
             }
             Keyword::Shell => self.shell = i.args.text(),
-            Keyword::Run if !self.shell.starts_with("pwsh") => {
+            // hadolint leaves exec-form RUN and PowerShell alone.
+            Keyword::Run
+                if !self.shell.starts_with("pwsh")
+                    && !matches!(i.args, bosun_dockerfile::Args::Exec(_)) =>
+            {
                 let shell = self.shell.split_whitespace().next().unwrap_or("");
                 let mut text = format!("#!{shell}\n");
                 for var in &self.vars {
@@ -188,6 +222,8 @@ impl Cache {
         let mut h = sha2::Sha256::new();
         h.update(self.version.as_bytes());
         h.update([0]);
+        h.update(ARGS.join(" ").as_bytes());
+        h.update([0]);
         h.update(script.as_bytes());
         let hex = hex::encode(h.finalize());
         self.dir.join(&hex[..2]).join(format!("{hex}.json"))
@@ -234,15 +270,7 @@ fn check_chunk(program: &Path, chunk: &[&str]) -> Vec<(String, Option<Failure>, 
         }
         files.push(path.display().to_string());
     }
-    let output = Command::new(program)
-        .args([
-            "--format=json1",
-            "--norc",
-            "--severity=style",
-            "--exclude=2187,1090",
-        ])
-        .args(&files)
-        .output();
+    let output = Command::new(program).args(ARGS).args(&files).output();
     let Some(found) = output
         .ok()
         .and_then(|o| serde_json::from_slice::<Output>(&o.stdout).ok())

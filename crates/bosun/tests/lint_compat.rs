@@ -65,79 +65,120 @@ fn reports_match_hadolint_byte_for_byte() {
         return;
     };
     let ctx = Context::new();
+    let files = corpus();
+    assert!(
+        files.len() >= 300,
+        "the corpus shrank: {} files",
+        files.len()
+    );
+    // Files are compared on as many threads as there are cores; each runs its own processes.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let results: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let (mut compared, mut mismatches) = (0, Vec::new());
+                    loop {
+                        let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(file) = files.get(at) else {
+                            return (compared, mismatches);
+                        };
+                        compared += compare(&ctx, &hadolint, file, &mut mismatches);
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let compared: usize = results.iter().map(|(n, _)| n).sum();
+    let mismatches: Vec<&String> = results.iter().flat_map(|(_, m)| m).collect();
+    eprintln!("compared {compared} reports, {} differ", mismatches.len());
+    let shown: Vec<&str> = mismatches.iter().map(|m| m.as_str()).collect();
+    assert!(mismatches.is_empty(), "{}", shown.join("\n\n"));
+    assert!(
+        compared >= 2500,
+        "the corpus shrank: {compared} comparisons"
+    );
+}
+
+/// Compares one file in every format; returns how many reports were compared.
+fn compare(
+    ctx: &Context,
+    hadolint: &std::path::Path,
+    file: &std::path::Path,
+    mismatches: &mut Vec<String>,
+) -> usize {
     let implemented: BTreeSet<&str> = bosun_lint::CODES
         .iter()
         .chain(bosun_lint::LABEL_CODES)
         .copied()
         .collect();
-    let mut compared = 0;
-    let mut mismatches = Vec::new();
-    for file in corpus() {
-        let name = file.file_name().unwrap().to_str().unwrap().to_string();
-        // Run where the file is, so reports name it the same way.
-        let dir = file.parent().unwrap();
-        let json =
-            run(Command::new(&hadolint)
-                .current_dir(dir)
-                .args(["--no-color", "-f", "json", &name]));
-        let found: Vec<serde_json::Value> =
-            serde_json::from_slice(&json.stdout).unwrap_or_default();
-        let missing: BTreeSet<String> = found
-            .iter()
-            .filter_map(|f| f["code"].as_str())
-            .filter(|c| !implemented.contains(c) && *c != "DL1000" && !c.starts_with("SC"))
-            .map(str::to_string)
-            .collect();
-        if found.iter().any(|f| f["code"] == "DL1000") {
-            // Parse errors: hadolint's messages are its parser library's; bosun's differ.
-            // What must agree is that the file is refused, and where.
-            let ours = run(ctx
-                .command(&["lint", "--hadolint-only", "--no-color", "-f", "json", &name])
-                .current_dir(dir));
-            let ours: Vec<serde_json::Value> = serde_json::from_slice(&ours.stdout).unwrap();
-            eprintln!("{name}: hadolint refuses it: {}", found[0]["message"]);
-            // hadolint's parser wants a blank line after a heredoc's closing line; BuildKit
-            // does not, and neither does bosun: there bosun lints what hadolint cannot.
-            let text = std::fs::read_to_string(&file).unwrap();
-            if text.contains("<<") {
-                assert!(
-                    !ours.iter().any(|f| f["code"] == "DL1000"),
-                    "{name}: {ours:?}"
-                );
-                continue;
+    let name = file.file_name().unwrap().to_str().unwrap().to_string();
+    // Run where the file is, so reports name it the same way.
+    let dir = file.parent().unwrap();
+    let json =
+        run(Command::new(hadolint)
+            .current_dir(dir)
+            .args(["--no-color", "-f", "json", &name]));
+    let found: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap_or_default();
+    let missing: BTreeSet<String> = found
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .filter(|c| !implemented.contains(c) && *c != "DL1000" && !c.starts_with("SC"))
+        .map(str::to_string)
+        .collect();
+    if let Some(refused) = found.iter().find(|f| f["code"] == "DL1000") {
+        // Parse errors: hadolint's messages are its parser library's; bosun's differ.
+        // What must agree is that the file is refused, and on which line.
+        let ours = run(ctx
+            .command(&["lint", "--hadolint-only", "--no-color", "-f", "json", &name])
+            .current_dir(dir));
+        let ours: Vec<serde_json::Value> = serde_json::from_slice(&ours.stdout).unwrap();
+        // hadolint's parser wants a blank line after a heredoc's closing line; BuildKit
+        // does not, and neither does bosun: there bosun lints what hadolint cannot.
+        let text = std::fs::read(file).unwrap();
+        if String::from_utf8_lossy(&text).contains("<<") {
+            if ours.iter().any(|f| f["code"] == "DL1000") {
+                mismatches.push(format!("{name}: bosun refuses a heredoc: {ours:?}"));
             }
-            assert!(
-                ours.iter().any(|f| f["code"] == "DL1000"),
-                "{name}: hadolint refuses it, bosun does not: {ours:?}"
-            );
-            continue;
+            return 1;
         }
-        for format in FORMATS {
-            let mut args: Vec<String> = vec!["--no-color".into(), "-f".into(), format.to_string()];
-            for code in &missing {
-                args.push("--ignore".into());
-                args.push(code.clone());
-            }
-            args.push(name.clone());
-            let theirs = run(Command::new(&hadolint).current_dir(dir).args(&args));
-            let mut ours_args = vec!["lint", "--hadolint-only"];
-            ours_args.extend(args.iter().map(String::as_str));
-            let ours = run(ctx.command(&ours_args).current_dir(dir));
-            compared += 1;
-            if theirs.stdout != ours.stdout || theirs.code != ours.code {
-                mismatches.push(format!(
-                    "{name} -f {format}: exit {:?} vs {:?}\n--- hadolint\n{}\n--- bosun\n{}",
-                    theirs.code,
-                    ours.code,
-                    String::from_utf8_lossy(&theirs.stdout),
-                    String::from_utf8_lossy(&ours.stdout)
-                ));
-            }
+        let same_line = ours
+            .iter()
+            .any(|f| f["code"] == "DL1000" && f["line"] == refused["line"]);
+        if !same_line {
+            mismatches.push(format!(
+                "{name}: hadolint refuses it on line {}, bosun: {ours:?}",
+                refused["line"]
+            ));
+        }
+        return 1;
+    }
+    let mut compared = 0;
+    for format in FORMATS {
+        let mut args: Vec<String> = vec!["--no-color".into(), "-f".into(), format.to_string()];
+        for code in &missing {
+            args.push("--ignore".into());
+            args.push(code.clone());
+        }
+        args.push(name.clone());
+        let theirs = run(Command::new(hadolint).current_dir(dir).args(&args));
+        let mut ours_args = vec!["lint", "--hadolint-only"];
+        ours_args.extend(args.iter().map(String::as_str));
+        let ours = run(ctx.command(&ours_args).current_dir(dir));
+        compared += 1;
+        if theirs.stdout != ours.stdout || theirs.code != ours.code {
+            mismatches.push(format!(
+                "{name} -f {format}: exit {:?} vs {:?}\n--- hadolint\n{}\n--- bosun\n{}",
+                theirs.code,
+                ours.code,
+                String::from_utf8_lossy(&theirs.stdout),
+                String::from_utf8_lossy(&ours.stdout)
+            ));
         }
     }
-    eprintln!("compared {compared} reports, {} differ", mismatches.len());
-    assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
-    assert!(compared >= 100, "the corpus shrank: {compared} comparisons");
+    compared
 }
 
 /// ShellCheck results are kept between runs; a second run answers from the cache, and a

@@ -1,4 +1,4 @@
-//! DL3033: pin yum package versions.
+//! DL3033: pin yum package versions (and module streams).
 
 use super::rpm;
 use super::{RunCheck, run_check};
@@ -9,14 +9,7 @@ pub(crate) fn rule() -> RunCheck {
         "DL3033",
         Severity::Warning,
         "Specify version with `yum install -y <package>-<version>`.",
-        |script| {
-            script
-                .commands
-                .iter()
-                .filter(|c| c.is_with_any("yum", &["install"]))
-                .flat_map(|c| rpm::packages(c, &["install"]))
-                .all(|p| p.contains('-') || p.ends_with(".rpm"))
-        },
+        |script| rpm::all_pinned(script, |c| c.name == "yum"),
     )
 }
 
@@ -27,6 +20,23 @@ mod tests {
     #[test]
     fn fires_and_holds() {
         assert_eq!(codes("FROM a:1\nRUN yum install -y httpd\n", "DL3033"), [2]);
-        assert!(codes("FROM a:1\nRUN yum install -y httpd-2.4 ./x.rpm\n", "DL3033").is_empty());
+        for pinned in [
+            "httpd-2.4 ./x-1.rpm",
+            "openssl-1:1.1.1k",
+            "gcc-c++-1.1.1",
+            "a-1.2-b",
+        ] {
+            let file = format!("FROM a:1\nRUN yum install -y {pinned}\n");
+            assert!(codes(&file, "DL3033").is_empty(), "{pinned}");
+        }
+        for loose in ["epel-rpm-macros", "x.rpm", "foo-v1", "foo_1.2", "foo-+1"] {
+            let file = format!("FROM a:1\nRUN yum install -y {loose}\n");
+            assert_eq!(codes(&file, "DL3033"), [2], "{loose}");
+        }
+        assert_eq!(
+            codes("FROM a:1\nRUN yum module install -y nodejs\n", "DL3033"),
+            [2]
+        );
+        assert!(codes("FROM a:1\nRUN yum module install -y nodejs:9\n", "DL3033").is_empty());
     }
 }

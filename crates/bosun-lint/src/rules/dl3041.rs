@@ -1,4 +1,4 @@
-//! DL3041: pin dnf package versions (module streams excepted).
+//! DL3041: pin dnf package versions (and module streams).
 
 use super::rpm;
 use super::{RunCheck, run_check};
@@ -9,14 +9,7 @@ pub(crate) fn rule() -> RunCheck {
         "DL3041",
         Severity::Warning,
         "Specify version with `dnf install -y <package>-<version>`.",
-        |script| {
-            script
-                .commands
-                .iter()
-                .filter(|c| rpm::is_dnf(c) && c.has_arg("install") && !c.has_arg("module"))
-                .flat_map(|c| rpm::packages(c, &["install"]))
-                .all(|p| p.contains('-') || p.ends_with(".rpm"))
-        },
+        |script| rpm::all_pinned(script, rpm::is_dnf),
     )
 }
 
@@ -28,5 +21,17 @@ mod tests {
     fn fires_and_holds() {
         assert_eq!(codes("FROM a:1\nRUN dnf install -y foo\n", "DL3041"), [2]);
         assert!(codes("FROM a:1\nRUN dnf module install -y nodejs:20\n", "DL3041").is_empty());
+        assert_eq!(
+            codes(
+                "FROM a:1\nRUN microdnf module install -y nodejs\n",
+                "DL3041"
+            ),
+            [2]
+        );
+        assert_eq!(
+            codes("FROM a:1\nRUN dnf install -y epel-release\n", "DL3041"),
+            [2]
+        );
+        assert!(codes("FROM a:1\nRUN microdnf install -y jq-1.6\n", "DL3041").is_empty());
     }
 }

@@ -1,4 +1,5 @@
-//! DL3062: pin `go install` modules with `@version`.
+//! DL3062: pin the modules of `go install|get` and `go run` with `@version`; local paths
+//! (`./cmd/x`, `/src/x`) need none.
 
 use super::{RunCheck, run_check};
 use crate::Severity;
@@ -9,13 +10,20 @@ pub(crate) fn rule() -> RunCheck {
         Severity::Warning,
         "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`",
         |script| {
-            script
-                .commands
-                .iter()
-                .filter(|c| c.name == "go" && c.args_no_flags().first() == Some(&"install"))
-                .flat_map(|c| c.args_no_flags().into_iter().skip(1))
-                // `@latest` is not a version.
-                .all(|m| m.contains('@') && !m.ends_with("@latest"))
+            let pinned = |package: &&str| {
+                package.starts_with(['.', '/'])
+                    // `@latest` is not a version.
+                    || (package.contains('@') && !package.ends_with("@latest"))
+            };
+            script.commands.iter().filter(|c| c.name == "go").all(|c| {
+                let args = c.args_no_flags();
+                match args.split_first() {
+                    Some((&"install" | &"get", packages)) => packages.iter().all(pinned),
+                    // What follows the package of `go run` is the program's.
+                    Some((&"run", packages)) => packages.first().is_none_or(pinned),
+                    _ => true,
+                }
+            })
         },
     )
 }
@@ -31,5 +39,27 @@ mod tests {
             [2]
         );
         assert!(codes("FROM a:1\nRUN go install example.org/x@v1.2.3\n", "DL3062").is_empty());
+        for loose in [
+            "get -v x",
+            "run x",
+            "get x@latest",
+            "install x/... y@v1",
+            "run main.go",
+            "install x@v1 y",
+        ] {
+            let file = format!("FROM a:1\nRUN go {loose}\n");
+            assert_eq!(codes(&file, "DL3062"), [2], "{loose}");
+        }
+        for fine in [
+            "install ./cmd/x",
+            "install .",
+            "get",
+            "mod download",
+            "run x@v1 a",
+            "build x",
+        ] {
+            let file = format!("FROM a:1\nRUN go {fine}\n");
+            assert!(codes(&file, "DL3062").is_empty(), "{fine}");
+        }
     }
 }

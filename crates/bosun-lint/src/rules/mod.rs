@@ -166,7 +166,7 @@ fn make(code: &str, c: Context) -> Box<dyn Rule> {
         "DL3062" => Box::new(dl3062::rule()),
         "DL3064" => Box::new(dl3064::rule(c)),
         "DL3065" => Box::new(dl3065::rule(c)),
-        "DL3066" => Box::new(dl3066::rule(c)),
+        "DL3066" => Box::new(dl3066::Dl3066::default()),
         "DL3067" => Box::new(dl3067::rule(c)),
         "DL4000" => Box::new(dl4000::rule(c)),
         "DL4001" => Box::new(dl4001::Dl4001::default()),

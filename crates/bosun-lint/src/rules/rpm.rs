@@ -14,6 +14,33 @@ pub(crate) fn packages<'a>(c: &'a Command, subcommands: &[&str]) -> Vec<&'a str>
         .collect()
 }
 
+/// Whether `yum|dnf install` names a pinned package, as hadolint 2.15 decides it: some `-` is
+/// followed by a digit (`openssl-1:1.1.1k`, `rpm-sign-4.16`), or it is an `.rpm` file whose
+/// name has a `-`.
+pub(crate) fn pinned(package: &str) -> bool {
+    package.contains('-')
+        && (package.ends_with(".rpm")
+            || package
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'-' && w[1].is_ascii_digit()))
+}
+
+/// Whether every package of an `install` by `tool` is pinned: modules by a `:stream`,
+/// packages by [`pinned`].
+pub(crate) fn all_pinned(script: &Script, tool: fn(&Command) -> bool) -> bool {
+    script
+        .commands
+        .iter()
+        .filter(|c| tool(c) && c.has_arg("install"))
+        .all(|c| {
+            let module = c.has_arg("module");
+            packages(c, &["install", "module"])
+                .into_iter()
+                .all(|p| if module { p.contains(':') } else { pinned(p) })
+        })
+}
+
 /// `rm` of a package cache directory.
 pub(crate) fn removes_cache(script: &Script, dirs: &[&str]) -> bool {
     script.any(|c| c.name == "rm" && c.args().any(|a| dirs.iter().any(|d| a.starts_with(d))))

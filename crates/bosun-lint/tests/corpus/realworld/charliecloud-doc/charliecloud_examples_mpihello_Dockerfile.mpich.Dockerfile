@@ -1,0 +1,6 @@
+# ch-test-scope: full
+FROM mpich
+
+COPY . /hello
+WORKDIR /hello
+RUN make clean && make

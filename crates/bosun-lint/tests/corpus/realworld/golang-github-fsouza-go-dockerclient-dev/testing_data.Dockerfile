@@ -1,0 +1,2 @@
+from	ubuntu
+run	apt-get install wget -y --force-yes

@@ -1,0 +1,4 @@
+FROM busybox
+
+ENV FOO="value"
+LABEL test="$FOO"

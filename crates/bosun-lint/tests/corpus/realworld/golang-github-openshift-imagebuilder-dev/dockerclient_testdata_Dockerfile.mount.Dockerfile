@@ -1,0 +1,2 @@
+FROM busybox
+RUN stat -c "%s %n %a %F %g %u" /tmp/test/*

@@ -1,0 +1,4 @@
+FROM busybox
+WORKDIR /foo
+VOLUME  [ "/foo" ]
+RUN echo

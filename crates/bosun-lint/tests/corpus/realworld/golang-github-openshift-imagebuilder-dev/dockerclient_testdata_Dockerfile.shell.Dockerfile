@@ -1,0 +1,3 @@
+FROM centos:7
+SHELL ["/bin/bash", "-xc"]
+RUN env

@@ -1,0 +1,4 @@
+FROM busybox
+COPY /firstdir/seconddir/ /var
+RUN ls -la /var
+RUN ls -la /var/dir-a

@@ -1,0 +1,3 @@
+FROM centos:7
+COPY dir /dir
+RUN ls -al /dir/file

@@ -1,0 +1,4 @@
+FROM busybox
+COPY . /
+COPY . dir
+COPY subdir/ test/

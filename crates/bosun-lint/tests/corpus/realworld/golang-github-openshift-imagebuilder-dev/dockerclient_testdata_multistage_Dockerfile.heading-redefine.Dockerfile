@@ -1,0 +1,7 @@
+ARG FOO=latest
+FROM alpine
+RUN echo "$FOO"
+
+FROM centos:$FOO
+ARG FOO
+RUN echo "$FOO"

@@ -1,0 +1,1 @@
+FROM rust-i686-unknown-linux-gnu

@@ -1,0 +1,1 @@
+FROM rust-x86_64-unknown-linux-gnu
