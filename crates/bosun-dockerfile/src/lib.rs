@@ -478,13 +478,13 @@ impl<'a> Parser<'a> {
         } else {
             (Vec::new(), text.as_str())
         };
-        if keyword.has_exec_form() && exec_form(rest).is_none() {
-            if let Some(end) = rest.rfind(']')
-                && exec_form(&rest[..=end]).is_some()
-            {
-                // hadolint refuses a list followed by more text; BuildKit would run it as shell.
-                return Err(error(start + 1, indent + 1, "text after the argument list"));
-            }
+        // hadolint refuses a list followed by more text; BuildKit would run it as shell.
+        if keyword.has_exec_form()
+            && exec_form(rest).is_none()
+            && let Some(end) = rest.rfind(']')
+            && exec_form(&rest[..=end]).is_some()
+        {
+            return Err(error(start + 1, indent + 1, "text after the argument list"));
         }
         let args = if keyword.has_exec_form() {
             exec_form(rest).map_or_else(|| Args::Shell(rest.to_string()), Args::Exec)
