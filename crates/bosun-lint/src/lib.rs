@@ -124,6 +124,11 @@ pub struct Options {
     pub disable_ignore_pragma: bool,
     /// Behave exactly as hadolint: only hadolint's rules, only `# hadolint` pragmas.
     pub hadolint_only: bool,
+    /// Registries FROM may name (none: any).
+    pub trusted_registries: Vec<String>,
+    /// The registries an image named without one resolves to (containers' registries.conf
+    /// `unqualified-search-registries`): trusting one of them trusts bare names.
+    pub default_registries: Vec<String>,
     /// Required labels and their formats.
     pub label_schema: Vec<(String, LabelType)>,
     /// No labels but the required ones.

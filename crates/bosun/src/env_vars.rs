@@ -8,6 +8,8 @@ pub const BOSUN_DEBIAN_SECURITY_MIRROR: &str = "BOSUN_DEBIAN_SECURITY_MIRROR";
 pub const BOSUN_KEYRING: &str = "BOSUN_KEYRING";
 /// Root directory whose `etc/apt` is read to find mirrors (default `/`).
 pub const BOSUN_APT_ROOT: &str = "BOSUN_APT_ROOT";
+/// Root directory whose `etc/containers` holds registries.conf (default `/`).
+pub const BOSUN_CONTAINERS_ROOT: &str = "BOSUN_CONTAINERS_ROOT";
 /// The store directory (`--store` overrides it).
 pub const BOSUN_STORE: &str = "BOSUN_STORE";
 /// The download cache directory.

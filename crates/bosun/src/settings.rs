@@ -104,3 +104,47 @@ pub(crate) fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
 }
+
+/// The registries an image named without one is looked up in, as podman and buildah find
+/// them: `unqualified-search-registries` in containers' registries.conf (the user's file in
+/// place of the system's, then the drop-ins in `registries.conf.d`, later ones winning).
+/// Unreadable or malformed files are skipped: this only widens what DL3026 trusts.
+pub(crate) fn unqualified_search_registries() -> Vec<String> {
+    let root = PathBuf::from(env(BOSUN_CONTAINERS_ROOT).unwrap_or_else(|| "/".into()));
+    let user = env("XDG_CONFIG_HOME")
+        .map_or_else(|| home().join(".config"), PathBuf::from)
+        .join("containers/registries.conf");
+    let main = match user.is_file() {
+        true => user,
+        false => root.join("etc/containers/registries.conf"),
+    };
+    let mut files = vec![main];
+    if let Ok(dir) = std::fs::read_dir(root.join("etc/containers/registries.conf.d")) {
+        let mut dropins: Vec<PathBuf> = dir
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "conf"))
+            .collect();
+        dropins.sort();
+        files.extend(dropins);
+    }
+    let mut found = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let Ok(table) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        if let Some(list) = table
+            .get("unqualified-search-registries")
+            .and_then(|v| v.as_array())
+        {
+            found = list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+        }
+    }
+    found
+}

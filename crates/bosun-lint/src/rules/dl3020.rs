@@ -1,13 +1,8 @@
 //! DL3020: ADD only for URLs and archives; COPY for files and folders.
 
-use super::{Context, Simple, copy_parts, simple};
+use super::{Context, Simple, copy_parts, is_archive, simple};
 use crate::Severity;
 use bosun_dockerfile::Keyword;
-
-const ARCHIVES: &[&str] = &[
-    ".tar", ".gz", ".bz2", ".xz", ".zip", ".tgz", ".tb2", ".tbz", ".tbz2", ".lz", ".lzma", ".tlz",
-    ".txz", ".Z", ".tZ",
-];
 
 pub(crate) fn rule(context: Context) -> Simple {
     simple(
@@ -22,11 +17,9 @@ pub(crate) fn rule(context: Context) -> Simple {
             let Some((sources, _)) = copy_parts(i, c) else {
                 return true;
             };
-            sources.iter().all(|s| {
-                ARCHIVES.iter().any(|ext| s.ends_with(ext))
-                    || s.starts_with("https://")
-                    || s.starts_with("http://")
-            })
+            sources
+                .iter()
+                .all(|s| is_archive(s) || s.starts_with("https://") || s.starts_with("http://"))
         },
     )
 }
@@ -39,6 +32,8 @@ mod tests {
     fn add_for_plain_files() {
         assert_eq!(codes("FROM a:1\nADD app.py /app/\n", "DL3020"), [2]);
         assert!(codes("FROM a:1\nADD rootfs.tar.gz /\n", "DL3020").is_empty());
+        // hadolint does not count a zip file as an archive.
+        assert_eq!(codes("FROM a:1\nADD x.zip /x/\n", "DL3020"), [2]);
         assert!(codes("FROM a:1\nADD https://example.org/x /x\n", "DL3020").is_empty());
     }
 }

@@ -15,6 +15,7 @@ mod bl1005;
 mod bl1006;
 mod bl1007;
 mod bl1008;
+mod bl1009;
 mod dl1001;
 mod dl3000;
 mod dl3001;
@@ -25,6 +26,7 @@ mod dl3006;
 mod dl3007;
 mod dl3008;
 mod dl3009;
+mod dl3010;
 mod dl3011;
 mod dl3012;
 mod dl3013;
@@ -39,6 +41,7 @@ mod dl3022;
 mod dl3023;
 mod dl3024;
 mod dl3025;
+mod dl3026;
 mod dl3027;
 mod dl3028;
 mod dl3029;
@@ -96,12 +99,12 @@ pub(crate) trait Rule {
 /// The codes bosun implements, in hadolint's order.
 pub const CODES: &[&str] = &[
     "DL1001", "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008",
-    "DL3009", "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018", "DL3019",
-    "DL3020", "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3027", "DL3028", "DL3029",
-    "DL3030", "DL3032", "DL3033", "DL3034", "DL3035", "DL3036", "DL3037", "DL3038", "DL3040",
-    "DL3041", "DL3042", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3057",
-    "DL3059", "DL3060", "DL3061", "DL3062", "DL3064", "DL3065", "DL3066", "DL3067", "DL4000",
-    "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
+    "DL3009", "DL3010", "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018",
+    "DL3019", "DL3020", "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3026", "DL3027",
+    "DL3028", "DL3029", "DL3030", "DL3032", "DL3033", "DL3034", "DL3035", "DL3036", "DL3037",
+    "DL3038", "DL3040", "DL3041", "DL3042", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047",
+    "DL3048", "DL3057", "DL3059", "DL3060", "DL3061", "DL3062", "DL3064", "DL3065", "DL3066",
+    "DL3067", "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
 ];
 
 /// The rules hadolint also applies to the instructions ONBUILD wraps.
@@ -125,6 +128,7 @@ fn make(code: &str, c: Context) -> Box<dyn Rule> {
         "DL3007" => Box::new(dl3007::rule(c)),
         "DL3008" => Box::new(dl3008::rule()),
         "DL3009" => Box::new(dl3009::rule(c)),
+        "DL3010" => Box::new(dl3010::Dl3010::new(c)),
         "DL3011" => Box::new(dl3011::rule(c)),
         "DL3012" => Box::new(dl3012::Dl3012::default()),
         "DL3013" => Box::new(dl3013::rule()),
@@ -202,7 +206,7 @@ impl Rule for OnBuild {
 
 /// bosun's own rules (off with `--hadolint-only`), documented in docs/lint-rules.md.
 pub const BL_CODES: &[&str] = &[
-    "BL1001", "BL1002", "BL1003", "BL1004", "BL1005", "BL1006", "BL1007", "BL1008",
+    "BL1001", "BL1002", "BL1003", "BL1004", "BL1005", "BL1006", "BL1007", "BL1008", "BL1009",
 ];
 
 /// The label-schema codes, active when a schema requires labels.
@@ -219,6 +223,10 @@ pub(crate) fn all(
     let c = *context;
     let mut rules: Vec<Box<dyn Rule>> = Vec::new();
     for code in CODES {
+        if *code == "DL3026" {
+            rules.push(Box::new(dl3026::Dl3026::new(c, options)));
+            continue;
+        }
         rules.push(make(code, c));
         // hadolint runs these a second time over what ONBUILD instructions wrap.
         if ONBUILD_CODES.contains(code) {
@@ -235,6 +243,7 @@ pub(crate) fn all(
         rules.push(Box::new(bl1006::Bl1006::default()));
         rules.push(Box::new(bl1007::Bl1007::new(c, dir.map(Path::to_path_buf))));
         rules.push(Box::new(bl1008::Bl1008::default()));
+        rules.push(Box::new(bl1009::Bl1009::default()));
     }
     rules
 }
@@ -328,6 +337,15 @@ pub(crate) fn failure(code: &str, severity: Severity, message: &str, line: usize
         line,
         column: 1,
     }
+}
+
+/// Whether a file name is an archive, by hadolint's list of extensions (no `.zip`).
+pub(crate) fn is_archive(name: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        ".tar", ".gz", ".bz2", ".xz", ".tgz", ".tb2", ".tbz", ".tbz2", ".lz", ".lzma", ".tlz",
+        ".txz", ".Z", ".tZ",
+    ];
+    EXTENSIONS.iter().any(|ext| name.ends_with(ext))
 }
 
 /// `FROM [--platform=P] IMAGE[:TAG][@DIGEST] [AS NAME]`, as hadolint's parser splits it.
@@ -486,7 +504,12 @@ pub(crate) fn copy_parts(i: &Instruction, context: &Context) -> Option<(Vec<Stri
 pub(crate) mod testing {
     /// The lines where `code` fires on `text`.
     pub(crate) fn codes(text: &str, code: &str) -> Vec<usize> {
-        crate::lint(text, &crate::Options::default())
+        codes_with(text, code, &crate::Options::default())
+    }
+
+    /// The lines where `code` fires on `text`, linted with `options`.
+    pub(crate) fn codes_with(text: &str, code: &str, options: &crate::Options) -> Vec<usize> {
+        crate::lint(text, options)
             .failures
             .into_iter()
             .filter(|f| f.code == code)

@@ -81,6 +81,17 @@ pub(crate) fn run(store_dir: &Path, args: &LintArgs, printer: &Printer) -> Resul
                 .unwrap_or(false),
         ..Options::default()
     };
+    // Like `--ignore`, the flag's list replaces the environment's, which replaces the file's.
+    options.trusted_registries = if !args.trusted_registry.is_empty() {
+        args.trusted_registry.clone()
+    } else {
+        env.trusted_registries
+            .clone()
+            .unwrap_or(file.trusted_registries.clone())
+    };
+    if !options.trusted_registries.is_empty() {
+        options.default_registries = crate::settings::unqualified_search_registries();
+    }
     options.hadolint_only = args.hadolint_only;
     options.shellcheck = bosun_lint::shellcheck::find();
     options.cache_dir = Some(crate::settings::cache_dir().join("shellcheck"));
