@@ -117,35 +117,32 @@ impl Rule for Bl1009 {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::codes;
+    use crate::rules::testing::{codes, fires_on_line_2, holds};
 
     #[test]
     fn caches_left_in_the_final_stage() {
-        let fires = [
-            "RUN npm ci\n",
-            "RUN npm install -g typescript@5.4.5\n",
-            "RUN composer install --no-dev\n",
-            "RUN cargo install ripgrep --locked\n",
-            "RUN go mod download && go build -o /app ./cmd/app\n",
-        ];
-        for body in fires {
-            assert_eq!(codes(&format!("FROM a:1\n{body}"), "BL1009"), [2], "{body}");
-        }
-        let holds = [
-            "RUN npm ci && npm cache clean --force\n",
-            "RUN --mount=type=cache,target=/root/.npm npm ci\n",
-            "RUN npm ci && rm -rf /root/.npm\n",
-            "RUN composer install --no-cache\n",
-            "RUN go build -o /app . && go clean -modcache\n",
-            "RUN cargo build --release && rm -rf /usr/local/cargo/registry\n",
-            "RUN npm run build\n",
-        ];
-        for body in holds {
-            assert!(
-                codes(&format!("FROM a:1\n{body}"), "BL1009").is_empty(),
-                "{body}"
-            );
-        }
+        fires_on_line_2(
+            "BL1009",
+            &[
+                "RUN npm ci\n",
+                "RUN npm install -g typescript@5.4.5\n",
+                "RUN composer install --no-dev\n",
+                "RUN cargo install ripgrep --locked\n",
+                "RUN go mod download && go build -o /app ./cmd/app\n",
+            ],
+        );
+        holds(
+            "BL1009",
+            &[
+                "RUN npm ci && npm cache clean --force\n",
+                "RUN --mount=type=cache,target=/root/.npm npm ci\n",
+                "RUN npm ci && rm -rf /root/.npm\n",
+                "RUN composer install --no-cache\n",
+                "RUN go build -o /app . && go clean -modcache\n",
+                "RUN cargo build --release && rm -rf /usr/local/cargo/registry\n",
+                "RUN npm run build\n",
+            ],
+        );
         // A builder stage's caches do not reach the image.
         let staged = "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n";
         assert!(codes(staged, "BL1009").is_empty());

@@ -110,35 +110,32 @@ impl Rule for Dl3010 {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::codes;
+    use crate::rules::testing::{codes, fires_on_line_2, holds};
 
     #[test]
     fn archives_copied_then_unpacked() {
-        let fires = [
-            "COPY x.tar.gz /tmp/\nRUN tar -xzf /tmp/x.tar.gz\n",
-            "COPY x.tar.gz /tmp/\nRUN unzip /tmp/x.tar.gz\n",
-            "COPY x.tgz /tmp/\nRUN zcat /tmp/x.tgz\n",
-            "COPY x /tmp/y.tar\nRUN tar -xf /tmp/y.tar\n",
-            "COPY [\"x.tar.gz\", \"/tmp/\"]\nRUN tar -C / -xf \"/tmp/x.tar.gz\"\n",
-            "COPY a/x.tar.gz /tmp/\nRUN cd /tmp && tar --extract -f x.tar.gz\n",
-        ];
-        for body in fires {
-            assert_eq!(codes(&format!("FROM a:1\n{body}"), "DL3010"), [2], "{body}");
-        }
-        let holds = [
-            "COPY x.tar.gz /tmp/\nRUN tar xzf /tmp/x.tar.gz\n",
-            "COPY x.zip /tmp/\nRUN unzip /tmp/x.zip\n",
-            "COPY --from=b x.tar.gz /tmp/\nRUN tar -xf /tmp/x.tar.gz\n",
-            "COPY x.tar.gz /tmp/y\nRUN tar -xf /tmp/y\n",
-            "COPY x.tar.gz /tmp/\nRUN tar -xf /tmp/x.tar.gz\nFROM a:1\n",
-            "COPY x.tar.gz /tmp/\nFROM a:1\nRUN tar -xf /tmp/x.tar.gz\n",
-        ];
-        for body in holds {
-            assert!(
-                codes(&format!("FROM a:1\n{body}"), "DL3010").is_empty(),
-                "{body}"
-            );
-        }
+        fires_on_line_2(
+            "DL3010",
+            &[
+                "COPY x.tar.gz /tmp/\nRUN tar -xzf /tmp/x.tar.gz\n",
+                "COPY x.tar.gz /tmp/\nRUN unzip /tmp/x.tar.gz\n",
+                "COPY x.tgz /tmp/\nRUN zcat /tmp/x.tgz\n",
+                "COPY x /tmp/y.tar\nRUN tar -xf /tmp/y.tar\n",
+                "COPY [\"x.tar.gz\", \"/tmp/\"]\nRUN tar -C / -xf \"/tmp/x.tar.gz\"\n",
+                "COPY a/x.tar.gz /tmp/\nRUN cd /tmp && tar --extract -f x.tar.gz\n",
+            ],
+        );
+        holds(
+            "DL3010",
+            &[
+                "COPY x.tar.gz /tmp/\nRUN tar xzf /tmp/x.tar.gz\n",
+                "COPY x.zip /tmp/\nRUN unzip /tmp/x.zip\n",
+                "COPY --from=b x.tar.gz /tmp/\nRUN tar -xf /tmp/x.tar.gz\n",
+                "COPY x.tar.gz /tmp/y\nRUN tar -xf /tmp/y\n",
+                "COPY x.tar.gz /tmp/\nRUN tar -xf /tmp/x.tar.gz\nFROM a:1\n",
+                "COPY x.tar.gz /tmp/\nFROM a:1\nRUN tar -xf /tmp/x.tar.gz\n",
+            ],
+        );
         let two = "FROM a:1\nCOPY x.tar.gz a.tgz /tmp/\nRUN tar -xf x.tar.gz && tar -xf a.tgz\n";
         assert_eq!(codes(two, "DL3010"), [2]);
     }

@@ -507,6 +507,23 @@ pub(crate) mod testing {
         codes_with(text, code, &crate::Options::default())
     }
 
+    /// Each body, after `FROM a:1`, makes `code` fire on line 2.
+    pub(crate) fn fires_on_line_2(code: &str, bodies: &[&str]) {
+        for body in bodies {
+            assert_eq!(codes(&format!("FROM a:1\n{body}"), code), [2], "{body}");
+        }
+    }
+
+    /// No body, after `FROM a:1`, makes `code` fire.
+    pub(crate) fn holds(code: &str, bodies: &[&str]) {
+        for body in bodies {
+            assert!(
+                codes(&format!("FROM a:1\n{body}"), code).is_empty(),
+                "{body}"
+            );
+        }
+    }
+
     /// The lines where `code` fires on `text`, linted with `options`.
     pub(crate) fn codes_with(text: &str, code: &str, options: &crate::Options) -> Vec<usize> {
         crate::lint(text, options)
