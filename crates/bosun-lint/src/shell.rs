@@ -350,7 +350,7 @@ impl Parser {
                 self.skip_balanced('(', ')');
                 continue;
             }
-            let w = self.word();
+            let w = self.word_or_char();
             if w.text == "do" {
                 return;
             }
@@ -386,7 +386,7 @@ impl Parser {
                     }
                     Some('(' | '|') => self.at += 1,
                     _ => {
-                        if self.word().text == "esac" {
+                        if self.word_or_char().text == "esac" {
                             return;
                         }
                     }
@@ -464,6 +464,17 @@ impl Parser {
     }
 
     /// One word: quotes removed, expansions as `${VAR}`.
+    /// A word, or else the one character that cannot start one (`&`, `<`, ...): loops that
+    /// skip text must always move on.
+    fn word_or_char(&mut self) -> Word {
+        let start = self.at;
+        let w = self.word();
+        if self.at == start && self.peek().is_some() {
+            self.at += 1;
+        }
+        w
+    }
+
     fn word(&mut self) -> Word {
         let mut text = String::new();
         let mut plain = true;
@@ -684,6 +695,20 @@ mod tests {
         assert_eq!(names("$CMD run"), Vec::<String>::new());
         assert_eq!(names("{ echo a; echo b; }"), ["echo", "echo"]);
         assert_eq!(names("[[ -f x && -d y ]] && echo z"), ["echo"]);
+    }
+
+    /// Found by the fuzzer: text that cannot start a word inside a `for` or `case` header
+    /// made the parser spin.
+    #[test]
+    fn headers_with_operators_end() {
+        for text in [
+            "for clean in a\\ b & c > d; do x; done",
+            "for x in a|b <c",
+            "case $x in a&b) y ;; <) z ;; esac",
+            "case x in >",
+        ] {
+            let _ = Script::parse(text);
+        }
     }
 
     #[test]

@@ -121,11 +121,11 @@ pub(crate) fn run(store_dir: &Path, args: &LintArgs, printer: &Printer) -> Resul
 
     let mut stdin = None;
     if args.files.iter().any(|f| f == "-") {
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .context("cannot read the Dockerfile from standard input")?;
-        stdin = Some(text);
+        stdin = Some(String::from_utf8_lossy(&bytes).into_owned());
     }
     let texts: Vec<String> = args
         .files
@@ -133,7 +133,10 @@ pub(crate) fn run(store_dir: &Path, args: &LintArgs, printer: &Printer) -> Resul
         .map(|name| -> Result<String> {
             match (name.as_str(), &stdin) {
                 ("-", Some(text)) => Ok(text.clone()),
-                _ => std::fs::read_to_string(name).with_context(|| format!("cannot read {name}")),
+                // Bytes that are not UTF-8 are linted as U+FFFD, as hadolint does.
+                _ => std::fs::read(name)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .with_context(|| format!("cannot read {name}")),
             }
         })
         .collect::<Result<_>>()?;
