@@ -114,6 +114,10 @@ pub(crate) fn unqualified_search_registries() -> Vec<String> {
     let user = env("XDG_CONFIG_HOME")
         .map_or_else(|| home().join(".config"), PathBuf::from)
         .join("containers/registries.conf");
+    search_registries(&root, user)
+}
+
+fn search_registries(root: &Path, user: PathBuf) -> Vec<String> {
     let main = match user.is_file() {
         true => user,
         false => root.join("etc/containers/registries.conf"),
@@ -147,4 +151,44 @@ pub(crate) fn unqualified_search_registries() -> Vec<String> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_registries_from_registries_conf() {
+        let dir = tempfile::tempdir().unwrap();
+        let etc = dir.path().join("etc/containers");
+        std::fs::create_dir_all(etc.join("registries.conf.d")).unwrap();
+        let none = dir.path().join("no-user-file");
+        assert!(search_registries(dir.path(), none.clone()).is_empty());
+        std::fs::write(
+            etc.join("registries.conf"),
+            "unqualified-search-registries = [\"one.internal\", \"two.internal\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            search_registries(dir.path(), none.clone()),
+            ["one.internal", "two.internal"]
+        );
+        // A drop-in wins; a malformed one is skipped.
+        std::fs::write(
+            etc.join("registries.conf.d/50-site.conf"),
+            "unqualified-search-registries = [\"site.internal\"]\n",
+        )
+        .unwrap();
+        std::fs::write(etc.join("registries.conf.d/90-bad.conf"), "[[[").unwrap();
+        assert_eq!(search_registries(dir.path(), none), ["site.internal"]);
+        // The user's file replaces the system's.
+        let user = dir.path().join("user.conf");
+        std::fs::write(
+            &user,
+            "unqualified-search-registries = [\"mine.internal\"]\n",
+        )
+        .unwrap();
+        std::fs::remove_file(etc.join("registries.conf.d/50-site.conf")).unwrap();
+        assert_eq!(search_registries(dir.path(), user), ["mine.internal"]);
+    }
 }
