@@ -180,7 +180,8 @@ pub(crate) fn check(program: &Path, scripts: &[&str], cache: Option<&Path>) -> F
     if todo.is_empty() {
         return findings;
     }
-    let per_process = todo.len().div_ceil(rayon::current_num_threads()).max(16);
+    // A few chunks per core, so that a chunk of long scripts does not leave a core idle.
+    let per_process = todo.len().div_ceil(4 * rayon::current_num_threads()).max(16);
     let fresh: Vec<(String, Option<Failure>, bool)> = todo
         .par_chunks(per_process)
         .flat_map_iter(|chunk| check_chunk(program, chunk))
