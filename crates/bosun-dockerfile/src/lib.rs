@@ -502,6 +502,22 @@ impl<'a> Parser<'a> {
                 .instruction()
                 .map_err(|e| error(start + 1, indent + 1, e.message))?;
         }
+        if keyword == Keyword::Healthcheck {
+            // `NONE` alone, or `CMD` and a command.
+            let (first, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            let valid = match first.to_ascii_uppercase().as_str() {
+                "NONE" => after.trim().is_empty(),
+                "CMD" => !after.trim().is_empty(),
+                _ => false,
+            };
+            if !valid {
+                return Err(error(
+                    start + 1,
+                    indent + 1,
+                    "HEALTHCHECK: write NONE, or CMD and a command",
+                ));
+            }
+        }
         if matches!(keyword, Keyword::Env | Keyword::Label) {
             check_pairs(rest, self.escape)
                 .map_err(|message| error(start + 1, indent + 1, format!("{keyword}: {message}")))?;
@@ -591,8 +607,8 @@ fn check_ports(text: &str, escape: char) -> Result<(), String> {
 }
 
 /// Leading `--name[=value]` words; returns them and the rest of the text.
-/// ENV and LABEL: `NAME VALUE...`, or words that are all `NAME=VALUE` with every quote
-/// closed (a quote-escape closes nothing, in single quotes too, as hadolint reads them).
+/// ENV and LABEL: `NAME=VALUE` words with every quote closed (a quote-escape closes nothing,
+/// in single quotes too, as hadolint reads them), and perhaps a last `NAME VALUE...`.
 fn check_pairs(text: &str, escape: char) -> Result<(), String> {
     let mut words: Vec<(String, bool)> = Vec::new();
     let (mut word, mut has_eq, mut quote) = (String::new(), false, None::<char>);
@@ -623,15 +639,18 @@ fn check_pairs(text: &str, escape: char) -> Result<(), String> {
     if !word.is_empty() {
         words.push((word, has_eq));
     }
-    match words.first() {
-        // `NAME VALUE...`: the value is taken as it is.
-        Some((name, false)) if words.len() == 1 => Err(format!("{name} has no value")),
-        Some((_, false)) | None => Ok(()),
-        Some(_) if open => Err("a quote is not closed".into()),
-        Some(_) => match words.iter().find(|(_, eq)| !eq) {
-            Some((w, _)) => Err(format!("{w} is not NAME=VALUE")),
-            None => Ok(()),
-        },
+    // Pairs, then perhaps one `NAME VALUE...` that takes the rest (hadolint reads it so).
+    for (at, (word, has_eq)) in words.iter().enumerate() {
+        match (has_eq, at + 1 < words.len()) {
+            (true, _) => {}
+            (false, true) => return Ok(()),
+            (false, false) if at == 0 => return Err(format!("{word} has no value")),
+            (false, false) => return Err(format!("{word} is not NAME=VALUE")),
+        }
+    }
+    match open {
+        true => Err("a quote is not closed".into()),
+        false => Ok(()),
     }
 }
 

@@ -226,3 +226,23 @@ fn a_list_followed_by_text_is_refused() {
     assert!(Dockerfile::parse("CMD [\"a\"] # no comment here\n").is_err());
     assert!(Dockerfile::parse("CMD [\"a\"]  \n").is_ok());
 }
+
+#[test]
+fn healthcheck_is_none_or_a_command() {
+    for text in [
+        "HEALTHCHECK CMD\n",
+        "HEALTHCHECK foo\n",
+        "HEALTHCHECK NONE x\n",
+        "HEALTHCHECK --interval=5s CMD\n",
+    ] {
+        assert!(Dockerfile::parse(text).is_err(), "{text}");
+    }
+    for text in [
+        "HEALTHCHECK NONE\n",
+        "HEALTHCHECK cmd x\n",
+        "HEALTHCHECK CMD []\n",
+        "HEALTHCHECK --retries=3 CMD [\"/app\", \"-h\"]\n",
+    ] {
+        assert!(Dockerfile::parse(text).is_ok(), "{text}");
+    }
+}

@@ -293,8 +293,10 @@ impl Parser {
         }
         let first_id = self.next_id;
         self.next_id += words.len();
+        // `[ ... ]` is a test to ShellCheck (and so to hadolint), not a command.
         if let Some((name, rest)) = words.split_first()
             && name.plain_name()
+            && name.text != "["
         {
             let args: Vec<Arg> = rest
                 .iter()
@@ -683,7 +685,7 @@ mod tests {
         );
         assert_eq!(
             names("if [ -f x ]; then cd /x; else echo no; fi"),
-            ["[", "cd", "echo"]
+            ["cd", "echo"]
         );
         assert_eq!(names("for f in a b c; do rm $f; done"), ["rm"]);
         assert_eq!(

@@ -111,7 +111,10 @@ impl Scripts {
                 }
                 self.stage = base.and_then(|b| b.alias);
             }
+            // hadolint 2.15 puts the shell back to `/bin/sh` whenever it records ARG or ENV
+            // names (SHELL and the shell pragma are forgotten); its findings follow that.
             Keyword::Arg => {
+                self.shell = "/bin/sh -c".into();
                 let text = i.args.text();
                 let name = text.split('=').next().unwrap_or("").trim();
                 if !name.is_empty() {
@@ -119,6 +122,7 @@ impl Scripts {
                 }
             }
             Keyword::Env => {
+                self.shell = "/bin/sh -c".into();
                 let names = pairs(i, &self.context).into_iter().map(|(k, _)| k);
                 self.vars.extend(names);
             }
@@ -181,7 +185,10 @@ pub(crate) fn check(program: &Path, scripts: &[&str], cache: Option<&Path>) -> F
         return findings;
     }
     // A few chunks per core, so that a chunk of long scripts does not leave a core idle.
-    let per_process = todo.len().div_ceil(4 * rayon::current_num_threads()).max(16);
+    let per_process = todo
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(16);
     let fresh: Vec<(String, Option<Failure>, bool)> = todo
         .par_chunks(per_process)
         .flat_map_iter(|chunk| check_chunk(program, chunk))
@@ -301,4 +308,42 @@ fn check_chunk(program: &Path, chunk: &[&str]) -> Vec<(String, Option<Failure>, 
             (text.to_string(), finding, true)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scripts;
+    use crate::Step;
+
+    /// The scripts hadolint would hand ShellCheck for `text`.
+    fn scripts(text: &str) -> Vec<String> {
+        let file = bosun_dockerfile::Dockerfile::parse(text).unwrap();
+        let mut collector = Scripts::new(file.escape);
+        for item in &file.items {
+            let step = match item {
+                bosun_dockerfile::Item::Comment { line, text } => {
+                    Step::Comment { line: *line, text }
+                }
+                bosun_dockerfile::Item::Instruction(i) => Step::Instruction(i, None),
+            };
+            collector.check(&step);
+        }
+        collector.scripts.into_iter().map(|(_, s)| s).collect()
+    }
+
+    #[test]
+    fn shells_and_names_as_hadolint_tracks_them() {
+        let found = scripts(
+            "FROM a:1 AS base\nSHELL [\"/bin/bash\", \"-c\"]\nRUN one\nARG V=1\nRUN two\n\
+             FROM base\nRUN three\nFROM other:1\n# hadolint shell=zsh\nRUN four\nRUN [\"exec\"]\n",
+        );
+        assert_eq!(found.len(), 4, "exec form is not checked: {found:?}");
+        assert!(found[0].starts_with("#!/bin/bash\n"));
+        // ARG and ENV put the shell back to /bin/sh (hadolint 2.15 does), and add the name.
+        assert!(found[1].starts_with("#!/bin/sh\n") && found[1].contains("export V=1\n"));
+        // A stage built on another starts where that one ended.
+        assert!(found[2].starts_with("#!/bin/sh\n") && found[2].contains("export V=1\n"));
+        // Another image starts over; the pragma names the shell as written.
+        assert!(found[3].starts_with("#!zsh\n") && !found[3].contains("export V=1"));
+    }
 }

@@ -10,6 +10,8 @@ use crate::{Failure, Severity, Step};
 pub(crate) struct Dl3022 {
     context: Context,
     aliases: BTreeSet<String>,
+    /// How many FROMs so far: a stage index must be below it.
+    stages: usize,
 }
 
 impl Dl3022 {
@@ -17,6 +19,7 @@ impl Dl3022 {
         Self {
             context,
             aliases: BTreeSet::new(),
+            stages: 0,
         }
     }
 }
@@ -26,16 +29,21 @@ impl Rule for Dl3022 {
         let Step::Instruction(i, _) = step else {
             return;
         };
-        if let Some(alias) = BaseImage::of(i, &self.context).and_then(|b| b.alias) {
-            self.aliases.insert(alias);
+        if let Some(base) = BaseImage::of(i, &self.context) {
+            self.stages += 1;
+            self.aliases.extend(base.alias);
         }
-        if i.keyword == Keyword::Copy
-            && let Some(from) = i.flag("from")
-            && !self.aliases.contains(from)
-            // A stage index or an image reference is not an alias.
-            && !from.chars().all(|c| c.is_ascii_digit())
-            && !from.contains([':', '/', '$'])
-        {
+        let Some(from) = i.flag("from").filter(|_| i.keyword == Keyword::Copy) else {
+            return;
+        };
+        let unknown = match from.parse::<u64>() {
+            // A stage index: this stage or an earlier one.
+            Ok(index) if from.chars().all(|c| c.is_ascii_digit()) => index >= self.stages as u64,
+            _ if from.chars().all(|c| c.is_ascii_digit()) => true,
+            // An image reference is not an alias.
+            _ => !self.aliases.contains(from) && !from.contains([':', '/', '$']),
+        };
+        if unknown {
             out.push(failure(
                 "DL3022",
                 Severity::Warning,
@@ -60,5 +68,10 @@ mod tests {
             )
             .is_empty()
         );
+        // A stage index counts when it names this stage or an earlier one.
+        assert_eq!(codes("FROM a:1\nCOPY --from=1 /x /x\n", "DL3022"), [2]);
+        assert!(codes("FROM a:1\nFROM b:1\nCOPY --from=1 /x /x\n", "DL3022").is_empty());
+        assert!(codes("FROM a:1\nCOPY --from=0 /x /x\n", "DL3022").is_empty());
+        assert!(codes("FROM a:1\nCOPY --from=nginx:1 /x /x\n", "DL3022").is_empty());
     }
 }

@@ -45,6 +45,12 @@ mod tests {
         assert_eq!(codes("FROM a:1\nRUN a\n# c\nRUN b\n", "DL3059"), [4]);
         assert!(codes("FROM a:1\nRUN a\nENV X=1\nRUN b\n", "DL3059").is_empty());
         assert!(codes("FROM a:1\nRUN a && b\nRUN d\n", "DL3059").is_empty());
+        // A `[ ]` test is not a command.
+        assert_eq!(
+            codes("FROM a:1\nRUN a\nRUN [ -d /y ] && cd /y\n", "DL3059"),
+            [3]
+        );
+        assert!(codes("FROM a:1\nRUN a\nRUN test -d /y && cd /y\n", "DL3059").is_empty());
         assert!(
             codes(
                 "FROM a:1\nRUN --mount=type=cache,target=/x a\nRUN b\n",

@@ -472,22 +472,23 @@ pub(crate) fn onbuild_inner(i: &Instruction) -> Option<Instruction> {
 /// `KEY=value ...` or the legacy `KEY value` of ENV and LABEL, values unquoted.
 pub(crate) fn pairs(i: &Instruction, context: &Context) -> Vec<(String, String)> {
     let text = i.args.text();
-    let words = bosun_dockerfile::split_words(&text, context.escape);
-    if words.first().is_some_and(|w| !w.contains('=')) {
-        let key = bosun_dockerfile::unquote(&words[0], context.escape);
-        let value = text.trim_start()[words[0].len()..].trim().to_string();
-        return vec![(key, value)];
+    let unquote = |w: &str| bosun_dockerfile::unquote(w, context.escape);
+    let mut out = Vec::new();
+    let mut at = 0;
+    for word in bosun_dockerfile::split_words(&text, context.escape) {
+        // Words are kept as written, so each is found again after the previous one.
+        let start = at + text[at..].find(&word).unwrap_or(0);
+        at = start + word.len();
+        match word.split_once('=') {
+            Some((k, v)) => out.push((unquote(k), unquote(v))),
+            // `NAME VALUE...` (first or after the pairs, as hadolint reads it) takes the rest.
+            None => {
+                out.push((unquote(&word), text[at..].trim().to_string()));
+                break;
+            }
+        }
     }
-    words
-        .iter()
-        .filter_map(|w| {
-            let (k, v) = w.split_once('=')?;
-            Some((
-                bosun_dockerfile::unquote(k, context.escape),
-                bosun_dockerfile::unquote(v, context.escape),
-            ))
-        })
-        .collect()
+    out
 }
 
 /// COPY's `--from`, sources and destination (the last word).
