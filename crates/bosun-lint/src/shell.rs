@@ -122,9 +122,13 @@ impl Script {
             at: 0,
             next_id: 0,
             script: Script::default(),
+            broken: false,
         };
         parser.list(None);
-        parser.script
+        match parser.broken {
+            true => Script::default(),
+            false => parser.script,
+        }
     }
 
     pub(crate) fn any(&self, check: impl Fn(&Command) -> bool) -> bool {
@@ -146,6 +150,9 @@ struct Parser {
     at: usize,
     next_id: usize,
     script: Script,
+    /// A quote was never closed: ShellCheck cannot parse the script, so hadolint sees no
+    /// commands in it.
+    broken: bool,
 }
 
 /// A word as the lexer read it.
@@ -499,21 +506,26 @@ impl Parser {
                 '\'' => {
                     plain = false;
                     self.at += 1;
+                    let mut closed = false;
                     while let Some(q) = self.peek() {
                         self.at += 1;
                         if q == '\'' {
+                            closed = true;
                             break;
                         }
                         text.push(q);
                     }
+                    self.broken |= !closed;
                 }
                 '"' => {
                     plain = false;
                     self.at += 1;
+                    let mut closed = false;
                     while let Some(q) = self.peek() {
                         match q {
                             '"' => {
                                 self.at += 1;
+                                closed = true;
                                 break;
                             }
                             '\\' => {
@@ -539,6 +551,7 @@ impl Parser {
                             }
                         }
                     }
+                    self.broken |= !closed;
                 }
                 '$' | '`' => {
                     plain = false;
@@ -697,6 +710,13 @@ mod tests {
         assert_eq!(names("$CMD run"), Vec::<String>::new());
         assert_eq!(names("{ echo a; echo b; }"), ["echo", "echo"]);
         assert_eq!(names("[[ -f x && -d y ]] && echo z"), ["echo"]);
+    }
+
+    #[test]
+    fn an_unclosed_quote_leaves_no_commands() {
+        assert!(names("apt-get install -y foo && exec \"$@\"\", x").is_empty());
+        assert!(names("echo 'a").is_empty());
+        assert_eq!(names("echo \"it's\" 'a\"b'"), ["echo"]);
     }
 
     /// Found by the fuzzer: text that cannot start a word inside a `for` or `case` header
