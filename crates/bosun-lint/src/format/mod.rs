@@ -274,9 +274,11 @@ fn xml(text: &str) -> String {
     out
 }
 
-/// XML element text: `&`, `<` escaped.
+/// XML element text: `&`, `<` and `>` escaped (attributes keep `>`; hadolint does so).
 fn xml_text(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn junit(files: &[FileReport<'_>], tool: Tool<'_>, now: i64) -> String {
@@ -292,11 +294,17 @@ fn junit(files: &[FileReport<'_>], tool: Tool<'_>, now: i64) -> String {
         let errors = usize::from(file.report.parse_error.is_some());
         let _ = write!(
             s,
-            r#"<testsuite errors="{errors}" failures="{}" id="hadolint" name="{} {}" time="0.001">"#,
+            r#"<testsuite errors="{errors}" failures="{}" id="hadolint" name="{} {}" time="0.001""#,
             failures.len(),
             tool.name,
             tool.version
         );
+        // An empty suite is one self-closing element, as hadolint writes it.
+        if failures.is_empty() {
+            s.push_str("/>");
+            continue;
+        }
+        s.push('>');
         for f in failures {
             if f.code == "DL1000" {
                 let _ = write!(
