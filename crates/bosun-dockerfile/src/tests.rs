@@ -1,5 +1,19 @@
 use super::*;
 
+/// Each text is refused as a Dockerfile.
+fn refused(texts: &[&str]) {
+    for text in texts {
+        assert!(Dockerfile::parse(text).is_err(), "{text}");
+    }
+}
+
+/// Each text parses.
+fn accepted(texts: &[&str]) {
+    for text in texts {
+        assert!(Dockerfile::parse(text).is_ok(), "{text}");
+    }
+}
+
 fn only(text: &str) -> Instruction {
     let file = Dockerfile::parse(text).unwrap();
     let mut all: Vec<Instruction> = file.instructions().cloned().collect();
@@ -138,7 +152,7 @@ fn never_panics_on_odd_input() {
 
 #[test]
 fn flags_are_checked_per_instruction() {
-    let refused = [
+    refused(&[
         "FROM --foo=bar a:1\n",
         "FROM a:1\nCOPY --user=me x /y\n",
         "FROM a:1\nADD --from=a x /y\n",
@@ -146,10 +160,7 @@ fn flags_are_checked_per_instruction() {
         "FROM a:1\nHEALTHCHECK --interval CMD x\n",
         "FROM a:1\nONBUILD COPY --user=me x /y\n",
         "FROM a:1\nONBUILD\n",
-    ];
-    for text in refused {
-        assert!(Dockerfile::parse(text).is_err(), "{text}");
-    }
+    ]);
     // RUN takes an unknown flag as its script; COPY takes a bare one as a path.
     let run = &only("RUN --foo=bar echo\n");
     assert!(run.flags.is_empty());
@@ -161,23 +172,22 @@ fn flags_are_checked_per_instruction() {
 
 #[test]
 fn env_and_label_pairs_are_checked() {
-    for text in [
+    refused(&[
         "ENV PATH\n",
         "LABEL a\n",
         "ENV a=1 b\n",
         "ENV a='x\\'y''\n",
         "ENV a=\"x\n",
-    ] {
-        assert!(Dockerfile::parse(text).is_err(), "{text}");
-    }
-    for text in [
+        "LABEL a=1 B=c d\n",
+    ]);
+    accepted(&[
         "ENV PATH x y\n",
         "ENV a x'y\n",
         "ENV a= b=2\n",
         "LABEL a=\"b c\" d=e\n",
-    ] {
-        assert!(Dockerfile::parse(text).is_ok(), "{text}");
-    }
+        "ENV a=1 b c\n",
+        "ENV a=1 \\\n# note\nRUN echo\n",
+    ]);
 }
 
 #[test]
@@ -229,20 +239,16 @@ fn a_list_followed_by_text_is_refused() {
 
 #[test]
 fn healthcheck_is_none_or_a_command() {
-    for text in [
+    refused(&[
         "HEALTHCHECK CMD\n",
         "HEALTHCHECK foo\n",
         "HEALTHCHECK NONE x\n",
         "HEALTHCHECK --interval=5s CMD\n",
-    ] {
-        assert!(Dockerfile::parse(text).is_err(), "{text}");
-    }
-    for text in [
+    ]);
+    accepted(&[
         "HEALTHCHECK NONE\n",
         "HEALTHCHECK cmd x\n",
         "HEALTHCHECK CMD []\n",
         "HEALTHCHECK --retries=3 CMD [\"/app\", \"-h\"]\n",
-    ] {
-        assert!(Dockerfile::parse(text).is_ok(), "{text}");
-    }
+    ]);
 }
