@@ -16,5 +16,6 @@ fuzz_target!(|data: &[u8]| {
     }
     let options = bosun_lint::Options::default();
     let report = bosun_lint::lint(&text, &options);
-    assert!(report.failures.iter().all(|f| f.line >= 1 || f.code.starts_with("DL3")));
+    // Every finding points at a line of the file.
+    assert!(report.failures.iter().all(|f| f.line >= 1), "{report:?}");
 });

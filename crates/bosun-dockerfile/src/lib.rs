@@ -478,19 +478,16 @@ impl<'a> Parser<'a> {
         } else {
             (Vec::new(), text.as_str())
         };
+        let list = keyword.has_exec_form().then(|| exec_form(rest)).flatten();
         // hadolint refuses a list followed by more text; BuildKit would run it as shell.
         if keyword.has_exec_form()
-            && exec_form(rest).is_none()
+            && list.is_none()
             && let Some(end) = rest.rfind(']')
             && exec_form(&rest[..=end]).is_some()
         {
             return Err(error(start + 1, indent + 1, "text after the argument list"));
         }
-        let args = if keyword.has_exec_form() {
-            exec_form(rest).map_or_else(|| Args::Shell(rest.to_string()), Args::Exec)
-        } else {
-            Args::Shell(rest.to_string())
-        };
+        let args = list.map_or_else(|| Args::Shell(rest.to_string()), Args::Exec);
         if keyword == Keyword::Onbuild && !rest.is_empty() {
             // The trigger is an instruction of its own, held to the same rules.
             let mut inner = Parser {

@@ -17,7 +17,7 @@ use bosun_dockerfile::Keyword;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::rules::{BaseImage, Context, pairs};
+use crate::rules::{BaseImage, Context, arg_name, pairs};
 use crate::{Failure, Severity, Step};
 
 /// The `shellcheck` program on `PATH`.
@@ -115,10 +115,9 @@ impl Scripts {
             // names (SHELL and the shell pragma are forgotten); its findings follow that.
             Keyword::Arg => {
                 self.shell = "/bin/sh -c".into();
-                let text = i.args.text();
-                let name = text.split('=').next().unwrap_or("").trim();
+                let name = arg_name(i);
                 if !name.is_empty() {
-                    self.vars.insert(name.to_string());
+                    self.vars.insert(name);
                 }
             }
             Keyword::Env => {

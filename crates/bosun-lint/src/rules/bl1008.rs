@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use bosun_dockerfile::Keyword;
 
-use super::{Rule, failure};
+use super::{Rule, arg_name, failure};
 use crate::{Failure, Severity, Step};
 
 #[derive(Default)]
@@ -21,8 +21,7 @@ impl Rule for Bl1008 {
         match i.keyword {
             Keyword::From => self.secret_args.clear(),
             Keyword::Arg => {
-                let text = i.args.text();
-                let name = text.split('=').next().unwrap_or("").trim().to_string();
+                let name = arg_name(i);
                 if bosun_secrets::secret_name(&name) {
                     self.secret_args.insert(name);
                 }

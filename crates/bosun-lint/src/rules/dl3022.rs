@@ -36,12 +36,14 @@ impl Rule for Dl3022 {
         let Some(from) = i.flag("from").filter(|_| i.keyword == Keyword::Copy) else {
             return;
         };
-        let unknown = match from.parse::<u64>() {
+        let index = !from.is_empty() && from.bytes().all(|b| b.is_ascii_digit());
+        let unknown = match index {
             // A stage index: this stage or an earlier one.
-            Ok(index) if from.chars().all(|c| c.is_ascii_digit()) => index >= self.stages as u64,
-            _ if from.chars().all(|c| c.is_ascii_digit()) => true,
+            true => from
+                .parse::<u64>()
+                .map_or(true, |n| n >= self.stages as u64),
             // An image reference is not an alias.
-            _ => !self.aliases.contains(from) && !from.contains([':', '/', '$']),
+            false => !self.aliases.contains(from) && !from.contains([':', '/', '$']),
         };
         if unknown {
             out.push(failure(

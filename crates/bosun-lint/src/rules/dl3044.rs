@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use bosun_dockerfile::Keyword;
 
-use super::{Context, Rule, failure, pairs};
+use super::{Context, Rule, arg_name, failure, pairs};
 use crate::{Failure, Severity, Step};
 
 pub(crate) struct Dl3044 {
@@ -59,9 +59,7 @@ impl Rule for Dl3044 {
                 }
             }
             Keyword::Arg => {
-                let text = i.args.text();
-                let name = text.split('=').next().unwrap_or("").trim().to_string();
-                self.known.insert(name);
+                self.known.insert(arg_name(i));
             }
             _ => {}
         }

@@ -1,28 +1,21 @@
 //! DL3057: a stage without HEALTHCHECK (ignored unless a configuration raises it). Stages
 //! built on a stage with one inherit it.
 
-use std::collections::BTreeSet;
-
 use bosun_dockerfile::Keyword;
 
-use super::{BaseImage, Context, Rule, failure};
+use super::{BaseImage, Context, Rule, Stages, failure};
 use crate::{Failure, Severity, Step};
 
 pub(crate) struct Dl3057 {
     context: Context,
-    /// The current stage: (name, FROM line).
-    current: Option<(String, usize)>,
-    good: BTreeSet<(String, usize)>,
-    bad: BTreeSet<(String, usize)>,
+    stages: Stages,
 }
 
 impl Dl3057 {
     pub(crate) fn new(context: Context) -> Self {
         Self {
             context,
-            current: None,
-            good: BTreeSet::new(),
-            bad: BTreeSet::new(),
+            stages: Stages::default(),
         }
     }
 }
@@ -33,33 +26,19 @@ impl Rule for Dl3057 {
             return;
         };
         if let Some(base) = BaseImage::of(i, &self.context) {
-            let stage = (
-                base.alias.clone().unwrap_or_else(|| base.name.clone()),
-                i.line,
-            );
-            if self.good.iter().any(|(name, _)| *name == base.name) {
-                self.good.insert(stage.clone());
-            } else {
-                self.bad.insert(stage.clone());
-            }
-            self.current = Some(stage);
-        } else if i.keyword == Keyword::Healthcheck
-            && let Some(stage) = &self.current
-        {
-            self.bad.remove(stage);
-            self.good.insert(stage.clone());
+            self.stages.enter(&base, i.line);
+        } else if i.keyword == Keyword::Healthcheck {
+            self.stages.satisfied();
         }
     }
 
     fn finish(&mut self, out: &mut Vec<Failure>) {
-        // hadolint keeps these in a set ordered by line alone (one per line).
-        let lines: BTreeSet<usize> = self.bad.iter().map(|(_, line)| *line).collect();
-        for line in &lines {
+        for line in self.stages.lacking() {
             out.push(failure(
                 "DL3057",
                 Severity::Ignore,
                 "`HEALTHCHECK` instruction missing.",
-                *line,
+                line,
             ));
         }
     }

@@ -2,7 +2,7 @@
 
 use bosun_dockerfile::Keyword;
 
-use super::{Context, Simple, pairs, simple};
+use super::{Context, Simple, arg_name, pairs, simple};
 use crate::Severity;
 
 const KNOWN: &[&str] = &[
@@ -78,10 +78,7 @@ pub(crate) fn rule(context: Context) -> Simple {
         "Potentially sensitive data should not be used in the `ARG` or `ENV` commands",
         context,
         |i, c| match i.keyword {
-            Keyword::Arg => {
-                let text = i.args.text();
-                !sensitive(text.split('=').next().unwrap_or("").trim())
-            }
+            Keyword::Arg => !sensitive(&arg_name(i)),
             Keyword::Env => !pairs(i, c).iter().any(|(k, _)| sensitive(k)),
             _ => true,
         },

@@ -4,7 +4,7 @@
 
 use bosun_dockerfile::Keyword;
 
-use super::{Rule, failure};
+use super::{Rule, arg_name, failure};
 use crate::{Failure, Severity, Step};
 
 #[derive(Default)]
@@ -20,9 +20,9 @@ impl Rule for Dl3066 {
         let text = i.args.text();
         match i.keyword {
             Keyword::Arg => {
-                let name = text.split('=').next().unwrap_or("").trim();
+                let name = arg_name(i);
                 if !name.is_empty() {
-                    self.args.push(name.to_string());
+                    self.args.push(name);
                 }
             }
             Keyword::User => {

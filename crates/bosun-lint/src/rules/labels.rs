@@ -2,11 +2,9 @@
 //! formats it names. hadolint runs one instance of each rule per required label, in label
 //! order; so does bosun.
 
-use std::collections::BTreeSet;
-
 use bosun_dockerfile::Keyword;
 
-use super::{BaseImage, Context, Rule, failure, pairs};
+use super::{BaseImage, Context, Rule, Stages, failure, pairs};
 use crate::{Failure, LabelType, Severity, Step};
 
 /// DL3049: a stage without the label (stages built on one that has it inherit it), reported
@@ -14,9 +12,7 @@ use crate::{Failure, LabelType, Severity, Step};
 pub(crate) struct Missing {
     context: Context,
     label: String,
-    current: Option<(String, usize)>,
-    good: BTreeSet<(String, usize)>,
-    bad: BTreeSet<(String, usize)>,
+    stages: Stages,
 }
 
 impl Missing {
@@ -24,9 +20,7 @@ impl Missing {
         Self {
             context,
             label,
-            current: None,
-            good: BTreeSet::new(),
-            bad: BTreeSet::new(),
+            stages: Stages::default(),
         }
     }
 }
@@ -37,33 +31,20 @@ impl Rule for Missing {
             return;
         };
         if let Some(base) = BaseImage::of(i, &self.context) {
-            let stage = (
-                base.alias.clone().unwrap_or_else(|| base.name.clone()),
-                i.line,
-            );
-            if self.good.iter().any(|(name, _)| *name == base.name) {
-                self.good.insert(stage.clone());
-            } else {
-                self.bad.insert(stage.clone());
-            }
-            self.current = Some(stage);
+            self.stages.enter(&base, i.line);
         } else if i.keyword == Keyword::Label
             && pairs(i, &self.context)
                 .iter()
                 .any(|(k, _)| *k == self.label)
-            && let Some(stage) = &self.current
         {
-            self.bad.remove(stage);
-            self.good.insert(stage.clone());
+            self.stages.satisfied();
         }
     }
 
     fn finish(&mut self, out: &mut Vec<Failure>) {
         let message = format!("Label `{}` is missing.", self.label);
-        // hadolint keeps these in a set ordered by line alone (one per line).
-        let lines: BTreeSet<usize> = self.bad.iter().map(|(_, line)| *line).collect();
-        for line in &lines {
-            out.push(failure("DL3049", Severity::Info, &message, *line));
+        for line in self.stages.lacking() {
+            out.push(failure("DL3049", Severity::Info, &message, line));
         }
     }
 }

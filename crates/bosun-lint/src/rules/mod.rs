@@ -1,5 +1,6 @@
 //! The rules, one module per code, run in hadolint's order (its report order depends on it).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use bosun_dockerfile::{Args, Dockerfile, Instruction, Keyword};
@@ -336,6 +337,51 @@ pub(crate) fn failure(code: &str, severity: Severity, message: &str, line: usize
         message: message.to_string(),
         line,
         column: 1,
+    }
+}
+
+/// The name an ARG declares (`ARG NAME` or `ARG NAME=default`), as hadolint takes it.
+pub(crate) fn arg_name(i: &Instruction) -> String {
+    let text = i.args.text();
+    text.split('=').next().unwrap_or("").trim().to_string()
+}
+
+/// Stages that lack something (a HEALTHCHECK, a label) as hadolint tracks them: a stage
+/// built FROM a stage that has it has it too; each lacking stage is reported at its FROM.
+#[derive(Default)]
+pub(crate) struct Stages {
+    /// The current stage: (name, FROM line).
+    current: Option<(String, usize)>,
+    good: BTreeSet<(String, usize)>,
+    bad: BTreeSet<(String, usize)>,
+}
+
+impl Stages {
+    /// A FROM: a new stage, named by its alias or else its image.
+    pub(crate) fn enter(&mut self, base: &BaseImage, line: usize) {
+        let stage = (
+            base.alias.clone().unwrap_or_else(|| base.name.clone()),
+            line,
+        );
+        if self.good.iter().any(|(name, _)| *name == base.name) {
+            self.good.insert(stage.clone());
+        } else {
+            self.bad.insert(stage.clone());
+        }
+        self.current = Some(stage);
+    }
+
+    /// The current stage has what is looked for.
+    pub(crate) fn satisfied(&mut self) {
+        if let Some(stage) = &self.current {
+            self.bad.remove(stage);
+            self.good.insert(stage.clone());
+        }
+    }
+
+    /// The FROM lines of the stages that lack it (hadolint keeps one per line, in order).
+    pub(crate) fn lacking(&self) -> BTreeSet<usize> {
+        self.bad.iter().map(|(_, line)| *line).collect()
     }
 }
 
