@@ -149,11 +149,6 @@ impl Value {
             bad: str::is_empty,
         }
     }
-
-    /// The severity: DL3051 and the format rules are warnings.
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
 }
 
 impl Rule for Value {
@@ -166,7 +161,8 @@ impl Rule for Value {
                 .iter()
                 .any(|(k, v)| *k == self.label && (self.bad)(v))
         {
-            out.push(failure(self.code, self.severity(), &self.message, i.line));
+            // DL3051 and the format rules are all warnings.
+            out.push(failure(self.code, Severity::Warning, &self.message, i.line));
         }
     }
 }
