@@ -489,9 +489,18 @@ impl<'a> Parser<'a> {
         }
         let args = list.map_or_else(|| Args::Shell(rest.to_string()), Args::Exec);
         if keyword == Keyword::Onbuild && !rest.is_empty() {
-            // The trigger is an instruction of its own, held to the same rules.
+            // The trigger is an instruction of its own, held to the same rules. A chain of
+            // ONBUILDs is peeled in a loop rather than by recursion: only its last link has
+            // anything else to check.
+            let mut trigger = rest;
+            while let Some((word, after)) = trigger.split_once(char::is_whitespace)
+                && word.eq_ignore_ascii_case("ONBUILD")
+                && !after.trim().is_empty()
+            {
+                trigger = after.trim_start();
+            }
             let mut inner = Parser {
-                lines: vec![rest],
+                lines: vec![trigger],
                 at: 0,
                 escape: self.escape,
             };

@@ -327,3 +327,89 @@ fn run_script(i: &Instruction) -> String {
         (args, _) => args.text(),
     }
 }
+
+/// Hostile and pathological files: linting each must end (with findings or a parse error),
+/// never spin or exhaust the stack. Each runs on a thread with the 2 MiB stack the CLI's
+/// workers have; a watchdog far above any real run turns a hang into a failure.
+#[cfg(test)]
+mod pathological {
+    use super::*;
+    use std::fmt::Write as _;
+
+    fn inputs() -> Vec<(&'static str, String)> {
+        let mb = 1 << 20;
+        let mut many_runs = String::from("FROM debian:12\n");
+        for i in 0..20_000 {
+            writeln!(many_runs, "RUN apt-get install -y p{i} && pip install q{i}").unwrap();
+        }
+        let mut continued = String::from("FROM debian:12\nRUN true");
+        for i in 0..10_000 {
+            write!(continued, " \\\n  && echo {i}").unwrap();
+            if i % 100 == 0 {
+                continued.push_str(" \\\n# a comment between\n");
+            }
+        }
+        let mut heredocs = String::from("FROM debian:12\nRUN cat");
+        for i in 0..2_000 {
+            write!(heredocs, " <<E{i}").unwrap();
+        }
+        heredocs.push('\n');
+        for i in 0..2_000 {
+            writeln!(heredocs, "line\nE{i}").unwrap();
+        }
+        vec![
+            ("the case/subshell hang", "FROM debian:12\nRUN case \"$a\" in \\\n  *) ( cd /tmp && ls > out ); ;; \\\n  esac\n".into()),
+            ("deep subshells", format!("FROM debian:12\nRUN {}ls{}\n", "( ".repeat(200_000), ")".repeat(200_000))),
+            ("deep substitutions", format!("FROM debian:12\nRUN echo {}ls{}\n", "$(".repeat(200_000), ")".repeat(200_000))),
+            ("deep braces", format!("FROM debian:12\nRUN {}ls{}\n", "{ ".repeat(100_000), "; }".repeat(100_000))),
+            ("deep conditions", format!("FROM debian:12\nRUN {}\n", "[[ ( ".repeat(100_000))),
+            ("deep case", format!("FROM debian:12\nRUN {}\n", "case x in a) ".repeat(100_000))),
+            ("deep arithmetic", format!("FROM debian:12\nRUN (( {} ))\n", "(".repeat(mb))),
+            ("deep onbuild", format!("FROM debian:12\n{}RUN ls\n", "ONBUILD ".repeat(100_000))),
+            ("a 1 MB RUN line", format!("FROM debian:12\nRUN echo {}\n", "a".repeat(mb))),
+            ("a 1 MB line of operators", format!("FROM debian:12\nRUN {}\n", "&|;<>()".repeat(mb / 7))),
+            ("a 1 MB LABEL", format!("FROM debian:12\nLABEL a=\"{}\"\n", "b".repeat(mb))),
+            ("a 1 MB ENV of pairs", format!("FROM debian:12\nENV {}\n", "a=b ".repeat(mb / 4))),
+            ("a 1 MB exec form", format!("FROM debian:12\nCMD [{}\"x\"]\n", "\"a\", ".repeat(mb / 6))),
+            ("a 1 MB comment", format!("# {}\nFROM debian:12\n", "c".repeat(mb))),
+            ("a 1 MB FROM", format!("FROM {}\n", "d".repeat(mb))),
+            ("10,000 continuation lines", continued),
+            ("20,000 RUN instructions", many_runs),
+            ("2,000 heredocs", heredocs),
+            ("an unclosed heredoc", "FROM debian:12\nRUN <<EOF\necho hi\n".into()),
+            ("unbalanced double quotes", format!("FROM debian:12\nRUN {}\n", "echo \" ".repeat(100_000))),
+            ("unbalanced single quotes", format!("FROM debian:12\nRUN {}\n", "a ' b".repeat(100_000))),
+            ("unbalanced parentheses", format!("FROM debian:12\nRUN {}\n", ") (".repeat(100_000))),
+            ("unbalanced backticks", format!("FROM debian:12\nRUN {}\n", "echo `a ".repeat(100_000))),
+            ("unbalanced exec form", format!("FROM debian:12\nCMD [\"{}\n", "[".repeat(100_000))),
+            ("only escapes", format!("FROM debian:12\nRUN {}\n", "\\".repeat(mb))),
+            ("only continuations", format!("FROM debian:12\nRUN a{}", " \\\n".repeat(100_000))),
+            ("a lone escape directive", format!("# escape=`\nFROM debian:12\nRUN a{}", " `\n".repeat(100_000))),
+            ("pragmas on every line", format!("FROM debian:12\n{}", "# hadolint ignore=DL3008,DL3009\nRUN apt-get install x\n".repeat(10_000))),
+            ("many stages", "FROM debian:12 AS s\nCOPY --from=s a b\n".repeat(10_000)),
+            ("NUL and control bytes", "FROM debian:12\nRUN \0\x01\x02 ( \0 ) case \0 in \0) ;; esac\n".repeat(1_000)),
+        ]
+    }
+
+    #[test]
+    fn every_pathological_file_ends() {
+        let inputs = inputs();
+        assert!(inputs.len() >= 25);
+        for (name, text) in inputs {
+            let (done, wait) = std::sync::mpsc::channel();
+            std::thread::Builder::new()
+                .name(name.into())
+                .stack_size(2 << 20)
+                .spawn(move || {
+                    let report = lint(&text, &Options::default());
+                    done.send(report.failures.len()).unwrap();
+                })
+                .unwrap();
+            match wait.recv_timeout(std::time::Duration::from_secs(120)) {
+                Ok(_) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => panic!("{name}: panicked"),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("{name}: did not end"),
+            }
+        }
+    }
+}

@@ -117,14 +117,20 @@ pub(crate) struct Script {
 
 impl Script {
     pub(crate) fn parse(text: &str) -> Script {
+        Script::parse_nested(text, 0)
+    }
+
+    /// A script found `depth` substitutions deep.
+    fn parse_nested(text: &str, depth: usize) -> Script {
         let mut parser = Parser {
             chars: text.chars().collect(),
             at: 0,
             next_id: 0,
+            depth,
             script: Script::default(),
             broken: false,
         };
-        parser.list(None);
+        parser.list(Until::End);
         match parser.broken {
             true => Script::default(),
             false => parser.script,
@@ -145,10 +151,27 @@ const RESERVED: &[&str] = &[
     "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "{", "}", "!", "time",
 ];
 
+/// How deep subshells and substitutions may nest before the reader gives up on a script.
+/// Real scripts stay in single digits; the bound keeps hostile input from exhausting the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Where a command list ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Until {
+    /// The end of the text.
+    End,
+    /// A `)` closing a subshell (consumed).
+    Paren,
+    /// `;;`, `;&`, `;;&` or `esac` ending a `case` item (left for the caller).
+    CaseItem,
+}
+
 struct Parser {
     chars: Vec<char>,
     at: usize,
     next_id: usize,
+    /// Subshells and substitutions around the cursor.
+    depth: usize,
     script: Script,
     /// A quote was never closed: ShellCheck cannot parse the script, so hadolint sees no
     /// commands in it.
@@ -189,15 +212,20 @@ impl Parser {
         }
     }
 
-    /// Commands until `end` (a closing `)` for subshells and substitutions) or the end.
-    fn list(&mut self, end: Option<char>) {
+    /// Commands until `until`. Every turn of the loop moves the cursor: text the grammar
+    /// below does not take is stepped over one character at a time.
+    fn list(&mut self, until: Until) {
         loop {
             self.skip_blanks();
             let Some(c) = self.peek() else { return };
-            if Some(c) == end {
+            if until == Until::Paren && c == ')' {
                 self.at += 1;
                 return;
             }
+            if until == Until::CaseItem && self.at_case_item_end() {
+                return;
+            }
+            let before = self.at;
             match c {
                 '\n' | ';' | '&' => {
                     self.at += 1;
@@ -219,7 +247,7 @@ impl Parser {
                         // Arithmetic command: nothing runs.
                         self.skip_balanced('(', ')');
                     } else {
-                        self.list(Some(')'));
+                        self.nested(|p| p.list(Until::Paren));
                     }
                 }
                 ')' => {
@@ -227,6 +255,37 @@ impl Parser {
                 }
                 _ => self.command(),
             }
+            if self.at == before {
+                self.at += 1;
+            }
+        }
+    }
+
+    /// Runs `read` one level deeper, or gives the script up past [`MAX_DEPTH`].
+    fn nested(&mut self, read: impl FnOnce(&mut Self)) {
+        if self.depth >= MAX_DEPTH {
+            self.broken = true;
+            self.at = self.chars.len();
+            return;
+        }
+        self.depth += 1;
+        read(self);
+        self.depth -= 1;
+    }
+
+    /// `;;`, `;&`, `;;&` or the word `esac` at the cursor.
+    fn at_case_item_end(&self) -> bool {
+        match self.peek() {
+            Some(';') => matches!(self.peek_at(1), Some(';' | '&')),
+            Some('e') => {
+                let word: String = self.chars[self.at..].iter().take(5).collect();
+                word.starts_with("esac")
+                    && word[4..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| " \t\r\n;&|)<>".contains(c))
+            }
+            _ => false,
         }
     }
 
@@ -257,6 +316,7 @@ impl Parser {
             if matches!(c, '\n' | ';' | '&' | '|' | ')') {
                 break;
             }
+            let before = self.at;
             if c == '(' {
                 if words.is_empty() {
                     break;
@@ -274,6 +334,9 @@ impl Parser {
                 continue;
             }
             let word = self.word();
+            if self.at == before {
+                break;
+            }
             substitutions.extend(word.substitutions.iter().cloned());
             if !assignments_done && word.plain && is_assignment(&word.text) {
                 continue;
@@ -321,7 +384,12 @@ impl Parser {
             });
         }
         for inner in substitutions {
-            let nested = Script::parse(&inner);
+            if self.depth >= MAX_DEPTH {
+                self.broken = true;
+                return;
+            }
+            // Only this substitution's own commands: a script too deep inside it is dropped.
+            let nested = Script::parse_nested(&inner, self.depth + 1);
             self.script.has_pipes |= nested.has_pipes;
             self.script.commands.extend(nested.commands);
         }
@@ -341,7 +409,7 @@ impl Parser {
                 self.at += 1;
                 continue;
             }
-            if self.word().text == "]]" {
+            if self.word_or_char().text == "]]" {
                 return;
             }
         }
@@ -376,7 +444,7 @@ impl Parser {
                 None => return,
                 Some('\n') => self.at += 1,
                 _ => {
-                    if self.word().text == "in" {
+                    if self.word_or_char().text == "in" {
                         break;
                     }
                 }
@@ -401,36 +469,19 @@ impl Parser {
                     }
                 }
             }
-            // Commands up to `;;` or `esac`.
-            loop {
-                self.skip_blanks();
-                match self.peek() {
-                    None => return,
-                    Some(';') if self.peek_at(1) == Some(';') => {
-                        self.at += 2;
-                        if self.peek() == Some('&') {
-                            self.at += 1;
-                        }
-                        break;
-                    }
-                    Some('\n' | ';' | '&') => self.at += 1,
-                    Some('|') => {
+            // Commands up to `;;` (or `;&`, `;;&`) or `esac`.
+            self.nested(|p| p.list(Until::CaseItem));
+            match self.peek() {
+                None => return,
+                Some(';') => {
+                    self.at += 2;
+                    if self.peek() == Some('&') {
                         self.at += 1;
-                        if self.peek() == Some('|') {
-                            self.at += 1;
-                        } else {
-                            self.script.has_pipes = true;
-                        }
                     }
-                    _ => {
-                        let save = self.at;
-                        let w = self.word();
-                        if w.plain && w.text == "esac" {
-                            return;
-                        }
-                        self.at = save;
-                        self.command();
-                    }
+                }
+                _ => {
+                    self.at += "esac".len();
+                    return;
                 }
             }
         }
@@ -733,6 +784,34 @@ mod tests {
         }
     }
 
+    /// A subshell inside a `case` item spun the reader: the case body read commands with a
+    /// loop of its own that did not know `(`. Found on two official database images.
+    #[test]
+    fn subshells_in_case_items() {
+        assert_eq!(
+            names("case \"$a\" in \n  *) ( cd /tmp && ls > out ); ;; \n  esac"),
+            ["cd", "ls"]
+        );
+        assert_eq!(
+            names(
+                "case $x in a) (echo a) ;& b) { echo b; } ;;& *) (( i++ )); ( ( id ) ) ;; esac; rm x"
+            ),
+            ["echo", "echo", "id", "rm"]
+        );
+        assert_eq!(names("case $x in (a) echo a;; esac"), ["echo"]);
+    }
+
+    /// Nesting past [`MAX_DEPTH`] gives up on the script instead of the stack.
+    #[test]
+    fn deep_nesting_is_bounded() {
+        for open in ["(", "$(", "( $("] {
+            let deep = format!("{}echo{}", open.repeat(100_000), ")".repeat(100_000));
+            assert!(Script::parse(&deep).commands.is_empty(), "{open}");
+        }
+        let fine = format!("{}echo{}", "( ".repeat(10), ")".repeat(10));
+        assert_eq!(names(&fine), ["echo"]);
+    }
+
     #[test]
     fn arguments_and_flags() {
         let s = Script::parse("pip install --no-cache-dir -qU 'flask==2.0' \"$X\" >/dev/null");
@@ -758,7 +837,37 @@ mod tests {
     #[test]
     fn never_panics() {
         for text in [
-            "", "'", "\"", "$(", "`", "${", "((", "case", "for", "a |", "\\", "$((1+", "<<", "2>",
+            "",
+            "'",
+            "\"",
+            "$(",
+            "`",
+            "${",
+            "((",
+            "case",
+            "for",
+            "a |",
+            "\\",
+            "$((1+",
+            "<<",
+            "2>",
+            "case",
+            "case x in",
+            "case x in a)",
+            "case x in a) (",
+            "case x in a) ;",
+            ")))",
+            "esac",
+            "case x in esac",
+            "case (",
+            "case x & in a) b;; esac",
+            "[[",
+            "[[ (",
+            "for ((",
+            "a=(",
+            "f() (",
+            ";;",
+            ";&",
         ] {
             let _ = Script::parse(text);
         }
