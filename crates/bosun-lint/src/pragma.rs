@@ -48,7 +48,11 @@ pub(crate) fn is_line_ignore(text: &str, hadolint_only: bool) -> bool {
 pub(crate) fn shell(text: &str) -> Option<String> {
     let rest = tool_prefix(text)?.strip_prefix("shell")?;
     let rest = rest.trim_start_matches([' ', '\t']).strip_prefix('=')?;
-    let name = rest.trim_matches([' ', '\t']);
+    let name = rest
+        .split('#')
+        .next()
+        .unwrap_or(rest)
+        .trim_matches([' ', '\t']);
     (!name.is_empty()).then(|| name.to_string())
 }
 
@@ -76,6 +80,8 @@ fn ignore_list(text: &str, global: bool) -> Option<BTreeSet<String>> {
     }
     let rest = rest.strip_prefix("ignore")?;
     let rest = rest.trim_start_matches([' ', '\t']).strip_prefix('=')?;
+    // A comment may follow the list: `ignore=DL3002 # why`.
+    let rest = rest.split('#').next().unwrap_or(rest);
     let mut codes = BTreeSet::new();
     for part in rest.split(',') {
         let code = part.trim_matches([' ', '\t']);
@@ -109,6 +115,14 @@ mod tests {
         assert_eq!(codes(" hadolint global ignore=DL3006", false), None);
         assert_eq!(codes(" hadolintignore=DL3006", false), None);
         assert_eq!(codes(" hadolint ignore=DL3006 because", false), None);
+        assert_eq!(
+            codes(" hadolint ignore=DL3006 # because", false),
+            Some(vec!["DL3006".into()])
+        );
+        assert_eq!(
+            shell(" hadolint shell=powershell # on Windows").as_deref(),
+            Some("powershell")
+        );
         assert_eq!(shell(" hadolint shell=bash").as_deref(), Some("bash"));
     }
 }

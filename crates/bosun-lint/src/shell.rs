@@ -26,6 +26,10 @@ pub(crate) struct Command {
     pub(crate) args: Vec<Arg>,
     /// Flags: `--name` (up to `=`) and each letter of `-abc`, with the word they came from.
     pub(crate) flags: Vec<Arg>,
+    /// The command whose output a `|` feeds into this one (its index in the script).
+    pub(crate) piped_from: Option<usize>,
+    /// The commands of this command's own `$(...)` and backtick substitutions (indices).
+    pub(crate) substituted: std::ops::Range<usize>,
 }
 
 impl Command {
@@ -77,6 +81,8 @@ impl Command {
                 .cloned()
                 .collect(),
             flags: self.flags.clone(),
+            piped_from: self.piped_from,
+            substituted: self.substituted.clone(),
         }
     }
 }
@@ -215,6 +221,9 @@ impl Parser {
     /// Commands until `until`. Every turn of the loop moves the cursor: text the grammar
     /// below does not take is stepped over one character at a time.
     fn list(&mut self, until: Until) {
+        // The last command of this list and whether a `|` follows it, to link pipelines.
+        let mut previous: Option<usize> = None;
+        let mut piped = false;
         loop {
             self.skip_blanks();
             let Some(c) = self.peek() else { return };
@@ -229,13 +238,16 @@ impl Parser {
             match c {
                 '\n' | ';' | '&' => {
                     self.at += 1;
+                    (previous, piped) = (None, false);
                 }
                 '|' => {
                     self.at += 1;
                     if self.peek() == Some('|') {
                         self.at += 1;
+                        (previous, piped) = (None, false);
                     } else {
                         self.script.has_pipes = true;
+                        piped = true;
                         if self.peek() == Some('&') {
                             self.at += 1;
                         }
@@ -253,7 +265,14 @@ impl Parser {
                 ')' => {
                     self.at += 1;
                 }
-                _ => self.command(),
+                _ => {
+                    if let Some(at) = self.command() {
+                        if piped {
+                            self.script.commands[at].piped_from = previous;
+                        }
+                        (previous, piped) = (Some(at), false);
+                    }
+                }
             }
             if self.at == before {
                 self.at += 1;
@@ -305,8 +324,9 @@ impl Parser {
         }
     }
 
-    /// One simple command (or a reserved word, which is grammar).
-    fn command(&mut self) {
+    /// One simple command (or a reserved word, which is grammar); returns the index of the
+    /// command it added, if any.
+    fn command(&mut self) -> Option<usize> {
         let mut words: Vec<Word> = Vec::new();
         let mut substitutions = Vec::new();
         let mut assignments_done = false;
@@ -348,7 +368,7 @@ impl Parser {
             }
             if words.is_empty() && word.plain && (word.text == "for" || word.text == "select") {
                 self.skip_for_header();
-                return;
+                return None;
             }
             if words.is_empty() && word.plain && word.text == "[[" {
                 // A `[[ ... ]]` test is grammar, not a command.
@@ -357,42 +377,57 @@ impl Parser {
             }
             if words.is_empty() && word.plain && word.text == "case" {
                 self.case();
-                return;
+                return None;
             }
             words.push(word);
         }
         let first_id = self.next_id;
         self.next_id += words.len();
         // `[ ... ]` is a test to ShellCheck (and so to hadolint), not a command.
-        if let Some((name, rest)) = words.split_first()
-            && name.plain_name()
-            && name.text != "["
-        {
-            let args: Vec<Arg> = rest
-                .iter()
-                .enumerate()
-                .map(|(i, w)| Arg {
-                    text: w.text.clone(),
-                    id: first_id + 1 + i,
-                })
-                .collect();
-            let flags = flags_of(&args);
-            self.script.commands.push(Command {
-                name: name.text.clone(),
-                args,
-                flags,
-            });
-        }
+        let added = match words.split_first() {
+            Some((name, rest)) if name.plain_name() && name.text != "[" => {
+                let args: Vec<Arg> = rest
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| Arg {
+                        text: w.text.clone(),
+                        id: first_id + 1 + i,
+                    })
+                    .collect();
+                let flags = flags_of(&args);
+                self.script.commands.push(Command {
+                    name: name.text.clone(),
+                    args,
+                    flags,
+                    piped_from: None,
+                    substituted: 0..0,
+                });
+                Some(self.script.commands.len() - 1)
+            }
+            _ => None,
+        };
+        let inner_start = self.script.commands.len();
         for inner in substitutions {
             if self.depth >= MAX_DEPTH {
                 self.broken = true;
-                return;
+                return added;
             }
             // Only this substitution's own commands: a script too deep inside it is dropped.
             let nested = Script::parse_nested(&inner, self.depth + 1);
             self.script.has_pipes |= nested.has_pipes;
-            self.script.commands.extend(nested.commands);
+            let offset = self.script.commands.len();
+            self.script
+                .commands
+                .extend(nested.commands.into_iter().map(|mut c| {
+                    c.piped_from = c.piped_from.map(|p| p + offset);
+                    c.substituted = c.substituted.start + offset..c.substituted.end + offset;
+                    c
+                }));
         }
+        if let Some(at) = added {
+            self.script.commands[at].substituted = inner_start..self.script.commands.len();
+        }
+        added
     }
 
     /// Past the `]]` that closes a `[[` test.

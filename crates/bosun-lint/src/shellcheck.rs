@@ -126,9 +126,12 @@ impl Scripts {
                 self.vars.extend(names);
             }
             Keyword::Shell => self.shell = i.args.text(),
-            // hadolint leaves exec-form RUN and PowerShell alone.
+            // hadolint leaves exec-form RUN alone, and shells whose text names PowerShell or
+            // cmd anywhere.
             Keyword::Run
-                if !self.shell.starts_with("pwsh")
+                if !["pwsh", "powershell", "cmd"]
+                    .iter()
+                    .any(|s| self.shell.contains(s))
                     && !matches!(i.args, bosun_dockerfile::Args::Exec(_)) =>
             {
                 let shell = self.shell.split_whitespace().next().unwrap_or("");

@@ -367,3 +367,247 @@ fn shellcheck_results_are_cached() {
     let third = ctx.bosun(&["lint", "--no-color", "Dockerfile"]);
     assert_eq!(third.stdout, first.stdout);
 }
+
+/// One case of hadolint's own test suite (`test/Hadolint/**/*Spec.hs`), as a Dockerfile.
+struct SpecCase {
+    /// `DL3009Spec.hs: apt-get no cleanup`: the spec file and the `it` the case came from.
+    source: String,
+    /// The code the spec asserts on (`SC` for "some ShellCheck code").
+    code: String,
+    /// What the spec expects of the file as written, and of it with every RUN wrapped in
+    /// ONBUILD (hadolint's `onBuildRuleCatches`), when it says.
+    fires: bool,
+    onbuild: Option<bool>,
+    /// A `.hadolint.yaml` the case runs with.
+    config: Option<String>,
+    /// Why hadolint 2.15.1 itself answers otherwise than its spec (none: it agrees).
+    differs: Option<String>,
+    dockerfile: String,
+}
+
+/// Reads `hadolint-spec.cases`: a case is a header line
+/// `@ FILE | IT | CODE fires|holds [| onbuild fires|holds] [| config YAML] [| 2.15.1 REASON]`
+/// and the Dockerfile's lines up to the next header (blank lines at its end dropped).
+fn spec_cases() -> Vec<SpecCase> {
+    let path = workspace_root().join("crates/bosun-lint/tests/hadolint-spec.cases");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut cases: Vec<SpecCase> = Vec::new();
+    for line in text.lines() {
+        if let Some(header) = line.strip_prefix("@ ") {
+            let fields: Vec<&str> = header.split(" | ").collect();
+            assert!(fields.len() >= 3, "{}: bad header {line:?}", path.display());
+            let verdict = |word: &str| match word {
+                "fires" => true,
+                "holds" => false,
+                other => panic!("{line:?}: `{other}` is neither fires nor holds"),
+            };
+            let (code, expect) = fields[2].split_once(' ').expect("CODE fires|holds");
+            let mut case = SpecCase {
+                source: format!("{}: {}", fields[0], fields[1]),
+                code: code.to_string(),
+                fires: verdict(expect),
+                onbuild: None,
+                config: None,
+                differs: None,
+                dockerfile: String::new(),
+            };
+            for extra in &fields[3..] {
+                let (key, value) = extra.split_once(' ').expect("KEY VALUE");
+                match key {
+                    "onbuild" => case.onbuild = Some(verdict(value)),
+                    "config" => case.config = Some(value.to_string()),
+                    "2.15.1" => case.differs = Some(value.to_string()),
+                    other => panic!("{line:?}: unknown field `{other}`"),
+                }
+            }
+            cases.push(case);
+        } else if let Some(case) = cases.last_mut() {
+            case.dockerfile.push_str(line);
+            case.dockerfile.push('\n');
+        } else {
+            assert!(
+                line.is_empty() || line.starts_with('#'),
+                "text before the first case: {line:?}"
+            );
+        }
+    }
+    for case in &mut cases {
+        let kept = case.dockerfile.trim_end_matches('\n').len();
+        case.dockerfile.truncate(kept);
+        // hadolint's helpers add one newline to the text.
+        case.dockerfile.push('\n');
+    }
+    cases
+}
+
+/// hadolint's `onBuildRuleCatches`: every RUN instruction wrapped in ONBUILD.
+fn wrap_runs_in_onbuild(dockerfile: &str) -> String {
+    let mut out = String::new();
+    let mut continued = false;
+    for line in dockerfile.lines() {
+        let starts_run = !continued
+            && line
+                .trim_start()
+                .get(..4)
+                .is_some_and(|k| k.eq_ignore_ascii_case("RUN ") || k.eq_ignore_ascii_case("RUN\t"));
+        if starts_run {
+            out.push_str("ONBUILD ");
+            out.push_str(line.trim_start());
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+        continued = line.trim_end().ends_with('\\');
+    }
+    out
+}
+
+/// The lines each file's `code` findings are on, from a JSON report of many files (`SC`
+/// stands for any ShellCheck code).
+fn lines_by_file(report: &[u8], code: &dyn Fn(&str) -> String) -> BTreeSet<(String, u64)> {
+    let found: Vec<serde_json::Value> = serde_json::from_slice(report).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON report ({e}): {}",
+            String::from_utf8_lossy(report)
+        )
+    });
+    found
+        .iter()
+        .filter_map(|f| {
+            let file = f["file"].as_str()?;
+            let found = f["code"].as_str()?;
+            let wanted = code(file);
+            let hit = found == wanted || (wanted == "SC" && found.starts_with("SC"));
+            hit.then(|| (file.to_string(), f["line"].as_u64().unwrap_or(0)))
+        })
+        .collect()
+}
+
+/// Every case of hadolint's own specification, run through hadolint 2.15.1 and bosun: the two
+/// must find the case's code on the same lines. Where 2.15.1 answers otherwise than its spec,
+/// the case says why; such a note must stay true.
+#[test]
+fn hadolint_spec_cases_match_hadolint() {
+    let Some(hadolint) = peer("hadolint") else {
+        return;
+    };
+    let ctx = Context::new();
+    let cases = spec_cases();
+    assert!(cases.len() >= 500, "only {} spec cases", cases.len());
+    // Each variant (as written, and wrapped in ONBUILD) is a file; files that share a config
+    // are linted in one call of each tool.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("containers")).unwrap();
+    std::fs::write(
+        dir.path().join("containers/registries.conf"),
+        "unqualified-search-registries = [\"docker.io\"]\n",
+    )
+    .unwrap();
+    let mut groups: std::collections::BTreeMap<Option<&str>, Vec<(String, usize, bool)>> =
+        Default::default();
+    for (n, case) in cases.iter().enumerate() {
+        let group = groups.entry(case.config.as_deref()).or_default();
+        let mut variants = vec![(false, case.dockerfile.clone())];
+        if case.onbuild.is_some() {
+            variants.push((true, wrap_runs_in_onbuild(&case.dockerfile)));
+        }
+        for (onbuild, text) in variants {
+            let name = format!(
+                "case{n}{}.Dockerfile",
+                if onbuild { "-onbuild" } else { "" }
+            );
+            std::fs::write(dir.path().join(&name), text).unwrap();
+            group.push((name, n, onbuild));
+        }
+    }
+    let code_of = |file: &str| {
+        let n: usize = file
+            .trim_start_matches("case")
+            .split(['-', '.'])
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        cases[n].code.clone()
+    };
+    let mut problems = Vec::new();
+    let mut unlike_spec = BTreeSet::new();
+    let mut compared = 0;
+    for (gi, (config, files)) in groups.iter().enumerate() {
+        let mut args = vec!["--no-color".to_string(), "-f".into(), "json".into()];
+        if let Some(yaml) = config {
+            let name = format!("config{gi}.yaml");
+            std::fs::write(dir.path().join(&name), yaml).unwrap();
+            args.extend(["-c".into(), name]);
+        }
+        args.extend(files.iter().map(|(name, _, _)| name.clone()));
+        let theirs = run(Command::new(&hadolint)
+            .current_dir(dir.path())
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .args(&args));
+        let mut ours_args = vec!["lint", "--hadolint-only"];
+        ours_args.extend(args.iter().map(String::as_str));
+        // bosun trusts bare image names through registries.conf (DL3026) where hadolint
+        // hard-codes the public hub: give bosun a machine whose bare names resolve there.
+        let ours = run(ctx
+            .command(&ours_args)
+            .current_dir(dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .env("BOSUN_CONTAINERS_ROOT", dir.path()));
+        let theirs = lines_by_file(&theirs.stdout, &code_of);
+        let ours = lines_by_file(&ours.stdout, &code_of);
+        for (name, n, onbuild) in files {
+            compared += 1;
+            let case = &cases[*n];
+            let of = |set: &BTreeSet<(String, u64)>| -> Vec<u64> {
+                set.iter()
+                    .filter(|(f, _)| f == name)
+                    .map(|(_, l)| *l)
+                    .collect()
+            };
+            let (h, b) = (of(&theirs), of(&ours));
+            let variant = if *onbuild { " (in ONBUILD)" } else { "" };
+            if h != b {
+                problems.push(format!(
+                    "{}{variant}: {} on lines {h:?} by hadolint, {b:?} by bosun\n{}",
+                    case.source,
+                    case.code,
+                    std::fs::read_to_string(dir.path().join(name)).unwrap()
+                ));
+            }
+            let expected = if *onbuild {
+                case.onbuild.unwrap()
+            } else {
+                case.fires
+            };
+            let fired = !h.is_empty();
+            if expected != fired {
+                unlike_spec.insert(*n);
+                if case.differs.is_none() {
+                    problems.push(format!(
+                        "{}{variant}: hadolint 2.15.1 answers otherwise than its spec ({} {}): say why in the case",
+                        case.source,
+                        case.code,
+                        if expected { "fires" } else { "holds" }
+                    ));
+                }
+            }
+        }
+    }
+    // A note that 2.15.1 differs from its spec must still be true of the case.
+    for (n, case) in cases.iter().enumerate() {
+        if case.differs.is_some() && !unlike_spec.contains(&n) {
+            problems.push(format!(
+                "{}: hadolint 2.15.1 now agrees with its spec; drop the note",
+                case.source
+            ));
+        }
+    }
+    eprintln!(
+        "{compared} spec variants from {} cases compared, {} problems",
+        cases.len(),
+        problems.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}

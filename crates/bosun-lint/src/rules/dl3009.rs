@@ -10,10 +10,16 @@ pub(crate) fn rule(context: Context) -> Leftovers {
         "Delete the apt lists (/var/lib/apt/lists) after installing something",
         |script| {
             let update = script.any(|c| {
-                c.is_with_any("apt-get", &["update"]) || c.is_with_any("apt", &["update"])
+                ["apt-get", "apt", "aptitude"]
+                    .iter()
+                    .any(|tool| c.is_with_any(tool, &["update"]))
             });
             let cleanup = script.any(|c| c.is_with_any("rm", &["-rf", "/var/lib/apt/lists/*"]));
             update && !cleanup
+        },
+        |mounts| {
+            let under = |dir: &str| mounts.iter().any(|m| m.starts_with(dir));
+            under("/var/lib/apt/lists") || (under("/var/lib/apt") && under("/var/cache/apt"))
         },
     )
 }
@@ -47,5 +53,27 @@ mod tests {
             ),
             [2]
         );
+        assert_eq!(codes("FROM a:1\nRUN aptitude update\n", "DL3009"), [2]);
+    }
+
+    /// A cache or tmpfs mount on the lists (or on both apt directories) keeps them out.
+    #[test]
+    fn cache_mounts() {
+        let fires = |flags: &str| {
+            codes(
+                &format!("FROM a:1\nRUN {flags} apt-get update && apt-get install -y x\n"),
+                "DL3009",
+            ) == [2]
+        };
+        assert!(!fires("--mount=type=cache,target=/var/lib/apt/lists"));
+        assert!(!fires("--mount=type=tmpfs,dst=/var/lib/apt/lists"));
+        assert!(!fires(
+            "--mount=type=cache,target=/var/lib/apt --mount=type=cache,target=/var/cache/apt"
+        ));
+        assert!(fires("--mount=type=cache,target=/var/cache/apt"));
+        assert!(fires("--mount=type=bind,target=/var/lib/apt/lists"));
+        assert!(fires(
+            "--mount=type=cache,source=/var/lib/apt/lists,target=/x"
+        ));
     }
 }

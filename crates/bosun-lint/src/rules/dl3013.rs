@@ -55,13 +55,44 @@ fn packages(c: &Command) -> Vec<String> {
         .collect()
 }
 
+/// pip's version-control schemes (`vcs[+protocol]`), as hadolint lists them; a bare `git`
+/// prefix is among them, so `gitpython` reads as one too.
+const VCS_SCHEMES: &[&str] = &[
+    "git+file",
+    "git+https",
+    "git+ssh",
+    "git+http",
+    "git+git",
+    "git",
+    "hg+file",
+    "hg+http",
+    "hg+https",
+    "hg+ssh",
+    "hg+static-http",
+    "svn",
+    "svn+svn",
+    "svn+http",
+    "svn+https",
+    "svn+ssh",
+    "bzr+http",
+    "bzr+https",
+    "bzr+ssh",
+    "bzr+sftp",
+    "bzr+ftp",
+    "bzr+lp",
+];
+
+/// Whether a requirement needs no pin: it has a version operator, is a VCS URL with a
+/// revision (`@...`), a local wheel or sdist, or a path that is not a VCS URL.
 fn version_fixed(p: &str) -> bool {
+    let vcs = VCS_SCHEMES.iter().any(|s| p.starts_with(s));
     ["==", ">=", "<=", ">", "<", "!=", "~=", "==="]
         .iter()
         .any(|s| p.contains(s))
-        || (p.contains("git+http") && p.contains('@'))
+        || (vcs && p.contains('@'))
         || p.ends_with(".whl")
         || p.ends_with(".tar.gz")
+        || (!vcs && p.contains('/'))
 }
 
 pub(crate) fn rule() -> RunCheck {
@@ -96,12 +127,21 @@ mod tests {
             ),
             [2]
         );
+        assert_eq!(
+            codes(
+                "FROM a:1\nRUN pip install git+https://example.org/x.git#egg=x\n",
+                "DL3013"
+            ),
+            [2]
+        );
         for ok in [
             "pip install flask==2.0",
             "pip install -r req.txt",
             "pip install .",
             "pip3 install x.whl",
             "pip install -c c.txt flask",
+            "pip install git+ssh://git@example.org/x.git@1.0#egg=x",
+            "pip install ./src/pkg",
         ] {
             assert!(
                 codes(&format!("FROM a:1\nRUN {ok}\n"), "DL3013").is_empty(),

@@ -25,8 +25,23 @@ fn version_fixed(p: &str) -> bool {
     name.contains('@')
 }
 
+/// The words that are not options: hadolint 2.15 also skips the value after `--loglevel`
+/// and `--registry` (written apart; `--registry=URL` is one word).
+fn non_options(c: &Command) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut args = c.args();
+    while let Some(word) = args.next() {
+        if matches!(word, "--loglevel" | "--registry") {
+            args.next();
+        } else if !word.starts_with('-') || word == "-" || word == "--" {
+            words.push(word);
+        }
+    }
+    words
+}
+
 fn unpinned(c: &Command) -> bool {
-    let words = c.args_no_flags();
+    let words = non_options(c);
     c.is_with_any("npm", &["install"])
         && words.first() == Some(&"install")
         && !words
@@ -56,12 +71,21 @@ mod tests {
             codes("FROM a:1\nRUN npm install @types/node\n", "DL3016"),
             [2]
         );
+        assert_eq!(
+            codes(
+                "FROM a:1\nRUN npm install --registry=https://example.org express\n",
+                "DL3016"
+            ),
+            [2]
+        );
         for ok in [
             "npm install",
             "npm install express@4",
             "npm install @types/node@20",
             "npm install ./pkg",
             "npm ci",
+            "npm install --loglevel verbose sax@0.1.1",
+            "npm install --registry https://example.org sax@0.1.1",
         ] {
             assert!(
                 codes(&format!("FROM a:1\nRUN {ok}\n"), "DL3016").is_empty(),

@@ -18,7 +18,8 @@ pub(crate) fn rule() -> RunCheck {
                         .args_no_flags()
                         .into_iter()
                         .filter(|a| *a != "add")
-                        .all(|p| p.contains('='))
+                        // A version constraint (`=`, `~`, `<`, `>`) or a package file.
+                        .all(|p| p.contains(['=', '~', '<', '>']) || p.ends_with(".apk"))
                 })
         },
     )
@@ -31,6 +32,12 @@ mod tests {
     #[test]
     fn unpinned_apk() {
         assert_eq!(codes("FROM a:1\nRUN apk add curl\n", "DL3018"), [2]);
+        for pinned in ["git~2.52", "\"py<3.7\"", "\"a=~1.0\"", "./x-1.0.apk"] {
+            assert!(
+                codes(&format!("FROM a:1\nRUN apk add {pinned}\n"), "DL3018").is_empty(),
+                "{pinned}"
+            );
+        }
         assert!(
             codes(
                 "FROM a:1\nRUN apk add --virtual .deps curl=8.0-r0\n",

@@ -10,6 +10,7 @@ pub(crate) fn rule() -> RunCheck {
         "Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages",
         |script| !script.any(|c| c.is_with_any("apk", &["add"]) && !c.has_flag("no-cache")),
     )
+    .unless_cached(|mounts| mounts.iter().any(|m| m.starts_with("/var/cache/apk")))
 }
 
 #[cfg(test)]

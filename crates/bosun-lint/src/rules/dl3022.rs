@@ -42,8 +42,9 @@ impl Rule for Dl3022 {
             true => from
                 .parse::<u64>()
                 .map_or(true, |n| n >= self.stages as u64),
-            // An image reference is not an alias.
-            false => !self.aliases.contains(from) && !from.contains([':', '/', '$']),
+            // hadolint 2.15 takes only a reference with a `:` (tag, digest or port) for an
+            // image; `owner/image` and `$STAGE` must name a stage.
+            false => !self.aliases.contains(from) && !from.contains(':'),
         };
         if unknown {
             out.push(failure(
@@ -75,5 +76,10 @@ mod tests {
         assert!(codes("FROM a:1\nFROM b:1\nCOPY --from=1 /x /x\n", "DL3022").is_empty());
         assert!(codes("FROM a:1\nCOPY --from=0 /x /x\n", "DL3022").is_empty());
         assert!(codes("FROM a:1\nCOPY --from=nginx:1 /x /x\n", "DL3022").is_empty());
+        assert_eq!(
+            codes("FROM a:1\nCOPY --from=owner/image /x /x\n", "DL3022"),
+            [2]
+        );
+        assert_eq!(codes("FROM a:1\nCOPY --from=$STAGE /x /x\n", "DL3022"), [2]);
     }
 }

@@ -9,6 +9,27 @@ use std::collections::BTreeSet;
 use super::{BaseImage, Context, Rule, failure};
 use crate::{Failure, Severity, Step};
 
+/// Whether `registry` matches a trusted pattern, where `*` stands for any run of characters
+/// (`*`, `*.example.org`, `registry.*`), as hadolint 2.15 matches them.
+fn matches(pattern: &str, registry: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = registry.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
 pub(crate) struct Dl3026 {
     context: Context,
     trusted: BTreeSet<String>,
@@ -22,7 +43,7 @@ impl Dl3026 {
         let bare_names_trusted = options
             .default_registries
             .iter()
-            .any(|r| trusted.contains(r));
+            .any(|r| trusted.iter().any(|t| matches(t, r)));
         Self {
             context,
             trusted,
@@ -43,8 +64,11 @@ impl Rule for Dl3026 {
         let ok = self.trusted.is_empty()
             || self.aliases.contains(&base.name)
             || match &base.registry {
-                Some(registry) => self.trusted.contains(registry),
-                None => base.name == "scratch" || self.bare_names_trusted,
+                // hadolint reads `localhost/x` as a name without a registry.
+                Some(registry) if registry != "localhost" => {
+                    self.trusted.iter().any(|t| matches(t, registry))
+                }
+                _ => base.name == "scratch" || self.bare_names_trusted,
             };
         if let Some(alias) = base.alias {
             self.aliases.insert(alias);
@@ -64,6 +88,19 @@ impl Rule for Dl3026 {
 mod tests {
     use crate::Options;
     use crate::rules::testing::codes_with;
+
+    #[test]
+    fn wildcards() {
+        use super::matches;
+        assert!(matches("*", "anything.example:5000"));
+        assert!(matches("*.example.org", "a.b.example.org"));
+        assert!(!matches("*.example.org", "example.org"));
+        assert!(matches("*example.org", "example.org"));
+        assert!(matches("registry.*", "registry.example:5000"));
+        assert!(!matches("registry.*", "a.registry.example"));
+        assert!(matches("docker.io", "docker.io"));
+        assert!(!matches("docker.io", "docker.iox"));
+    }
 
     #[test]
     fn only_trusted_registries() {

@@ -18,9 +18,15 @@ pub(crate) fn rule() -> RunCheck {
                         && !c.has_arg("--version")
                         && !c.args().any(|a| a.starts_with("--version="))
                 })
-                // Words after `--` are build options for the gem, not gems.
-                .flat_map(|c| c.args_no_flags().into_iter().take_while(|a| *a != "--"))
-                .filter(|a| !matches!(*a, "install" | "i"))
+                // As hadolint 2.15 reads it: the gems are the words after `install` up to the
+                // first option (`gem install --no-document x` names none).
+                .flat_map(|c| {
+                    c.args()
+                        .skip_while(|a| !matches!(*a, "install" | "i"))
+                        .skip(1)
+                        .take_while(|a| !a.starts_with('-'))
+                        .collect::<Vec<_>>()
+                })
                 .all(|g| g.contains(':'))
         },
     )
@@ -33,6 +39,17 @@ mod tests {
     #[test]
     fn unpinned_gems() {
         assert_eq!(codes("FROM a:1\nRUN gem install rails\n", "DL3028"), [2]);
+        assert_eq!(
+            codes("FROM a:1\nRUN gem install a:1 b --x c\n", "DL3028"),
+            [2]
+        );
+        assert!(
+            codes(
+                "FROM a:1\nRUN gem install a:1 --use-system-libraries true\n",
+                "DL3028"
+            )
+            .is_empty()
+        );
         assert!(
             codes(
                 "FROM a:1\nRUN gem install rails:7.1 && gem install -v 1 bundler\n",

@@ -10,10 +10,14 @@ pub(crate) fn rule() -> RunCheck {
         Severity::Warning,
         "`yum clean all` missing after yum command.",
         |script| {
-            let installs = script.any(|c| c.is_with_any("yum", &["install"]));
-            !installs
-                || script.any(|c| c.is_with_any("yum", &["clean", "all"]))
-                || rpm::removes_cache(script, &["/var/cache/yum"])
+            rpm::cleaned_after_install(
+                script,
+                |c| c.is_with_any("yum", &["install"]),
+                |c| {
+                    c.is_with_any("yum", &["clean", "all"])
+                        || c.is_with_any("rm", &["-rf", "/var/cache/yum/*"])
+                },
+            )
         },
     )
 }

@@ -10,12 +10,15 @@ pub(crate) fn rule() -> RunCheck {
         Severity::Warning,
         "`zypper clean` missing after zypper use.",
         |script| {
-            let installs = script.any(|c| c.is_with_any("zypper", &["install", "in"]));
-            !installs
-                || script.any(|c| c.is_with_any("zypper", &["clean", "cc"]))
-                || rpm::removes_cache(script, &["/var/cache/zypp"])
+            // Only `zypper clean` counts: hadolint 2.15 takes no `rm` of the cache for it.
+            rpm::cleaned_after_install(
+                script,
+                |c| c.is_with_any("zypper", &["install", "in"]),
+                |c| c.is_with_any("zypper", &["clean", "cc"]),
+            )
         },
     )
+    .unless_cached(|mounts| mounts.iter().any(|m| m.starts_with("/var/cache/zypp")))
 }
 
 #[cfg(test)]
@@ -26,5 +29,9 @@ mod tests {
     fn fires_and_holds() {
         assert_eq!(codes("FROM a:1\nRUN zypper in -y foo=1\n", "DL3036"), [2]);
         assert!(codes("FROM a:1\nRUN zypper in -y foo=1 && zypper cc\n", "DL3036").is_empty());
+        assert_eq!(
+            codes("FROM a:1\nRUN zypper cc && zypper in -y foo=1\n", "DL3036"),
+            [2]
+        );
     }
 }

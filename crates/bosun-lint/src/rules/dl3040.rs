@@ -4,16 +4,31 @@ use super::rpm;
 use super::{RunCheck, run_check};
 use crate::Severity;
 
+/// The subcommands that fill dnf's cache, as hadolint 2.15 lists them.
+const INSTALLS: &[&str] = &[
+    "install",
+    "in",
+    "upgrade",
+    "up",
+    "upgrade-minimal",
+    "reinstall",
+    "rei",
+];
+
 pub(crate) fn rule() -> RunCheck {
     run_check(
         "DL3040",
         Severity::Warning,
         "`dnf clean all` missing after dnf command.",
         |script| {
-            let installs = script.any(|c| rpm::is_dnf(c) && c.has_arg("install"));
-            !installs
-                || script.any(|c| rpm::is_dnf(c) && (c.has_arg("clean") || c.has_arg("all")))
-                || rpm::removes_cache(script, &["/var/cache/dnf", "/var/cache/yum"])
+            // Each tool on its own: its first install, then a clean by it (or an `rm -rf`).
+            ["dnf", "microdnf"].iter().all(|tool| {
+                rpm::cleaned_after_install(
+                    script,
+                    |c| c.is_with_any(tool, INSTALLS),
+                    |c| c.is_with_any(tool, &["clean", "all"]) || c.is_with_any("rm", &["-rf"]),
+                )
+            })
         },
     )
 }
@@ -32,5 +47,18 @@ mod tests {
             )
             .is_empty()
         );
+        for fires in [
+            "dnf in -y foo-1",
+            "dnf upgrade -y",
+            "microdnf clean all && dnf install -y foo-1",
+            "microdnf install -y foo-1 && dnf clean all",
+            "dnf install -y foo-1 && rm -f /var/cache/dnf/*",
+        ] {
+            assert_eq!(
+                codes(&format!("FROM a:1\nRUN {fires}\n"), "DL3040"),
+                [2],
+                "{fires}"
+            );
+        }
     }
 }

@@ -9,7 +9,9 @@ pub(crate) fn rule() -> RunCheck {
         "DL3041",
         Severity::Warning,
         "Specify version with `dnf install -y <package>-<version>`.",
-        |script| rpm::all_pinned(script, rpm::is_dnf),
+        // `dnf group install` names groups, which have no versions (yum's groups are not
+        // exempt in hadolint 2.15: see DL3033).
+        |script| rpm::all_pinned(script, |c| rpm::is_dnf(c) && !c.has_arg("group")),
     )
 }
 
@@ -33,5 +35,12 @@ mod tests {
             [2]
         );
         assert!(codes("FROM a:1\nRUN microdnf install -y jq-1.6\n", "DL3041").is_empty());
+        assert!(
+            codes(
+                "FROM a:1\nRUN dnf group install -y \"Dev Tools\"\n",
+                "DL3041"
+            )
+            .is_empty()
+        );
     }
 }

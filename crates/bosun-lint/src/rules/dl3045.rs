@@ -60,9 +60,10 @@ impl Rule for Dl3045 {
                     return;
                 };
                 let dest = dest.trim_matches(['"', '\'']);
-                let windows = dest
-                    .get(1..)
-                    .is_some_and(|d| d.starts_with(":\\") || d.starts_with(":/"));
+                // A drive letter (`C:`, `c:\x`, `d:/x`) makes a Windows path absolute.
+                let mut chars = dest.chars();
+                let windows = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && chars.next() == Some(':');
                 if !(dest.starts_with('/') || dest.starts_with('$') || windows) {
                     out.push(failure(
                         "DL3045",

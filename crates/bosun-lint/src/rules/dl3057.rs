@@ -26,7 +26,7 @@ impl Rule for Dl3057 {
             return;
         };
         if let Some(base) = BaseImage::of(i, &self.context) {
-            self.stages.enter(&base, i.line);
+            self.stages.enter(&base, i.line, false);
         } else if i.keyword == Keyword::Healthcheck {
             self.stages.satisfied();
         }

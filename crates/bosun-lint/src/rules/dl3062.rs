@@ -18,7 +18,10 @@ pub(crate) fn rule() -> RunCheck {
             script.commands.iter().filter(|c| c.name == "go").all(|c| {
                 let args = c.args_no_flags();
                 match args.split_first() {
-                    Some((&"install" | &"get", packages)) => packages.iter().all(pinned),
+                    // `go install tool ...` (Go 1.24 tools): hadolint 2.15 skips the word.
+                    Some((&"install" | &"get", packages)) => {
+                        packages.iter().filter(|p| **p != "tool").all(pinned)
+                    }
                     // What follows the package of `go run` is the program's.
                     Some((&"run", packages)) => packages.first().is_none_or(pinned),
                     _ => true,
@@ -56,6 +59,7 @@ mod tests {
             "get",
             "mod download",
             "run x@v1 a",
+            "install tool x@v1.2.3",
             "build x",
         ] {
             let file = format!("FROM a:1\nRUN go {fine}\n");

@@ -14,9 +14,9 @@ pub(crate) struct Dl4006 {
 
 const NON_POSIX: &[&str] = &["pwsh", "powershell", "cmd"];
 
-fn basename(name: &str) -> &str {
-    name.rsplit('/').next().unwrap_or(name)
-}
+/// The shells hadolint 2.15 knows to take `-o pipefail`, by the exact name SHELL gives
+/// (`/usr/bin/bash` is not among them).
+const PIPEFAIL_SHELLS: &[&str] = &["bash", "/bin/bash", "zsh", "/bin/zsh", "ash", "/bin/ash"];
 
 impl Rule for Dl4006 {
     fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
@@ -29,7 +29,7 @@ impl Rule for Dl4006 {
                 let text = i.args.text();
                 self.pipefail = NON_POSIX.iter().any(|s| text.starts_with(s))
                     || Script::parse(&text).any(|c| {
-                        ["bash", "zsh", "ash"].contains(&basename(&c.name))
+                        PIPEFAIL_SHELLS.contains(&c.name.as_str())
                             && c.has_flag("o")
                             && c.has_arg("pipefail")
                     });

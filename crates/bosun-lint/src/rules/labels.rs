@@ -31,13 +31,22 @@ impl Rule for Missing {
             return;
         };
         if let Some(base) = BaseImage::of(i, &self.context) {
-            self.stages.enter(&base, i.line);
+            self.stages.enter(&base, i.line, true);
         } else if i.keyword == Keyword::Label
             && pairs(i, &self.context)
                 .iter()
                 .any(|(k, _)| *k == self.label)
         {
+            // As in hadolint, the label also vouches for stages aliased like this stage's
+            // name (`FROM base` names its stage `base`).
+            if let Some(name) = self.stages.current_name() {
+                self.stages.silence(&name);
+            }
             self.stages.satisfied();
+        } else if matches!(i.keyword, Keyword::Copy)
+            && let Some(from) = i.flag("from")
+        {
+            self.stages.silence(from);
         }
     }
 

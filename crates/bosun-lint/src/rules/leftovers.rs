@@ -15,6 +15,8 @@ pub(crate) struct Leftovers {
     message: &'static str,
     /// Whether a RUN's script leaves the cache behind.
     leaves: fn(&Script) -> bool,
+    /// Cache mounts that keep it out of the image (see [`super::cache_mounts`]).
+    cached: fn(&[String]) -> bool,
     /// The current stage's base, once there is a FROM.
     last_from: Option<BaseImage>,
     /// Image names FROM has named.
@@ -29,12 +31,14 @@ impl Leftovers {
         code: &'static str,
         message: &'static str,
         leaves: fn(&Script) -> bool,
+        cached: fn(&[String]) -> bool,
     ) -> Self {
         Self {
             context,
             code,
             message,
             leaves,
+            cached,
             last_from: None,
             from_names: BTreeMap::new(),
             runs: BTreeMap::new(),
@@ -53,6 +57,7 @@ impl super::Rule for Leftovers {
         } else if i.keyword == Keyword::Run
             && let Some(script) = script
             && (self.leaves)(script)
+            && !(self.cached)(&super::cache_mounts(i))
         {
             self.runs.insert(i.line, self.last_from.clone());
         }

@@ -157,7 +157,7 @@ fn make(code: &str, c: Context) -> Box<dyn Rule> {
         "DL3038" => Box::new(dl3038::rule()),
         "DL3040" => Box::new(dl3040::rule()),
         "DL3041" => Box::new(dl3041::rule()),
-        "DL3042" => Box::new(dl3042::rule()),
+        "DL3042" => Box::new(dl3042::Dl3042::new(c)),
         "DL3043" => Box::new(dl3043::rule(c)),
         "DL3044" => Box::new(dl3044::Dl3044::new(c)),
         "DL3045" => Box::new(dl3045::Dl3045::new(c)),
@@ -346,28 +346,41 @@ pub(crate) fn arg_name(i: &Instruction) -> String {
     text.split('=').next().unwrap_or("").trim().to_string()
 }
 
-/// Stages that lack something (a HEALTHCHECK, a label) as hadolint tracks them: a stage
-/// built FROM a stage that has it has it too; each lacking stage is reported at its FROM.
+/// Which stages have something (a HEALTHCHECK, a label), as hadolint tracks it: a stage
+/// built on a stage that has it has it too.
 #[derive(Default)]
 pub(crate) struct Stages {
-    /// The current stage: (name, FROM line).
-    current: Option<(String, usize)>,
-    good: BTreeSet<(String, usize)>,
-    bad: BTreeSet<(String, usize)>,
+    /// The current stage.
+    current: Option<Stage>,
+    good: BTreeSet<Stage>,
+    bad: BTreeSet<Stage>,
+}
+
+/// A stage: its name (alias, else image name), FROM line, and whether the name is an alias.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Stage {
+    name: String,
+    line: usize,
+    aliased: bool,
 }
 
 impl Stages {
-    /// A FROM: a new stage, named by its alias or else its image.
-    pub(crate) fn enter(&mut self, base: &BaseImage, line: usize) {
-        let stage = (
-            base.alias.clone().unwrap_or_else(|| base.name.clone()),
+    /// A FROM: a new stage. It inherits from a stage that has it and is named like its image;
+    /// with `aliases_only` (DL3049) only an aliased stage counts as a parent.
+    pub(crate) fn enter(&mut self, base: &BaseImage, line: usize, aliases_only: bool) {
+        let stage = Stage {
+            name: base.alias.clone().unwrap_or_else(|| base.name.clone()),
             line,
-        );
-        if self.good.iter().any(|(name, _)| *name == base.name) {
-            self.good.insert(stage.clone());
-        } else {
-            self.bad.insert(stage.clone());
-        }
+            aliased: base.alias.is_some(),
+        };
+        let parent = self
+            .good
+            .iter()
+            .any(|s| s.name == base.name && (s.aliased || !aliases_only));
+        match parent {
+            true => self.good.insert(stage.clone()),
+            false => self.bad.insert(stage.clone()),
+        };
         self.current = Some(stage);
     }
 
@@ -379,9 +392,20 @@ impl Stages {
         }
     }
 
+    /// The current stage's name.
+    pub(crate) fn current_name(&self) -> Option<String> {
+        self.current.as_ref().map(|s| s.name.clone())
+    }
+
+    /// Stages aliased `alias` are no longer reported (DL3049: a later stage built on one, or
+    /// copying from one, vouches for it).
+    pub(crate) fn silence(&mut self, alias: &str) {
+        self.bad.retain(|s| !(s.aliased && s.name == alias));
+    }
+
     /// The FROM lines of the stages that lack it (hadolint keeps one per line, in order).
     pub(crate) fn lacking(&self) -> BTreeSet<usize> {
-        self.bad.iter().map(|(_, line)| *line).collect()
+        self.bad.iter().map(|s| s.line).collect()
     }
 }
 
@@ -453,6 +477,8 @@ pub(crate) struct RunCheck {
     severity: Severity,
     message: &'static str,
     ok: fn(&Script) -> bool,
+    /// Cache mounts that make the rule moot (see [`cache_mounts`]).
+    cached: fn(&[String]) -> bool,
 }
 
 pub(crate) fn run_check(
@@ -466,6 +492,14 @@ pub(crate) fn run_check(
         severity,
         message,
         ok,
+        cached: |_| false,
+    }
+}
+
+impl RunCheck {
+    /// The rule does not apply to a RUN whose cache mounts satisfy `cached`.
+    pub(crate) fn unless_cached(self, cached: fn(&[String]) -> bool) -> RunCheck {
+        RunCheck { cached, ..self }
     }
 }
 
@@ -473,10 +507,32 @@ impl Rule for RunCheck {
     fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
         if let Step::Instruction(i, Some(script)) = step
             && !(self.ok)(script)
+            && !(self.cached)(&cache_mounts(i))
         {
             out.push(failure(self.code, self.severity, self.message, i.line));
         }
     }
+}
+
+/// The targets of a RUN's `--mount=type=cache` and `--mount=type=tmpfs` mounts (`target`,
+/// `dst` or `destination`). BuildKit keeps what is written there out of the image, so
+/// hadolint's cache rules let a RUN be when its package manager's cache is such a mount.
+pub(crate) fn cache_mounts(i: &Instruction) -> Vec<String> {
+    i.flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .filter_map(|f| f.value.as_deref())
+        .filter_map(|mount| {
+            let options: Vec<(&str, &str)> =
+                mount.split(',').filter_map(|o| o.split_once('=')).collect();
+            let kind = options.iter().find(|(k, _)| *k == "type").map(|(_, v)| *v);
+            matches!(kind, Some("cache" | "tmpfs")).then_some(())?;
+            options
+                .iter()
+                .find(|(k, _)| matches!(*k, "target" | "dst" | "destination"))
+                .map(|(_, v)| v.to_string())
+        })
+        .collect()
 }
 
 /// An instruction a stage may hold once: a repeat is reported, a FROM starts over.
@@ -538,11 +594,19 @@ pub(crate) fn pairs(i: &Instruction, context: &Context) -> Vec<(String, String)>
 }
 
 /// COPY's `--from`, sources and destination (the last word).
-pub(crate) fn copy_parts(i: &Instruction, context: &Context) -> Option<(Vec<String>, String)> {
+pub(crate) fn copy_parts(i: &Instruction, _context: &Context) -> Option<(Vec<String>, String)> {
     if !matches!(i.keyword, Keyword::Copy | Keyword::Add) {
         return None;
     }
-    let mut words = i.words(context.escape);
+    let mut words: Vec<String> = match &i.args {
+        Args::Exec(words) => words.clone(),
+        // hadolint's parser splits COPY and ADD paths at blanks alone, quoted or not, and
+        // keeps backslashes (Windows paths); its rules then drop quotes at either end.
+        Args::Shell(text) => text
+            .split_whitespace()
+            .map(|w| w.trim_matches(['"', '\'']).to_string())
+            .collect(),
+    };
     let dest = words.pop()?;
     Some((words, dest))
 }

@@ -41,7 +41,19 @@ pub(crate) fn all_pinned(script: &Script, tool: fn(&Command) -> bool) -> bool {
         })
 }
 
-/// `rm` of a package cache directory.
-pub(crate) fn removes_cache(script: &Script, dirs: &[&str]) -> bool {
-    script.any(|c| c.name == "rm" && c.args().any(|a| dirs.iter().any(|d| a.starts_with(d))))
+/// Whether the cache an install fills is cleaned after it, as hadolint 2.15 decides: no
+/// `installs` command, or the first `cleans` command comes after the first install.
+pub(crate) fn cleaned_after_install(
+    script: &Script,
+    installs: impl Fn(&Command) -> bool,
+    cleans: impl Fn(&Command) -> bool,
+) -> bool {
+    let Some(install) = script.commands.iter().position(installs) else {
+        return true;
+    };
+    script
+        .commands
+        .iter()
+        .position(cleans)
+        .is_some_and(|clean| clean > install)
 }
