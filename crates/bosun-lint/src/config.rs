@@ -7,9 +7,11 @@ use serde::Deserialize;
 
 use crate::Severity;
 
-/// A configuration file's keys (all optional).
+/// A configuration file's keys (all optional). Keys hadolint does not know are ignored, as
+/// hadolint ignores them (2.15 reads `trustedRegistries`, not `trusted-registries`, and
+/// `format`, not `output-format`); they are kept in `unknown` so the CLI can say so.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(rename_all = "kebab-case")]
 pub struct File {
     /// Codes never reported.
     #[serde(default)]
@@ -37,11 +39,13 @@ pub struct File {
     pub format: Option<String>,
     /// Verbose logging.
     pub verbose: Option<bool>,
+    /// Keys neither hadolint nor bosun reads.
+    #[serde(flatten)]
+    pub unknown: std::collections::BTreeMap<String, serde_norway::Value>,
 }
 
 /// `override:` lists per severity.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Overrides {
     /// To error.
     #[serde(default)]

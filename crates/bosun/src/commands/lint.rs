@@ -23,13 +23,22 @@ const BOSUN: Tool<'static> = Tool {
 
 pub(crate) fn run(store_dir: &Path, args: &LintArgs, printer: &Printer) -> Result<ExitStatus> {
     let get = |name: &str| std::env::var(name).ok();
-    let file = match &args.config {
-        Some(path) => config::load(path)?,
-        None => match config::discover(&std::env::current_dir()?, &get) {
-            Some(path) => config::load(&path)?,
-            None => config::File::default(),
-        },
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => config::discover(&std::env::current_dir()?, &get),
     };
+    let file = match &path {
+        Some(path) => config::load(path)?,
+        None => config::File::default(),
+    };
+    if let Some(path) = &path {
+        for key in file.unknown.keys() {
+            printer.warn(&format!(
+                "{}: unknown key `{key}` ignored (as hadolint ignores it)",
+                path.display()
+            ));
+        }
+    }
     let env = Env::read(&get);
 
     let format_name = args
