@@ -611,3 +611,112 @@ fn hadolint_spec_cases_match_hadolint() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// bosun's own rules on the real-world corpus: the findings are the hand-judged ones in
+/// `bl-precision.tsv` (all of a rule's findings when it has 30 or fewer, else at least 30), and
+/// each rule is right at least 90% of the time. A change in what a rule finds shows here, to be
+/// judged again in review.
+#[test]
+fn bl_rules_are_right_when_they_speak() {
+    let root = workspace_root().join("crates/bosun-lint/tests");
+    let corpus = root.join("corpus/realworld");
+    let judged: Vec<(String, String, u64, bool)> =
+        std::fs::read_to_string(root.join("bl-precision.tsv"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                assert_eq!(f.len(), 5, "{l:?}");
+                assert!(matches!(f[3], "right" | "wrong"), "{l:?}");
+                (
+                    f[0].into(),
+                    f[1].into(),
+                    f[2].parse().unwrap(),
+                    f[3] == "right",
+                )
+            })
+            .collect();
+    assert!(judged.len() >= 100, "only {} judged findings", judged.len());
+    let mut files: Vec<String> = Vec::new();
+    for dir in std::fs::read_dir(&corpus).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_some_and(|e| e == "Dockerfile") {
+                files.push(path.strip_prefix(&corpus).unwrap().display().to_string());
+            }
+        }
+    }
+    files.sort();
+    assert!(
+        files.len() >= 250,
+        "the real-world corpus shrank: {}",
+        files.len()
+    );
+    let ctx = Context::new();
+    let mut args = vec!["lint", "--no-color", "-f", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let out = run(ctx.command(&args).current_dir(&corpus));
+    let report: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: std::collections::BTreeMap<String, BTreeSet<(String, u64)>> = Default::default();
+    for f in &report {
+        let code = f["code"].as_str().unwrap();
+        if code.starts_with("BL") {
+            found.entry(code.to_string()).or_default().insert((
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            ));
+        }
+    }
+    let mut problems = Vec::new();
+    for (code, findings) in &found {
+        let labelled: Vec<&(String, String, u64, bool)> =
+            judged.iter().filter(|j| j.0 == *code).collect();
+        let unjudged = findings
+            .iter()
+            .filter(|(file, line)| !labelled.iter().any(|j| j.1 == *file && j.2 == *line))
+            .count();
+        if findings.len() <= 30 && unjudged > 0 {
+            problems.push(format!("{code}: {unjudged} findings nobody judged yet"));
+        }
+        if labelled.len() < findings.len().min(30) {
+            problems.push(format!(
+                "{code}: {} judged of {} findings, fewer than 30",
+                labelled.len(),
+                findings.len()
+            ));
+        }
+        for (_, file, line, _) in &labelled {
+            if !findings.contains(&(file.clone(), *line)) {
+                problems.push(format!(
+                    "{code}: {file}:{line} is no longer found: judge anew"
+                ));
+            }
+        }
+        let right = labelled.iter().filter(|j| j.3).count();
+        let precision = right as f64 / labelled.len().max(1) as f64;
+        eprintln!(
+            "{code}: {right} of {} judged findings right ({:.0}%)",
+            labelled.len(),
+            precision * 100.0
+        );
+        if precision < 0.9 {
+            problems.push(format!(
+                "{code}: right {right} of {} times, under 90%",
+                labelled.len()
+            ));
+        }
+    }
+    for (code, ..) in &judged {
+        if !found.contains_key(code) {
+            problems.push(format!(
+                "{code}: judged findings, but the rule finds nothing now"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -85,7 +85,7 @@ impl Rule for Bl1002 {
             out.push(failure(
                 "BL1002",
                 Severity::Warning,
-                &format!("{what} turns TLS verification off: downloads can be replaced in transit"),
+                &format!("{what} turns download verification off: what is fetched can be replaced in transit"),
                 i.line,
             ));
         }

@@ -37,7 +37,9 @@ impl Rule for Bl1004 {
             .unwrap_or_default();
         let unpinned = base.digest.is_none()
             && base.name != "scratch"
-            && !base.name.starts_with('$')
+            // A reference built from a build argument may name a stage (`build-${ENV}`) or
+            // take its digest from the argument's value: nothing to say for sure.
+            && !reference.contains('$')
             && !self.aliases.contains(&base.name);
         if unpinned {
             let message = match self.pins.get(&reference) {

@@ -20,6 +20,11 @@ struct Cache {
     clean: &'static [&'static str],
     /// A path part that an `rm` of the cache names.
     path: &'static str,
+    /// Whole directories whose removal takes the cache along (`rm -rf /go`).
+    roots: &'static [&'static str],
+    /// The cache lives under a variable (`$GOPATH`, `$CARGO_HOME`): an `rm` of a path that
+    /// starts with one may be removing it, and is given the benefit of the doubt.
+    under_variable: bool,
     /// What to say.
     advice: &'static str,
 }
@@ -31,6 +36,8 @@ const CACHES: &[Cache] = &[
         no_cache_flag: None,
         clean: &["cache", "clean"],
         path: ".npm",
+        roots: &[],
+        under_variable: false,
         advice: "npm's cache (~/.npm) stays in the image: add `&& npm cache clean --force`, or use `RUN --mount=type=cache,target=/root/.npm`",
     },
     Cache {
@@ -39,6 +46,8 @@ const CACHES: &[Cache] = &[
         no_cache_flag: Some("no-cache"),
         clean: &["clear-cache"],
         path: "composer/cache",
+        roots: &[],
+        under_variable: false,
         advice: "composer's cache stays in the image: add `--no-cache` or `&& composer clear-cache`",
     },
     Cache {
@@ -47,6 +56,8 @@ const CACHES: &[Cache] = &[
         no_cache_flag: None,
         clean: &[],
         path: "cargo/registry",
+        roots: &["/usr/local/cargo", "/root/.cargo"],
+        under_variable: true,
         advice: "cargo's registry cache ($CARGO_HOME/registry) stays in the image: build in an earlier stage, use a cache mount, or remove it in the same RUN",
     },
     Cache {
@@ -55,6 +66,8 @@ const CACHES: &[Cache] = &[
         no_cache_flag: None,
         clean: &["clean"],
         path: "pkg/mod",
+        roots: &["/go", "/root/go", "/go/pkg"],
+        under_variable: true,
         advice: "go's module cache (GOPATH/pkg/mod) stays in the image: build in an earlier stage, use a cache mount, or add `&& go clean -modcache`",
     },
 ];
@@ -64,7 +77,12 @@ fn cleans(script: &Script, cache: &Cache) -> bool {
         let by_tool = !cache.clean.is_empty()
             && c.name == cache.tool
             && cache.clean.iter().all(|word| c.has_arg(word));
-        let by_rm = c.name == "rm" && c.args().any(|a| a.contains(cache.path));
+        let by_rm = c.name == "rm"
+            && c.args().any(|a| {
+                a.contains(cache.path)
+                    || cache.roots.contains(&a.trim_end_matches('/'))
+                    || (cache.under_variable && a.starts_with("${VAR}"))
+            });
         by_tool || by_rm
     })
 }
@@ -118,6 +136,18 @@ impl Rule for Bl1009 {
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{codes, fires_on_line_2, holds};
+
+    #[test]
+    fn removing_the_whole_root_cleans() {
+        holds(
+            "BL1009",
+            &[
+                "RUN go get -v example.org/x && mv $GOPATH/bin/x /usr/local/bin && rm -rf $GOPATH\n",
+                "RUN go install example.org/x@v1 && rm -rf /go\n",
+                "RUN cargo install x && rm -rf \"${CARGO_HOME}/registry\"\n",
+            ],
+        );
+    }
 
     #[test]
     fn caches_left_in_the_final_stage() {
