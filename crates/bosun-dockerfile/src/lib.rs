@@ -508,6 +508,26 @@ impl<'a> Parser<'a> {
                 .instruction()
                 .map_err(|e| error(start + 1, indent + 1, e.message))?;
         }
+        if keyword == Keyword::From {
+            // `IMAGE` or `IMAGE AS NAME` (a `#` word starts a comment, as hadolint reads it);
+            // anything else, such as a templated `FROM {{ base }}`, BuildKit refuses too.
+            let words: Vec<String> = split_words(rest, self.escape)
+                .into_iter()
+                .take_while(|w| !w.starts_with('#'))
+                .collect();
+            let valid = match words.as_slice() {
+                [_] => true,
+                [_, r#as, _] => r#as.eq_ignore_ascii_case("as"),
+                _ => false,
+            };
+            if !valid {
+                return Err(error(
+                    start + 1,
+                    indent + 1,
+                    "FROM takes an image and optionally `AS name`",
+                ));
+            }
+        }
         if keyword == Keyword::Healthcheck {
             // `NONE` alone, or `CMD` and a command.
             let (first, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));

@@ -252,3 +252,25 @@ fn healthcheck_is_none_or_a_command() {
         "HEALTHCHECK --retries=3 CMD [\"/app\", \"-h\"]\n",
     ]);
 }
+
+/// FROM is `IMAGE [AS NAME]`: a templated or malformed line is refused (BuildKit refuses it
+/// too), on its own line, as hadolint does.
+#[test]
+fn from_takes_an_image_and_a_name() {
+    refused(&[
+        "FROM debian:12 extra words\n",
+        "FROM {{ base }} AS x y\n",
+        "FROM a AS\n",
+        "FROM a b\n",
+        "FROM a AS b c\n",
+    ]);
+    accepted(&[
+        "FROM a\n",
+        "FROM a as b\n",
+        "FROM --platform=$BUILDPLATFORM a:1 AS b\n",
+        "FROM a:1 AS b # a comment\n",
+        "FROM $BASE AS b\n",
+    ]);
+    let e = Dockerfile::parse("FROM a:1\nRUN x\nFROM b:1 c\n").unwrap_err();
+    assert_eq!(e.line, 3);
+}

@@ -1,5 +1,6 @@
-//! DL3048: label keys: lower-case letters, digits, `.` and `-`; start with a letter, end
-//! with a letter or digit; no doubled separators; no Docker-reserved namespaces.
+//! DL3048: label keys: lower-case letters, digits, `.`, `-`, `_` and `/` (hadolint 2.15 takes
+//! the last two too); start with a letter, end with a letter or digit; no `..` or `--`; no
+//! Docker-reserved namespaces.
 
 use bosun_dockerfile::Keyword;
 
@@ -11,7 +12,7 @@ fn valid_key(key: &str) -> bool {
         && key.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
         && key
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_/".contains(c))
         && !["com.docker.", "io.docker.", "org.dockerproject."]
             .iter()
             .any(|ns| key.starts_with(ns))
@@ -37,6 +38,14 @@ mod tests {
     fn label_keys() {
         assert_eq!(codes("FROM a:1\nLABEL Maintainer=me\n", "DL3048"), [2]);
         assert_eq!(codes("FROM a:1\nLABEL com.docker.x=1\n", "DL3048"), [2]);
+        assert_eq!(codes("FROM a:1\nLABEL a_=x\n", "DL3048"), [2]);
+        assert!(
+            codes(
+                "FROM a:1\nLABEL build_date=1 vendor/name=x a__b=y\n",
+                "DL3048"
+            )
+            .is_empty()
+        );
         assert!(
             codes(
                 "FROM a:1\nLABEL org.opencontainers.image.version=\"1.0\" a-b=c\n",
