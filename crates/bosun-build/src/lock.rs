@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use bosun_deb::{Repository, Selection};
+use bosun_deb::{MAINTAINER_SCRIPT_TOOLS, Omit, Repository, Selection};
 use bosun_spec::{LockedGroup, LockedPackage, LockedRelease, Lockfile, Spec};
 
 use crate::Error;
@@ -29,15 +29,26 @@ pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
         })
         .collect();
     let global: HashSet<String> = spec.debian.exclude.iter().cloned().collect();
+    // Distroless by default: what only maintainer scripts use is left out unless asked for.
+    let maintainer_tools: HashSet<String> = match spec.debian.include_maintainer_deps {
+        true => HashSet::new(),
+        false => MAINTAINER_SCRIPT_TOOLS
+            .iter()
+            .map(|t| t.to_string())
+            .collect(),
+    };
+    let omit = |extra: &[String]| Omit {
+        exclude: global.iter().chain(extra).cloned().collect(),
+        maintainer_tools: maintainer_tools.clone(),
+    };
     let mut packages: BTreeMap<(String, String), LockedPackage> = BTreeMap::new();
     for arch in &spec.debian.architectures {
         let universe = repo.universe(arch)?;
         tracing::debug!(arch, candidates = universe.len(), "package universe loaded");
         let mut bases: BTreeMap<&str, Selection> = BTreeMap::new();
         for (name, base) in &spec.base {
-            let exclude = with(&global, &base.exclude);
             let sel = universe
-                .resolve(&base.packages, &Selection::new(), &exclude)
+                .resolve(&base.packages, &Selection::new(), &omit(&base.exclude))
                 .map_err(|e| Error::Resolve {
                     group: format!("base.{name}"),
                     source: e,
@@ -56,9 +67,8 @@ pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
             for b in &image.bases {
                 installed.extend(bases[b.as_str()].clone());
             }
-            let exclude = with(&global, &image.exclude);
             let sel = universe
-                .resolve(&image.packages, &installed, &exclude)
+                .resolve(&image.packages, &installed, &omit(&image.exclude))
                 .map_err(|e| Error::Resolve {
                     group: format!("image.{name}"),
                     source: e,
@@ -75,10 +85,6 @@ pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
     lock.packages = packages.into_values().collect();
     lock.normalize();
     Ok(lock)
-}
-
-fn with(global: &HashSet<String>, extra: &[String]) -> HashSet<String> {
-    global.iter().chain(extra).cloned().collect()
 }
 
 fn record(
@@ -107,6 +113,7 @@ fn record(
             size: r.size,
             sha256: r.sha256.clone(),
             depends: sel.depends.iter().cloned().collect(),
+            dropped: sel.dropped.iter().cloned().collect(),
         };
         match packages.get_mut(&(arch.to_string(), name.clone())) {
             Some(existing) if existing.version != entry.version => {
@@ -115,13 +122,26 @@ fn record(
                     existing.version, entry.version
                 )));
             }
-            Some(existing) => existing.depends.extend(entry.depends),
+            Some(existing) => {
+                existing.depends.extend(entry.depends);
+                existing.dropped.extend(entry.dropped);
+            }
             None => {
                 packages.insert((arch.to_string(), name.clone()), entry);
             }
         }
     }
     Ok(())
+}
+
+/// The locked packages of `arch` that depend on `package` only for their maintainer scripts,
+/// so that the dependency was left out (see `bosun_deb::MAINTAINER_SCRIPT_TOOLS`).
+pub fn dropped_by(lock: &Lockfile, arch: &str, package: &str) -> Vec<String> {
+    lock.packages
+        .iter()
+        .filter(|p| p.architecture == arch && p.dropped.iter().any(|d| d == package))
+        .map(|p| p.name.clone())
+        .collect()
 }
 
 /// Why `package` is in the lock for `arch`: each chain from a group root down to it.

@@ -19,6 +19,37 @@ pub struct Universe {
     pub description: String,
 }
 
+/// What Debian packages depend on only so that their maintainer scripts can run: `dpkg`
+/// (`dpkg-maintscript-helper`, `dpkg-divert`), `debconf` (questions at install time), `awk`
+/// (base-files' postinst), `install-info`, `ucf`, `adduser`, `init-system-helpers`,
+/// `debianutils` (`add-shell`) and `sensible-utils`. bosun never runs maintainer scripts and a
+/// distroless image has no shell to run these tools from, so by default such dependencies
+/// are not followed, and neither is what they would pull in (`tar`, `perl-base`, `mawk`...).
+pub const MAINTAINER_SCRIPT_TOOLS: &[&str] = &[
+    "adduser",
+    "awk",
+    "cdebconf",
+    "debconf",
+    "debconf-2.0",
+    "debianutils",
+    "dpkg",
+    "init-system-helpers",
+    "install-info",
+    "sensible-utils",
+    "ucf",
+];
+
+/// What a resolution leaves out.
+#[derive(Debug, Clone, Default)]
+pub struct Omit {
+    /// Packages never installed; dependencies on them count as met.
+    pub exclude: HashSet<String>,
+    /// Packages that dependencies are not followed to because only maintainer scripts use
+    /// them (see [`MAINTAINER_SCRIPT_TOOLS`]); each such edge is recorded in
+    /// [`Selected::dropped`].
+    pub maintainer_tools: HashSet<String>,
+}
+
 /// A selected package and why it is there.
 #[derive(Debug, Clone)]
 pub struct Selected {
@@ -26,6 +57,8 @@ pub struct Selected {
     pub record: PackageRecord,
     /// Names of the selected packages that satisfy its dependencies.
     pub depends: BTreeSet<String>,
+    /// Dependencies not followed because only maintainer scripts need them.
+    pub dropped: BTreeSet<String>,
     /// The package that pulled it in (`None` for a root).
     pub required_by: Option<String>,
 }
@@ -99,14 +132,15 @@ impl Universe {
     }
 
     /// Resolves `roots` and everything they need. Packages in `installed` (a base group's
-    /// selection) satisfy dependencies and are not selected again; names in `exclude` count as
-    /// satisfied and are never selected.
+    /// selection) satisfy dependencies and are not selected again; `omit` says what counts as
+    /// satisfied without being selected.
     pub fn resolve(
         &self,
         roots: &[String],
         installed: &Selection,
-        exclude: &HashSet<String>,
+        omit: &Omit,
     ) -> Result<Selection, ResolveError> {
+        let exclude = &omit.exclude;
         let mut selection = Selection::new();
         let mut queue = VecDeque::new();
         for root in roots {
@@ -136,6 +170,21 @@ impl Universe {
             let deps = selection[&name].record.depends.clone();
             for alternatives in &deps {
                 if alternatives.iter().any(|a| exclude.contains(&a.name)) {
+                    continue;
+                }
+                if let Some(tool) = alternatives
+                    .iter()
+                    .find(|a| omit.maintainer_tools.contains(&a.name))
+                {
+                    // Followed only when something else already brought the tool in.
+                    let already = alternatives.iter().find_map(|a| {
+                        find_satisfier(a, &selection).or_else(|| find_satisfier(a, installed))
+                    });
+                    let entry = selection.get_mut(&name).expect("selected");
+                    match already {
+                        Some(dep) => entry.depends.insert(dep),
+                        None => entry.dropped.insert(tool.name.clone()),
+                    };
                     continue;
                 }
                 let already = alternatives.iter().find_map(|a| {
@@ -182,6 +231,7 @@ impl Universe {
         Selected {
             record: self.records[i].clone(),
             depends: BTreeSet::new(),
+            dropped: BTreeSet::new(),
             required_by,
         }
     }
@@ -358,7 +408,7 @@ mod tests {
     fn resolves_alternatives_versions_and_virtuals() {
         let u = universe();
         let s = u
-            .resolve(&["python3".into()], &Selection::new(), &HashSet::new())
+            .resolve(&["python3".into()], &Selection::new(), &Omit::default())
             .unwrap();
         assert_eq!(
             names(&s),
@@ -377,7 +427,11 @@ mod tests {
         assert_eq!(s["python3-minimal"].record.version.as_str(), "3.13-1");
         assert_eq!(s["libc6"].record.version.as_str(), "2.41-1");
         let v = u
-            .resolve(&["uses-virtual".into()], &Selection::new(), &HashSet::new())
+            .resolve(
+                &["uses-virtual".into()],
+                &Selection::new(),
+                &Omit::default(),
+            )
             .unwrap();
         assert!(
             v.contains_key("mawk") && !v.contains_key("gawk"),
@@ -389,26 +443,58 @@ mod tests {
     fn exclude_and_installed() {
         let u = universe();
         let base = u
-            .resolve(&["libc6".into()], &Selection::new(), &HashSet::new())
+            .resolve(&["libc6".into()], &Selection::new(), &Omit::default())
             .unwrap();
-        let exclude: HashSet<String> = ["dpkg".to_string(), "debconf".to_string()].into();
-        let s = u.resolve(&["python3".into()], &base, &exclude).unwrap();
+        let omit = Omit {
+            exclude: ["dpkg".to_string(), "debconf".to_string()].into(),
+            ..Omit::default()
+        };
+        let s = u.resolve(&["python3".into()], &base, &omit).unwrap();
         assert!(!s.contains_key("libc6") && !s.contains_key("dpkg") && !s.contains_key("cdebconf"));
         assert!(s["python3-minimal"].depends.contains("libc6"));
+    }
+
+    /// Dependencies on maintainer-script tools are recorded as dropped, not followed, unless
+    /// something else brought the tool in.
+    #[test]
+    fn maintainer_tools_are_not_followed() {
+        let u = universe();
+        let omit = Omit {
+            maintainer_tools: MAINTAINER_SCRIPT_TOOLS
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+            ..Omit::default()
+        };
+        let s = u
+            .resolve(&["python3".into()], &Selection::new(), &omit)
+            .unwrap();
+        assert!(
+            !s.contains_key("dpkg") && !s.contains_key("cdebconf"),
+            "{:?}",
+            names(&s)
+        );
+        assert!(s["python3"].dropped.contains("dpkg"));
+        assert!(s["tzdata"].dropped.contains("debconf"));
+        // Asked for by name, the tool is there, and satisfies the edges to it.
+        let s = u
+            .resolve(&["dpkg".into(), "python3".into()], &Selection::new(), &omit)
+            .unwrap();
+        assert!(s.contains_key("dpkg") && s["python3"].depends.contains("dpkg"));
     }
 
     #[test]
     fn errors_name_the_chain() {
         let u = universe();
         let err = u
-            .resolve(&["needs-new".into()], &Selection::new(), &HashSet::new())
+            .resolve(&["needs-new".into()], &Selection::new(), &Omit::default())
             .unwrap_err();
         assert_eq!(
             err.to_string(),
             "needs-new -> libc6 (>= 9): only 2.41-1, 2.36-1 available in test/main amd64"
         );
         let err = u
-            .resolve(&["pyhton3".into()], &Selection::new(), &HashSet::new())
+            .resolve(&["pyhton3".into()], &Selection::new(), &Omit::default())
             .unwrap_err();
         assert!(err.to_string().contains("did you mean python3"), "{err}");
     }

@@ -27,6 +27,7 @@
 //! size = 2851040
 //! sha256 = "…"
 //! depends = ["libgcc-s1"]       # the locked packages it pulled in (for `bosun lock --why`)
+//! dropped = ["dpkg"]            # dependencies left out: only maintainer scripts use them
 //! ```
 //!
 //! Mirror URLs are deliberately absent: a lockfile names content by hash, so it works with
@@ -110,6 +111,10 @@ pub struct LockedPackage {
     /// Locked packages this one pulled in.
     #[serde(default)]
     pub depends: Vec<String>,
+    /// Dependencies not followed because only maintainer scripts use them (`dpkg`,
+    /// `debconf`...): bosun never runs those scripts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<String>,
 }
 
 impl Lockfile {
@@ -166,6 +171,8 @@ impl Lockfile {
         for p in &mut self.packages {
             p.depends.sort();
             p.depends.dedup();
+            p.dropped.sort();
+            p.dropped.dedup();
         }
         self.packages
             .sort_by(|a, b| (&a.architecture, &a.name).cmp(&(&b.architecture, &b.name)));
@@ -224,6 +231,7 @@ mod tests {
                 size: 1,
                 sha256: "ab".repeat(32),
                 depends: vec![],
+                dropped: vec![],
             });
         }
         let text = lock.to_toml();

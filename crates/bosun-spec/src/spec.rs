@@ -60,6 +60,11 @@ pub struct DebianSection {
     /// Packages never installed; dependencies on them count as met. Applies to every group.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Follow dependencies that only maintainer scripts use (`dpkg`, `debconf`, `awk`...;
+    /// default false: bosun never runs maintainer scripts, so a distroless image leaves them
+    /// out). A package named in `packages` is installed either way.
+    #[serde(default)]
+    pub include_maintainer_deps: bool,
 }
 
 /// A `[base.NAME]` table: a shared group of packages.
@@ -284,6 +289,7 @@ impl Spec {
         let canonical = serde_json::json!({
             "suite": d.suite, "components": d.components, "architectures": d.architectures,
             "updates": d.updates, "security": d.security, "exclude": sorted(&d.exclude),
+            "maintainer-deps": d.include_maintainer_deps,
             "groups": groups,
         });
         let digest = Sha256::digest(canonical.to_string().as_bytes());

@@ -64,6 +64,13 @@ impl Printer {
         }
     }
 
+    /// A `hint:` line on stderr: what the user can do next (hidden by `--quiet`).
+    pub fn hint(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("hint: {line}");
+        }
+    }
+
     /// An error on stderr (always shown).
     pub fn error(&self, line: &str) {
         eprintln!("error: {line}");

@@ -29,14 +29,22 @@ fn packages() -> Vec<Pkg> {
             .symlink("lib/x86_64-linux-gnu/libfoo.so", "libfoo.so.1")
             .compression("gz"),
         Pkg::new("hello", "2.10-1")
-            .depends("libfoo1 (>= 1.0), dpkg")
+            .depends("libfoo1 (>= 1.0), dpkg, debconf (>= 0.5) | debconf-2.0")
             .field("Pre-Depends", "hello-data")
             .file("usr/bin/busybox", 0o755, busybox)
             .file("usr/share/doc/hello/changelog.Debian.gz", 0o644, "changes")
             .file("usr/share/man/man1/hello.1.gz", 0o644, "man")
             .compression("zst"),
-        Pkg::new("hello-data", "2.10-1").arch("all").file("usr/share/hello/greeting", 0o644, "hi\n").compression("none"),
-        Pkg::new("dpkg", "1.22.21").field("Essential", "yes").file("usr/bin/dpkg", 0o755, "x"),
+        Pkg::new("hello-data", "2.10-1").arch("all").depends("pager").file("usr/share/hello/greeting", 0o644, "hi\n").compression("none"),
+        Pkg::new("less", "668").field("Priority", "important").field("Provides", "pager").file("usr/bin/less", 0o755, "x"),
+        Pkg::new("most", "5.2").field("Priority", "optional").field("Provides", "pager").file("usr/bin/most", 0o755, "x"),
+        // What only maintainer scripts use, and what that pulls in: a shell, tar, perl.
+        Pkg::new("dpkg", "1.22.21").field("Essential", "yes").field("Pre-Depends", "tar, dash").file("usr/bin/dpkg", 0o755, "x"),
+        Pkg::new("debconf", "1.5.91").arch("all").field("Provides", "debconf-2.0").depends("perl-base").file("usr/bin/debconf", 0o755, "x"),
+        Pkg::new("perl-base", "5.40").field("Essential", "yes").file("usr/bin/perl", 0o755, "x"),
+        Pkg::new("tar", "1.35").field("Essential", "yes").file("usr/bin/tar", 0o755, "x"),
+        Pkg::new("dash", "0.5.12").field("Essential", "yes").file("usr/bin/dash", 0o755, "x").symlink("usr/bin/sh", "dash"),
+        Pkg::new("apt", "3.0").depends("dpkg").file("usr/bin/apt-get", 0o755, "x"),
         Pkg::new("needs-ghost", "1").depends("libghost (>= 2)"),
         Pkg::new("libghost", "1.0"),
         Pkg::new("evil", "1").file("usr/bin/evil", 0o755, "x"),
@@ -71,7 +79,6 @@ fn fixture() -> Fixture {
 const SPEC: &str = r#"
 [debian]
 suite = "bosuntest"
-exclude = ["dpkg"]
 
 [base.core]
 packages = ["base-files", "ca-certificates"]
@@ -117,14 +124,42 @@ fn locks_newest_versions_across_suites_and_explains_why() {
     );
     assert!(lock.contains("suite = \"bosuntest-security\""));
     assert!(
-        lock.contains("name = \"mawk\"") && !lock.contains("name = \"gawk\""),
-        "priority picks mawk for awk"
+        lock.contains("name = \"less\"") && !lock.contains("name = \"most\""),
+        "priority picks less for pager"
     );
     assert!(
         lock.contains("name = \"hello-data\"") && lock.contains("package-architecture = \"all\""),
         "binary-all is read"
     );
-    assert!(!lock.contains("name = \"dpkg\""), "excluded");
+    // Distroless by default: what only maintainer scripts use is left out, and so is what
+    // that would have pulled in.
+    for left_out in [
+        "dpkg",
+        "debconf",
+        "mawk",
+        "gawk",
+        "tar",
+        "dash",
+        "perl-base",
+        "apt",
+    ] {
+        assert!(
+            !lock.contains(&format!("name = \"{left_out}\"")),
+            "{left_out}:\n{lock}"
+        );
+    }
+    let why = ctx.bosun(&["lock", "--why", "dpkg"]).ok();
+    assert!(
+        why.stdout
+            .contains("`dpkg` is left out: hello depends on it only to run maintainer scripts"),
+        "{why:?}"
+    );
+    assert!(
+        why.stderr.contains("include_maintainer_deps = true"),
+        "{why:?}"
+    );
+    let why = ctx.bosun(&["lock", "--why", "awk"]).ok();
+    assert!(why.stdout.contains("base-files depends on it"), "{why:?}");
     let why = ctx.bosun(&["lock", "--why", "libfoo1"]).ok();
     assert_eq!(why.stdout.trim(), "hello -> libfoo1");
     // Unchanged archive: --check passes; a new security version makes it fail.
@@ -268,9 +303,25 @@ fn image_content_is_distroless_and_readable_by_umoci_and_skopeo() {
         !root.join("usr/share/man/man1/hello.1.gz").exists(),
         "man pages dropped"
     );
+    // The spec names no `exclude`: the default keeps every maintainer-script tool out.
+    for absent in [
+        "usr/bin/dpkg",
+        "usr/bin/sh",
+        "usr/bin/dash",
+        "usr/bin/tar",
+        "usr/bin/apt-get",
+        "usr/bin/debconf",
+        "usr/bin/perl",
+        "usr/bin/mawk",
+    ] {
+        assert!(
+            root.join(absent).symlink_metadata().is_err(),
+            "{absent} is in the image"
+        );
+    }
     assert!(
-        !root.join("usr/bin/dpkg").exists() && !root.join("bin/sh").exists(),
-        "no dpkg, no shell"
+        root.join("usr/bin/less").exists(),
+        "a runtime dependency is still followed"
     );
     assert!(!root.join("app/.env").exists(), ".dockerignore honoured");
     use std::os::unix::fs::MetadataExt;

@@ -21,6 +21,18 @@ pub(crate) fn run(
         let lock = Lockfile::load(&lock_path)?;
         let arch = arch.unwrap_or(&spec.debian.architectures[0]);
         let chains = bosun_build::lock::why(&lock, arch, package);
+        let dropped_by = bosun_build::lock::dropped_by(&lock, arch, package);
+        if chains.is_empty() && !dropped_by.is_empty() {
+            printer.data(&format!(
+                "`{package}` is left out: {} depend{} on it only to run maintainer scripts, which bosun never runs",
+                dropped_by.join(", "),
+                if dropped_by.len() == 1 { "s" } else { "" },
+            ))?;
+            printer.hint(&format!(
+                "to install it anyway, name `{package}` in `packages` or set `include_maintainer_deps = true` in [debian]"
+            ));
+            return Ok(ExitStatus::Success);
+        }
         if chains.is_empty() {
             bail!("`{package}` is not in {} for {arch}", lock_path.display());
         }
