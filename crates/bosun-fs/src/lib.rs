@@ -240,12 +240,30 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
+    /// Two readers hold the lock at once (the second from another thread, which must get it
+    /// at once: a wait would be a hang, so a bounded wait fails the test instead), and a
+    /// writer cannot take it until both let go.
     #[test]
-    fn shared_locks_coexist() {
+    fn shared_locks_coexist_and_keep_writers_out() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("lock");
-        let _a = LockedFile::shared(&p).unwrap();
-        let _b = LockedFile::shared(&p).unwrap();
+        let a = LockedFile::shared(&p).unwrap();
+        let (sent, got) = std::sync::mpsc::channel();
+        let second = p.clone();
+        std::thread::spawn(move || sent.send(LockedFile::shared(&second)).unwrap());
+        let b = got
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("a second shared lock is granted while the first is held")
+            .unwrap();
+        let writer = File::options().read(true).write(true).open(&p).unwrap();
+        assert!(
+            matches!(writer.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+            "no exclusive lock while readers hold it"
+        );
+        drop((a, b));
+        writer
+            .try_lock()
+            .expect("the writer gets it once the readers are gone");
     }
 
     #[test]

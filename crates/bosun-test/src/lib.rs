@@ -25,13 +25,20 @@ pub fn peer(name: &str) -> Option<PathBuf> {
         .map(|d| d.join(name))
         .find(|p| p.is_file());
     if found.is_none() {
-        assert!(
-            std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
-            "peer `{name}` is required (BOSUN_REQUIRE_PEERS is set) but not installed; run scripts/test"
-        );
-        eprintln!("skipping: peer `{name}` not installed");
+        missing_peer(&format!("peer `{name}`"));
     }
     found
+}
+
+/// What every test does when a peer it needs is missing: skip with a line on stderr, or, when
+/// `BOSUN_REQUIRE_PEERS` is set (CI), fail.
+#[track_caller]
+pub fn missing_peer(what: &str) {
+    assert!(
+        std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
+        "{what} is required (BOSUN_REQUIRE_PEERS is set) but not installed; run scripts/test"
+    );
+    eprintln!("skipping: {what} not installed");
 }
 
 /// Runs a peer command and returns its stdout; panics with both outputs when it fails.
@@ -54,11 +61,7 @@ pub fn static_busybox() -> Option<PathBuf> {
     if path.exists() {
         return Some(path);
     }
-    assert!(
-        std::env::var_os("BOSUN_REQUIRE_PEERS").is_none(),
-        "busybox-static is required (BOSUN_REQUIRE_PEERS is set); run scripts/test"
-    );
-    eprintln!("skipping: busybox-static not installed");
+    missing_peer("busybox-static");
     None
 }
 
