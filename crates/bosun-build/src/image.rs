@@ -399,7 +399,7 @@ fn image_config(
             user: Some(user),
             exposed_ports,
             env: env.into_iter().map(|(k, v)| format!("{k}={v}")).collect(),
-            entrypoint: image.entrypoint.clone(),
+            entrypoint: image.config_entrypoint(),
             cmd: image.cmd.clone(),
             working_dir: image.workdir.clone(),
             labels: image.labels.clone(),

@@ -68,7 +68,7 @@ pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
                 installed.extend(bases[b.as_str()].clone());
             }
             let sel = universe
-                .resolve(&image.packages, &installed, &omit(&image.exclude))
+                .resolve(&image.roots(), &installed, &omit(&image.exclude))
                 .map_err(|e| Error::Resolve {
                     group: format!("image.{name}"),
                     source: e,

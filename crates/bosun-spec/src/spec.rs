@@ -113,6 +113,12 @@ pub struct ImageSpec {
     pub entrypoint: Option<Vec<String>>,
     /// Default arguments (exec form).
     pub cmd: Option<Vec<String>>,
+    /// Run the entrypoint under `tini` (Debian's package), as `docker run --init` does. A
+    /// process that is PID 1 gets no default signal handling from the kernel: a Python or Node
+    /// app ignores `SIGTERM` there and `podman stop` waits out its timeout and kills it. tini,
+    /// as PID 1, passes signals on and reaps zombies.
+    #[serde(default)]
+    pub init: bool,
     /// Environment; `PATH` gets a default when unset.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
@@ -212,6 +218,35 @@ fn yes() -> bool {
     true
 }
 
+/// The Debian package `init = true` adds, and the entrypoint prefix it runs under.
+const INIT_PACKAGE: &str = "tini";
+const INIT_ENTRYPOINT: &[&str] = &["/usr/bin/tini", "--"];
+
+impl ImageSpec {
+    /// The packages the image's resolution starts from: its own, and `tini` with `init`.
+    pub fn roots(&self) -> Vec<String> {
+        let mut roots = self.packages.clone();
+        if self.init && !roots.iter().any(|p| p == INIT_PACKAGE) {
+            roots.push(INIT_PACKAGE.into());
+        }
+        roots
+    }
+
+    /// The entrypoint the image's config gets: with `init`, tini first.
+    pub fn config_entrypoint(&self) -> Option<Vec<String>> {
+        match self.init {
+            true => Some(
+                INIT_ENTRYPOINT
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(self.entrypoint.iter().flatten().cloned())
+                    .collect(),
+            ),
+            false => self.entrypoint.clone(),
+        }
+    }
+}
+
 impl Spec {
     /// Reads and validates a spec file.
     pub fn load(path: &Path) -> Result<Self, Error> {
@@ -271,18 +306,22 @@ impl Spec {
     /// package lists, exclusions), and nothing else: editing an entrypoint keeps the lock fresh.
     pub fn resolution_hash(&self) -> String {
         let d = &self.debian;
-        let groups: BTreeMap<String, (Vec<&String>, Vec<&String>)> = self
+        let groups: BTreeMap<String, (Vec<String>, Vec<&String>)> = self
             .base
             .iter()
             .map(|(n, b)| {
                 (
                     format!("base.{n}"),
-                    (sorted(&b.packages), sorted(&b.exclude)),
+                    (
+                        sorted(&b.packages).into_iter().cloned().collect(),
+                        sorted(&b.exclude),
+                    ),
                 )
             })
             .chain(self.image.iter().map(|(n, i)| {
-                let mut roots = sorted(&i.packages);
-                roots.extend(i.bases.iter());
+                let packages = i.roots();
+                let mut roots: Vec<String> = sorted(&packages).into_iter().cloned().collect();
+                roots.extend(i.bases.iter().cloned());
                 (format!("image.{n}"), (roots, sorted(&i.exclude)))
             }))
             .collect();
@@ -316,6 +355,11 @@ fn validate_image(
     }
     if image.packages.is_empty() && image.bases.is_empty() && image.copy.is_empty() {
         return Err(format!("{at} has no packages, bases or copy entries"));
+    }
+    if image.init && image.entrypoint.is_none() && image.cmd.is_none() {
+        return Err(format!(
+            "{at} sets `init = true` but has no entrypoint or cmd for tini to run"
+        ));
     }
     if let Some(user) = &image.user {
         Account::parse_user(user).map_err(|e| format!("{at} user: {e}"))?;
@@ -449,6 +493,43 @@ user = "nonroot"
         let c = parse(&GOOD.replace("\"python3\"", "\"python3\", \"tzdata\"")).unwrap();
         assert_eq!(a.resolution_hash(), b.resolution_hash());
         assert_ne!(a.resolution_hash(), c.resolution_hash());
+    }
+
+    /// `init = true` adds tini to the image's packages (so to the lock) and puts it first in
+    /// the entrypoint; the maintainer-script setting is part of what the lock depends on.
+    #[test]
+    fn init_and_maintainer_deps() {
+        let plain = parse(&format!(
+            "{GOOD}entrypoint = [\"/usr/bin/python3\", \"/app/main.py\"]\n"
+        ))
+        .unwrap();
+        let init = parse(&format!(
+            "{GOOD}entrypoint = [\"/usr/bin/python3\", \"/app/main.py\"]\ninit = true\n"
+        ))
+        .unwrap();
+        assert_eq!(init.image["api"].roots(), ["python3", "tini"]);
+        assert_eq!(
+            init.image["api"].config_entrypoint().unwrap(),
+            ["/usr/bin/tini", "--", "/usr/bin/python3", "/app/main.py"]
+        );
+        assert_eq!(
+            plain.image["api"].config_entrypoint().unwrap(),
+            ["/usr/bin/python3", "/app/main.py"]
+        );
+        assert_ne!(plain.resolution_hash(), init.resolution_hash());
+        let with_tools = parse(&GOOD.replace(
+            "suite = \"trixie\"",
+            "suite = \"trixie\"\ninclude_maintainer_deps = true",
+        ))
+        .unwrap();
+        assert_ne!(
+            with_tools.resolution_hash(),
+            parse(GOOD).unwrap().resolution_hash()
+        );
+        let err = parse(&format!("{GOOD}init = true\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no entrypoint or cmd for tini"), "{err}");
     }
 
     #[test]

@@ -187,6 +187,36 @@ fn python_example_runs_is_minimal_and_reproducible() {
             facts.trim(),
             "65532 65532 False False False False False False False"
         );
+        // `init = true`: tini is PID 1 and passes SIGTERM on, so `podman stop` ends the app
+        // by that signal (exit 143); python as PID 1 ignores it and is killed (137).
+        let stopped_by = |entrypoint: Option<&str>| -> String {
+            let mut run = vec!["run", "-d"];
+            if let Some(e) = entrypoint {
+                run.extend(["--entrypoint", e]);
+            }
+            run.push("localhost/python-app:latest");
+            if entrypoint.is_some() {
+                run.push("/app/main.py");
+            }
+            run.push("--serve");
+            let id = podman(&conf, &run).trim().to_string();
+            // Up once it has printed its line (a bounded wait).
+            let up = (0..100).any(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                podman(&conf, &["logs", &id]).contains("hello from bosun")
+            });
+            assert!(up, "the app did not start");
+            podman(&conf, &["stop", "-t", "2", &id]);
+            let code = podman(&conf, &["inspect", "--format", "{{.State.ExitCode}}", &id]);
+            podman(&conf, &["rm", "-f", &id]);
+            code.trim().to_string()
+        };
+        assert_eq!(stopped_by(None), "143", "SIGTERM ends the app under tini");
+        assert_eq!(
+            stopped_by(Some("/usr/bin/python3")),
+            "137",
+            "without tini, python as PID 1 ignores SIGTERM (the check above means something)"
+        );
         let _ = Command::new(peer("podman").unwrap())
             .env("CONTAINERS_CONF", &conf)
             .args(["rmi", "-f", "localhost/python-app:latest"])

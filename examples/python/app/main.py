@@ -4,6 +4,7 @@ import json
 import sqlite3
 import ssl
 import sys
+import threading
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,10 @@ def main() -> None:
         "sqlite": sqlite_version,
         "paris": moment.isoformat(),
     }
-    print("hello from bosun: " + json.dumps(report, sort_keys=True))
+    print("hello from bosun: " + json.dumps(report, sort_keys=True), flush=True)
+    if "--serve" in sys.argv:
+        # Stay up like a server until a signal ends the process.
+        threading.Event().wait()
 
 
 if __name__ == "__main__":
