@@ -34,12 +34,27 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     /// Starts writing a file that will replace `target` on commit. Parent directories are
-    /// created as needed.
+    /// created as needed. The file gets the mode a user expects of a new file: 0666 less the
+    /// umask (`-rw-r--r--` under the usual 022), so a lockfile or an exported archive can be
+    /// read by other users, CI caches and container builds.
     pub fn create(target: &Path) -> io::Result<Self> {
+        Self::create_with_mode(target, 0o666)
+    }
+
+    /// Like [`AtomicFile::create`] for a file nobody should change once it is written (a
+    /// blob named by its digest): 0444 less the umask.
+    pub fn create_read_only(target: &Path) -> io::Result<Self> {
+        Self::create_with_mode(target, 0o444)
+    }
+
+    fn create_with_mode(target: &Path, mode: u32) -> io::Result<Self> {
+        use std::os::unix::fs::PermissionsExt;
         let dir = target.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
+        // The kernel takes the umask off the mode at creation, as for any new file.
         let temp = tempfile::Builder::new()
             .prefix(".tmp-")
+            .permissions(fs::Permissions::from_mode(mode))
             .tempfile_in(dir)
             .map_err(|e| with_path(dir, e))?;
         Ok(Self {
@@ -264,6 +279,33 @@ mod tests {
         writer
             .try_lock()
             .expect("the writer gets it once the readers are gone");
+    }
+
+    /// New files get 0666 (read-only ones 0444) less the umask, not tempfile's 0600.
+    #[test]
+    fn modes_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let umask = {
+            // Read the process umask by creating a file with a known mode.
+            let probe = dir.path().join("probe");
+            std::os::unix::fs::OpenOptionsExt::mode(
+                File::options().write(true).create_new(true),
+                0o777,
+            )
+            .open(&probe)
+            .unwrap();
+            !fs::metadata(&probe).unwrap().permissions().mode() & 0o777
+        };
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        write_atomic(&plain, b"x").unwrap();
+        assert_eq!(mode(&plain), 0o666 & !umask);
+        let blob = dir.path().join("blob");
+        let mut f = AtomicFile::create_read_only(&blob).unwrap();
+        f.write_all(b"x").unwrap();
+        f.commit().unwrap();
+        assert_eq!(mode(&blob), 0o444 & !umask);
     }
 
     #[test]

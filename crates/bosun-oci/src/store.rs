@@ -148,7 +148,8 @@ impl Store {
     /// Starts writing a blob.
     pub fn blob_writer(&self) -> Result<BlobWriter, Error> {
         let temp = self.root.join("tmp").join("blob");
-        let file = AtomicFile::create(&temp)?;
+        // Blobs are named by their content: nothing may change them in place.
+        let file = AtomicFile::create_read_only(&temp)?;
         Ok(BlobWriter {
             file: HashWriter::new(io::BufWriter::with_capacity(1 << 20, file)),
             store: self.clone(),
