@@ -70,6 +70,9 @@ pub struct BuiltImage {
     pub media_type: String,
     /// Layers per architecture.
     pub layers: BTreeMap<String, Vec<BuiltLayer>>,
+    /// What its names point at, for [`bosun_oci::Store::tag_all`].
+    #[serde(skip)]
+    pub descriptor: Descriptor,
 }
 
 struct LayerPlan<'l> {
@@ -79,7 +82,8 @@ struct LayerPlan<'l> {
     app: Option<LayerBuilder>,
 }
 
-/// Builds one image of the spec for every architecture and tags it in the store.
+/// Builds one image of the spec for every architecture into the store. Its names are set
+/// by the caller, all images' at once ([`bosun_oci::Store::tag_all`]).
 pub fn build_image(
     spec: &Spec,
     lock: &Lockfile,
@@ -167,16 +171,13 @@ pub fn build_image(
         };
         ctx.store.write_json(&index, MEDIA_INDEX)?
     };
-    let tags = spec.tags_of(name);
-    for tag in &tags {
-        ctx.store.tag(tag, root.clone())?;
-    }
     Ok(BuiltImage {
         image: name.into(),
-        tags,
-        digest: root.digest,
-        media_type: root.media_type,
+        tags: spec.tags_of(name),
+        digest: root.digest.clone(),
+        media_type: root.media_type.clone(),
         layers: all_layers,
+        descriptor: root,
     })
 }
 

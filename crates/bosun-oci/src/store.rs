@@ -236,20 +236,43 @@ impl Store {
 
     /// Points `name` (used exactly as given) at `descriptor`, replacing any earlier image of
     /// that name.
-    pub fn tag(&self, name: &str, mut descriptor: Descriptor) -> Result<(), Error> {
-        let name = name.to_string();
-        descriptor.annotations.insert(REF_NAME.into(), name.clone());
+    pub fn tag(&self, name: &str, descriptor: Descriptor) -> Result<(), Error> {
+        self.tag_all([(name.to_string(), descriptor)])
+    }
+
+    /// Points every name at its descriptor in one rewrite of `index.json` (under the lock, atomic),
+    /// and none when nothing changes: tagging a build of N images costs one write, not N, and
+    /// a no-op rebuild costs none.
+    pub fn tag_all(
+        &self,
+        names: impl IntoIterator<Item = (String, Descriptor)>,
+    ) -> Result<(), Error> {
         let _guard = self.index_lock()?;
-        let mut index = self.index()?;
-        index
-            .manifests
-            .retain(|d| d.annotations.get(REF_NAME) != Some(&name));
-        index.manifests.push(descriptor);
+        let before = self.index()?;
+        let mut by_name: BTreeMap<String, Descriptor> = BTreeMap::new();
+        let mut unnamed = Vec::new();
+        for d in &before.manifests {
+            match d.annotations.get(REF_NAME) {
+                Some(name) => {
+                    by_name.insert(name.clone(), d.clone());
+                }
+                None => unnamed.push(d.clone()),
+            }
+        }
+        for (name, mut descriptor) in names {
+            descriptor.annotations.insert(REF_NAME.into(), name.clone());
+            by_name.insert(name, descriptor);
+        }
+        let mut index = before.clone();
+        index.manifests = unnamed.into_iter().chain(by_name.into_values()).collect();
         index.manifests.sort_by(|a, b| {
             a.annotations
                 .get(REF_NAME)
                 .cmp(&b.annotations.get(REF_NAME))
         });
+        if index == before {
+            return Ok(());
+        }
         self.write_index(&index)
     }
 
@@ -417,6 +440,50 @@ pub fn normalize_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Many names in one rewrite of index.json; the same names again, no rewrite at all.
+    #[test]
+    fn tag_all_writes_once_and_not_when_unchanged() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let a = store
+            .write_json(&serde_json::json!({"a": 1}), MEDIA_MANIFEST)
+            .unwrap();
+        let b = store
+            .write_json(&serde_json::json!({"b": 2}), MEDIA_MANIFEST)
+            .unwrap();
+        store.tag("keep:1", a.clone()).unwrap();
+        let names = |d: &Descriptor| -> Vec<(String, Descriptor)> {
+            (0..50)
+                .map(|i| (format!("app{i}:latest"), d.clone()))
+                .collect()
+        };
+        store.tag_all(names(&a)).unwrap();
+        let index = dir.path().join("index.json");
+        let written = std::fs::metadata(&index).unwrap().ino();
+        assert_eq!(store.list().unwrap().len(), 51);
+        store.tag_all(names(&a)).unwrap();
+        assert_eq!(
+            std::fs::metadata(&index).unwrap().ino(),
+            written,
+            "no-op: no rewrite"
+        );
+        store.tag_all(names(&b)).unwrap();
+        assert_ne!(std::fs::metadata(&index).unwrap().ino(), written);
+        assert_eq!(
+            store.resolve("app7:latest").unwrap().unwrap().digest,
+            b.digest
+        );
+        assert_eq!(store.resolve("keep:1").unwrap().unwrap().digest, a.digest);
+        // Blobs are read-only.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(store.blob_path(&a.digest))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o222, 0, "{mode:o}");
+    }
 
     #[test]
     fn blobs_tags_and_gc() {

@@ -31,6 +31,10 @@ pub struct Spec {
     /// The images to build, by name.
     #[serde(default)]
     pub image: BTreeMap<String, ImageSpec>,
+    /// [`Spec::resolution_hash`], computed once: a build of 1,000 images asks for it 1,000
+    /// times. A spec is a value read from a file; change a fresh one, not one already hashed.
+    #[serde(skip)]
+    resolution: std::sync::OnceLock<String>,
 }
 
 /// The `[debian]` table.
@@ -305,6 +309,12 @@ impl Spec {
     /// A hash of everything that decides what the lockfile holds (suites, architectures,
     /// package lists, exclusions), and nothing else: editing an entrypoint keeps the lock fresh.
     pub fn resolution_hash(&self) -> String {
+        self.resolution
+            .get_or_init(|| self.compute_resolution_hash())
+            .clone()
+    }
+
+    fn compute_resolution_hash(&self) -> String {
         let d = &self.debian;
         let groups: BTreeMap<String, (Vec<String>, Vec<&String>)> = self
             .base

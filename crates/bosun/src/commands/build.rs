@@ -87,8 +87,16 @@ pub(crate) fn run(
         if let Some(s) = spinner {
             s.finish_and_clear();
         }
-        built.push(image.with_context(|| format!("cannot build image `{name}`"))?);
+        match image {
+            Ok(image) => built.push(image),
+            Err(e) => {
+                // What was built is named all the same; then the failure is reported.
+                tag(&store, &built)?;
+                return Err(e).with_context(|| format!("cannot build image `{name}`"));
+            }
+        }
     }
+    tag(&store, &built)?;
     match format {
         Format::Json => printer.data(&serde_json::to_string_pretty(&built)?)?,
         Format::Table => {
@@ -114,4 +122,15 @@ pub(crate) fn run(
         started.elapsed().as_secs_f64()
     ));
     Ok(ExitStatus::Success)
+}
+
+/// Names every built image in the store with one rewrite of `index.json`.
+fn tag(store: &bosun_oci::Store, built: &[bosun_build::BuiltImage]) -> Result<()> {
+    let names = built.iter().flat_map(|b| {
+        b.tags
+            .iter()
+            .map(move |t| (t.clone(), b.descriptor.clone()))
+    });
+    store.tag_all(names)?;
+    Ok(())
 }
