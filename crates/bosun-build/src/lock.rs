@@ -176,5 +176,70 @@ pub fn why(lock: &Lockfile, arch: &str, package: &str) -> Vec<Vec<String>> {
         chain.reverse();
         chains.push(chain);
     }
+    // The chain inside the group whose layer holds the package first: that is why it is there.
+    let home: Vec<&Vec<String>> = lock
+        .groups
+        .iter()
+        .filter(|g| g.architecture == arch && g.packages.iter().any(|p| p == package))
+        .map(|g| &g.packages)
+        .collect();
+    chains.sort_by_key(|chain| {
+        !home
+            .iter()
+            .any(|packages| chain.iter().all(|link| packages.contains(link)))
+    });
     chains
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(name: &str, depends: &[&str], dropped: &[&str]) -> LockedPackage {
+        LockedPackage {
+            name: name.into(),
+            version: "1".into(),
+            architecture: "amd64".into(),
+            package_architecture: "amd64".into(),
+            source: name.into(),
+            source_version: "1".into(),
+            suite: "trixie".into(),
+            filename: format!("pool/{name}.deb"),
+            size: 1,
+            sha256: "0".repeat(64),
+            depends: depends.iter().map(|d| d.to_string()).collect(),
+            dropped: dropped.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    /// A package in the core layer is explained by the core's chain first, though an image's
+    /// packages need it too; a left-out maintainer-script tool names who wanted it.
+    #[test]
+    fn why_starts_with_the_chain_of_its_own_layer() {
+        let group = |name: &str, packages: &[&str]| LockedGroup {
+            name: name.into(),
+            architecture: "amd64".into(),
+            packages: packages.iter().map(|p| p.to_string()).collect(),
+        };
+        let lock = Lockfile {
+            version: Lockfile::VERSION,
+            groups: vec![
+                group("base.core", &["ca-certificates", "openssl", "libssl3t64"]),
+                group("image.app", &["app", "libpython"]),
+            ],
+            packages: vec![
+                package("app", &["libpython"], &["dpkg"]),
+                package("libpython", &["libssl3t64"], &[]),
+                package("ca-certificates", &["openssl"], &["debconf"]),
+                package("openssl", &["libssl3t64"], &[]),
+                package("libssl3t64", &[], &[]),
+            ],
+            ..Default::default()
+        };
+        let chains = why(&lock, "amd64", "libssl3t64");
+        assert_eq!(chains[0], ["ca-certificates", "openssl", "libssl3t64"]);
+        assert_eq!(chains[1], ["app", "libpython", "libssl3t64"]);
+        assert_eq!(dropped_by(&lock, "amd64", "dpkg"), ["app"]);
+        assert!(dropped_by(&lock, "amd64", "tar").is_empty());
+    }
 }

@@ -105,7 +105,8 @@ pub(crate) enum Command {
         source: String,
         /// Destination reference
         destination: String,
-        /// Platform for single-platform formats (docker-archive), e.g. linux/arm64
+        /// Copy one platform of a multi-platform image, e.g. linux/arm64 [default: every
+        /// platform; docker-archive, which holds one, takes the host's]
         #[arg(long)]
         platform: Option<String>,
     },
@@ -257,7 +258,7 @@ pub(crate) struct LintArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct SpecArgs {
-    /// The spec [default: ./bosun.toml]
+    /// The spec
     #[arg(short = 'f', long = "file", default_value = "bosun.toml")]
     pub(crate) file: PathBuf,
 }

@@ -213,6 +213,16 @@ fn builds_a_layered_image_and_rebuilds_from_cache() {
         .map(|i| i["name"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(names, ["hello:1", "hello:latest"]);
+    // A single-platform image names its platform too, and its size is that platform's.
+    let listed = &images(&ctx)[0];
+    assert_eq!(listed["platforms"], serde_json::json!(["linux/amd64"]));
+    assert_eq!(listed["size"], listed["platform_sizes"][0]);
+    let table = ctx.bosun(&["images"]).ok();
+    assert!(table.stdout.contains("linux/amd64"), "{}", table.stdout);
+    // `-q` prints the result only: each image's names and digest.
+    let quiet = ctx.bosun(&["-q", "build", "--locked"]).ok();
+    assert_eq!(quiet.stdout.lines().count(), 1, "{}", quiet.stdout);
+    assert!(quiet.stdout.starts_with("hello:1, hello:latest  sha256:"));
 
     // Changing only the app file changes only the last layer.
     ctx.write("app/msg.txt", "changed\n");

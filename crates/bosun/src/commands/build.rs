@@ -99,6 +99,12 @@ pub(crate) fn run(
     tag(&store, &built)?;
     match format {
         Format::Json => printer.data(&serde_json::to_string_pretty(&built)?)?,
+        // `-q`: results only; the built images' names and digests are the result.
+        Format::Table if printer.quiet() => {
+            for image in &built {
+                printer.data(&format!("{}  {}", image.tags.join(", "), image.digest))?;
+            }
+        }
         Format::Table => {
             for image in &built {
                 printer.data(&format!("{}  {}", image.tags.join(", "), image.digest))?;

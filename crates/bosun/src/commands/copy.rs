@@ -38,6 +38,8 @@ pub(crate) fn run(
         }
         _ => descriptor.clone(),
     };
+    // Which platform went out, when one was picked.
+    let mut wrote_platform = platform.clone();
     match transport {
         "oci" => export::to_oci_dir(
             &store,
@@ -67,6 +69,7 @@ pub(crate) fn run(
                 Path::new(path),
                 &[tag],
             )?;
+            wrote_platform = platform;
         }
         "store" => {
             let mut d = selected;
@@ -77,7 +80,11 @@ pub(crate) fn run(
             "unknown transport `{other}:` (use oci:, oci-archive:, docker-archive: or store:)"
         ),
     }
-    printer.status(&format!("copied {name} to {destination}"));
+    let which = wrote_platform.map_or_else(String::new, |p| {
+        let variant = p.variant.map(|v| format!("/{v}")).unwrap_or_default();
+        format!(" ({}/{}{variant})", p.os, p.architecture)
+    });
+    printer.status(&format!("copied {name}{which} to {destination}"));
     Ok(ExitStatus::Success)
 }
 
