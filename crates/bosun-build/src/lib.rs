@@ -26,8 +26,8 @@ pub enum Error {
     /// Writing a layer failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
-    /// A group's dependencies cannot be satisfied.
-    #[error("{group}: {source}")]
+    /// A group's dependencies cannot be satisfied (the cause follows in the error chain).
+    #[error("cannot resolve {group}")]
     Resolve {
         /// `base.NAME` or `image.NAME`.
         group: String,
@@ -39,7 +39,7 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
     /// A package could not be read.
-    #[error("{package}")]
+    #[error("cannot read package {package}")]
     Package {
         /// `name version`.
         package: String,

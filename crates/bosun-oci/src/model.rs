@@ -1,5 +1,13 @@
 //! The image model: descriptors, manifests, indexes and configs as the OCI image-spec v1.1
 //! defines them, serialised with fixed field order so equal values give equal digests.
+//!
+//! Why not the `oci-spec` crate: a digest is a hash of the exact bytes, so a reproducible
+//! build needs every map (annotations, labels, exposed ports) serialised in one order and no
+//! field that the spec leaves optional appearing or vanishing by accident. These types use
+//! `BTreeMap` throughout and fix each field's order and presence here, where a review sees
+//! them; with a general-purpose crate every digest bosun makes would hang on that crate's
+//! serialisation choices, and could change with an upgrade of it. The types are small and
+//! plain, so keeping them costs little.
 
 use std::collections::BTreeMap;
 

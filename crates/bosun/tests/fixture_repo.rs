@@ -511,9 +511,15 @@ fn resolution_errors_name_the_package_and_chain() {
         "bosun.toml",
         &SPEC.replace("packages = [\"hello\"]", "packages = [\"helo\"]"),
     );
-    ctx.bosun(&["lock"]).fails(
+    let typo = ctx.bosun(&["lock"]).fails(
         2,
-        "unknown package `helo` in bosuntest/main amd64 (did you mean hello",
+        "cannot resolve image.hello: unknown package `helo` in bosuntest/main amd64 (did you mean hello",
+    );
+    assert_eq!(
+        typo.stderr.matches("unknown package").count(),
+        1,
+        "the cause is said once: {}",
+        typo.stderr
     );
     ctx.write(
         "bosun.toml",
@@ -521,7 +527,7 @@ fn resolution_errors_name_the_package_and_chain() {
     );
     ctx.bosun(&["lock"]).fails(
         2,
-        "image.hello: needs-ghost -> libghost (>= 2): only 1.0 available in bosuntest/main amd64",
+        "cannot resolve image.hello: needs-ghost -> libghost (>= 2): only 1.0 available in bosuntest/main amd64",
     );
 }
 
