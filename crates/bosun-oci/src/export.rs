@@ -72,16 +72,16 @@ pub fn to_oci_archive(
     {
         let mut tar = tar::Builder::new(io::BufWriter::new(&mut out));
         append_bytes(&mut tar, "oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#)?;
-        append_bytes(&mut tar, "index.json", &json(&index)?)?;
+        append_bytes(&mut tar, crate::model::LAYOUT_INDEX, &json(&index)?)?;
         append_dir(&mut tar, "blobs/")?;
-        append_dir(&mut tar, "blobs/sha256/")?;
+        append_dir(&mut tar, &format!("{}/", crate::model::LAYOUT_BLOBS))?;
         for digest in &blobs {
             let size = fs::metadata(store.blob_path(digest))
                 .map_err(|e| bosun_fs::with_path(&store.blob_path(digest), e))?
                 .len();
             append_reader(
                 &mut tar,
-                &format!("blobs/sha256/{}", digest.hex()),
+                &crate::model::layout_blob(digest),
                 size,
                 store.blob_reader(digest)?,
             )?;

@@ -30,6 +30,16 @@ pub const MEDIA_LAYER_TAR: &str = "application/vnd.oci.image.layer.v1.tar";
 /// The annotation that names a manifest in an image layout's `index.json`.
 pub const REF_NAME: &str = "org.opencontainers.image.ref.name";
 
+/// An image layout's index, at its root (image-spec `image-layout.md`).
+pub const LAYOUT_INDEX: &str = "index.json";
+/// Where an image layout keeps its sha256 blobs.
+pub const LAYOUT_BLOBS: &str = "blobs/sha256";
+
+/// A blob's path inside an image layout: `blobs/sha256/<hex>`.
+pub fn layout_blob(digest: &Digest) -> String {
+    format!("{LAYOUT_BLOBS}/{}", digest.hex())
+}
+
 /// A content descriptor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

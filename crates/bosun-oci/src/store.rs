@@ -25,7 +25,10 @@ use bosun_fs::{AtomicFile, LockedFile, with_path};
 use serde::{Deserialize, Serialize};
 
 use crate::layer::HashWriter;
-use crate::model::{Descriptor, Index, MEDIA_INDEX, MEDIA_MANIFEST, Manifest, REF_NAME};
+use crate::model::{
+    Descriptor, Index, LAYOUT_BLOBS, LAYOUT_INDEX, MEDIA_INDEX, MEDIA_MANIFEST, Manifest, REF_NAME,
+    layout_blob,
+};
 use crate::{Digest, Error};
 
 /// An OCI image layout on disk used as bosun's store.
@@ -93,12 +96,21 @@ struct OciLayout {
 }
 
 impl Store {
+    /// Opens the store at `root` for reading: `None` when there is no store there yet (no
+    /// `index.json`), so a reader never creates one as a side effect.
+    pub fn open_existing(root: &Path) -> Result<Option<Self>, Error> {
+        match root.join(LAYOUT_INDEX).is_file() {
+            true => Self::open(root).map(Some),
+            false => Ok(None),
+        }
+    }
+
     /// Opens the store at `root`, creating an empty layout there if none exists.
     pub fn open(root: &Path) -> Result<Self, Error> {
         let store = Self {
             root: root.to_path_buf(),
         };
-        fs::create_dir_all(store.root.join("blobs/sha256")).map_err(|e| with_path(root, e))?;
+        fs::create_dir_all(store.root.join(LAYOUT_BLOBS)).map_err(|e| with_path(root, e))?;
         let layout = root.join("oci-layout");
         match fs::read(&layout) {
             Ok(bytes) => {
@@ -117,9 +129,9 @@ impl Store {
             }
             Err(e) => return Err(with_path(&layout, e).into()),
         }
-        if !root.join("index.json").exists() {
+        if !root.join(LAYOUT_INDEX).exists() {
             let _guard = store.index_lock()?;
-            if !root.join("index.json").exists() {
+            if !root.join(LAYOUT_INDEX).exists() {
                 store.write_index(&Index {
                     schema_version: 2,
                     media_type: Some(MEDIA_INDEX.into()),
@@ -137,7 +149,7 @@ impl Store {
 
     /// Where a blob lives.
     pub fn blob_path(&self, digest: &Digest) -> PathBuf {
-        self.root.join("blobs/sha256").join(digest.hex())
+        self.root.join(layout_blob(digest))
     }
 
     /// Whether a blob is present.
@@ -222,7 +234,7 @@ impl Store {
 
     /// The layout's `index.json`.
     pub fn index(&self) -> Result<Index, Error> {
-        let path = self.root.join("index.json");
+        let path = self.root.join(LAYOUT_INDEX);
         let bytes = fs::read(&path).map_err(|e| with_path(&path, e))?;
         serde_json::from_slice(&bytes)
             .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
@@ -230,7 +242,7 @@ impl Store {
 
     fn write_index(&self, index: &Index) -> Result<(), Error> {
         let bytes = serde_json::to_vec(index).map_err(|e| Error::Invalid(e.to_string()))?;
-        bosun_fs::write_atomic(&self.root.join("index.json"), &bytes)?;
+        bosun_fs::write_atomic(&self.root.join(LAYOUT_INDEX), &bytes)?;
         Ok(())
     }
 
@@ -351,7 +363,7 @@ impl Store {
             self.reachable(&image.descriptor, &mut keep)?;
         }
         let mut report = GcReport::default();
-        let dir = self.root.join("blobs/sha256");
+        let dir = self.root.join(LAYOUT_BLOBS);
         for entry in fs::read_dir(&dir).map_err(|e| with_path(&dir, e))? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();

@@ -198,11 +198,8 @@ fn write_report(path: &Path, bytes: &[u8]) -> Result<()> {
 /// What the local store holds, name -> digest, for BL1004 to print pinned references. A
 /// store that cannot be read only means no pinned references are offered.
 fn store_pins(store_dir: &Path) -> std::collections::BTreeMap<String, String> {
-    if !store_dir.join("index.json").is_file() {
-        return Default::default();
-    }
-    bosun_oci::Store::open(store_dir)
-        .and_then(|store| store.list())
+    bosun_oci::Store::open_existing(store_dir)
+        .and_then(|store| store.map_or_else(|| Ok(Vec::new()), |s| s.list()))
         .map(|images| {
             images
                 .into_iter()

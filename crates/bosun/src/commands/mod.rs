@@ -69,9 +69,9 @@ pub(crate) fn open_image(
     platform: Option<&Platform>,
 ) -> Result<OpenedImage> {
     let lock = match ImageRef::parse(reference)? {
-        ImageRef::Store(_) if store_dir.join("index.json").is_file() => {
-            Some(Store::open(store_dir)?.lock_shared()?)
-        }
+        ImageRef::Store(_) => Store::open_existing(store_dir)?
+            .map(|store| store.lock_shared())
+            .transpose()?,
         _ => None,
     };
     let image = source::open(reference, store_dir, platform)?;

@@ -1,0 +1,161 @@
+//! Reading images from anywhere bosun can name them: the store, `oci:DIR[:REF]`,
+//! `oci-archive:FILE[:REF]` and `docker-archive:FILE[:NAME:TAG]` (what `podman save` and
+//! `docker save` write, the legacy `<id>/layer.tar` layout included).
+//!
+//! Nothing is unpacked: archives are indexed once (member name -> offset) and every layer is
+//! streamed from its place. A [`LayerReader`] decompresses (gzip, zstd or none, told by the
+//! bytes, not the media type) and hashes while it streams; [`LayerReader::finish`] reads to the
+//! end and fails when the blob or its diff id does not match what the image says.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Deserialize;
+use sha2::{Digest as _, Sha256};
+
+use crate::model::{
+    Descriptor, ImageConfig, Index, LAYOUT_INDEX, MEDIA_INDEX, MEDIA_LAYER_GZIP, MEDIA_LAYER_TAR,
+    MEDIA_LAYER_ZSTD, MEDIA_MANIFEST, Manifest, Platform, REF_NAME,
+};
+use crate::{Digest, Error, normalize_name};
+
+/// Documents (index, manifest, config, manifest.json) larger than this are refused.
+const MAX_DOCUMENT: u64 = 16 << 20;
+
+mod archive;
+mod docker;
+mod layout;
+mod reader;
+mod reference;
+
+pub use archive::Region;
+use archive::*;
+use docker::*;
+use layout::*;
+pub use reader::{Compression, LayerEnd, LayerReader, sniff};
+pub use reference::ImageRef;
+
+/// One layer of an opened image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerInfo {
+    /// The media type as recorded (Docker archives: as sniffed).
+    pub media_type: String,
+    /// The digest of the blob as stored, when the source records one.
+    pub digest: Option<Digest>,
+    /// Size of the blob as stored (compressed).
+    pub size: u64,
+    /// Digest of the uncompressed tar, from the config.
+    pub diff_id: Digest,
+}
+
+/// An image opened for reading.
+#[derive(Debug)]
+pub struct Image {
+    /// The reference as the user gave it.
+    pub reference: String,
+    /// Digest of the index the manifest was chosen from, if any.
+    pub index_digest: Option<Digest>,
+    /// The platforms of that index, in order.
+    pub platforms: Vec<Platform>,
+    /// Digest of the manifest (none for Docker archives, which have no manifest).
+    pub manifest_digest: Option<Digest>,
+    /// The manifest; for Docker archives, one made from `manifest.json`.
+    pub manifest: Option<Manifest>,
+    /// Digest of the config blob.
+    pub config_digest: Digest,
+    /// The image config.
+    pub config: ImageConfig,
+    /// The config as stored (every field, also those [`ImageConfig`] does not model).
+    pub config_bytes: Vec<u8>,
+    /// The manifest as stored (none for Docker archives).
+    pub manifest_bytes: Option<Vec<u8>>,
+    /// Layers, base first.
+    pub layers: Vec<LayerInfo>,
+    blobs: Blobs,
+    layer_paths: Vec<String>,
+}
+
+fn not_found(path: &Path, e: io::Error) -> Error {
+    if e.kind() == io::ErrorKind::NotFound {
+        Error::NotFound(format!("{}: no such file", path.display()))
+    } else {
+        bosun_fs::with_path(path, e).into()
+    }
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(what: &str, bytes: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Invalid(format!("{what}: {e}")))
+}
+
+/// Opens `reference`; store names are looked up in the layout at `store_root`. For an index,
+/// `platform` picks the manifest (default: the host's architecture when present, else the
+/// first).
+pub fn open(
+    reference: &str,
+    store_root: &Path,
+    platform: Option<&Platform>,
+) -> Result<Image, Error> {
+    let parsed = ImageRef::parse(reference)?;
+    let context = |e: Error| match e {
+        Error::Io(io) => Error::Io(io),
+        Error::Invalid(m) if !m.starts_with(reference) => {
+            Error::Invalid(format!("{reference}: {m}"))
+        }
+        other => other,
+    };
+    match parsed {
+        ImageRef::Store(name) => {
+            if !store_root.join(LAYOUT_INDEX).is_file() {
+                return Err(Error::NotFound(format!(
+                    "no image `{name}`: there is no store at {}",
+                    store_root.display()
+                )));
+            }
+            open_layout(
+                reference,
+                Blobs::Dir(store_root.to_path_buf()),
+                Some(&name),
+                platform,
+                true,
+            )
+        }
+        ImageRef::OciDir(dir, r) => {
+            if !dir.join(LAYOUT_INDEX).is_file() {
+                return Err(Error::NotFound(format!(
+                    "{reference}: {} is not an OCI image layout (no index.json)",
+                    dir.display()
+                )));
+            }
+            open_layout(reference, Blobs::Dir(dir), r.as_deref(), platform, false)
+        }
+        ImageRef::OciArchive(file, r) => {
+            let blobs = index_tar(&file)?;
+            open_layout(reference, blobs, r.as_deref(), platform, false)
+        }
+        ImageRef::DockerArchive(file, r) => {
+            let blobs = index_tar(&file)?;
+            open_docker(reference, blobs, r.as_deref())
+        }
+    }
+    .map_err(context)
+}
+
+/// The platform of the machine bosun runs on.
+pub fn host_platform() -> Platform {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    };
+    Platform {
+        os: "linux".into(),
+        architecture: arch.into(),
+        variant: None,
+    }
+}

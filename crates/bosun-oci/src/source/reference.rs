@@ -1,0 +1,63 @@
+//! Parsing image references: which transport, which file or name.
+
+use super::*;
+
+/// An image reference with its transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageRef {
+    /// A name in the local store.
+    Store(String),
+    /// An OCI image layout directory, optionally with a ref name.
+    OciDir(PathBuf, Option<String>),
+    /// A tar of an OCI image layout.
+    OciArchive(PathBuf, Option<String>),
+    /// A `docker save` / `podman save` archive, optionally with a `NAME:TAG`.
+    DockerArchive(PathBuf, Option<String>),
+}
+
+impl ImageRef {
+    /// Parses `store:NAME`, `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`,
+    /// `docker-archive:FILE[:REF]`, or a bare store name.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let Some((transport, rest)) = text.split_once(':') else {
+            return Ok(Self::Store(normalize_name(text)));
+        };
+        let path_and_ref = |rest: &str| -> (PathBuf, Option<String>) {
+            // A path may itself contain `:`; prefer the longest prefix that exists.
+            if Path::new(rest).exists() {
+                return (PathBuf::from(rest), None);
+            }
+            match rest.split_once(':') {
+                Some((p, r)) if !r.is_empty() => (PathBuf::from(p), Some(r.to_string())),
+                _ => (PathBuf::from(rest), None),
+            }
+        };
+        Ok(match transport {
+            "store" => Self::Store(normalize_name(rest)),
+            "oci" => {
+                let (p, r) = path_and_ref(rest);
+                Self::OciDir(p, r)
+            }
+            "oci-archive" => {
+                let (p, r) = path_and_ref(rest);
+                Self::OciArchive(p, r)
+            }
+            "docker-archive" => {
+                let (p, r) = path_and_ref(rest);
+                Self::DockerArchive(p, r)
+            }
+            "docker" if rest.starts_with("//") => {
+                return Err(Error::Invalid(format!(
+                    "{text}: registry images are not supported yet; copy it to an archive first (skopeo copy {text} oci-archive:FILE)"
+                )));
+            }
+            // `name:tag` without a transport is a store name.
+            _ if !text.contains("://") => Self::Store(normalize_name(text)),
+            other => {
+                return Err(Error::Invalid(format!(
+                    "{text}: unknown transport `{other}:` (use a store name, oci:, oci-archive: or docker-archive:)"
+                )));
+            }
+        })
+    }
+}
