@@ -703,3 +703,74 @@ fn init_writes_a_spec_that_parses_and_zstd_layers_build() {
         );
     }
 }
+
+/// What users read, snapshotted (insta): help, the build table, `images`, `inspect`,
+/// `lock --check`, and the one-line errors of the common mistakes. A change to any of it shows
+/// as a diff of `tests/snapshots/` in review. What varies from run to run is filtered: the
+/// fixture's temporary paths and port, and the digests (the fixture repository is signed and
+/// dated anew on every run, so its images' timestamps and digests change).
+#[test]
+fn what_users_read() {
+    let f = fixture();
+    let ctx = context(&f);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("snapshots");
+    let root = ctx.dir.path().display().to_string();
+    settings.add_filter(&regex_escape(&root), "[TMP]");
+    settings.add_filter(&regex_escape(&f.server.url()), "[MIRROR]");
+    settings.add_filter(r"sha256:[0-9a-f]{64}", "sha256:[DIGEST]");
+    settings.add_filter(r"\b[0-9a-f]{12}\b", "[SHORT]");
+    settings.add_filter(r"in \d+\.\d+s", "in [TIME]");
+    settings.add_filter(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[DATE]");
+    // Sizes with the padding before them: busybox's size, for one, is the machine's.
+    settings.add_filter(r" *\d+(\.\d+)? (B|kB|MB|GB)\b", " [SIZE]");
+    settings.bind(|| {
+        let show = |run: bosun_test::Run| {
+            format!(
+                "exit: {}\n--- stdout\n{}--- stderr\n{}",
+                run.code, run.stdout, run.stderr
+            )
+        };
+        for (name, args) in [
+            ("help", vec!["--help"]),
+            ("build_help", vec!["build", "--help"]),
+            ("lock_help", vec!["lock", "--help"]),
+        ] {
+            insta::assert_snapshot!(name, show(ctx.bosun(&args)));
+        }
+        insta::assert_snapshot!("lock", show(ctx.bosun(&["lock"])));
+        insta::assert_snapshot!("lock_check", show(ctx.bosun(&["lock", "--check"])));
+        insta::assert_snapshot!("lock_why", show(ctx.bosun(&["lock", "--why", "libfoo1"])));
+        insta::assert_snapshot!("build", show(ctx.bosun(&["build", "--locked"])));
+        insta::assert_snapshot!("images", show(ctx.bosun(&["images"])));
+        insta::assert_snapshot!("inspect", show(ctx.bosun(&["inspect", "hello:latest"])));
+        // Errors: one line each, naming what is wrong.
+        insta::assert_snapshot!("error_no_image", show(ctx.bosun(&["inspect", "nope:1"])));
+        insta::assert_snapshot!("error_build_unknown", show(ctx.bosun(&["build", "nope"])));
+        ctx.write("bosun.toml", &SPEC.replace("[\"hello\"]", "[\"helo\"]"));
+        insta::assert_snapshot!("error_unknown_package", show(ctx.bosun(&["lock"])));
+        insta::assert_snapshot!("error_stale_lock", show(ctx.bosun(&["build", "--locked"])));
+        ctx.write(
+            "bosun.toml",
+            "[debian]\nsuite = \"bosuntest\"\n[image.x]\npackages = [\"hello\"\n",
+        );
+        insta::assert_snapshot!("error_bad_toml", show(ctx.bosun(&["lock"])));
+        ctx.write(
+            "bosun.toml",
+            &SPEC.replace("bases = [\"core\"]", "bases = [\"kore\"]"),
+        );
+        insta::assert_snapshot!("error_unknown_base", show(ctx.bosun(&["lock"])));
+    });
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '^' | '$' | '\\' => {
+                format!("\\{c}")
+            }
+            c => c.to_string(),
+        })
+        .collect()
+}

@@ -22,8 +22,12 @@ pub(super) fn open_layout(
     let top = match (&matches[..], name) {
         ([one], _) => (*one).clone(),
         ([], Some(name)) => {
+            let place = match (&blobs, store) {
+                (Blobs::Dir(dir), true) => format!("the store at {}", dir.display()),
+                _ => reference.to_string(),
+            };
             return Err(Error::NotFound(format!(
-                "no image named `{name}` in {reference}"
+                "no image named `{name}` in {place}"
             )));
         }
         ([], None) => {
