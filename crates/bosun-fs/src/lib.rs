@@ -12,10 +12,37 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Attach the path to an I/O error so every message names its file.
+/// Attach the path to an I/O error so every message names its file. The original error is
+/// kept, not rebuilt from its text: it reads `PATH: CAUSE`, keeps its kind, and a caller can
+/// reach it (`raw_os_error` and all) through [`PathError::cause`]. The cause is part of the
+/// message rather than a second link of the error chain, because io errors are displayed
+/// alone in many places, and a chain printer would then say it twice.
 pub fn with_path(path: &Path, err: io::Error) -> io::Error {
-    io::Error::new(err.kind(), format!("{}: {err}", path.display()))
+    io::Error::new(
+        err.kind(),
+        PathError {
+            path: path.to_path_buf(),
+            cause: err,
+        },
+    )
 }
+
+/// An I/O error and the file it happened to.
+#[derive(Debug)]
+pub struct PathError {
+    /// The file or directory.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub cause: io::Error,
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.cause)
+    }
+}
+
+impl std::error::Error for PathError {}
 
 /// Writes `bytes` to `path` atomically (temp file in the same directory, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -306,6 +333,20 @@ mod tests {
         f.write_all(b"x").unwrap();
         f.commit().unwrap();
         assert_eq!(mode(&blob), 0o444 & !umask);
+    }
+
+    /// The path is in the message once and the original error stays reachable.
+    #[test]
+    fn path_errors_keep_their_cause() {
+        let missing = Path::new("/nonexistent/bosun-test");
+        let err = with_path(missing, fs::read(missing).unwrap_err());
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert_eq!(
+            err.to_string().matches("/nonexistent/bosun-test").count(),
+            1
+        );
+        let inner = err.get_ref().unwrap().downcast_ref::<PathError>().unwrap();
+        assert_eq!(inner.cause.raw_os_error(), Some(2));
     }
 
     #[test]
