@@ -29,7 +29,7 @@ impl Ignore {
                         .map_err(|e| Error::Copy(format!("{}: {e}", path.display())));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && file.is_none() => {}
-                Err(e) => return Err(Error::Copy(format!("{}: {e}", path.display()))),
+                Err(e) => return Err(read_error(path, e)),
             }
         }
         Ok(Self { rules: Vec::new() })
@@ -86,14 +86,10 @@ pub fn add_copies(
     entries: &[CopyEntry],
     ignore: &Ignore,
 ) -> Result<(), Error> {
-    let root = project
-        .canonicalize()
-        .map_err(|e| Error::Copy(format!("{}: {e}", project.display())))?;
+    let root = project.canonicalize().map_err(|e| read_error(project, e))?;
     for c in entries {
         let src = project.join(&c.src);
-        let real = src
-            .canonicalize()
-            .map_err(|e| Error::Copy(format!("copy src {:?}: {e}", c.src)))?;
+        let real = src.canonicalize().map_err(|e| read_error(&src, e))?;
         if !real.starts_with(&root) {
             return Err(Error::Copy(format!(
                 "copy src {:?} resolves to {}, outside the project directory {}",
@@ -112,8 +108,7 @@ pub fn add_copies(
             .trim_start_matches('/')
             .trim_end_matches('/')
             .to_string();
-        let meta = std::fs::metadata(&real)
-            .map_err(|e| Error::Copy(format!("{}: {e}", real.display())))?;
+        let meta = std::fs::metadata(&real).map_err(|e| read_error(&real, e))?;
         let owner = Owner { uid, gid, mode };
         if meta.is_dir() {
             layer.insert(Entry {
@@ -152,7 +147,7 @@ fn walk(
     ignore: &Ignore,
     owner: Owner,
 ) -> Result<(), Error> {
-    let err = |e: std::io::Error| Error::Copy(format!("{}: {e}", dir.display()));
+    let err = |e: std::io::Error| read_error(dir, e);
     let mut children: Vec<_> = std::fs::read_dir(dir)
         .map_err(err)?
         .collect::<Result<_, _>>()
@@ -194,7 +189,7 @@ fn walk(
 
 fn add_file(layer: &mut LayerBuilder, path: &Path, dst: &str, owner: Owner) -> Result<(), Error> {
     use std::os::unix::fs::PermissionsExt;
-    let data = std::fs::read(path).map_err(|e| Error::Copy(format!("{}: {e}", path.display())))?;
+    let data = std::fs::read(path).map_err(|e| read_error(path, e))?;
     let host_mode = std::fs::metadata(path)
         .map(|m| m.permissions().mode())
         .unwrap_or(0o644);
@@ -210,6 +205,14 @@ fn add_file(layer: &mut LayerBuilder, path: &Path, dst: &str, owner: Owner) -> R
         mtime: 0,
     });
     Ok(())
+}
+
+/// A copy source that cannot be read, the io error kept as the cause.
+fn read_error(path: &Path, source: std::io::Error) -> Error {
+    Error::CopyRead {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 #[cfg(test)]

@@ -47,9 +47,19 @@ pub enum Error {
         #[source]
         source: bosun_deb::Error,
     },
-    /// A `copy` entry failed.
+    /// A `copy` entry is refused (its source leaves the project, its owner is unknown, an
+    /// ignore file is malformed).
     #[error("{0}")]
     Copy(String),
+    /// A file or directory a `copy` entry names cannot be read.
+    #[error("cannot copy {}", path.display())]
+    CopyRead {
+        /// What could not be read.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The lockfile does not match the spec.
     #[error("bosun.lock is out of date with bosun.toml")]
     StaleLock,

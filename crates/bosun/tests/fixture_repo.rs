@@ -761,6 +761,11 @@ fn what_users_read() {
             &SPEC.replace("bases = [\"core\"]", "bases = [\"kore\"]"),
         );
         insta::assert_snapshot!("error_unknown_base", show(ctx.bosun(&["lock"])));
+        ctx.write(
+            "bosun.toml",
+            &SPEC.replace("src = \"app/\"", "src = \"gone/\""),
+        );
+        insta::assert_snapshot!("error_copy_missing", show(ctx.bosun(&["build"])));
     });
 }
 
