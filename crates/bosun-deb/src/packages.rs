@@ -151,10 +151,54 @@ fn parse_atom(text: &str) -> Result<Atom, String> {
 /// Parses a whole `Packages` index. `suite` is recorded on each record; `what` names the index
 /// in errors.
 pub fn parse_index(text: &str, suite: &str) -> Result<Vec<PackageRecord>, String> {
-    let paragraphs = control::parse(text).map_err(|e| e.to_string())?;
+    // Paragraphs stand alone, so a large index (trixie's main is ~65 MB) is parsed in one
+    // piece per core, each cut at a blank line; the records keep the index's order.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pieces = if text.len() < 1 << 20 { 1 } else { cores };
+    let mut starts = vec![0];
+    for k in 1..pieces {
+        let from = (text.len() * k / pieces).max(*starts.last().unwrap_or(&0));
+        if let Some(at) = text[from..].find("\n\n") {
+            starts.push(from + at + 2);
+        }
+    }
+    starts.push(text.len());
+    starts.dedup();
+    let parsed: Vec<Result<Vec<PackageRecord>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = starts
+            .windows(2)
+            .map(|w| {
+                let (start, end) = (w[0], w[1]);
+                scope.spawn(move || {
+                    parse_piece(&text[start..end], suite).map_err(|(line, e)| {
+                        // Lines are counted from the piece; make them the index's.
+                        let before = text[..start].bytes().filter(|&b| b == b'\n').count();
+                        format!("line {}: {e}", before + line)
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("the index parser panicked".into()))
+            })
+            .collect()
+    });
+    let mut out = Vec::new();
+    for piece in parsed {
+        out.extend(piece?);
+    }
+    Ok(out)
+}
+
+/// One piece of an index: its records, or the line (from the piece's start) that is wrong.
+fn parse_piece(text: &str, suite: &str) -> Result<Vec<PackageRecord>, (usize, String)> {
+    let paragraphs = control::parse(text).map_err(|e| (e.line, e.message.to_string()))?;
     let mut out = Vec::with_capacity(paragraphs.len());
     for p in &paragraphs {
-        out.push(record(p, suite).map_err(|e| format!("line {}: {e}", p.line))?);
+        out.push(record(p, suite).map_err(|e| (p.line, e))?);
     }
     Ok(out)
 }
@@ -219,6 +263,39 @@ fn record(p: &control::Paragraph<'_>, suite: &str) -> Result<PackageRecord, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A large index is parsed in pieces: the records, their order and an error's line
+    /// number are what one pass would give.
+    #[test]
+    fn large_indexes_parse_in_pieces_alike() {
+        let paragraph = |i: usize| {
+            format!(
+                "Package: p{i}\nVersion: 1.{i}\nArchitecture: amd64\nDepends: libc6 (>= 2.36)\n\
+                 Filename: pool/main/p/p{i}.deb\nSize: {i}\nSHA256: {}\nDescription: x\n more\n\n",
+                "a".repeat(64)
+            )
+        };
+        let text: String = (0..20_000).map(paragraph).collect();
+        assert!(text.len() > 2 << 20, "large enough to be cut");
+        let records = parse_index(&text, "trixie").unwrap();
+        assert_eq!(records.len(), 20_000);
+        assert!(
+            records
+                .iter()
+                .enumerate()
+                .all(|(i, r)| r.name == format!("p{i}"))
+        );
+        // A bad paragraph near the end names its line in the whole index.
+        let bad_at = 19_000;
+        let broken = text.replacen(
+            &format!("Package: p{bad_at}\n"),
+            &format!("Package: p{bad_at}\nnonsense\n"),
+            1,
+        );
+        let err = parse_index(&broken, "trixie").unwrap_err();
+        let line = 1 + bad_at * 10 + 1;
+        assert!(err.starts_with(&format!("line {line}:")), "{err}");
+    }
 
     #[test]
     fn relations() {
