@@ -34,10 +34,9 @@ impl Rule for Dl3045 {
             return;
         };
         if let Some(base) = BaseImage::of(i, &self.context) {
-            let image = match &base.registry {
-                Some(r) => format!("{r}/{}", base.name),
-                None => base.name.clone(),
-            };
+            // hadolint names a stage by its alias, else by the image's name without its
+            // registry: `FROM reg.io/base` is stage `base`.
+            let image = base.name.clone();
             let name = base.alias.clone().unwrap_or_else(|| image.clone());
             if self.started {
                 let parent = self.workdir.get(&Some(image)).copied().unwrap_or(false);
