@@ -304,11 +304,10 @@ fn deb_request(
     archive: &str,
     mirrors: &BTreeMap<String, String>,
 ) -> Result<CacheRequest, Error> {
-    let root = mirrors.get(archive).ok_or_else(|| {
-        Error::NoMirror(format!(
-            "{} comes from {}, but no {archive} archive is configured",
-            pkg.name, pkg.suite
-        ))
+    let root = mirrors.get(archive).ok_or_else(|| Error::NoMirror {
+        package: pkg.name.clone(),
+        suite: pkg.suite.clone(),
+        archive: archive.into(),
     })?;
     Ok(CacheRequest {
         name: format!(

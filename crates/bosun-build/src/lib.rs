@@ -36,8 +36,21 @@ pub enum Error {
         source: bosun_deb::ResolveError,
     },
     /// Two groups need different versions of one package.
-    #[error("{0}")]
-    Conflict(String),
+    #[error(
+        "{package} resolves to {first} in one group and {second} in {group} ({architecture}); pin one version for both"
+    )]
+    Conflict {
+        /// The package.
+        package: String,
+        /// The version an earlier group chose.
+        first: String,
+        /// The version `group` chose.
+        second: String,
+        /// `base.NAME` or `image.NAME`.
+        group: String,
+        /// Debian architecture.
+        architecture: String,
+    },
     /// A package could not be read.
     #[error("cannot read package {package}")]
     Package {
@@ -66,7 +79,14 @@ pub enum Error {
     /// The spec has no such image.
     #[error("no image `{0}` in the spec")]
     NoImage(String),
-    /// No archive root to download from.
-    #[error("{0}")]
-    NoMirror(String),
+    /// No archive root to download a locked package from.
+    #[error("{package} comes from {suite}, but no {archive} archive is configured")]
+    NoMirror {
+        /// The package.
+        package: String,
+        /// Its suite in the lockfile.
+        suite: String,
+        /// `debian` or `security`.
+        archive: String,
+    },
 }

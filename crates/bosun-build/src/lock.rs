@@ -117,10 +117,13 @@ fn record(
         };
         match packages.get_mut(&(arch.to_string(), name.clone())) {
             Some(existing) if existing.version != entry.version => {
-                return Err(Error::Conflict(format!(
-                    "{name} resolves to {} in one group and {} in {group} ({arch}); pin one version for both",
-                    existing.version, entry.version
-                )));
+                return Err(Error::Conflict {
+                    package: name.clone(),
+                    first: existing.version.clone(),
+                    second: entry.version,
+                    group: group.into(),
+                    architecture: arch.into(),
+                });
             }
             Some(existing) => {
                 existing.depends.extend(entry.depends);
