@@ -164,19 +164,21 @@ pub fn parse_index(text: &str, suite: &str) -> Result<Vec<PackageRecord>, String
     }
     starts.push(text.len());
     starts.dedup();
+    let piece = |start: usize, end: usize| {
+        parse_piece(&text[start..end], suite).map_err(|(line, e)| {
+            // Lines are counted from the piece; make them the index's.
+            let before = text[..start].bytes().filter(|&b| b == b'\n').count();
+            format!("line {}: {e}", before + line)
+        })
+    };
+    // A small index is parsed here; only a large one is worth threads.
+    if let [start, end] = starts[..] {
+        return piece(start, end);
+    }
     let parsed: Vec<Result<Vec<PackageRecord>, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = starts
             .windows(2)
-            .map(|w| {
-                let (start, end) = (w[0], w[1]);
-                scope.spawn(move || {
-                    parse_piece(&text[start..end], suite).map_err(|(line, e)| {
-                        // Lines are counted from the piece; make them the index's.
-                        let before = text[..start].bytes().filter(|&b| b == b'\n').count();
-                        format!("line {}: {e}", before + line)
-                    })
-                })
-            })
+            .map(|w| scope.spawn(move || piece(w[0], w[1])))
             .collect();
         handles
             .into_iter()

@@ -3,19 +3,12 @@
 
 use bosun_dockerfile::Keyword;
 
-use super::{Context, Rule, copy_parts, failure};
+use super::{Rule, copy_parts, failure};
 use crate::shell::{Command, Script};
 use crate::{Failure, Severity, Step};
 
-pub(crate) struct Bl1003 {
-    context: Context,
-}
-
-impl Bl1003 {
-    pub(crate) fn new(context: Context) -> Self {
-        Self { context }
-    }
-}
+#[derive(Default)]
+pub(crate) struct Bl1003;
 
 const INTERPRETERS: &[&str] = &[
     "sh", "bash", "ash", "dash", "zsh", "ksh", "python", "python2", "python3", "perl", "ruby",
@@ -189,7 +182,7 @@ impl Rule for Bl1003 {
             return;
         };
         let message = match i.keyword {
-            Keyword::Add if i.flag("checksum").is_none() => copy_parts(i, &self.context).and_then(|(sources, _)| {
+            Keyword::Add if i.flag("checksum").is_none() => copy_parts(i).and_then(|(sources, _)| {
                 sources
                     .iter()
                     .any(|s| s.starts_with("https://") || s.starts_with("http://"))

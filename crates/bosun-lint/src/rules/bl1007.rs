@@ -5,11 +5,10 @@ use std::path::PathBuf;
 
 use bosun_dockerfile::Keyword;
 
-use super::{Context, Rule, copy_parts, failure};
+use super::{Rule, copy_parts, failure};
 use crate::{Failure, Severity, Step};
 
 pub(crate) struct Bl1007 {
-    context: Context,
     /// The directory the Dockerfile is in (none for standard input: not checked).
     dir: Option<PathBuf>,
     /// What the `.dockerignore` lacks, worked out once.
@@ -17,12 +16,8 @@ pub(crate) struct Bl1007 {
 }
 
 impl Bl1007 {
-    pub(crate) fn new(context: Context, dir: Option<PathBuf>) -> Self {
-        Self {
-            context,
-            dir,
-            verdict: None,
-        }
+    pub(crate) fn new(dir: Option<PathBuf>) -> Self {
+        Self { dir, verdict: None }
     }
 
     /// What is wrong with the `.dockerignore`, if anything.
@@ -74,7 +69,7 @@ impl Rule for Bl1007 {
         if !matches!(i.keyword, Keyword::Copy | Keyword::Add) || i.flag("from").is_some() {
             return;
         }
-        let whole_context = copy_parts(i, &self.context).is_some_and(|(sources, _)| {
+        let whole_context = copy_parts(i).is_some_and(|(sources, _)| {
             sources
                 .iter()
                 .any(|s| matches!(s.as_str(), "." | "./" | "./*" | "*"))

@@ -7,11 +7,10 @@ use std::collections::BTreeSet;
 
 use bosun_dockerfile::Keyword;
 
-use super::{Context, Rule, copy_parts, failure, is_archive};
+use super::{Rule, copy_parts, failure, is_archive};
 use crate::{Failure, Severity, Step};
 
 pub(crate) struct Dl3010 {
-    context: Context,
     /// (COPY line, archive file name) of this stage.
     archives: BTreeSet<(usize, String)>,
     /// COPY lines whose archives a RUN unpacks.
@@ -19,9 +18,8 @@ pub(crate) struct Dl3010 {
 }
 
 impl Dl3010 {
-    pub(crate) fn new(context: Context) -> Self {
+    pub(crate) fn new() -> Self {
         Self {
-            context,
             archives: BTreeSet::new(),
             extracted: BTreeSet::new(),
         }
@@ -55,7 +53,7 @@ impl Rule for Dl3010 {
                 self.extracted.clear();
             }
             Keyword::Copy if i.flag("from").is_none() => {
-                let Some((sources, target)) = copy_parts(i, &self.context) else {
+                let Some((sources, target)) = copy_parts(i) else {
                     return;
                 };
                 let names: Vec<&str> = match is_archive(&target) {

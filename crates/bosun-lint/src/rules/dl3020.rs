@@ -10,11 +10,11 @@ pub(crate) fn rule(context: Context) -> Simple {
         Severity::Error,
         "Use COPY instead of ADD for files and folders",
         context,
-        |i, c| {
+        |i, _| {
             if i.keyword != Keyword::Add {
                 return true;
             }
-            let Some((sources, _)) = copy_parts(i, c) else {
+            let Some((sources, _)) = copy_parts(i) else {
                 return true;
             };
             sources

@@ -11,11 +11,11 @@ pub(crate) fn rule(context: Context) -> Simple {
         Severity::Error,
         "COPY with more than 2 arguments requires the last argument to end with /",
         context,
-        |i, c| {
+        |i, _| {
             if i.keyword != Keyword::Copy || !i.heredocs.is_empty() {
                 return true;
             }
-            copy_parts(i, c).is_none_or(|(sources, dest)| sources.len() < 2 || dest.ends_with('/'))
+            copy_parts(i).is_none_or(|(sources, dest)| sources.len() < 2 || dest.ends_with('/'))
         },
     )
 }

@@ -55,7 +55,7 @@ impl Rule for Dl3045 {
                 if self.workdir.get(&self.current) == Some(&true) {
                     return;
                 }
-                let Some((_, dest)) = copy_parts(i, &self.context) else {
+                let Some((_, dest)) = copy_parts(i) else {
                     return;
                 };
                 let dest = dest.trim_matches(['"', '\'']);

@@ -11,12 +11,12 @@ pub(crate) fn rule(context: Context) -> Simple {
         Severity::Warning,
         "Do not copy an entire filesystem from another stage",
         context,
-        |i, c| {
+        |i, _| {
             if i.keyword != Keyword::Copy || i.flag("from").is_none() {
                 return true;
             }
             let root = |p: &str| p.trim_matches(['"', '\'']) == "/";
-            copy_parts(i, c)
+            copy_parts(i)
                 .is_none_or(|(sources, dest)| !(sources.iter().any(|s| root(s)) && root(&dest)))
         },
     )

@@ -129,7 +129,7 @@ fn make(code: &str, c: Context) -> Box<dyn Rule> {
         "DL3007" => Box::new(dl3007::rule(c)),
         "DL3008" => Box::new(dl3008::rule()),
         "DL3009" => Box::new(dl3009::rule(c)),
-        "DL3010" => Box::new(dl3010::Dl3010::new(c)),
+        "DL3010" => Box::new(dl3010::Dl3010::new()),
         "DL3011" => Box::new(dl3011::rule(c)),
         "DL3012" => Box::new(dl3012::Dl3012::default()),
         "DL3013" => Box::new(dl3013::rule()),
@@ -238,11 +238,11 @@ pub(crate) fn all(
     if !options.hadolint_only {
         rules.push(Box::new(bl1001::Bl1001::new(c)));
         rules.push(Box::new(bl1002::Bl1002::new(c)));
-        rules.push(Box::new(bl1003::Bl1003::new(c)));
+        rules.push(Box::new(bl1003::Bl1003));
         rules.push(Box::new(bl1004::Bl1004::new(c, options.pins.clone())));
         rules.push(Box::new(bl1005::Bl1005::default()));
         rules.push(Box::new(bl1006::Bl1006::default()));
-        rules.push(Box::new(bl1007::Bl1007::new(c, dir.map(Path::to_path_buf))));
+        rules.push(Box::new(bl1007::Bl1007::new(dir.map(Path::to_path_buf))));
         rules.push(Box::new(bl1008::Bl1008::default()));
         rules.push(Box::new(bl1009::Bl1009::default()));
     }
@@ -594,7 +594,7 @@ pub(crate) fn pairs(i: &Instruction, context: &Context) -> Vec<(String, String)>
 }
 
 /// COPY's `--from`, sources and destination (the last word).
-pub(crate) fn copy_parts(i: &Instruction, _context: &Context) -> Option<(Vec<String>, String)> {
+pub(crate) fn copy_parts(i: &Instruction) -> Option<(Vec<String>, String)> {
     if !matches!(i.keyword, Keyword::Copy | Keyword::Add) {
         return None;
     }
