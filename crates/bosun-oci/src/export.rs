@@ -225,3 +225,69 @@ fn append_reader<W: Write>(
 ) -> io::Result<()> {
     tar.append(&header(path, size, tar::EntryType::Regular, 0o644), reader)
 }
+
+/// Rewrites an image (each platform of an index) with every layer in `compression`: layers
+/// already so compressed stay as they are; others are inflated and compressed again (the
+/// diff ids, and so the config, do not change; the layer and manifest digests do).
+pub fn recompress(
+    store: &Store,
+    descriptor: &Descriptor,
+    compression: crate::layer::Compression,
+) -> Result<Descriptor, Error> {
+    if descriptor.media_type == MEDIA_INDEX
+        || descriptor.media_type == "application/vnd.docker.distribution.manifest.list.v2+json"
+    {
+        let mut index: Index = store.read_json(&descriptor.digest)?;
+        for child in &mut index.manifests {
+            let platform = child.platform.take();
+            let annotations = std::mem::take(&mut child.annotations);
+            *child = recompress(store, child, compression)?;
+            child.platform = platform;
+            child.annotations = annotations;
+        }
+        index.media_type = Some(MEDIA_INDEX.into());
+        return store.write_json(&index, MEDIA_INDEX);
+    }
+    let mut manifest: Manifest = store.read_json(&descriptor.digest)?;
+    let target = compression.media_type();
+    for layer in &mut manifest.layers {
+        if layer.media_type == target {
+            continue;
+        }
+        let mut writer = store.blob_writer()?;
+        {
+            let mut raw = decompressed(&layer.media_type, store.blob_reader(&layer.digest)?)?;
+            let out = io::BufWriter::with_capacity(1 << 20, &mut writer);
+            match compression {
+                crate::layer::Compression::Gzip => {
+                    let mut enc = flate2::GzBuilder::new()
+                        .mtime(0)
+                        .operating_system(255)
+                        .write(out, flate2::Compression::new(6));
+                    io::copy(&mut raw, &mut enc)?;
+                    enc.finish()?.flush()?;
+                }
+                crate::layer::Compression::Zstd => {
+                    let mut enc = zstd::stream::write::Encoder::new(out, 3)?;
+                    enc.include_checksum(true)?;
+                    io::copy(&mut raw, &mut enc)?;
+                    enc.finish()?.flush()?;
+                }
+                crate::layer::Compression::None => {
+                    let mut out = out;
+                    io::copy(&mut raw, &mut out)?;
+                    out.flush()?;
+                }
+            }
+        }
+        let (digest, size) = writer.commit()?;
+        layer.media_type = target.to_string();
+        layer.digest = digest;
+        layer.size = size;
+    }
+    manifest.media_type = Some(crate::model::MEDIA_MANIFEST.into());
+    if manifest.config.media_type == "application/vnd.docker.container.image.v1+json" {
+        manifest.config.media_type = crate::model::MEDIA_CONFIG.into();
+    }
+    store.write_json(&manifest, crate::model::MEDIA_MANIFEST)
+}

@@ -46,20 +46,46 @@ pub struct BlobWriter {
 impl BlobWriter {
     /// Moves the blob to `blobs/sha256/<hex>` and returns its digest and size.
     pub fn commit(self) -> Result<(Digest, u64), Error> {
+        let (digest, size, temp) = self.finish()?;
+        place(temp)?;
+        Ok((digest, size))
+    }
+
+    /// Like [`BlobWriter::commit`], for content that must have a known digest (a download):
+    /// when it does not, nothing is stored and the error says what came instead.
+    pub fn commit_expecting(self, expected: &Digest, what: &str) -> Result<u64, Error> {
+        let (actual, size, temp) = self.finish()?;
+        if &actual != expected {
+            return Err(Error::Corrupt {
+                what: what.to_string(),
+                expected: expected.clone(),
+                actual,
+            });
+        }
+        place(temp)?;
+        Ok(size)
+    }
+
+    fn finish(self) -> Result<(Digest, u64, (AtomicFile, PathBuf)), Error> {
         let size = self.file.len();
         let (digest, buffered) = self.file.finish();
-        let mut temp = buffered
+        let temp = buffered
             .into_inner()
             .map_err(|e| Error::Io(e.into_error()))?;
         let target = self.store.blob_path(&digest);
-        if target.exists() {
-            return Ok((digest, size)); // same content already there; drop the temp file
-        }
-        temp.flush()?;
-        temp.retarget(&target);
-        temp.commit()?;
-        Ok((digest, size))
+        Ok((digest, size, (temp, target)))
     }
+}
+
+/// Renames a finished blob into place, unless the same content is already there.
+fn place((mut temp, target): (AtomicFile, PathBuf)) -> Result<(), Error> {
+    if target.exists() {
+        return Ok(()); // same content already there; drop the temp file
+    }
+    temp.flush()?;
+    temp.retarget(&target);
+    temp.commit()?;
+    Ok(())
 }
 
 impl Write for BlobWriter {

@@ -28,6 +28,27 @@ pub(crate) struct GlobalArgs {
     /// Never draw progress bars
     #[arg(long, global = true)]
     pub(crate) no_progress: bool,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+}
+
+/// How registries are reached (for every command that reads or writes `docker://` images).
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RegistryArgs {
+    /// Require HTTPS and verified certificates (`--tls-verify=false` allows plain HTTP and
+    /// unverified TLS) [default: true, unless registries.conf marks the registry insecure]
+    #[arg(long, global = true, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub(crate) tls_verify: Option<bool>,
+    /// Directory of *.crt (CAs), *.cert and *.key (client certificate) for registries
+    /// [default: the host's directory in containers' certs.d]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) cert_dir: Option<PathBuf>,
+    /// Auth file to read and write [default: REGISTRY_AUTH_FILE, then containers' and docker's]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) authfile: Option<PathBuf>,
+    /// Credentials as USER[:PASSWORD] (without a password, it is read from standard input)
+    #[arg(long, global = true, value_name = "USER[:PASSWORD]")]
+    pub(crate) creds: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,18 +93,7 @@ pub(crate) enum Command {
         arch: Option<String>,
     },
     /// Build the spec's images into the store
-    Build {
-        #[command(flatten)]
-        spec: SpecArgs,
-        /// Images to build [default: all]
-        images: Vec<String>,
-        /// Fail instead of re-locking when bosun.lock is missing or stale
-        #[arg(long)]
-        locked: bool,
-        /// Output format
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-    },
+    Build(BuildArgs),
     /// List images in the store
     Images {
         /// Output format
@@ -98,17 +108,25 @@ pub(crate) enum Command {
     },
     /// Delete blobs no name refers to
     Gc,
-    /// Copy an image: to oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:NAME:TAG], store:NAME
+    /// Copy an image between any two of: a store name (store:NAME), docker://HOST/REPO[:TAG|@DIGEST],
+    /// oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:NAME:TAG]
     #[command(alias = "export")]
-    Copy {
-        /// A store name (or store:NAME)
-        source: String,
-        /// Destination reference
-        destination: String,
-        /// Copy one platform of a multi-platform image, e.g. linux/arm64 [default: every
-        /// platform; docker-archive, which holds one, takes the host's]
+    Copy(CopyArgs),
+    /// Save credentials for a registry in the auth file (containers' auth.json)
+    Login {
+        /// The registry (HOST[:PORT], or HOST/NAMESPACE for credentials of one namespace)
+        registry: String,
+        /// User name
+        #[arg(short, long)]
+        username: Option<String>,
+        /// Read the password from standard input
         #[arg(long)]
-        platform: Option<String>,
+        password_stdin: bool,
+    },
+    /// Remove a registry's credentials from the auth file
+    Logout {
+        /// The registry, as given to login
+        registry: String,
     },
     /// What is inside an image: sizes, layers, efficiency (dive-compatible), findings, secrets
     Inspect(InspectArgs),
@@ -139,8 +157,59 @@ pub(crate) enum FailOn {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct BuildArgs {
+    #[command(flatten)]
+    pub(crate) spec: SpecArgs,
+    /// Images to build [default: all]
+    pub(crate) images: Vec<String>,
+    /// Fail instead of re-locking when bosun.lock is missing or stale
+    #[arg(long)]
+    pub(crate) locked: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub(crate) format: Format,
+    /// Push every built image to this repository after the build, tagged with each of its
+    /// tags (docker://HOST/NAMESPACE; an image `api:1` goes to HOST/NAMESPACE/api:1)
+    #[arg(long, value_name = "docker://REPO")]
+    pub(crate) push: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CopyArgs {
+    /// Source image
+    pub(crate) source: String,
+    /// Destination
+    pub(crate) destination: String,
+    /// Copy one platform of a multi-platform image, e.g. linux/arm64 [default: from a store
+    /// or layout, every platform; from a registry, the host's; docker-archive holds one]
+    #[arg(long, conflicts_with = "all")]
+    pub(crate) platform: Option<String>,
+    /// Copy every platform of a multi-platform image from a registry
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Keep the digests (bosun never recompresses unless asked, so this only refuses
+    /// --dest-compress)
+    #[arg(long, conflicts_with = "dest_compress")]
+    pub(crate) preserve_digests: bool,
+    /// Recompress every layer for the destination (changes the layer and manifest digests)
+    #[arg(long, value_enum)]
+    pub(crate) dest_compress: Option<Compress>,
+    /// Write the digest of what was copied to this file
+    #[arg(long, value_name = "FILE")]
+    pub(crate) digestfile: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Compress {
+    /// zstd (level 3)
+    Zstd,
+    /// gzip (level 6)
+    Gzip,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
-    /// The image: a store name, oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:NAME:TAG]
+    /// The image: a store name, docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:NAME:TAG]
     pub(crate) image: String,
     /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
     #[arg(long)]

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use bosun_deb::{Keyring, RepositoryConfig, sources};
+use bosun_registry::{Client, Credential, Options, RegistriesConf};
 use bosun_spec::Spec;
+
+use crate::cli::RegistryArgs;
 
 use crate::env_vars::*;
 
@@ -105,90 +108,71 @@ pub(crate) fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// The machine's containers registries.conf (the user's file in place of the system's, then
+/// the drop-ins in `registries.conf.d`, later ones winning), under `BOSUN_CONTAINERS_ROOT`.
+pub(crate) fn registries_conf() -> Result<RegistriesConf> {
+    Ok(RegistriesConf::load(
+        &containers_root(),
+        Some(user_config().join("containers/registries.conf")),
+    )?)
+}
+
 /// The registries an image named without one is looked up in, as podman and buildah find
-/// them: `unqualified-search-registries` in containers' registries.conf (the user's file in
-/// place of the system's, then the drop-ins in `registries.conf.d`, later ones winning).
-/// Unreadable or malformed files are skipped: this only widens what DL3026 trusts.
+/// them. A broken registries.conf only narrows what DL3026 trusts, so lint reads it leniently.
 pub(crate) fn unqualified_search_registries() -> Vec<String> {
-    let root = PathBuf::from(env(BOSUN_CONTAINERS_ROOT).unwrap_or_else(|| "/".into()));
-    let user = env("XDG_CONFIG_HOME")
-        .map_or_else(|| home().join(".config"), PathBuf::from)
-        .join("containers/registries.conf");
-    search_registries(&root, user)
+    registries_conf().map(|c| c.search).unwrap_or_default()
 }
 
-fn search_registries(root: &Path, user: PathBuf) -> Vec<String> {
-    let main = match user.is_file() {
-        true => user,
-        false => root.join("etc/containers/registries.conf"),
+fn containers_root() -> PathBuf {
+    PathBuf::from(env(BOSUN_CONTAINERS_ROOT).unwrap_or_else(|| "/".into()))
+}
+
+fn user_config() -> PathBuf {
+    env("XDG_CONFIG_HOME").map_or_else(|| home().join(".config"), PathBuf::from)
+}
+
+/// A registry client from the flags, the auth files and registries.conf.
+pub(crate) fn registry_client(args: &RegistryArgs) -> Result<Client> {
+    let mut options = Options {
+        tls_verify: args.tls_verify,
+        cert_dir: args.cert_dir.clone(),
+        conf: registries_conf()?,
+        root: containers_root(),
+        user_config: Some(user_config()),
+        ..Options::default()
     };
-    let mut files = vec![main];
-    if let Ok(dir) = std::fs::read_dir(root.join("etc/containers/registries.conf.d")) {
-        let mut dropins: Vec<PathBuf> = dir
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "conf"))
-            .collect();
-        dropins.sort();
-        files.extend(dropins);
+    if let Some(file) = &args.authfile {
+        options.auth_files = vec![file.clone()];
     }
-    let mut found = Vec::new();
-    for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
+    if let Some(creds) = &args.creds {
+        let (username, password) = match creds.split_once(':') {
+            Some((u, p)) => (u.to_string(), p.to_string()),
+            None => (
+                creds.clone(),
+                read_password(&format!("password for {creds}: "))?,
+            ),
         };
-        let Ok(table) = text.parse::<toml::Table>() else {
-            continue;
-        };
-        if let Some(list) = table
-            .get("unqualified-search-registries")
-            .and_then(|v| v.as_array())
-        {
-            found = list
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect();
-        }
+        options.credentials = Some(Credential::Basic { username, password });
     }
-    found
+    Ok(Client::new(options))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_registries_from_registries_conf() {
-        let dir = tempfile::tempdir().unwrap();
-        let etc = dir.path().join("etc/containers");
-        std::fs::create_dir_all(etc.join("registries.conf.d")).unwrap();
-        let none = dir.path().join("no-user-file");
-        assert!(search_registries(dir.path(), none.clone()).is_empty());
-        std::fs::write(
-            etc.join("registries.conf"),
-            "unqualified-search-registries = [\"one.internal\", \"two.internal\"]\n",
-        )
-        .unwrap();
-        assert_eq!(
-            search_registries(dir.path(), none.clone()),
-            ["one.internal", "two.internal"]
-        );
-        // A drop-in wins; a malformed one is skipped.
-        std::fs::write(
-            etc.join("registries.conf.d/50-site.conf"),
-            "unqualified-search-registries = [\"site.internal\"]\n",
-        )
-        .unwrap();
-        std::fs::write(etc.join("registries.conf.d/90-bad.conf"), "[[[").unwrap();
-        assert_eq!(search_registries(dir.path(), none), ["site.internal"]);
-        // The user's file replaces the system's.
-        let user = dir.path().join("user.conf");
-        std::fs::write(
-            &user,
-            "unqualified-search-registries = [\"mine.internal\"]\n",
-        )
-        .unwrap();
-        std::fs::remove_file(etc.join("registries.conf.d/50-site.conf")).unwrap();
-        assert_eq!(search_registries(dir.path(), user), ["mine.internal"]);
+/// A password from standard input (one line), never echoed anywhere.
+pub(crate) fn read_password(prompt: &str) -> Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if std::io::stdin().is_terminal() {
+        let mut err = std::io::stderr();
+        let _ = write!(err, "{prompt}");
+        let _ = err.flush();
     }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        bail!("no password given on standard input");
+    }
+    Ok(password)
 }

@@ -4,12 +4,23 @@
 use super::*;
 
 /// Where blobs come from.
-#[derive(Debug)]
 pub(super) enum Blobs {
     /// A layout directory: `blobs/sha256/<hex>`.
     Dir(PathBuf),
     /// Members of a tar file: name -> (offset of the data, size).
     Tar(PathBuf, HashMap<String, (u64, u64)>),
+    /// A registry, through the cli's [`Remote`].
+    Remote(Arc<dyn Remote>),
+}
+
+impl std::fmt::Debug for Blobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Dir(p) => write!(f, "Dir({})", p.display()),
+            Self::Tar(p, m) => write!(f, "Tar({}, {} members)", p.display(), m.len()),
+            Self::Remote(_) => f.write_str("Remote"),
+        }
+    }
 }
 
 impl Blobs {
@@ -31,6 +42,9 @@ impl Blobs {
                 let file = File::open(path).map_err(|e| bosun_fs::with_path(path, e))?;
                 Ok(Region::new(file, offset, size))
             }
+            Self::Remote(_) => Err(Error::Invalid(format!(
+                "{member}: a registry blob is streamed, not opened as a file"
+            ))),
         }
     }
 
@@ -49,7 +63,22 @@ impl Blobs {
 
     /// Reads a blob by digest and checks it.
     pub(super) fn read_verified(&self, digest: &Digest) -> Result<Vec<u8>, Error> {
-        let bytes = self.read(&blob_member(digest))?;
+        let bytes = match self {
+            Self::Remote(remote) => {
+                let mut bytes = Vec::new();
+                remote
+                    .blob(digest, None)?
+                    .take(MAX_DOCUMENT + 1)
+                    .read_to_end(&mut bytes)?;
+                if bytes.len() as u64 > MAX_DOCUMENT {
+                    return Err(Error::Invalid(format!(
+                        "blob {digest} is too large for a document"
+                    )));
+                }
+                bytes
+            }
+            _ => self.read(&blob_member(digest))?,
+        };
         let actual = Digest::of(&bytes);
         if &actual != digest {
             return Err(Error::Corrupt {
@@ -59,6 +88,28 @@ impl Blobs {
             });
         }
         Ok(bytes)
+    }
+}
+
+impl Blobs {
+    /// Reads a manifest or index by digest and checks it (a registry serves them apart from
+    /// blobs).
+    pub(super) fn read_manifest(&self, digest: &Digest) -> Result<Vec<u8>, Error> {
+        match self {
+            Self::Remote(remote) => {
+                let (_, bytes) = remote.manifest(digest.as_str())?;
+                let actual = Digest::of(&bytes);
+                if &actual != digest {
+                    return Err(Error::Corrupt {
+                        what: format!("manifest {digest}"),
+                        expected: digest.clone(),
+                        actual,
+                    });
+                }
+                Ok(bytes)
+            }
+            _ => self.read_verified(digest),
+        }
     }
 }
 

@@ -47,8 +47,18 @@ pub(super) fn open_layout(
             )));
         }
     };
-    let (index_digest, platforms, manifest_descriptor) = choose_manifest(&blobs, &top, platform)?;
-    let manifest_bytes = blobs.read_verified(&manifest_descriptor.digest)?;
+    open_top(reference, blobs, &top, platform)
+}
+
+/// Opens the image `top` names (a manifest, or an index to choose from).
+pub(super) fn open_top(
+    reference: &str,
+    blobs: Blobs,
+    top: &Descriptor,
+    platform: Option<&Platform>,
+) -> Result<Image, Error> {
+    let (index_digest, platforms, manifest_descriptor) = choose_manifest(&blobs, top, platform)?;
+    let manifest_bytes = blobs.read_manifest(&manifest_descriptor.digest)?;
     let manifest: Manifest = parse_json(
         &format!("manifest {}", manifest_descriptor.digest),
         &manifest_bytes,
@@ -110,7 +120,7 @@ pub(super) fn choose_manifest(
     }
     let index: Index = parse_json(
         &format!("index {}", top.digest),
-        &blobs.read_verified(&top.digest)?,
+        &blobs.read_manifest(&top.digest)?,
     )?;
     let manifests: Vec<&Descriptor> = index
         .manifests

@@ -28,6 +28,7 @@ const MAX_DOCUMENT: u64 = 16 << 20;
 
 mod archive;
 mod docker;
+mod import;
 mod layout;
 mod reader;
 mod reference;
@@ -38,6 +39,35 @@ use docker::*;
 use layout::*;
 pub use reader::{Compression, LayerEnd, LayerReader, sniff};
 pub use reference::ImageRef;
+
+/// A place images are fetched from over a protocol: a registry. `bosun-registry` implements
+/// it; this crate streams and checks what it gives.
+pub trait Remote: Send + Sync {
+    /// The manifest or index `object` (a tag or a digest) names: its media type and bytes.
+    fn manifest(&self, object: &str) -> Result<(String, Vec<u8>), Error>;
+    /// A blob's bytes as a stream (`size` when known); the reader checks them against the
+    /// digests it knows.
+    fn blob(&self, digest: &Digest, size: Option<u64>) -> Result<Box<dyn Read + Send>, Error>;
+}
+
+/// Opens the image a registry serves under `object` (tag or digest), reading only the
+/// manifests and config until a layer is asked for.
+pub fn open_remote(
+    reference: &str,
+    remote: Arc<dyn Remote>,
+    object: &str,
+    platform: Option<&Platform>,
+) -> Result<Image, Error> {
+    let (media_type, bytes) = remote.manifest(object)?;
+    let top = Descriptor {
+        media_type,
+        digest: Digest::of(&bytes),
+        size: bytes.len() as u64,
+        platform: None,
+        annotations: Default::default(),
+    };
+    open_top(reference, Blobs::Remote(remote), &top, platform)
+}
 
 /// One layer of an opened image.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +170,9 @@ pub fn open(
             let blobs = index_tar(&file)?;
             open_docker(reference, blobs, r.as_deref())
         }
+        ImageRef::Registry(_) => Err(Error::Invalid(format!(
+            "{reference}: a registry image is opened with open_remote"
+        ))),
     }
     .map_err(context)
 }

@@ -45,6 +45,9 @@ impl Image {
     /// happens only when `verify` asks, on a second thread while the caller walks the headers.
     pub fn open_layer(&self, index: usize, verify: bool) -> Result<LayerReader, Error> {
         let info = &self.layers[index];
+        if let Blobs::Remote(remote) = &self.blobs {
+            return self.open_remote_layer(index, remote.as_ref());
+        }
         let mut region = self.blobs.open(&self.layer_paths[index])?;
         if region.len != info.size {
             return Err(Error::Invalid(format!(
@@ -79,6 +82,30 @@ impl Image {
             source,
             position: 0,
             background,
+            expected_diff_id: info.diff_id.clone(),
+        })
+    }
+}
+
+impl Image {
+    /// A registry layer: streamed once, inflated by what its bytes say, hashed as it goes.
+    fn open_remote_layer(&self, index: usize, remote: &dyn Remote) -> Result<LayerReader, Error> {
+        let info = &self.layers[index];
+        let digest = info.digest.clone().unwrap_or_else(|| info.diff_id.clone());
+        let mut buffered =
+            BufReader::with_capacity(256 << 10, remote.blob(&digest, Some(info.size))?);
+        let head = io::BufRead::fill_buf(&mut buffered)?;
+        let inner: Box<dyn Read + Send> = match sniff(head) {
+            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+            Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+            Compression::None => Box::new(buffered),
+        };
+        Ok(LayerReader {
+            what: format!("layer {index} ({digest})"),
+            hasher: Some(Sha256::new()),
+            source: Source::Decoded(inner),
+            position: 0,
+            background: None,
             expected_diff_id: info.diff_id.clone(),
         })
     }

@@ -13,11 +13,14 @@ pub enum ImageRef {
     OciArchive(PathBuf, Option<String>),
     /// A `docker save` / `podman save` archive, optionally with a `NAME:TAG`.
     DockerArchive(PathBuf, Option<String>),
+    /// `docker://REF`: an image in a registry (the text after `docker://`), read through a
+    /// [`super::Remote`].
+    Registry(String),
 }
 
 impl ImageRef {
     /// Parses `store:NAME`, `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`,
-    /// `docker-archive:FILE[:REF]`, or a bare store name.
+    /// `docker-archive:FILE[:REF]`, `docker://REF`, or a bare store name.
     pub fn parse(text: &str) -> Result<Self, Error> {
         let Some((transport, rest)) = text.split_once(':') else {
             return Ok(Self::Store(normalize_name(text)));
@@ -46,16 +49,12 @@ impl ImageRef {
                 let (p, r) = path_and_ref(rest);
                 Self::DockerArchive(p, r)
             }
-            "docker" if rest.starts_with("//") => {
-                return Err(Error::Invalid(format!(
-                    "{text}: registry images are not supported yet; copy it to an archive first (skopeo copy {text} oci-archive:FILE)"
-                )));
-            }
+            "docker" if rest.starts_with("//") => Self::Registry(rest[2..].to_string()),
             // `name:tag` without a transport is a store name.
             _ if !text.contains("://") => Self::Store(normalize_name(text)),
             other => {
                 return Err(Error::Invalid(format!(
-                    "{text}: unknown transport `{other}:` (use a store name, oci:, oci-archive: or docker-archive:)"
+                    "{text}: unknown transport `{other}:` (use a store name, store:, docker://, oci:, oci-archive: or docker-archive:)"
                 )));
             }
         })

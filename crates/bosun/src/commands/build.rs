@@ -8,20 +8,36 @@ use bosun_deb::{Cache, Fetcher};
 use bosun_oci::Store;
 use bosun_spec::{Lockfile, Spec};
 
-use crate::cli::Format;
+use bosun_registry::Reference;
+
+use crate::cli::{BuildArgs, Format, RegistryArgs};
 use crate::reporters::DownloadReporter;
 use crate::{ExitStatus, Printer, settings};
 
 pub(crate) fn run(
-    spec_path: &Path,
-    images: &[String],
-    locked: bool,
-    format: Format,
+    args: &BuildArgs,
+    registry: &RegistryArgs,
     store_dir: &Path,
     printer: &Printer,
 ) -> Result<ExitStatus> {
     let started = std::time::Instant::now();
+    let (spec_path, images, locked, format) =
+        (&args.spec.file, &args.images, args.locked, args.format);
     let spec = Spec::load(spec_path)?;
+    // A bad --push fails before any work, and so does an unreadable registries.conf.
+    let push = args
+        .push
+        .as_deref()
+        .map(|target| -> Result<_> {
+            let repo = target.strip_prefix("docker://").with_context(|| {
+                format!("--push {target:?}: give a registry repository as docker://HOST/NAMESPACE")
+            })?;
+            Ok((
+                repo.trim_end_matches('/').to_string(),
+                settings::registry_client(registry)?,
+            ))
+        })
+        .transpose()?;
     for name in images {
         if !spec.image.contains_key(name) {
             bail!(
@@ -127,6 +143,17 @@ pub(crate) fn run(
         built.len(),
         started.elapsed().as_secs_f64()
     ));
+    if let Some((repo, client)) = push {
+        let mut targets = Vec::new();
+        for image in &built {
+            for tag in &image.tags {
+                let reference = Reference::parse(&format!("{repo}/{tag}"))
+                    .with_context(|| format!("cannot push `{tag}` under {repo}"))?;
+                targets.push((image.descriptor.clone(), reference));
+            }
+        }
+        super::copy::push_all(&client, &store, targets, printer)?;
+    }
     Ok(ExitStatus::Success)
 }
 

@@ -1,46 +1,116 @@
-//! `bosun copy SRC DST`: write a store image to another transport.
+//! `bosun copy SRC DST`: any image bosun can read to any place it can write, through the
+//! store (content-addressed, so a blob it has is neither fetched nor written twice).
 
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use bosun_oci::model::Platform;
-use bosun_oci::source::host_platform;
+use bosun_oci::model::{Descriptor, Platform};
+use bosun_oci::source::{self, ImageRef, host_platform};
 use bosun_oci::{Store, export, normalize_name};
+use bosun_registry::Reference;
+use bosun_registry::transfer::{self, DEFAULT_JOBS, Platforms};
 
-use crate::{ExitStatus, Printer};
+use crate::cli::{Compress, CopyArgs, RegistryArgs};
+use crate::{ExitStatus, Printer, settings};
 
 pub(crate) fn run(
     store_dir: &Path,
-    source: &str,
-    destination: &str,
-    platform: Option<&str>,
+    args: &CopyArgs,
+    registry: &RegistryArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let store = Store::open(store_dir)?;
-    let name = normalize_name(source.strip_prefix("store:").unwrap_or(source));
-    if source.contains(':') && !source.starts_with("store:") && is_transport(source) {
-        bail!("copying from {source} is not supported yet; the source must be a store name");
+    let store = Store::open(store_dir)
+        .with_context(|| format!("cannot open the store at {}", store_dir.display()))?;
+    // Blobs a copy brings in are unnamed until the end: hold gc off meanwhile.
+    let _lock = store.lock_shared()?;
+    let platform = args.platform.as_deref().map(parse_platform).transpose()?;
+    let client = std::cell::OnceCell::new();
+    let client = || -> Result<&bosun_registry::Client> {
+        if client.get().is_none() {
+            let _ = client.set(settings::registry_client(registry)?);
+        }
+        Ok(client.get().expect("set"))
+    };
+    let source = &args.source;
+    // 1. The source, into the store.
+    let (name, descriptor): (String, Descriptor) = match ImageRef::parse(source)? {
+        ImageRef::Store(name) => {
+            let d = store.resolve(&name)?.with_context(|| {
+                format!("no image `{name}` in the store at {}", store_dir.display())
+            })?;
+            (name, d)
+        }
+        ImageRef::Registry(text) => {
+            let client = client()?;
+            let (repo, object) = super::registry_repository(client, &text)?;
+            let reference = Reference::parse(&format!("{}/{}", repo.registry(), repo.name))?;
+            let reference = match object.parse() {
+                Ok(digest) => reference.with_digest(digest),
+                Err(_) => Reference {
+                    tag: Some(object),
+                    ..reference
+                },
+            };
+            let which = match (&platform, args.all) {
+                (_, true) => Platforms::All,
+                (Some(p), _) => Platforms::One(p.clone()),
+                (None, false) => Platforms::Host,
+            };
+            let pulled = transfer::pull(client, &reference, &store, &which, DEFAULT_JOBS)?;
+            printer.status(&format!(
+                "pulled {} ({} blob(s), {} fetched)",
+                pulled.source,
+                pulled.fetched,
+                super::human(pulled.bytes)
+            ));
+            (reference.to_string(), pulled.descriptor)
+        }
+        ImageRef::OciDir(..) | ImageRef::OciArchive(..) | ImageRef::DockerArchive(..) => {
+            let image = source::open(source, store_dir, platform.as_ref())?;
+            (source.clone(), image.import(&store)?)
+        }
+    };
+    // 2. Narrowed to one platform, recompressed, when asked.
+    let mut selected = match &platform {
+        Some(p) => export::select_platform(&store, &descriptor, Some(p))?,
+        None => descriptor.clone(),
+    };
+    if let Some(kind) = args.dest_compress {
+        let kind = match kind {
+            Compress::Zstd => bosun_oci::layer::Compression::Zstd,
+            Compress::Gzip => bosun_oci::layer::Compression::Gzip,
+        };
+        selected = export::recompress(&store, &selected, kind)?;
     }
-    let descriptor = store
-        .resolve(&name)?
-        .with_context(|| format!("no image `{name}` in the store at {}", store_dir.display()))?;
-    let platform = platform.map(parse_platform).transpose()?;
-    let (transport, rest) = destination.split_once(':').with_context(|| format!("destination {destination:?} needs a transport: oci:, oci-archive:, docker-archive: or store:"))?;
+    // 3. The destination.
+    let destination = &args.destination;
+    let (transport, rest) = destination.split_once(':').with_context(|| {
+        format!("destination {destination:?} needs a transport: docker://, oci:, oci-archive:, docker-archive: or store:")
+    })?;
     // `PATH[:REF]`: a reference may itself contain `:` (name:tag), so split at the first one.
     let (path, reference) = match rest.split_once(':') {
         Some((p, r)) => (p, Some(r.to_string())),
         None => (rest, None),
     };
-    // With --platform, multi-arch images are narrowed to that platform's manifest.
-    let selected = match (&platform, transport) {
-        (Some(p), "oci" | "oci-archive" | "store") => {
-            export::select_platform(&store, &descriptor, Some(p))?
-        }
-        _ => descriptor.clone(),
-    };
-    // Which platform went out, when one was picked.
     let mut wrote_platform = platform.clone();
+    let digest = selected.digest.clone();
     match transport {
+        "docker" if rest.starts_with("//") => {
+            let target = Reference::parse(&rest[2..])?;
+            let report = transfer::push(
+                client()?,
+                &store,
+                &[(selected, target.clone())],
+                DEFAULT_JOBS,
+            )?;
+            printer.status(&format!(
+                "pushed {target}: {} blob(s) uploaded ({}), {} mounted, {} already there",
+                report.uploaded,
+                super::human(report.bytes),
+                report.mounted,
+                report.existed
+            ));
+        }
         "oci" => export::to_oci_dir(
             &store,
             &selected,
@@ -54,17 +124,17 @@ pub(crate) fn run(
             reference.as_deref().unwrap_or(&name),
         )?,
         "docker-archive" => {
-            let tag = reference.map_or_else(|| name.clone(), |r| normalize_name(&r));
+            let tag = reference.map_or_else(|| normalize_name(&name), |r| normalize_name(&r));
             // Without --platform, a multi-arch image exports the host's platform when it has it.
             let host = host_platform();
             let platform = platform.or_else(|| {
-                export::select_platform(&store, &descriptor, Some(&host))
+                export::select_platform(&store, &selected, Some(&host))
                     .ok()
                     .map(|_| host)
             });
             export::to_docker_archive(
                 &store,
-                &descriptor,
+                &selected,
                 platform.as_ref(),
                 Path::new(path),
                 &[tag],
@@ -77,21 +147,19 @@ pub(crate) fn run(
             store.tag(&normalize_name(rest), d)?;
         }
         other => bail!(
-            "unknown transport `{other}:` (use oci:, oci-archive:, docker-archive: or store:)"
+            "unknown transport `{other}:` (use docker://, oci:, oci-archive:, docker-archive: or store:)"
         ),
+    }
+    if let Some(file) = &args.digestfile {
+        bosun_fs::write_atomic(file, digest.as_str().as_bytes())
+            .with_context(|| format!("cannot write {}", file.display()))?;
     }
     let which = wrote_platform.map_or_else(String::new, |p| {
         let variant = p.variant.map(|v| format!("/{v}")).unwrap_or_default();
         format!(" ({}/{}{variant})", p.os, p.architecture)
     });
-    printer.status(&format!("copied {name}{which} to {destination}"));
+    printer.status(&format!("copied {name}{which} to {destination} ({digest})"));
     Ok(ExitStatus::Success)
-}
-
-fn is_transport(s: &str) -> bool {
-    ["oci:", "oci-archive:", "docker-archive:", "docker://"]
-        .iter()
-        .any(|t| s.starts_with(t))
 }
 
 pub(crate) fn parse_platform(s: &str) -> Result<Platform> {
@@ -109,4 +177,25 @@ pub(crate) fn parse_platform(s: &str) -> Result<Platform> {
         }),
         _ => bail!("platform {s:?} is not OS/ARCH[/VARIANT]"),
     }
+}
+
+/// The descriptor a build or copy leaves in the store, for the push of many images.
+pub(crate) fn push_all(
+    client: &bosun_registry::Client,
+    store: &Store,
+    images: Vec<(Descriptor, Reference)>,
+    printer: &Printer,
+) -> Result<()> {
+    let report = transfer::push(client, store, &images, DEFAULT_JOBS)?;
+    for (reference, digest) in &report.images {
+        printer.status(&format!("pushed {reference}@{digest}"));
+    }
+    printer.status(&format!(
+        "{} blob(s) uploaded ({}), {} mounted, {} already there",
+        report.uploaded,
+        super::human(report.bytes),
+        report.mounted,
+        report.existed
+    ));
+    Ok(())
 }

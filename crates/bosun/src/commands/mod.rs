@@ -7,6 +7,7 @@ mod init;
 mod inspect;
 mod lint;
 mod lock;
+mod login;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +18,9 @@ use bosun_oci::Store;
 use bosun_oci::model::Platform;
 use bosun_oci::source::{self, Image, ImageRef};
 
-use crate::cli::{Cli, Command};
+use bosun_registry::Reference;
+
+use crate::cli::{Cli, Command, RegistryArgs};
 use crate::{ExitStatus, Printer, settings};
 
 pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
@@ -30,28 +33,25 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             why,
             arch,
         } => lock::run(&spec.file, check, why.as_deref(), arch.as_deref(), printer),
-        Command::Build {
-            spec,
-            images,
-            locked,
-            format,
-        } => build::run(&spec.file, &images, locked, format, &store_dir, printer),
+        Command::Build(args) => build::run(&args, &cli.global.registry, &store_dir, printer),
         Command::Images { format } => store::images(&store_dir, format, printer),
         Command::Rm { names } => store::rm(&store_dir, &names, printer),
         Command::Gc => store::gc(&store_dir, printer),
-        Command::Copy {
-            source,
-            destination,
-            platform,
-        } => copy::run(
-            &store_dir,
-            &source,
-            &destination,
-            platform.as_deref(),
+        Command::Copy(args) => copy::run(&store_dir, &args, &cli.global.registry, printer),
+        Command::Login {
+            registry,
+            username,
+            password_stdin,
+        } => login::login(
+            &registry,
+            username.as_deref(),
+            password_stdin,
+            &cli.global.registry,
             printer,
         ),
-        Command::Inspect(args) => inspect::run(&store_dir, &args, printer),
-        Command::Diff(args) => diff::run(&store_dir, &args, printer),
+        Command::Logout { registry } => login::logout(&registry, &cli.global.registry, printer),
+        Command::Inspect(args) => inspect::run(&store_dir, &args, &cli.global.registry, printer),
+        Command::Diff(args) => diff::run(&store_dir, &args, &cli.global.registry, printer),
         Command::Lint(args) => lint::run(&store_dir, &args, printer),
     }
 }
@@ -67,15 +67,50 @@ pub(crate) fn open_image(
     store_dir: &Path,
     reference: &str,
     platform: Option<&Platform>,
+    registry: &RegistryArgs,
 ) -> Result<OpenedImage> {
     let lock = match ImageRef::parse(reference)? {
         ImageRef::Store(_) => Store::open_existing(store_dir)?
             .map(|store| store.lock_shared())
             .transpose()?,
+        ImageRef::Registry(text) => {
+            let client = settings::registry_client(registry)?;
+            let (repo, object) = registry_repository(&client, &text)?;
+            let remote = std::sync::Arc::new(bosun_registry::transfer::RemoteImage(repo));
+            let image = source::open_remote(reference, remote, &object, platform)?;
+            return Ok(OpenedImage { image, _lock: None });
+        }
         _ => None,
     };
     let image = source::open(reference, store_dir, platform)?;
     Ok(OpenedImage { image, _lock: lock })
+}
+
+/// The repository a `docker://` reference (without the prefix) names for reading, and the
+/// tag or digest asked for: the first place (a short name through the search list, then
+/// registries.conf mirrors) that has the manifest.
+pub(crate) fn registry_repository(
+    client: &bosun_registry::Client,
+    text: &str,
+) -> Result<(bosun_registry::Repository, String)> {
+    let candidates = Reference::candidates(text, &client.options().conf.search)?;
+    let mut last = None;
+    for reference in &candidates {
+        for endpoint in client.options().conf.pull_endpoints(reference)? {
+            let repo = client.repository(&endpoint)?;
+            let object = endpoint.reference.object();
+            match repo.resolve(&object) {
+                Ok(Some(_)) => return Ok((repo, object)),
+                Ok(None) => {
+                    last = Some(bosun_registry::Error::NotFound {
+                        reference: endpoint.reference.to_string(),
+                    })
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+    }
+    Err(last.expect("at least one candidate").into())
 }
 
 /// The lockfile next to a spec.
