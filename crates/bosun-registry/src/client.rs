@@ -99,6 +99,8 @@ pub struct Repository {
     /// The reference errors name (`host/name`).
     pub display: String,
     credential: Option<Credential>,
+    /// Every request asks for pull and push, so one token serves a whole push.
+    push: bool,
 }
 
 impl Client {
@@ -140,6 +142,7 @@ impl Client {
             name: reference.repository.clone(),
             display: reference.name(),
             credential,
+            push: false,
         })
     }
 
@@ -157,6 +160,7 @@ impl Client {
             name: String::new(),
             display: registry.to_string(),
             credential: Some(credential),
+            push: false,
         };
         let url = format!("{}/v2/", repo.base()?);
         let response = repo.send("GET", &url, &[], "", &mut || Ok(Payload::Empty))?;
@@ -358,17 +362,19 @@ impl Repository {
                 Err(e) => last = Some(e),
             }
         }
-        let hint = match self.host.insecure {
-            true => String::new(),
-            false => " (for a registry without TLS, pass --tls-verify=false or mark it insecure in registries.conf)".into(),
+        let reason = last.map_or_else(String::new, |e| e.to_string());
+        let hint = if self.host.insecure {
+            ""
+        } else if reason.contains("certificate") || reason.contains("UnknownIssuer") {
+            " (put the registry's CA in /etc/containers/certs.d/HOST:PORT/ca.crt or pass --cert-dir)"
+        } else if reason.contains("corrupt message") || reason.contains("InvalidContentType") {
+            " (it does not speak TLS: pass --tls-verify=false or mark it insecure in registries.conf)"
+        } else {
+            ""
         };
         Err(Error::Http {
             reference: self.display.clone(),
-            reason: format!(
-                "cannot reach {}: {}{hint}",
-                self.host.name,
-                last.map_or_else(String::new, |e| e.to_string())
-            ),
+            reason: format!("cannot reach {}: {reason}{hint}", self.host.name),
         })
     }
 
@@ -609,9 +615,16 @@ impl Repository {
         ))
     }
 
+    /// The same repository, for pushing: every request asks for pull and push, so that one
+    /// token (not one per action) serves the whole push.
+    pub fn for_push(mut self) -> Self {
+        self.push = true;
+        self
+    }
+
     /// The pull scope of this repository, or pull and push.
     pub(crate) fn scope(&self, push: bool) -> String {
-        match push {
+        match push || self.push {
             true => format!("repository:{}:pull,push", self.name),
             false => format!("repository:{}:pull", self.name),
         }

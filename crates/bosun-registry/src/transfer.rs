@@ -125,6 +125,10 @@ fn pull_from(
             blobs.insert(layer.digest, layer.size);
         }
     }
+    let mut locations = BlobLocations::load(store, repo.registry());
+    for digest in blobs.keys() {
+        locations.add(digest, &repo.name);
+    }
     let missing: Vec<(Digest, u64)> = blobs
         .into_iter()
         .filter(|(d, _)| !store.has_blob(d))
@@ -144,6 +148,7 @@ fn pull_from(
     if matches!(platforms, Platforms::All) && is_index(&root.media_type) {
         store.write_blob(&root.bytes)?;
     }
+    locations.save(store);
     Ok(Pulled {
         descriptor: top,
         source,
@@ -233,6 +238,9 @@ pub struct PushReport {
     pub images: Vec<(Reference, Digest)>,
 }
 
+/// A blob's size and the push targets (by position) that need it.
+type Need = (u64, Vec<usize>);
+
 /// Pushes store images to their destinations in one go: every blob goes up once per
 /// registry (later repositories mount it), then each image's manifests, then its tag.
 pub fn push(
@@ -249,10 +257,10 @@ pub fn push(
     }
     let mut targets = Vec::new();
     // (registry, digest) -> size and the repositories that need it, in order.
-    let mut needs: BTreeMap<(String, Digest), (u64, Vec<usize>)> = BTreeMap::new();
+    let mut needs: BTreeMap<(String, Digest), Need> = BTreeMap::new();
     for (descriptor, reference) in images {
         let endpoint = client.options().conf.push_endpoint(reference)?;
-        let repo = client.repository(&endpoint)?;
+        let repo = client.repository(&endpoint)?.for_push();
         let mut manifests = Vec::new();
         let mut blobs = BTreeSet::new();
         collect(store, descriptor, &mut manifests, &mut blobs)?;
@@ -273,9 +281,17 @@ pub fn push(
         });
     }
     let report = Mutex::new(PushReport::default());
-    let work: Vec<(&Digest, &(u64, Vec<usize>))> = needs.iter().map(|((_, d), v)| (d, v)).collect();
-    in_parallel(jobs, &work, |(digest, (size, users))| {
-        let mut first: Option<&str> = None;
+    let mut known: BTreeMap<String, BlobLocations> = BTreeMap::new();
+    for t in &targets {
+        known
+            .entry(t.repo.registry().to_string())
+            .or_insert_with(|| BlobLocations::load(store, t.repo.registry()));
+    }
+    let work: Vec<(&str, &Digest, &Need)> =
+        needs.iter().map(|((r, d), v)| (r.as_str(), d, v)).collect();
+    in_parallel(jobs, &work, |(registry, digest, (size, users))| {
+        // Where the registry has it already, from an earlier push or pull of this store.
+        let mut first: Option<&str> = known[*registry].any(digest);
         for &i in users {
             let repo = &targets[i].repo;
             let open = || -> std::io::Result<Box<dyn Read + Send>> {
@@ -294,11 +310,20 @@ pub fn push(
                     r.bytes += size;
                 }
             }
-            first.get_or_insert(&repo.name);
+            first = Some(&repo.name);
         }
         Ok(())
     })?;
     let mut report = report.into_inner().expect("report");
+    for ((registry, digest), (_, users)) in &needs {
+        let locations = known.get_mut(registry).expect("loaded");
+        for &i in users {
+            locations.add(digest, &targets[i].repo.name);
+        }
+    }
+    for locations in known.values() {
+        locations.save(store);
+    }
     for t in &targets {
         // Children by digest first, the top by digest, then the tag: a tag never points at
         // something incomplete.
@@ -360,6 +385,75 @@ fn in_parallel<T: Sync>(
         .build()
         .map_err(|e| Error::Io(std::io::Error::other(e)))?;
     pool.install(|| items.par_iter().try_for_each(f))
+}
+
+/// Which repositories of one registry are known to hold a blob (from this store's pushes
+/// and pulls), so that a push to another repository mounts instead of uploading, as skopeo's
+/// blob-info cache lets it. A hint only: a mount the registry refuses becomes an upload.
+struct BlobLocations {
+    registry: String,
+    repos: BTreeMap<Digest, Vec<String>>,
+    changed: bool,
+}
+
+/// Repositories remembered per blob.
+const LOCATIONS_PER_BLOB: usize = 4;
+
+impl BlobLocations {
+    fn path(store: &Store, registry: &str) -> std::path::PathBuf {
+        let name: String = registry
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        store
+            .root()
+            .join("cache/blob-locations-v1")
+            .join(format!("{name}.json"))
+    }
+
+    fn load(store: &Store, registry: &str) -> Self {
+        let repos = std::fs::read(Self::path(store, registry))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        Self {
+            registry: registry.to_string(),
+            repos,
+            changed: false,
+        }
+    }
+
+    fn any(&self, digest: &Digest) -> Option<&str> {
+        self.repos.get(digest)?.first().map(String::as_str)
+    }
+
+    fn add(&mut self, digest: &Digest, repo: &str) {
+        let list = self.repos.entry(digest.clone()).or_default();
+        if !list.iter().any(|r| r == repo) {
+            list.insert(0, repo.to_string());
+            list.truncate(LOCATIONS_PER_BLOB);
+            self.changed = true;
+        }
+    }
+
+    /// Best effort: a cache that cannot be written costs only a later upload.
+    fn save(&self, store: &Store) {
+        if !self.changed {
+            return;
+        }
+        let path = Self::path(store, &self.registry);
+        if let Ok(bytes) = serde_json::to_vec(&self.repos)
+            && let Err(e) = bosun_fs::write_atomic(&path, &bytes)
+        {
+            tracing::debug!(path = %path.display(), error = %e, "cannot record blob locations");
+        }
+    }
 }
 
 /// A repository as a place [`bosun_oci::source`] reads images from: `inspect docker://...`

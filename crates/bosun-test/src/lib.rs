@@ -3,11 +3,15 @@
 //! - [`peer`]: find a peer tool (podman, skopeo, ...); with `BOSUN_REQUIRE_PEERS` set a
 //!   missing one fails the test instead of skipping it.
 //! - [`Server`]: a static HTTP server on 127.0.0.1 serving a directory.
+//! - [`script::ScriptServer`]: a loopback HTTP server whose replies a handler writes.
+//! - [`registry::Registry`]: Distribution on loopback (TLS, basic or token auth).
 //! - [`FixtureRepo`]: a small Debian repository, signed with a throwaway gpg key.
 //! - [`DebBuilder`]: `.deb` files in any of the compressions dpkg uses.
 #![allow(missing_docs, clippy::print_stderr)]
 
+pub mod registry;
 mod repo;
+pub mod script;
 mod server;
 
 pub use repo::{DebBuilder, FixtureRepo, Pkg};
@@ -157,6 +161,27 @@ impl Context {
             ),
             ("BOSUN_APT_ROOT".into(), p.join("apt").display().to_string()),
             ("BOSUN_NO_PROGRESS".into(), "1".into()),
+            // Registry settings of the machine stay out: auth files, registries.conf, certs.d.
+            (
+                "REGISTRY_AUTH_FILE".into(),
+                p.join("auth.json").display().to_string(),
+            ),
+            (
+                "XDG_RUNTIME_DIR".into(),
+                p.join("run").display().to_string(),
+            ),
+            (
+                "XDG_CONFIG_HOME".into(),
+                p.join("config").display().to_string(),
+            ),
+            (
+                "DOCKER_CONFIG".into(),
+                p.join("docker").display().to_string(),
+            ),
+            (
+                "BOSUN_CONTAINERS_ROOT".into(),
+                p.join("containers-root").display().to_string(),
+            ),
         ];
         Self { dir, env }
     }
@@ -201,6 +226,7 @@ impl Context {
             "BOSUN_KEYRING",
             "SOURCE_DATE_EPOCH",
             "RUST_LOG",
+            "CONTAINERS_REGISTRIES_CONF",
         ] {
             cmd.env_remove(var);
         }

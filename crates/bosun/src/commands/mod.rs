@@ -94,9 +94,17 @@ pub(crate) fn registry_repository(
     text: &str,
 ) -> Result<(bosun_registry::Repository, String)> {
     let candidates = Reference::candidates(text, &client.options().conf.search)?;
-    let mut last = None;
+    let mut endpoints = Vec::new();
     for reference in &candidates {
-        for endpoint in client.options().conf.pull_endpoints(reference)? {
+        endpoints.extend(client.options().conf.pull_endpoints(reference)?);
+    }
+    // One place to look: no need to ask first whether it has the image.
+    if let [only] = &endpoints[..] {
+        return Ok((client.repository(only)?, only.reference.object()));
+    }
+    let mut last = None;
+    {
+        for endpoint in endpoints {
             let repo = client.repository(&endpoint)?;
             let object = endpoint.reference.object();
             match repo.resolve(&object) {

@@ -1,0 +1,771 @@
+//! bosun against registries: Distribution (`docker-registry`) on 127.0.0.1 with TLS and
+//! basic auth or bearer tokens, skopeo and podman reading what bosun pushed (and bosun reading
+//! what skopeo pushed), and scripted registries that lie, fail, throttle and redirect.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use bosun_test::registry::{Auth, Registry, Tls};
+use bosun_test::script::{Reply, Request, ScriptServer};
+use bosun_test::{Context, Run, peer, run};
+use sha2::{Digest as _, Sha256};
+
+fn sha256(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// A gzip layer of `files` and its diff id.
+fn layer(files: &[(&str, &[u8], u32)]) -> (Vec<u8>, String) {
+    let mut tar = tar::Builder::new(Vec::new());
+    for (path, bytes, mode) in files {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(path).unwrap();
+        h.set_size(bytes.len() as u64);
+        h.set_mode(*mode);
+        h.set_mtime(0);
+        h.set_cksum();
+        tar.append(&h, *bytes).unwrap();
+    }
+    let raw = tar.into_inner().unwrap();
+    let diff_id = sha256(&raw);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&raw).unwrap();
+    (gz.finish().unwrap(), diff_id)
+}
+
+/// An OCI layout with `app1` and `app2` (amd64; a shared core layer holding a static
+/// busybox and 1 MiB of noise, plus a small layer of their own, printing their name) and
+/// `multi`, an index of app1 for amd64 and arm64.
+struct Layout {
+    dir: PathBuf,
+    core: String,
+}
+
+fn write_blob(dir: &Path, bytes: &[u8]) -> (String, u64) {
+    let digest = sha256(bytes);
+    let path = dir.join("blobs/sha256").join(&digest[7..]);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+    (digest, bytes.len() as u64)
+}
+
+fn make_layout(dir: &Path, busybox: &[u8]) -> Layout {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    // Noise that gzip cannot shrink, the same in every run.
+    let mut noise = Vec::with_capacity(1 << 20);
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    while noise.len() < 1 << 20 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.extend_from_slice(&x.to_le_bytes());
+    }
+    let (core_gz, core_diff) = layer(&[
+        ("bin/busybox", busybox, 0o755),
+        ("data/noise", &noise, 0o644),
+    ]);
+    let (core, core_size) = write_blob(dir, &core_gz);
+    let mut refs = Vec::new();
+    let manifest_for = |name: &str, arch: &str| -> serde_json::Value {
+        let (app_gz, app_diff) = layer(&[("app/name", name.as_bytes(), 0o644)]);
+        let (app, app_size) = write_blob(dir, &app_gz);
+        let config = serde_json::json!({
+            "architecture": arch, "os": "linux",
+            "config": {"Entrypoint": ["/bin/busybox", "cat", "/app/name"], "User": "65532"},
+            "rootfs": {"type": "layers", "diff_ids": [core_diff, app_diff]},
+        });
+        let (config, config_size) = write_blob(dir, config.to_string().as_bytes());
+        let manifest = serde_json::json!({
+            "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config, "size": config_size},
+            "layers": [
+                {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": core, "size": core_size},
+                {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": app, "size": app_size},
+            ],
+        });
+        let (digest, size) = write_blob(dir, manifest.to_string().as_bytes());
+        serde_json::json!({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest, "size": size,
+            "platform": {"architecture": arch, "os": "linux"}})
+    };
+    for name in ["app1", "app2"] {
+        let mut d = manifest_for(name, "amd64");
+        d["annotations"] = serde_json::json!({"org.opencontainers.image.ref.name": name});
+        d.as_object_mut().unwrap().remove("platform");
+        refs.push(d);
+    }
+    let index = serde_json::json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [manifest_for("app1", "amd64"), manifest_for("app1", "arm64")],
+    });
+    let (digest, size) = write_blob(dir, index.to_string().as_bytes());
+    refs.push(serde_json::json!({"mediaType": "application/vnd.oci.image.index.v1+json", "digest": digest, "size": size,
+        "annotations": {"org.opencontainers.image.ref.name": "multi"}}));
+    let top = serde_json::json!({"schemaVersion": 2, "manifests": refs});
+    std::fs::write(dir.join("index.json"), top.to_string()).unwrap();
+    Layout {
+        dir: dir.to_path_buf(),
+        core,
+    }
+}
+
+fn with_stdin(ctx: &Context, args: &[&str], input: &str) -> Run {
+    let mut child = ctx
+        .command(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn digest_file(ctx: &Context, name: &str) -> String {
+    std::fs::read_to_string(ctx.dir.path().join(name)).unwrap()
+}
+
+fn podman(args: &[&str]) -> String {
+    run(Command::new(peer("podman").unwrap()).args(args))
+}
+
+/// The whole round trip on a registry with TLS (a CA of the test's, found through certs.d)
+/// and htpasswd auth: login, push two images sharing a core (the core goes up once), skopeo
+/// and podman read them with the same digests, podman runs one, bosun reads what skopeo
+/// pushed (an index, one platform or all), inspect and diff read the registry, logout.
+#[test]
+fn round_trip_with_tls_and_basic_auth() {
+    let (Some(_), Some(_), Some(busybox)) =
+        (peer("skopeo"), peer("podman"), bosun_test::static_busybox())
+    else {
+        return;
+    };
+    let ctx = Context::new();
+    let tls = Tls::make(&ctx.dir.path().join("tls"));
+    let Some(reg) = Registry::start(
+        Some(&tls),
+        Auth::Basic {
+            user: "tester".into(),
+            password: "s3cret-pw".into(),
+        },
+    ) else {
+        return;
+    };
+    let host = reg.host.clone();
+    // The CA through containers' certs.d, as podman finds it.
+    let certs = ctx
+        .dir
+        .path()
+        .join("containers-root/etc/containers/certs.d")
+        .join(&host);
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::copy(&tls.ca, certs.join("ca.crt")).unwrap();
+    let cert_dir = certs.to_str().unwrap().to_string();
+    let layout = make_layout(
+        &ctx.dir.path().join("layout"),
+        &std::fs::read(busybox).unwrap(),
+    );
+    let oci = |r: &str| format!("oci:{}:{r}", layout.dir.display());
+
+    // Unauthenticated pushes are refused with a hint.
+    ctx.bosun(&[
+        "copy",
+        &oci("app1"),
+        &format!("docker://{host}/team/app1:1"),
+    ])
+    .fails(2, "authentication required");
+    // login checks the password before saving it, and never prints it.
+    let bad = with_stdin(
+        &ctx,
+        &["login", &host, "-u", "tester", "--password-stdin"],
+        "wrong\n",
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("access denied"), "{}", bad.stderr);
+    assert!(!ctx.dir.path().join("auth.json").exists());
+    let good = with_stdin(
+        &ctx,
+        &["login", &host, "-u", "tester", "--password-stdin"],
+        "s3cret-pw\n",
+    );
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    assert!(!good.stderr.contains("s3cret") && !good.stdout.contains("s3cret"));
+    let auth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ctx.dir.path().join("auth.json")).unwrap())
+            .unwrap();
+    assert!(auth["auths"][&host]["auth"].is_string(), "{auth}");
+
+    // Two images with one core: the core is uploaded once, the second push mounts it.
+    for app in ["app1", "app2"] {
+        ctx.bosun(&["copy", &oci(app), &format!("store:{app}")])
+            .ok();
+        let digestfile = ctx.dir.path().join(format!("{app}.digest"));
+        ctx.bosun(&[
+            "copy",
+            app,
+            &format!("docker://{host}/team/{app}:1"),
+            "--digestfile",
+            digestfile.to_str().unwrap(),
+        ])
+        .ok();
+    }
+    let requests = reg.requests();
+    let core_hex = &layout.core[7..];
+    let core_uploads: Vec<&String> = requests
+        .iter()
+        .filter(|r| r.starts_with("PUT ") && r.contains(core_hex))
+        .collect();
+    assert_eq!(core_uploads.len(), 1, "{requests:#?}");
+    assert!(
+        requests.iter().any(
+            |r| r.starts_with("POST /v2/team/app2/blobs/uploads/?mount=") && r.contains(core_hex)
+        ),
+        "{requests:#?}"
+    );
+    // A second push of the same image sends no blob at all.
+    let before = reg.requests().len();
+    ctx.bosun(&["copy", "app1", &format!("docker://{host}/team/app1:1")])
+        .ok();
+    let again: Vec<String> = reg.requests()[before..].to_vec();
+    assert!(
+        !again
+            .iter()
+            .any(|r| r.starts_with("PUT ") && r.contains("/blobs/")),
+        "{again:#?}"
+    );
+    assert!(!again.iter().any(|r| r.starts_with("PATCH ")), "{again:#?}");
+
+    // skopeo and podman see the digests bosun pushed; podman runs the image.
+    let d1 = digest_file(&ctx, "app1.digest");
+    let creds = "tester:s3cret-pw";
+    let inspect = run(Command::new("skopeo").args([
+        "inspect",
+        "--cert-dir",
+        &cert_dir,
+        "--creds",
+        creds,
+        &format!("docker://{host}/team/app1:1"),
+    ]));
+    let inspect: serde_json::Value = serde_json::from_str(&inspect).unwrap();
+    assert_eq!(inspect["Digest"], d1.as_str());
+    let image = format!("{host}/team/app1:1");
+    podman(&[
+        "pull",
+        "-q",
+        "--cert-dir",
+        &cert_dir,
+        "--creds",
+        creds,
+        &image,
+    ]);
+    let pulled = podman(&["image", "inspect", "--format", "{{.Digest}}", &image]);
+    assert_eq!(pulled.trim(), d1);
+    assert_eq!(podman(&["run", "--rm", &image]).trim(), "app1");
+    podman(&["rmi", "-f", &image]);
+
+    // bosun reads what skopeo pushed: an index; one platform by default, all with --all.
+    let multi = format!("docker://{host}/sk/multi:1");
+    run(Command::new("skopeo").args([
+        "copy",
+        "-q",
+        "--all",
+        "--dest-cert-dir",
+        &cert_dir,
+        "--dest-creds",
+        creds,
+        &oci("multi"),
+        &multi,
+    ]));
+    let raw = Command::new("skopeo")
+        .args([
+            "inspect",
+            "--raw",
+            "--cert-dir",
+            &cert_dir,
+            "--creds",
+            creds,
+            &multi,
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    let index_digest = sha256(&raw);
+    let index: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+    let arm = index["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["platform"]["architecture"] == "arm64")
+        .unwrap()["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stored = |ctx: &Context, name: &str| -> String {
+        let index: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(ctx.store().join("index.json")).unwrap())
+                .unwrap();
+        index["manifests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["annotations"]["org.opencontainers.image.ref.name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {index}"))["digest"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    ctx.bosun(&["copy", "--all", &multi, "store:multi:all"])
+        .ok();
+    assert_eq!(stored(&ctx, "multi:all"), index_digest);
+    ctx.bosun(&[
+        "copy",
+        "--platform",
+        "linux/arm64",
+        &multi,
+        "store:multi:arm",
+    ])
+    .ok();
+    assert_eq!(stored(&ctx, "multi:arm"), arm);
+    // The index goes back up under another name with its digest.
+    ctx.bosun(&[
+        "copy",
+        "multi:all",
+        &format!("docker://{host}/team/multi:2"),
+    ])
+    .ok();
+    let raw2 = Command::new("skopeo")
+        .args([
+            "inspect",
+            "--raw",
+            "--cert-dir",
+            &cert_dir,
+            "--creds",
+            creds,
+            &format!("docker://{host}/team/multi:2"),
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(sha256(&raw2), index_digest);
+
+    // inspect and diff read the registry directly.
+    let out = ctx
+        .bosun(&[
+            "inspect",
+            "--format",
+            "json",
+            &format!("docker://{host}/team/app1:1"),
+        ])
+        .ok();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["digest"], d1.as_str(), "{report}");
+    let diff = ctx.bosun(&["diff", &format!("docker://{host}/team/app1:1"), "app1"]);
+    assert_eq!(diff.code, 0, "{}{}", diff.stdout, diff.stderr);
+    let diff = ctx.bosun(&[
+        "diff",
+        &format!("docker://{host}/team/app1:1"),
+        &format!("docker://{host}/team/app2:1"),
+    ]);
+    assert_eq!(
+        diff.code, 1,
+        "app1 and app2 differ: {}{}",
+        diff.stdout, diff.stderr
+    );
+    ctx.bosun(&["inspect", &format!("docker://{host}/team/none:1")])
+        .fails(2, "not found");
+
+    // Without the certs.d entry, TLS fails with a hint; --cert-dir brings the CA back.
+    std::fs::remove_dir_all(&certs).unwrap();
+    ctx.bosun(&["inspect", &format!("docker://{host}/team/app1:1")])
+        .fails(2, "cannot reach");
+    let other = ctx.dir.path().join("certs");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::copy(&tls.ca, other.join("ca.crt")).unwrap();
+    ctx.bosun(&[
+        "--cert-dir",
+        other.to_str().unwrap(),
+        "inspect",
+        &format!("docker://{host}/team/app1:1"),
+    ])
+    .ok();
+    // logout forgets the credentials.
+    ctx.bosun(&["logout", &host]).ok();
+    ctx.bosun(&["logout", &host]).fails(2, "not logged in");
+    ctx.bosun(&[
+        "--cert-dir",
+        other.to_str().unwrap(),
+        "copy",
+        &format!("docker://{host}/team/app1:1"),
+        "store:again",
+    ])
+    .fails(2, "authentication required");
+}
+
+/// Bearer tokens: the challenge is answered at the token server with the credentials, a
+/// token is reused for its scope, and wrong credentials fail clearly.
+#[test]
+fn bearer_tokens() {
+    let Some(busybox) = bosun_test::static_busybox() else {
+        return;
+    };
+    let ctx = Context::new();
+    let Some(reg) = Registry::start(
+        None,
+        Auth::Token {
+            user: "robot".into(),
+            password: "t0ken-pw".into(),
+        },
+    ) else {
+        return;
+    };
+    let layout = make_layout(
+        &ctx.dir.path().join("layout"),
+        &std::fs::read(busybox).unwrap(),
+    );
+    ctx.bosun(&[
+        "copy",
+        &format!("oci:{}:app1", layout.dir.display()),
+        "store:app1",
+    ])
+    .ok();
+    let target = format!("docker://{}/tok/app1:1", reg.host);
+    let creds = ["--tls-verify=false", "--creds", "robot:t0ken-pw"];
+    let with = |args: &[&str]| -> Run { ctx.bosun(&[&creds[..], args].concat()) };
+    with(&["copy", "app1", &target]).ok();
+    let issued = reg.tokens_issued.load(Ordering::SeqCst);
+    assert!(
+        (1..=3).contains(&issued),
+        "tokens are cached per scope: {issued}"
+    );
+    with(&["copy", &target, "store:back"]).ok();
+    with(&["diff", "app1", "back"]).ok();
+    ctx.bosun(&[
+        "--tls-verify=false",
+        "--creds",
+        "robot:nope",
+        "copy",
+        &target,
+        "store:x",
+    ])
+    .fails(2, "access denied");
+    ctx.bosun(&["--tls-verify=false", "copy", &target, "store:x"])
+        .fails(2, "authentication required");
+}
+
+/// A small image a scripted registry serves: manifest, config and one layer.
+struct Served {
+    manifest: Vec<u8>,
+    blobs: BTreeMap<String, Vec<u8>>,
+    layer: String,
+}
+
+fn served() -> Served {
+    let (gz, diff_id) = layer(&[("hello.txt", &[b'x'; 200_000][..], 0o644)]);
+    let layer_digest = sha256(&gz);
+    let config = serde_json::json!({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff_id]}}).to_string();
+    let manifest = serde_json::json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha256(config.as_bytes()), "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_digest, "size": gz.len()}],
+    })
+    .to_string()
+    .into_bytes();
+    Served {
+        manifest,
+        blobs: BTreeMap::from([
+            (sha256(config.as_bytes()), config.into_bytes()),
+            (layer_digest.clone(), gz),
+        ]),
+        layer: layer_digest,
+    }
+}
+
+/// Registries that lie, break, throttle, fail and redirect: each gives the right behaviour,
+/// a clear error when it fails, and the store holds nothing partial.
+#[test]
+fn hostile_registries() {
+    let image = Arc::new(served());
+    let seen: Arc<Mutex<Vec<(String, String, bool)>>> = Arc::default();
+    // Where blobs are redirected to; it must not receive the registry's credentials.
+    let elsewhere_auth = Arc::new(AtomicBool::new(false));
+    let elsewhere = {
+        let image = image.clone();
+        let auth = elsewhere_auth.clone();
+        ScriptServer::start(move |req: &Request| {
+            auth.fetch_or(req.header("authorization").is_some(), Ordering::SeqCst);
+            let digest = req.path.rsplit('/').next().unwrap_or_default();
+            match image.blobs.get(digest) {
+                Some(b) => Reply::new(200).body(b.clone()),
+                None => Reply::new(404),
+            }
+        })
+    };
+    let elsewhere_url = elsewhere.url();
+    let counts: Arc<Mutex<BTreeMap<String, usize>>> = Arc::default();
+    let server = {
+        let image = image.clone();
+        let seen = seen.clone();
+        let counts = counts.clone();
+        ScriptServer::start(move |req: &Request| {
+            let path = req.path.split('?').next().unwrap_or_default().to_string();
+            seen.lock().unwrap().push((
+                req.method.clone(),
+                path.clone(),
+                req.header("range").is_some(),
+            ));
+            if path == "/v2/" {
+                return Reply::new(401).header("WWW-Authenticate", "Basic realm=\"test\"");
+            }
+            let parts: Vec<&str> = path.trim_start_matches("/v2/").split('/').collect();
+            let (case, kind, object) = (parts[0], parts[2], parts[3]);
+            let n = {
+                let mut c = counts.lock().unwrap();
+                let n = c.entry(format!("{case} {kind}")).or_default();
+                *n += 1;
+                *n
+            };
+            let blob = image.blobs.get(object).cloned();
+            let ok_manifest = || {
+                Reply::new(200)
+                    .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                    .header("Docker-Content-Digest", sha256(&image.manifest))
+                    .body(image.manifest.clone())
+            };
+            let ok_blob = || match &blob {
+                Some(b) => Reply::new(200).body(b.clone()),
+                None => Reply::new(404),
+            };
+            match (case, kind) {
+                ("ok", "manifests")
+                | ("truncate", "manifests")
+                | ("flaky", "manifests")
+                | ("redirect", "manifests")
+                | ("lieblob", "manifests")
+                | ("down", "manifests") => ok_manifest(),
+                ("ok", "blobs") => ok_blob(),
+                ("liemanifest", "manifests") => {
+                    let mut bytes = image.manifest.clone();
+                    bytes.push(b' ');
+                    Reply::new(200)
+                        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                        .header("Docker-Content-Digest", sha256(&image.manifest))
+                        .body(bytes)
+                }
+                ("lieblob", "blobs") if object == image.layer => {
+                    let mut bytes = blob.unwrap();
+                    let last = bytes.len() - 1;
+                    bytes[last] ^= 0xff;
+                    Reply::new(200).body(bytes)
+                }
+                ("lieblob", "blobs") => ok_blob(),
+                ("truncate", "blobs") if object == image.layer => {
+                    let bytes = blob.unwrap();
+                    match req
+                        .header("range")
+                        .and_then(|r| r.strip_prefix("bytes="))
+                        .and_then(|r| r.trim_end_matches('-').parse::<usize>().ok())
+                    {
+                        Some(from) => Reply::new(206)
+                            .header(
+                                "Content-Range",
+                                format!("bytes {from}-{}/{}", bytes.len() - 1, bytes.len()),
+                            )
+                            .body(bytes[from..].to_vec()),
+                        None => {
+                            let half = bytes.len() / 2;
+                            Reply {
+                                truncate_at: Some(half),
+                                ..Reply::new(200).body(bytes)
+                            }
+                        }
+                    }
+                }
+                ("truncate", "blobs") => ok_blob(),
+                ("noauth", _) => Reply::new(401),
+                ("missing", _) => Reply::new(404)
+                    .header("Content-Type", "application/json")
+                    .body(
+                        r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#,
+                    ),
+                ("busy", "manifests") if n == 1 => Reply::new(429).header("Retry-After", "1"),
+                ("busy", "manifests") => ok_manifest(),
+                ("busy", "blobs") => ok_blob(),
+                ("flaky", "blobs") if n == 1 => Reply::new(500),
+                ("flaky", "blobs") => ok_blob(),
+                ("down", "blobs") => Reply::new(503),
+                ("redirect", "blobs") => {
+                    Reply::new(307).header("Location", format!("{elsewhere_url}/blobs/{object}"))
+                }
+                _ => Reply::new(400),
+            }
+        })
+    };
+    let ctx = Context::new();
+    let host = server.host();
+    let store = |case: &str| ctx.dir.path().join("stores").join(case);
+    // Each case pulls into a store of its own, so that every one downloads every blob.
+    let pull = |case: &str| -> Run {
+        ctx.bosun(&[
+            "--tls-verify=false",
+            "--creds",
+            "u:p",
+            "--store",
+            store(case).to_str().unwrap(),
+            "copy",
+            &format!("docker://{host}/{case}/app:1"),
+            &format!("store:{case}"),
+        ])
+    };
+    let blobs = |case: &str| -> usize {
+        std::fs::read_dir(store(case).join("blobs/sha256"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let leftovers = |case: &str| -> usize {
+        std::fs::read_dir(store(case).join("tmp"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let named = |case: &str| -> bool {
+        std::fs::read_to_string(store(case).join("index.json"))
+            .unwrap_or_default()
+            .contains(&format!("\"{case}:latest\""))
+    };
+    // Lies: nothing is named, the lying blob is not stored, no partial file is left.
+    pull("liemanifest").fails(2, "does not match its digest");
+    pull("lieblob").fails(2, "does not match its digest");
+    assert!(
+        !store("lieblob")
+            .join("blobs/sha256")
+            .join(&image.layer[7..])
+            .exists()
+    );
+    // Auth and absence.
+    pull("noauth").fails(2, "access denied (HTTP 401)");
+    pull("missing").fails(2, "not found");
+    // Throttling, a 500 and a cut connection are survived; a registry that stays down is not.
+    pull("busy").ok();
+    assert_eq!(
+        counts.lock().unwrap()["busy manifests"],
+        2,
+        "one 429, then the manifest"
+    );
+    pull("flaky").ok();
+    assert_eq!(
+        counts.lock().unwrap()["flaky blobs"],
+        3,
+        "config, then the layer twice"
+    );
+    pull("truncate").ok();
+    let ranged = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, p, r)| *r && p.contains("/truncate/"))
+        .count();
+    assert_eq!(ranged, 1, "the cut download resumed with one Range request");
+    pull("down").fails(2, "HTTP 503");
+    assert_eq!(
+        counts.lock().unwrap()["down blobs"] % 5,
+        0,
+        "each blob tried 5 times, no more"
+    );
+    assert_eq!(blobs("down"), 0);
+    // A redirect to another host is followed without the credentials.
+    pull("redirect").ok();
+    assert!(
+        !elsewhere_auth.load(Ordering::SeqCst),
+        "credentials leaked to the redirect target"
+    );
+    // What was pulled is whole and named; what failed is not named and left nothing partial.
+    for good in ["busy", "flaky", "truncate", "redirect"] {
+        assert!(named(good), "{good}");
+        assert_eq!(blobs(good), 3, "{good}: manifest, config, layer");
+        ctx.bosun(&[
+            "--store",
+            store(good).to_str().unwrap(),
+            "inspect",
+            "--verify",
+            good,
+        ])
+        .ok();
+    }
+    for bad in ["liemanifest", "lieblob", "noauth", "missing", "down"] {
+        assert!(!named(bad), "{bad}");
+        assert_eq!(leftovers(bad), 0, "{bad}: no partial blob is left behind");
+    }
+}
+
+/// A push broken off midway (the registry refuses one blob) leaves the rest; the rerun
+/// uploads only what is missing.
+#[test]
+fn interrupted_push_uploads_only_what_is_missing() {
+    let Some(busybox) = bosun_test::static_busybox() else {
+        return;
+    };
+    let Some(reg) = Registry::start(None, Auth::None) else {
+        return;
+    };
+    let ctx = Context::new();
+    let layout = make_layout(
+        &ctx.dir.path().join("layout"),
+        &std::fs::read(busybox).unwrap(),
+    );
+    ctx.bosun(&[
+        "copy",
+        &format!("oci:{}:app1", layout.dir.display()),
+        "store:app1",
+    ])
+    .ok();
+    // A proxy in front of the registry that refuses the core blob's upload while `broken`.
+    let broken = Arc::new(AtomicBool::new(true));
+    let uploads = Arc::new(AtomicUsize::new(0));
+    let upstream = reg.host.clone();
+    let proxy = {
+        let (broken, uploads, core) = (broken.clone(), uploads.clone(), layout.core.clone());
+        ScriptServer::start(move |req: &Request| {
+            let is_upload = req.method == "PUT" && req.path.contains("/blobs/uploads/");
+            if is_upload {
+                uploads.fetch_add(1, Ordering::SeqCst);
+                let digest = req.query("digest").unwrap_or_default();
+                if broken.load(Ordering::SeqCst) && digest == core {
+                    return Reply::new(500);
+                }
+            }
+            bosun_test::script::forward(&upstream, req)
+        })
+    };
+    let target = format!("docker://{}/int/app1:1", proxy.host());
+    ctx.bosun(&["--tls-verify=false", "copy", "app1", &target])
+        .fails(2, "HTTP 500");
+    let first = uploads.swap(0, Ordering::SeqCst);
+    assert!(
+        first >= 3,
+        "config and app layer went up, the core was tried: {first}"
+    );
+    broken.store(false, Ordering::SeqCst);
+    ctx.bosun(&["--tls-verify=false", "copy", "app1", &target])
+        .ok();
+    assert_eq!(
+        uploads.load(Ordering::SeqCst),
+        1,
+        "only the core is uploaded again"
+    );
+    ctx.bosun(&["--tls-verify=false", "copy", &target, "store:back"])
+        .ok();
+    ctx.bosun(&["diff", "app1", "back"]).ok();
+}
