@@ -28,26 +28,24 @@ pub(crate) struct GlobalArgs {
     /// Never draw progress bars
     #[arg(long, global = true)]
     pub(crate) no_progress: bool,
-    #[command(flatten)]
-    pub(crate) registry: RegistryArgs,
 }
 
 /// How registries are reached (for every command that reads or writes `docker://` images).
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub(crate) struct RegistryArgs {
     /// Require HTTPS and verified certificates (`--tls-verify=false` allows plain HTTP and
     /// unverified TLS) [default: true, unless registries.conf marks the registry insecure]
-    #[arg(long, global = true, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", require_equals = true, help_heading = "Registry")]
     pub(crate) tls_verify: Option<bool>,
     /// Directory of *.crt (CAs), *.cert and *.key (client certificate) for registries
     /// [default: the host's directory in containers' certs.d]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = "Registry")]
     pub(crate) cert_dir: Option<PathBuf>,
     /// Auth file to read and write [default: REGISTRY_AUTH_FILE, then containers' and docker's]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Registry")]
     pub(crate) authfile: Option<PathBuf>,
     /// Credentials as USER[:PASSWORD] (without a password, it is read from standard input)
-    #[arg(long, global = true, value_name = "USER[:PASSWORD]")]
+    #[arg(long, value_name = "USER[:PASSWORD]", help_heading = "Registry")]
     pub(crate) creds: Option<String>,
 }
 
@@ -112,6 +110,23 @@ pub(crate) enum Command {
     /// oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:NAME:TAG]
     #[command(alias = "export")]
     Copy(CopyArgs),
+    /// Pin FROM and COPY --from images of Dockerfiles to their digests (name:tag@sha256:...)
+    Pin {
+        /// Dockerfiles to pin
+        #[arg(required = true, value_name = "DOCKERFILE")]
+        files: Vec<String>,
+        /// Change nothing; exit 1 when an image is unpinned or a pinned tag moved
+        #[arg(long)]
+        check: bool,
+        /// Also re-pin images whose tag moved since they were pinned
+        #[arg(long, conflicts_with = "check")]
+        update: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        registry: RegistryArgs,
+    },
     /// Save credentials for a registry in the auth file (containers' auth.json)
     Login {
         /// The registry (HOST[:PORT], or HOST/NAMESPACE for credentials of one namespace)
@@ -122,11 +137,16 @@ pub(crate) enum Command {
         /// Read the password from standard input
         #[arg(long)]
         password_stdin: bool,
+        #[command(flatten)]
+        options: RegistryArgs,
     },
     /// Remove a registry's credentials from the auth file
     Logout {
         /// The registry, as given to login
         registry: String,
+        /// Auth file to change [default: the one login writes]
+        #[arg(long, value_name = "FILE")]
+        authfile: Option<std::path::PathBuf>,
     },
     /// What is inside an image: sizes, layers, efficiency (dive-compatible), findings, secrets
     Inspect(InspectArgs),
@@ -172,6 +192,8 @@ pub(crate) struct BuildArgs {
     /// tags (docker://HOST/NAMESPACE; an image `api:1` goes to HOST/NAMESPACE/api:1)
     #[arg(long, value_name = "docker://REPO")]
     pub(crate) push: Option<String>,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +219,8 @@ pub(crate) struct CopyArgs {
     /// Write the digest of what was copied to this file
     #[arg(long, value_name = "FILE")]
     pub(crate) digestfile: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -245,6 +269,8 @@ pub(crate) struct InspectArgs {
     /// Report files hidden by a later layer from this size up (e.g. 1MiB)
     #[arg(long, value_name = "SIZE", default_value = "1MiB")]
     pub(crate) waste_threshold: String,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -265,6 +291,8 @@ pub(crate) struct DiffArgs {
     /// Compare config and layers only, without reading the layers
     #[arg(long)]
     pub(crate) no_files: bool,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]

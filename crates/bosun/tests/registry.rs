@@ -396,9 +396,9 @@ fn round_trip_with_tls_and_basic_auth() {
     std::fs::create_dir_all(&other).unwrap();
     std::fs::copy(&tls.ca, other.join("ca.crt")).unwrap();
     ctx.bosun(&[
+        "inspect",
         "--cert-dir",
         other.to_str().unwrap(),
-        "inspect",
         &format!("docker://{host}/team/app1:1"),
     ])
     .ok();
@@ -406,9 +406,9 @@ fn round_trip_with_tls_and_basic_auth() {
     ctx.bosun(&["logout", &host]).ok();
     ctx.bosun(&["logout", &host]).fails(2, "not logged in");
     ctx.bosun(&[
+        "copy",
         "--cert-dir",
         other.to_str().unwrap(),
-        "copy",
         &format!("docker://{host}/team/app1:1"),
         "store:again",
     ])
@@ -444,7 +444,7 @@ fn bearer_tokens() {
     .ok();
     let target = format!("docker://{}/tok/app1:1", reg.host);
     let creds = ["--tls-verify=false", "--creds", "robot:t0ken-pw"];
-    let with = |args: &[&str]| -> Run { ctx.bosun(&[&creds[..], args].concat()) };
+    let with = |args: &[&str]| -> Run { ctx.bosun(&[&args[..1], &creds[..], &args[1..]].concat()) };
     with(&["copy", "app1", &target]).ok();
     let issued = reg.tokens_issued.load(Ordering::SeqCst);
     assert!(
@@ -454,15 +454,15 @@ fn bearer_tokens() {
     with(&["copy", &target, "store:back"]).ok();
     with(&["diff", "app1", "back"]).ok();
     ctx.bosun(&[
+        "copy",
         "--tls-verify=false",
         "--creds",
         "robot:nope",
-        "copy",
         &target,
         "store:x",
     ])
     .fails(2, "access denied");
-    ctx.bosun(&["--tls-verify=false", "copy", &target, "store:x"])
+    ctx.bosun(&["copy", "--tls-verify=false", &target, "store:x"])
         .fails(2, "authentication required");
 }
 
@@ -620,12 +620,12 @@ fn hostile_registries() {
     // Each case pulls into a store of its own, so that every one downloads every blob.
     let pull = |case: &str| -> Run {
         ctx.bosun(&[
-            "--tls-verify=false",
-            "--creds",
-            "u:p",
             "--store",
             store(case).to_str().unwrap(),
             "copy",
+            "--tls-verify=false",
+            "--creds",
+            "u:p",
             &format!("docker://{host}/{case}/app:1"),
             &format!("store:{case}"),
         ])
@@ -750,7 +750,7 @@ fn interrupted_push_uploads_only_what_is_missing() {
         })
     };
     let target = format!("docker://{}/int/app1:1", proxy.host());
-    ctx.bosun(&["--tls-verify=false", "copy", "app1", &target])
+    ctx.bosun(&["copy", "--tls-verify=false", "app1", &target])
         .fails(2, "HTTP 500");
     let first = uploads.swap(0, Ordering::SeqCst);
     assert!(
@@ -758,14 +758,184 @@ fn interrupted_push_uploads_only_what_is_missing() {
         "config and app layer went up, the core was tried: {first}"
     );
     broken.store(false, Ordering::SeqCst);
-    ctx.bosun(&["--tls-verify=false", "copy", "app1", &target])
+    ctx.bosun(&["copy", "--tls-verify=false", "app1", &target])
         .ok();
     assert_eq!(
         uploads.load(Ordering::SeqCst),
         1,
         "only the core is uploaded again"
     );
-    ctx.bosun(&["--tls-verify=false", "copy", &target, "store:back"])
+    ctx.bosun(&["copy", "--tls-verify=false", &target, "store:back"])
         .ok();
     ctx.bosun(&["diff", "app1", "back"]).ok();
+}
+
+/// `bosun pin` against a registry: multi-stage files with `--platform`, `COPY --from=IMAGE`
+/// and an ARG in FROM (left alone, with a warning) are pinned to the registry's digests with
+/// their formatting kept; hadolint and bosun lint find nothing new in them; `--check` is clean,
+/// then fails when a tag moves, until `--update` re-pins it.
+#[test]
+fn pin_dockerfiles() {
+    let Some(busybox) = bosun_test::static_busybox() else {
+        return;
+    };
+    let Some(hadolint) = peer("hadolint") else {
+        return;
+    };
+    let Some(reg) = Registry::start(None, Auth::None) else {
+        return;
+    };
+    let ctx = Context::new();
+    let host = &reg.host;
+    let layout = make_layout(
+        &ctx.dir.path().join("layout"),
+        &std::fs::read(busybox).unwrap(),
+    );
+    let mut digests = BTreeMap::new();
+    for app in ["app1", "app2"] {
+        ctx.bosun(&[
+            "copy",
+            &format!("oci:{}:{app}", layout.dir.display()),
+            &format!("store:{app}"),
+        ])
+        .ok();
+        let file = ctx.dir.path().join(format!("{app}.digest"));
+        ctx.bosun(&[
+            "copy",
+            "--tls-verify=false",
+            app,
+            &format!("docker://{host}/team/{app}:1"),
+            "--digestfile",
+            file.to_str().unwrap(),
+        ])
+        .ok();
+        digests.insert(app, std::fs::read_to_string(file).unwrap());
+    }
+    let multi = format!(
+        "# syntax=docker/dockerfile:1\n\
+         ARG BASE={host}/team/app2:1\n\
+         # the build stage\n\
+         FROM --platform=$BUILDPLATFORM {host}/team/app1:1 AS build\n\
+         COPY --from={host}/team/app2:1 /app/name /name\n\
+         FROM ${{BASE}} AS base\n\
+         FROM \\\n    {host}/team/app2:1\n\
+         COPY --from=build /name /name\n\
+         USER 65532\n"
+    );
+    let single = format!("FROM {host}/team/app1:1\nUSER 65532\n");
+    ctx.write("multi.Dockerfile", &multi);
+    ctx.write("single.Dockerfile", &single);
+    let files = ["multi.Dockerfile", "single.Dockerfile"];
+    let findings = |ctx: &Context| -> (String, String) {
+        let bosun = ctx.bosun(&[&["lint", "--no-fail", "-f", "json"][..], &files[..]].concat());
+        let had = Command::new(&hadolint)
+            .args(["--no-fail", "-f", "json"])
+            .args(files)
+            .current_dir(ctx.project())
+            .output()
+            .unwrap();
+        (
+            bosun.stdout,
+            String::from_utf8_lossy(&had.stdout).into_owned(),
+        )
+    };
+    let before = findings(&ctx);
+    let check = |ctx: &Context| {
+        ctx.bosun(&[&["pin", "--tls-verify=false", "--check"][..], &files[..]].concat())
+    };
+    assert_eq!(check(&ctx).code, 1, "unpinned images fail --check");
+    let out = ctx
+        .bosun(&[&["pin", "--tls-verify=false"][..], &files[..]].concat())
+        .ok();
+    assert!(out.stderr.contains("${BASE} left alone"), "{}", out.stderr);
+    let pinned = std::fs::read_to_string(ctx.project().join("multi.Dockerfile")).unwrap();
+    let (d1, d2) = (&digests["app1"], &digests["app2"]);
+    assert_eq!(
+        pinned,
+        multi
+            .replace(
+                &format!("{host}/team/app1:1 AS"),
+                &format!("{host}/team/app1:1@{d1} AS")
+            )
+            .replace(
+                &format!("from={host}/team/app2:1 "),
+                &format!("from={host}/team/app2:1@{d2} ")
+            )
+            .replace(
+                &format!("    {host}/team/app2:1\n"),
+                &format!("    {host}/team/app2:1@{d2}\n")
+            )
+    );
+    assert_eq!(
+        std::fs::read_to_string(ctx.project().join("single.Dockerfile")).unwrap(),
+        format!("FROM {host}/team/app1:1@{d1}\nUSER 65532\n")
+    );
+    let after = findings(&ctx);
+    let codes = |json: &str| -> Vec<String> {
+        let v: serde_json::Value =
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{}:{}", f["line"], f["code"]))
+            .collect()
+    };
+    let new = |after: &str, before: &str| -> Vec<String> {
+        let before = codes(before);
+        codes(after)
+            .into_iter()
+            .filter(|c| !before.contains(c))
+            .collect()
+    };
+    assert_eq!(new(&after.0, &before.0), Vec::<String>::new(), "bosun lint");
+    assert_eq!(new(&after.1, &before.1), Vec::<String>::new(), "hadolint");
+    // bosun's unpinned-base rule is satisfied now.
+    assert!(
+        codes(&before.0).iter().any(|c| c.contains("BL1004")),
+        "{}",
+        before.0
+    );
+    assert!(
+        !codes(&after.0).iter().any(|c| c.contains("BL1004")),
+        "{}",
+        after.0
+    );
+    assert_eq!(check(&ctx).code, 0);
+    // The tag moves: --check says so, --update follows it.
+    ctx.bosun(&[
+        "copy",
+        "--tls-verify=false",
+        "app2",
+        &format!("docker://{host}/team/app1:1"),
+    ])
+    .ok();
+    let moved = check(&ctx);
+    assert_eq!(moved.code, 1, "{}", moved.stdout);
+    assert!(moved.stdout.contains("moved"), "{}", moved.stdout);
+    let json = ctx.bosun(
+        &[
+            &["pin", "--tls-verify=false", "--check", "--format", "json"][..],
+            &files[..],
+        ]
+        .concat(),
+    );
+    let statuses: Vec<String> = serde_json::from_str::<serde_json::Value>(&json.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["moved", "current", "skipped", "current", "moved"]
+    );
+    ctx.bosun(&[&["pin", "--tls-verify=false", "--update"][..], &files[..]].concat())
+        .ok();
+    assert_eq!(check(&ctx).code, 0);
+    assert!(
+        std::fs::read_to_string(ctx.project().join("single.Dockerfile"))
+            .unwrap()
+            .contains(d2.as_str())
+    );
 }

@@ -10,16 +10,11 @@ use bosun_spec::{Lockfile, Spec};
 
 use bosun_registry::Reference;
 
-use crate::cli::{BuildArgs, Format, RegistryArgs};
+use crate::cli::{BuildArgs, Format};
 use crate::reporters::DownloadReporter;
 use crate::{ExitStatus, Printer, settings};
 
-pub(crate) fn run(
-    args: &BuildArgs,
-    registry: &RegistryArgs,
-    store_dir: &Path,
-    printer: &Printer,
-) -> Result<ExitStatus> {
+pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Result<ExitStatus> {
     let started = std::time::Instant::now();
     let (spec_path, images, locked, format) =
         (&args.spec.file, &args.images, args.locked, args.format);
@@ -34,7 +29,7 @@ pub(crate) fn run(
             })?;
             Ok((
                 repo.trim_end_matches('/').to_string(),
-                settings::registry_client(registry)?,
+                settings::registry_client(&args.registry)?,
             ))
         })
         .transpose()?;

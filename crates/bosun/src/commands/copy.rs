@@ -10,15 +10,10 @@ use bosun_oci::{Store, export, normalize_name};
 use bosun_registry::Reference;
 use bosun_registry::transfer::{self, DEFAULT_JOBS, Platforms};
 
-use crate::cli::{Compress, CopyArgs, RegistryArgs};
+use crate::cli::{Compress, CopyArgs};
 use crate::{ExitStatus, Printer, settings};
 
-pub(crate) fn run(
-    store_dir: &Path,
-    args: &CopyArgs,
-    registry: &RegistryArgs,
-    printer: &Printer,
-) -> Result<ExitStatus> {
+pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Result<ExitStatus> {
     let store = Store::open(store_dir)
         .with_context(|| format!("cannot open the store at {}", store_dir.display()))?;
     // Blobs a copy brings in are unnamed until the end: hold gc off meanwhile.
@@ -27,7 +22,7 @@ pub(crate) fn run(
     let client = std::cell::OnceCell::new();
     let client = || -> Result<&bosun_registry::Client> {
         if client.get().is_none() {
-            let _ = client.set(settings::registry_client(registry)?);
+            let _ = client.set(settings::registry_client(&args.registry)?);
         }
         Ok(client.get().expect("set"))
     };

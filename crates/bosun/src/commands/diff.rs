@@ -12,15 +12,10 @@ use crate::commands::copy::parse_platform;
 use crate::commands::{human, open_image};
 use crate::{ExitStatus, Printer};
 
-pub(crate) fn run(
-    store_dir: &Path,
-    args: &DiffArgs,
-    registry: &crate::cli::RegistryArgs,
-    printer: &Printer,
-) -> Result<ExitStatus> {
+pub(crate) fn run(store_dir: &Path, args: &DiffArgs, printer: &Printer) -> Result<ExitStatus> {
     let platform = args.platform.as_deref().map(parse_platform).transpose()?;
-    let a = open_image(store_dir, &args.a, platform.as_ref(), registry)?;
-    let b = open_image(store_dir, &args.b, platform.as_ref(), registry)?;
+    let a = open_image(store_dir, &args.a, platform.as_ref(), &args.registry)?;
+    let b = open_image(store_dir, &args.b, platform.as_ref(), &args.registry)?;
     let options = Options {
         times: args.times,
         skip_files: args.no_files,

@@ -13,17 +13,12 @@ use crate::commands::copy::parse_platform;
 use crate::commands::{human, open_image};
 use crate::{ExitStatus, Printer};
 
-pub(crate) fn run(
-    store_dir: &Path,
-    args: &InspectArgs,
-    registry: &crate::cli::RegistryArgs,
-    printer: &Printer,
-) -> Result<ExitStatus> {
+pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Result<ExitStatus> {
     let rules = ci_rules(args)?;
     let waste_threshold = ci::parse_bytes(&args.waste_threshold)
         .map_err(|e| anyhow::anyhow!("--waste-threshold {:?}: {e}", args.waste_threshold))?;
     let platform = args.platform.as_deref().map(parse_platform).transpose()?;
-    let opened = open_image(store_dir, &args.image, platform.as_ref(), registry)?;
+    let opened = open_image(store_dir, &args.image, platform.as_ref(), &args.registry)?;
     let image = &opened.image;
     let options = Options {
         scan: ScanOptions {

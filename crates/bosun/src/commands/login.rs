@@ -39,9 +39,13 @@ pub(crate) fn login(
     Ok(ExitStatus::Success)
 }
 
-pub(crate) fn logout(registry: &str, args: &RegistryArgs, printer: &Printer) -> Result<ExitStatus> {
+pub(crate) fn logout(
+    registry: &str,
+    authfile: Option<std::path::PathBuf>,
+    printer: &Printer,
+) -> Result<ExitStatus> {
     let key = registry_key(registry)?;
-    let file = args.authfile.clone().unwrap_or_else(auth::login_file);
+    let file = authfile.unwrap_or_else(auth::login_file);
     match auth::remove(&file, &key)? {
         true => printer.status(&format!(
             "removed the credentials of {key} from {}",

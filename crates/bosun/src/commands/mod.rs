@@ -8,6 +8,7 @@ mod inspect;
 mod lint;
 mod lock;
 mod login;
+mod pin;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -33,25 +34,33 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             why,
             arch,
         } => lock::run(&spec.file, check, why.as_deref(), arch.as_deref(), printer),
-        Command::Build(args) => build::run(&args, &cli.global.registry, &store_dir, printer),
+        Command::Build(args) => build::run(&args, &store_dir, printer),
         Command::Images { format } => store::images(&store_dir, format, printer),
         Command::Rm { names } => store::rm(&store_dir, &names, printer),
         Command::Gc => store::gc(&store_dir, printer),
-        Command::Copy(args) => copy::run(&store_dir, &args, &cli.global.registry, printer),
+        Command::Copy(args) => copy::run(&store_dir, &args, printer),
         Command::Login {
             registry,
             username,
             password_stdin,
+            options,
         } => login::login(
             &registry,
             username.as_deref(),
             password_stdin,
-            &cli.global.registry,
+            &options,
             printer,
         ),
-        Command::Logout { registry } => login::logout(&registry, &cli.global.registry, printer),
-        Command::Inspect(args) => inspect::run(&store_dir, &args, &cli.global.registry, printer),
-        Command::Diff(args) => diff::run(&store_dir, &args, &cli.global.registry, printer),
+        Command::Pin {
+            files,
+            check,
+            update,
+            format,
+            registry,
+        } => pin::run(&files, check, update, format, &registry, printer),
+        Command::Logout { registry, authfile } => login::logout(&registry, authfile, printer),
+        Command::Inspect(args) => inspect::run(&store_dir, &args, printer),
+        Command::Diff(args) => diff::run(&store_dir, &args, printer),
         Command::Lint(args) => lint::run(&store_dir, &args, printer),
     }
 }
