@@ -28,6 +28,11 @@
 //! sha256 = "…"
 //! depends = ["libgcc-s1"]       # the locked packages it pulled in (for `bosun lock --why`)
 //! dropped = ["dpkg"]            # dependencies left out: only maintainer scripts use them
+//!
+//! [[input]]                     # an image the spec builds on (`from`) or copies from
+//! reference = "docker://registry.internal/team/core:1"
+//! digest = "sha256:…"           # what the reference named when it was locked
+//! manifests = { amd64 = "sha256:…", arm64 = "sha256:…" }  # the image used per architecture
 //! ```
 //!
 //! Mirror URLs are deliberately absent: a lockfile names content by hash, so it works with
@@ -56,6 +61,21 @@ pub struct Lockfile {
     /// The packages.
     #[serde(default, rename = "package")]
     pub packages: Vec<LockedPackage>,
+    /// The images the spec builds on or copies from, by digest.
+    #[serde(default, rename = "input", skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<LockedInput>,
+}
+
+/// An image a spec reads (`from`, or a copy entry's `image`), pinned.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LockedInput {
+    /// As the spec writes it.
+    pub reference: String,
+    /// The digest of the manifest or index it named when locked.
+    pub digest: String,
+    /// The manifest used for each Debian architecture of the spec.
+    pub manifests: std::collections::BTreeMap<String, String>,
 }
 
 /// One verified `InRelease`.
@@ -140,6 +160,18 @@ impl Lockfile {
                 ),
             });
         }
+        for i in &lock.inputs {
+            let digest = |d: &str| {
+                d.strip_prefix("sha256:")
+                    .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            };
+            if !digest(&i.digest) || !i.manifests.values().all(|d| digest(d)) {
+                return Err(Error::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!("input {} has a malformed digest", i.reference),
+                });
+            }
+        }
         for p in &lock.packages {
             if p.sha256.len() != 64 || !p.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(Error::Invalid {
@@ -176,6 +208,13 @@ impl Lockfile {
         }
         self.packages
             .sort_by(|a, b| (&a.architecture, &a.name).cmp(&(&b.architecture, &b.name)));
+        self.inputs.sort_by(|a, b| a.reference.cmp(&b.reference));
+        self.inputs.dedup();
+    }
+
+    /// The pinned input an image reference names.
+    pub fn input(&self, reference: &str) -> Option<&LockedInput> {
+        self.inputs.iter().find(|i| i.reference == reference)
     }
 
     /// Serialises to TOML, sorted.

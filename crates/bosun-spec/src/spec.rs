@@ -97,6 +97,11 @@ pub enum Compression {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImageSpec {
+    /// An image whose layers are the bottom of this one (`docker://REF`, `oci:DIR[:REF]`,
+    /// `oci-archive:FILE[:REF]`, `docker-archive:FILE`): bosun adds its layers on top without
+    /// running anything, and packages the image already has (its dpkg database says) are
+    /// not added again. Pinned by digest in the lock.
+    pub from: Option<String>,
     /// Names of `[base.*]` groups, bottom layer first.
     #[serde(default)]
     pub bases: Vec<String>,
@@ -153,7 +158,12 @@ pub struct ImageSpec {
 #[serde(deny_unknown_fields)]
 pub struct CopyEntry {
     /// Path relative to the project directory; a trailing `/` copies a directory's contents.
+    /// With `image`, an absolute path in that image.
     pub src: String,
+    /// Copy from this image (`docker://REF`, `oci:DIR[:REF]`, ...) instead of the project
+    /// directory, as a multi-stage build copies from a builder stage. Pinned by digest in the
+    /// lock.
+    pub image: Option<String>,
     /// Absolute path in the image.
     pub dst: String,
     /// Account owning the copied files (default `root`).
@@ -234,6 +244,21 @@ impl ImageSpec {
             roots.push(INIT_PACKAGE.into());
         }
         roots
+    }
+
+    /// Every image this one reads: `from`, then the `image` of each copy entry, once each.
+    pub fn inputs(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for r in self
+            .from
+            .iter()
+            .chain(self.copy.iter().filter_map(|c| c.image.as_ref()))
+        {
+            if !out.contains(&r.as_str()) {
+                out.push(r);
+            }
+        }
+        out
     }
 
     /// The entrypoint the image's config gets: with `init`, tini first.
@@ -335,14 +360,39 @@ impl Spec {
                 (format!("image.{n}"), (roots, sorted(&i.exclude)))
             }))
             .collect();
-        let canonical = serde_json::json!({
+        let mut canonical = serde_json::json!({
             "suite": d.suite, "components": d.components, "architectures": d.architectures,
             "updates": d.updates, "security": d.security, "exclude": sorted(&d.exclude),
             "maintainer-deps": d.include_maintainer_deps,
             "groups": groups,
         });
+        // Image inputs are pinned in the lock too; the key is there only when a spec has
+        // some, so that locks of specs without them keep their hash.
+        let inputs: BTreeMap<&String, (Option<&String>, Vec<&String>)> = self
+            .image
+            .iter()
+            .map(|(n, i)| {
+                let copies = i.copy.iter().filter_map(|c| c.image.as_ref()).collect();
+                (n, (i.from.as_ref(), copies))
+            })
+            .filter(|(_, (from, copies))| from.is_some() || !copies.is_empty())
+            .collect();
+        if !inputs.is_empty() {
+            canonical["inputs"] = serde_json::json!(inputs);
+        }
         let digest = Sha256::digest(canonical.to_string().as_bytes());
         format!("sha256:{}", hex::encode(digest))
+    }
+}
+
+/// Checks that an image input names a transport bosun reads images from.
+fn image_reference(text: &str) -> Result<(), String> {
+    const TRANSPORTS: [&str; 4] = ["docker://", "oci:", "oci-archive:", "docker-archive:"];
+    match TRANSPORTS.iter().find(|t| text.starts_with(*t)) {
+        Some(t) if text.len() > t.len() => Ok(()),
+        _ => Err(format!(
+            "{text:?} is not an image reference (docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE)"
+        )),
     }
 }
 
@@ -363,9 +413,6 @@ fn validate_image(
             return Err(format!("{at} uses base `{b}`, but there is no [base.{b}]"));
         }
     }
-    if image.packages.is_empty() && image.bases.is_empty() && image.copy.is_empty() {
-        return Err(format!("{at} has no packages, bases or copy entries"));
-    }
     if image.init && image.entrypoint.is_none() && image.cmd.is_none() {
         return Err(format!(
             "{at} sets `init = true` but has no entrypoint or cmd for tini to run"
@@ -374,6 +421,16 @@ fn validate_image(
     if let Some(user) = &image.user {
         Account::parse_user(user).map_err(|e| format!("{at} user: {e}"))?;
     }
+    if let Some(from) = &image.from {
+        image_reference(from).map_err(|e| format!("{at} from: {e}"))?;
+    }
+    if image.packages.is_empty()
+        && image.bases.is_empty()
+        && image.copy.is_empty()
+        && image.from.is_none()
+    {
+        return Err(format!("{at} has no from, packages, bases or copy entries"));
+    }
     for c in &image.copy {
         if !c.dst.starts_with('/') {
             return Err(format!(
@@ -381,7 +438,15 @@ fn validate_image(
                 c.dst
             ));
         }
-        if c.src.starts_with('/') || c.src.split('/').any(|p| p == "..") {
+        if let Some(reference) = &c.image {
+            image_reference(reference).map_err(|e| format!("{at} copy image: {e}"))?;
+            if !c.src.starts_with('/') || c.src.split('/').any(|p| p == "..") {
+                return Err(format!(
+                    "{at} copy src {:?} must be an absolute path in the image, without `..`",
+                    c.src
+                ));
+            }
+        } else if c.src.starts_with('/') || c.src.split('/').any(|p| p == "..") {
             return Err(format!(
                 "{at} copy src {:?} must stay inside the project directory",
                 c.src
