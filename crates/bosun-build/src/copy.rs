@@ -251,6 +251,7 @@ mod tests {
             dst: "/app".into(),
             owner: Some("nonroot".into()),
             mode: None,
+            image: None,
         };
         add_copies(&mut l, &p.join("proj"), &[entry], &ig).unwrap();
         assert_eq!(l.get("app/main.py").unwrap().uid, 65532);
@@ -260,6 +261,7 @@ mod tests {
             dst: "/x".into(),
             owner: None,
             mode: None,
+            image: None,
         };
         let err = add_copies(&mut l, &p.join("proj"), &[bad], &ig).unwrap_err();
         assert!(err.to_string().contains("outside the project"), "{err}");

@@ -372,7 +372,7 @@ impl Spec {
             .image
             .iter()
             .map(|(n, i)| {
-                let copies = i.copy.iter().filter_map(|c| c.image.as_ref()).collect();
+                let copies: Vec<&String> = i.copy.iter().filter_map(|c| c.image.as_ref()).collect();
                 (n, (i.from.as_ref(), copies))
             })
             .filter(|(_, (from, copies))| from.is_some() || !copies.is_empty())
