@@ -20,6 +20,7 @@ use sha2::{Digest as _, Sha256};
 use crate::Error;
 use crate::assemble::{self, AssembleOptions};
 use crate::copy::{self, Ignore};
+use crate::inputs::{Input, copy_from_image};
 
 /// Bump when the skeleton or assembly rules change, so old cached layers are not reused.
 const LAYER_FORMAT: &str = "bosun-layer-v1";
@@ -42,6 +43,8 @@ pub struct BuildContext<'a> {
     pub parallel_downloads: usize,
     /// Download progress.
     pub reporter: &'a dyn Reporter,
+    /// The images the spec reads (`from`, copy entries' `image`), in the store, by reference.
+    pub inputs: &'a BTreeMap<String, Input>,
 }
 
 /// One layer of a built image.
@@ -110,7 +113,11 @@ pub fn build_image(
     let mut manifests = Vec::new();
     let mut all_layers = BTreeMap::new();
     for arch in &spec.debian.architectures {
-        let plans = plan(image, name, lock, arch, ctx.project, &ignore)?;
+        let base = match &image.from {
+            Some(reference) => Some(base_image(ctx, reference, arch)?),
+            None => None,
+        };
+        let plans = plan(image, name, lock, arch, ctx, &ignore)?;
         let keys: Vec<String> = plans
             .iter()
             .map(|p| layer_key(p, arch, image.keep_docs, compression, epoch))
@@ -134,14 +141,32 @@ pub fn build_image(
                 }
             })
             .collect::<Result<_, Error>>()?;
-        let config = image_config(image, arch, epoch, &plans, &made)?;
+        let config = image_config(image, arch, epoch, &plans, &made, base.as_ref())?;
         let config_desc = ctx.store.write_json(&config, MEDIA_CONFIG)?;
+        let mut layers: Vec<Descriptor> = Vec::new();
+        let mut annotations = BTreeMap::new();
+        if let Some(base) = &base {
+            layers.extend(base.manifest.layers.iter().map(|l| Descriptor {
+                media_type: oci_layer_type(&l.media_type),
+                ..l.clone()
+            }));
+            // The image-spec's annotations for the image this one is built on.
+            annotations.insert(
+                "org.opencontainers.image.base.digest".to_string(),
+                base.digest.to_string(),
+            );
+            annotations.insert(
+                "org.opencontainers.image.base.name".to_string(),
+                base.name.clone(),
+            );
+        }
+        layers.extend(made.iter().map(|(d, _, _)| d.clone()));
         let manifest = Manifest {
             schema_version: 2,
             media_type: Some(MEDIA_MANIFEST.into()),
             config: config_desc,
-            layers: made.iter().map(|(d, _, _)| d.clone()).collect(),
-            annotations: BTreeMap::new(),
+            layers,
+            annotations,
         };
         let mut desc = ctx.store.write_json(&manifest, MEDIA_MANIFEST)?;
         desc.platform = Some(platform_for_debian(arch));
@@ -186,7 +211,7 @@ fn plan<'l>(
     name: &str,
     lock: &'l Lockfile,
     arch: &str,
-    project: &Path,
+    ctx: &BuildContext<'_>,
     ignore: &Ignore,
 ) -> Result<Vec<LayerPlan<'l>>, Error> {
     let packages_of = |group: &str| -> Result<Vec<&'l LockedPackage>, Error> {
@@ -207,7 +232,9 @@ fn plan<'l>(
         });
     }
     let own = packages_of(&format!("image.{name}"))?;
-    if !own.is_empty() || plans.is_empty() {
+    // Without `from`, the first layer carries the skeleton (accounts, /tmp, ...), so there is
+    // one even with no packages; on a `from` image only what adds something is a layer.
+    if !own.is_empty() || (plans.is_empty() && image.from.is_none()) {
         plans.push(LayerPlan {
             created_by: format!("bosun: image {name} packages ({})", own.len()),
             packages: own,
@@ -217,11 +244,25 @@ fn plan<'l>(
     }
     if !image.copy.is_empty() {
         let mut app = LayerBuilder::new();
-        copy::add_copies(&mut app, project, &image.copy, ignore)?;
+        let (from_images, from_project): (Vec<_>, Vec<_>) =
+            image.copy.iter().cloned().partition(|c| c.image.is_some());
+        copy::add_copies(&mut app, ctx.project, &from_project, ignore)?;
+        for c in &from_images {
+            let reference = c.image.as_deref().unwrap_or_default();
+            let input = ctx.inputs.get(reference).ok_or_else(|| {
+                Error::Copy(format!(
+                    "{reference} is not in bosun.lock; run `bosun lock`"
+                ))
+            })?;
+            copy_from_image(&mut app, &input.open(ctx.store, arch)?, c)?;
+        }
         let what: Vec<String> = image
             .copy
             .iter()
-            .map(|c| format!("{} -> {}", c.src, c.dst))
+            .map(|c| match &c.image {
+                Some(i) => format!("{i}:{} -> {}", c.src, c.dst),
+                None => format!("{} -> {}", c.src, c.dst),
+            })
             .collect();
         plans.push(LayerPlan {
             created_by: format!("bosun: copy {}", what.join(", ")),
@@ -230,7 +271,9 @@ fn plan<'l>(
             app: Some(app),
         });
     }
-    plans[0].skeleton = true;
+    if image.from.is_none() {
+        plans[0].skeleton = true;
+    }
     Ok(plans)
 }
 
@@ -351,45 +394,156 @@ fn make_layer(
     Ok((desc, diff_id))
 }
 
+/// The image a `from` names, for one architecture: its manifest and config, read from the
+/// store.
+struct Base {
+    name: String,
+    digest: Digest,
+    manifest: Manifest,
+    config: ImageConfig,
+}
+
+fn base_image(ctx: &BuildContext<'_>, reference: &str, arch: &str) -> Result<Base, Error> {
+    let input = ctx.inputs.get(reference).ok_or_else(|| {
+        Error::Copy(format!(
+            "{reference} is not in bosun.lock; run `bosun lock`"
+        ))
+    })?;
+    let image = input.open(ctx.store, arch)?;
+    let manifest = image
+        .manifest
+        .clone()
+        .ok_or_else(|| Error::Copy(format!("{reference}: no manifest")))?;
+    let want = platform_for_debian(arch).architecture;
+    if image.config.architecture != want {
+        return Err(Error::Copy(format!(
+            "{reference}: the image for {arch} is a {} image",
+            image.config.architecture
+        )));
+    }
+    Ok(Base {
+        name: reference.trim_start_matches("docker://").to_string(),
+        digest: image
+            .manifest_digest
+            .clone()
+            .unwrap_or(image.config_digest.clone()),
+        manifest,
+        config: image.config,
+    })
+}
+
+/// Docker's layer media types as OCI names them (the same bytes), so one manifest does not
+/// mix the two.
+fn oci_layer_type(media_type: &str) -> String {
+    match media_type {
+        "application/vnd.docker.image.rootfs.diff.tar.gzip" => bosun_oci::model::MEDIA_LAYER_GZIP,
+        "application/vnd.docker.image.rootfs.diff.tar.zstd" => bosun_oci::model::MEDIA_LAYER_ZSTD,
+        "application/vnd.docker.image.rootfs.diff.tar" => bosun_oci::model::MEDIA_LAYER_TAR,
+        other => other,
+    }
+    .to_string()
+}
+
+/// Whether a config's user is root (or unset, which runs as root).
+fn runs_as_root(user: Option<&str>) -> bool {
+    match user.map(|u| u.split(':').next().unwrap_or(u)) {
+        None | Some("") | Some("0") | Some("root") => true,
+        Some(_) => false,
+    }
+}
+
 fn image_config(
     image: &ImageSpec,
     arch: &str,
     epoch: i64,
     plans: &[LayerPlan<'_>],
     made: &[(Descriptor, Digest, bool)],
+    base: Option<&Base>,
 ) -> Result<ImageConfig, Error> {
     let platform = platform_for_debian(arch);
     let created = rfc3339(epoch);
-    let user = match image.user.as_deref().unwrap_or("nonroot") {
-        u if u.contains(':') || u.parse::<u32>().is_ok() => u.to_string(),
-        u => Account::parse_user(u).map_err(Error::Copy)?.0.to_string(),
+    let inherited = base.map(|b| &b.config.config);
+    // Non-root by default: the spec's user, else a base's non-root user, else nonroot.
+    let user = match (
+        image.user.as_deref(),
+        inherited.and_then(|c| c.user.as_deref()),
+    ) {
+        (Some(u), _) => u,
+        (None, Some(u)) if !runs_as_root(Some(u)) => u,
+        _ => "nonroot",
     };
-    let mut env: BTreeMap<String, String> = image.env.clone();
+    let user = match user {
+        u if u.contains(':') || u.parse::<u32>().is_ok() => u.to_string(),
+        u => match Account::parse_user(u) {
+            Ok((uid, _)) => uid.to_string(),
+            // A name only the base's /etc/passwd knows.
+            Err(_) if image.user.is_none() => u.to_string(),
+            Err(e) => return Err(Error::Copy(e)),
+        },
+    };
+    let mut env: BTreeMap<String, String> = inherited
+        .map(|c| {
+            c.env
+                .iter()
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    env.extend(image.env.clone());
     env.entry("PATH".into())
         .or_insert_with(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
-    let healthcheck = image.healthcheck.as_ref().map(|h| HealthConfig {
-        test: std::iter::once("CMD".to_string())
-            .chain(h.cmd.iter().cloned())
-            .collect(),
-        interval: h.interval.as_deref().and_then(parse_duration),
-        timeout: h.timeout.as_deref().and_then(parse_duration),
-        start_period: h.start_period.as_deref().and_then(parse_duration),
-        retries: h.retries,
-    });
-    let exposed_ports = image
-        .expose
-        .iter()
-        .map(|p| {
-            (
-                if p.contains('/') {
-                    p.clone()
-                } else {
-                    format!("{p}/tcp")
-                },
-                Empty {},
-            )
+    let healthcheck = image
+        .healthcheck
+        .as_ref()
+        .map(|h| HealthConfig {
+            test: std::iter::once("CMD".to_string())
+                .chain(h.cmd.iter().cloned())
+                .collect(),
+            interval: h.interval.as_deref().and_then(parse_duration),
+            timeout: h.timeout.as_deref().and_then(parse_duration),
+            start_period: h.start_period.as_deref().and_then(parse_duration),
+            retries: h.retries,
         })
-        .collect();
+        .or_else(|| inherited.and_then(|c| c.healthcheck.clone()));
+    let mut exposed_ports: BTreeMap<String, Empty> = inherited
+        .map(|c| c.exposed_ports.clone())
+        .unwrap_or_default();
+    exposed_ports.extend(image.expose.iter().map(|p| {
+        (
+            if p.contains('/') {
+                p.clone()
+            } else {
+                format!("{p}/tcp")
+            },
+            Empty {},
+        )
+    }));
+    // Docker's rule: a new entrypoint drops the inherited cmd.
+    let (entrypoint, cmd) = match (image.config_entrypoint(), &image.cmd) {
+        (Some(e), cmd) => (Some(e), cmd.clone()),
+        (None, Some(cmd)) => (
+            inherited.and_then(|c| c.entrypoint.clone()),
+            Some(cmd.clone()),
+        ),
+        (None, None) => (
+            inherited.and_then(|c| c.entrypoint.clone()),
+            inherited.and_then(|c| c.cmd.clone()),
+        ),
+    };
+    let mut labels = inherited.map(|c| c.labels.clone()).unwrap_or_default();
+    labels.extend(image.labels.clone());
+    let mut diff_ids: Vec<Digest> = base
+        .map(|b| b.config.rootfs.diff_ids.clone())
+        .unwrap_or_default();
+    diff_ids.extend(made.iter().map(|(_, id, _)| id.clone()));
+    let mut history: Vec<History> = base.map(|b| b.config.history.clone()).unwrap_or_default();
+    history.extend(plans.iter().map(|p| History {
+        created: Some(created.clone()),
+        created_by: Some(p.created_by.clone()),
+        comment: None,
+        empty_layer: false,
+    }));
     Ok(ImageConfig {
         created: Some(created.clone()),
         architecture: platform.architecture,
@@ -399,25 +553,21 @@ fn image_config(
             user: Some(user),
             exposed_ports,
             env: env.into_iter().map(|(k, v)| format!("{k}={v}")).collect(),
-            entrypoint: image.config_entrypoint(),
-            cmd: image.cmd.clone(),
-            working_dir: image.workdir.clone(),
-            labels: image.labels.clone(),
+            entrypoint,
+            cmd,
+            working_dir: image
+                .workdir
+                .clone()
+                .or_else(|| inherited.and_then(|c| c.working_dir.clone())),
+            labels,
             healthcheck,
-            ..Default::default()
+            volumes: inherited.map(|c| c.volumes.clone()).unwrap_or_default(),
+            stop_signal: inherited.and_then(|c| c.stop_signal.clone()),
         },
         rootfs: RootFs {
             kind: "layers".into(),
-            diff_ids: made.iter().map(|(_, id, _)| id.clone()).collect(),
+            diff_ids,
         },
-        history: plans
-            .iter()
-            .map(|p| History {
-                created: Some(created.clone()),
-                created_by: Some(p.created_by.clone()),
-                comment: None,
-                empty_layer: false,
-            })
-            .collect(),
+        history,
     })
 }

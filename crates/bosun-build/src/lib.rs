@@ -10,6 +10,7 @@
 pub mod assemble;
 pub mod copy;
 mod image;
+pub mod inputs;
 pub mod lock;
 
 pub use image::{BuildContext, BuiltImage, BuiltLayer, build_image};

@@ -2,17 +2,22 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use bosun_deb::packages::PackageRecord;
+use bosun_deb::resolve::Selected;
 use bosun_deb::{MAINTAINER_SCRIPT_TOOLS, Omit, Repository, Selection};
 use bosun_spec::{LockedGroup, LockedPackage, LockedRelease, Lockfile, Spec};
 
 use crate::Error;
 
+/// What the `from` images already have: packages by image name, then Debian architecture.
+pub type FromPackages = BTreeMap<String, BTreeMap<String, Vec<PackageRecord>>>;
+
 /// Resolves every group of `spec` for every architecture against `repo`.
 ///
 /// Each `[base.*]` group is resolved on its own, so its layer is the same whichever image uses
-/// it; each image is then resolved with its bases already installed, and its group holds only
-/// what the bases do not.
-pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
+/// it; each image is then resolved with its bases (and what its `from` image's dpkg database
+/// lists, `from`) already installed, and its group holds only what they do not.
+pub fn resolve(spec: &Spec, repo: &Repository, from: &FromPackages) -> Result<Lockfile, Error> {
     let mut lock = Lockfile {
         version: Lockfile::VERSION,
         spec_hash: spec.resolution_hash(),
@@ -64,6 +69,22 @@ pub fn resolve(spec: &Spec, repo: &Repository) -> Result<Lockfile, Error> {
         }
         for (name, image) in &spec.image {
             let mut installed = Selection::new();
+            for record in from
+                .get(name)
+                .and_then(|a| a.get(arch))
+                .into_iter()
+                .flatten()
+            {
+                installed.insert(
+                    record.name.clone(),
+                    Selected {
+                        record: record.clone(),
+                        depends: Default::default(),
+                        dropped: Default::default(),
+                        required_by: None,
+                    },
+                );
+            }
             for b in &image.bases {
                 installed.extend(bases[b.as_str()].clone());
             }

@@ -195,6 +195,61 @@ pub fn parse_index(text: &str, suite: &str) -> Result<Vec<PackageRecord>, String
     Ok(out)
 }
 
+/// The packages a dpkg database lists as installed: `/var/lib/dpkg/status` (paragraphs whose
+/// `Status` ends in `installed`) or a distroless `status.d/` file (no `Status` field). They
+/// have no file in an archive: `filename` and `sha256` are empty, `suite` is `installed`.
+pub fn parse_installed(text: &str) -> Result<Vec<PackageRecord>, (usize, String)> {
+    let paragraphs = control::parse(text).map_err(|e| (e.line, e.message.to_string()))?;
+    let mut out = Vec::new();
+    for p in &paragraphs {
+        if p.get("Status")
+            .is_some_and(|s| !s.trim_end().ends_with(" installed"))
+        {
+            continue;
+        }
+        let mut fields: Vec<(&str, &str)> = p
+            .fields()
+            .iter()
+            .filter(|(k, _)| {
+                matches!(
+                    *k,
+                    "Package"
+                        | "Version"
+                        | "Architecture"
+                        | "Pre-Depends"
+                        | "Depends"
+                        | "Provides"
+                        | "Source"
+                        | "Priority"
+                )
+            })
+            .map(|(k, v)| (*k, *v))
+            .collect();
+        let zero = "0".repeat(64);
+        fields.extend([
+            ("Filename", "installed"),
+            ("SHA256", zero.as_str()),
+            ("Size", "0"),
+        ]);
+        // Relations may be folded over lines; one line each is what the record parser reads.
+        let text: String = fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}: {}\n",
+                    v.split_whitespace().collect::<Vec<_>>().join(" ")
+                )
+            })
+            .collect();
+        let parsed = control::parse(&text).map_err(|e| (p.line, e.message.to_string()))?;
+        let mut r = record(&parsed[0], "installed").map_err(|e| (p.line, e))?;
+        r.filename.clear();
+        r.sha256.clear();
+        out.push(r);
+    }
+    Ok(out)
+}
+
 /// One piece of an index: its records, or the line (from the piece's start) that is wrong.
 fn parse_piece(text: &str, suite: &str) -> Result<Vec<PackageRecord>, (usize, String)> {
     let paragraphs = control::parse(text).map_err(|e| (e.line, e.message.to_string()))?;
@@ -265,6 +320,22 @@ fn record(p: &control::Paragraph<'_>, suite: &str) -> Result<PackageRecord, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn installed_packages_from_status_and_status_d() {
+        let status = "Package: libc6\nStatus: install ok installed\nVersion: 2.41-12\nArchitecture: amd64\nDepends: libgcc-s1,\n libc-bin (>= 2.41)\nDescription: GNU C Library\n shared libraries\n\nPackage: gone\nStatus: deinstall ok config-files\nVersion: 1\nArchitecture: all\n\nPackage: mawk\nStatus: install ok installed\nVersion: 1.3.4-1\nArchitecture: amd64\nProvides: awk\n";
+        let got = parse_installed(status).unwrap();
+        let names: Vec<&str> = got.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["libc6", "mawk"]);
+        assert_eq!(got[0].depends.len(), 2);
+        assert_eq!(got[1].provides[0].0, "awk");
+        assert_eq!(got[0].suite, "installed");
+        // status.d files have no Status field.
+        let distroless =
+            parse_installed("Package: tzdata\nVersion: 2025b-4\nArchitecture: all\n").unwrap();
+        assert_eq!(distroless[0].version.to_string(), "2025b-4");
+        assert!(parse_installed("Package: x\n").is_err(), "no version");
+    }
 
     /// A large index is parsed in pieces: the records, their order and an error's line
     /// number are what one pass would give.

@@ -8,7 +8,7 @@
 mod lock;
 mod spec;
 
-pub use lock::{LockedGroup, LockedPackage, LockedRelease, Lockfile};
+pub use lock::{LockedGroup, LockedInput, LockedPackage, LockedRelease, Lockfile};
 pub use spec::{
     ACCOUNTS, Account, BaseGroup, Compression, CopyEntry, DebianSection, Healthcheck, ImageSpec,
     Spec, parse_duration, parse_mode,

@@ -89,6 +89,8 @@ pub(crate) enum Command {
         /// Architecture for --why [default: the first in the spec]
         #[arg(long, requires = "why")]
         arch: Option<String>,
+        #[command(flatten)]
+        registry: RegistryArgs,
     },
     /// Build the spec's images into the store
     Build(BuildArgs),

@@ -65,9 +65,11 @@ fn make_layout(dir: &Path, busybox: &[u8]) -> Layout {
         x ^= x << 17;
         noise.extend_from_slice(&x.to_le_bytes());
     }
+    let status = b"Package: corelib\nVersion: 1.0\nArchitecture: amd64\n";
     let (core_gz, core_diff) = layer(&[
         ("bin/busybox", busybox, 0o755),
         ("data/noise", &noise, 0o644),
+        ("var/lib/dpkg/status.d/corelib", &status[..], 0o644),
     ]);
     let (core, core_size) = write_blob(dir, &core_gz);
     let mut refs = Vec::new();
@@ -937,5 +939,149 @@ fn pin_dockerfiles() {
         std::fs::read_to_string(ctx.project().join("single.Dockerfile"))
             .unwrap()
             .contains(d2.as_str())
+    );
+}
+
+/// Images as inputs of a build: `from` a base in the loopback registry (its dpkg database
+/// says what it has, so a package it already holds is not added again) and a file copied out
+/// of another image; the lock pins both by digest, the image runs under podman, a moved tag
+/// shows in `lock --check`, and a locked rebuild works with the registry gone.
+#[test]
+fn images_as_build_inputs() {
+    let (Some(_), Some(busybox)) = (peer("podman"), bosun_test::static_busybox()) else {
+        return;
+    };
+    let Some(reg) = Registry::start(None, Auth::None) else {
+        return;
+    };
+    let host = reg.host.clone();
+    let mut ctx = Context::new();
+    let layout = make_layout(
+        &ctx.dir.path().join("layout"),
+        &std::fs::read(busybox).unwrap(),
+    );
+    let mut digests = BTreeMap::new();
+    for app in ["app1", "app2"] {
+        ctx.bosun(&[
+            "copy",
+            &format!("oci:{}:{app}", layout.dir.display()),
+            &format!("store:{app}"),
+        ])
+        .ok();
+        let file = ctx.dir.path().join(format!("{app}.digest"));
+        ctx.bosun(&[
+            "copy",
+            "--tls-verify=false",
+            app,
+            &format!("docker://{host}/team/{app}:1"),
+            "--digestfile",
+            file.to_str().unwrap(),
+        ])
+        .ok();
+        digests.insert(app, std::fs::read_to_string(file).unwrap());
+    }
+    // A Debian repository with a package that needs what the base already has.
+    let repo = bosun_test::FixtureRepo::new();
+    repo.publish(
+        "bosuntest",
+        &[
+            bosun_test::Pkg::new("corelib", "1.0").file("usr/lib/corelib.so", 0o644, "core"),
+            bosun_test::Pkg::new("greeter", "2.0")
+                .depends("corelib (>= 1.0)")
+                .file("usr/share/greeter/hello", 0o644, "hello from greeter\n"),
+        ],
+    );
+    repo.publish("bosuntest-updates", &[]);
+    repo.publish("bosuntest-security", &[]);
+    let server = bosun_test::Server::start(repo.root());
+    ctx.set("BOSUN_DEBIAN_MIRROR", &server.url());
+    ctx.set("BOSUN_DEBIAN_SECURITY_MIRROR", &server.url());
+    ctx.set("BOSUN_KEYRING", repo.keyring.to_str().unwrap());
+    ctx.write(
+        "bosun.toml",
+        &format!(
+            r#"[debian]
+suite = "bosuntest"
+
+[image.layered]
+from = "docker://{host}/team/app1:1"
+packages = ["greeter"]
+copy = [{{ image = "docker://{host}/team/app2:1", src = "/app/name", dst = "/etc/copied-name" }}]
+entrypoint = ["/bin/busybox", "cat", "/etc/copied-name", "/usr/share/greeter/hello"]
+"#
+        ),
+    );
+    let flags = ["--tls-verify=false"];
+    ctx.bosun(&[&["lock"][..], &flags[..]].concat()).ok();
+    let lock = std::fs::read_to_string(ctx.project().join("bosun.lock")).unwrap();
+    let parsed: toml::Table = lock.parse().unwrap();
+    let inputs = parsed["input"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2, "{lock}");
+    for (app, input) in ["app1", "app2"].iter().zip(inputs) {
+        assert_eq!(
+            input["digest"].as_str(),
+            Some(digests[app].as_str()),
+            "{lock}"
+        );
+    }
+    let group = parsed["group"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"].as_str() == Some("image.layered"))
+        .unwrap();
+    assert_eq!(
+        group["packages"].as_array().unwrap().len(),
+        1,
+        "corelib comes from the base: {lock}"
+    );
+    let built = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
+    let built: serde_json::Value = serde_json::from_str(&built.stdout).unwrap();
+    let digest = built[0]["digest"].as_str().unwrap().to_string();
+    // The base's layers are the bottom, by digest; the base is named in the annotations.
+    let out = ctx.bosun(&["inspect", "--format", "json", "layered"]).ok();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        report["layer_count"], 4,
+        "two base layers, packages, copy: {report}"
+    );
+    assert_eq!(report["config"]["user"], "65532", "{report}");
+    // podman runs it: the copied file and the package's file are there.
+    let archive = ctx.dir.path().join("layered.tar");
+    ctx.bosun(&[
+        "copy",
+        "layered",
+        &format!("docker-archive:{}", archive.display()),
+    ])
+    .ok();
+    let loaded = podman(&["load", "-q", "-i", archive.to_str().unwrap()]);
+    let id = loaded.trim().rsplit(' ').next().unwrap().to_string();
+    assert_eq!(podman(&["run", "--rm", &id]), "app2hello from greeter\n");
+    podman(&["rmi", "-f", &id]);
+    // The tag moves: lock --check says so; the locked build still uses the pinned digest.
+    ctx.bosun(&[
+        "copy",
+        "--tls-verify=false",
+        "app2",
+        &format!("docker://{host}/team/app1:1"),
+    ])
+    .ok();
+    let check = ctx.bosun(&[&["lock", "--check"][..], &flags[..]].concat());
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    assert!(
+        check.stdout.contains("app1:1: moved from"),
+        "{}",
+        check.stdout
+    );
+    // With the registry gone, a rebuild from the lock works from the store.
+    drop(reg);
+    ctx.bosun(&["rm", "layered:latest"]).ok();
+    ctx.bosun(&["gc"]).ok();
+    let again = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
+    let again: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(
+        again[0]["digest"].as_str(),
+        Some(digest.as_str()),
+        "same lock, same digest"
     );
 }

@@ -32,6 +32,7 @@ mod import;
 mod layout;
 mod reader;
 mod reference;
+mod tree;
 
 pub use archive::Region;
 use archive::*;
@@ -67,6 +68,17 @@ pub fn open_remote(
         annotations: Default::default(),
     };
     open_top(reference, Blobs::Remote(remote), &top, platform)
+}
+
+/// Opens the image `top` names (a manifest, or an index to choose from with `platform`) in
+/// the OCI layout at `root` (the store, usually): for images known by digest, not by name.
+pub fn open_descriptor(
+    reference: &str,
+    root: &Path,
+    top: &Descriptor,
+    platform: Option<&Platform>,
+) -> Result<Image, Error> {
+    open_top(reference, Blobs::Dir(root.to_path_buf()), top, platform)
 }
 
 /// One layer of an opened image.

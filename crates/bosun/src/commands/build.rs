@@ -58,7 +58,11 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 );
             }
             printer.status(&format!("{} {why}; locking", lock_path.display()));
-            let lock = super::lock::resolve(&spec, spec_path, printer)?;
+            let images = super::lock::Images {
+                store_dir,
+                registry: &args.registry,
+            };
+            let lock = super::lock::resolve(&spec, spec_path, images, printer)?;
             bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())
                 .with_context(|| format!("cannot write {}", lock_path.display()))?;
             lock
@@ -67,6 +71,13 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     let mirrors = settings::mirrors(&spec).unwrap_or_default();
     let store = Store::open(store_dir)
         .with_context(|| format!("cannot open the store at {}", store_dir.display()))?;
+    // The images the spec reads, by the lock's digests (fetched only when the store lacks them).
+    let inputs = match spec.image.values().any(|i| !i.inputs().is_empty()) {
+        true => {
+            super::inputs::gather(&spec, Some(&lock.inputs), &store, &args.registry, printer)?.0
+        }
+        false => Default::default(),
+    };
     let debs = Cache::new(settings::cache_dir());
     let fetcher = Fetcher::new();
     let reporter = DownloadReporter::new(printer.progress());
@@ -80,6 +91,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         source_date_epoch: settings::source_date_epoch()?,
         parallel_downloads: 8,
         reporter: &reporter,
+        inputs: &inputs,
     };
     let names: Vec<String> = if images.is_empty() {
         spec.image.keys().cloned().collect()

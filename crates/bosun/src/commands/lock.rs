@@ -4,8 +4,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use bosun_deb::{Cache, Fetcher, Repository};
+use bosun_oci::Store;
 use bosun_spec::{Lockfile, Spec};
 
+use crate::cli::RegistryArgs;
 use crate::{ExitStatus, Printer, settings};
 
 pub(crate) fn run(
@@ -13,6 +15,7 @@ pub(crate) fn run(
     check: bool,
     why: Option<&str>,
     arch: Option<&str>,
+    images: Images<'_>,
     printer: &Printer,
 ) -> Result<ExitStatus> {
     let spec = Spec::load(spec_path)?;
@@ -41,7 +44,7 @@ pub(crate) fn run(
         }
         return Ok(ExitStatus::Success);
     }
-    let lock = resolve(&spec, spec_path, printer)?;
+    let lock = resolve(&spec, spec_path, images, printer)?;
     if check {
         let current = Lockfile::load(&lock_path).ok();
         return Ok(match current {
@@ -76,8 +79,20 @@ pub(crate) fn run(
     Ok(ExitStatus::Success)
 }
 
-/// Resolves a spec against its mirror.
-pub(crate) fn resolve(spec: &Spec, spec_path: &Path, printer: &Printer) -> Result<Lockfile> {
+/// Where image inputs go and how registries are reached.
+#[derive(Clone, Copy)]
+pub(crate) struct Images<'a> {
+    pub(crate) store_dir: &'a Path,
+    pub(crate) registry: &'a RegistryArgs,
+}
+
+/// Resolves a spec against its mirror, and its image inputs against their registries.
+pub(crate) fn resolve(
+    spec: &Spec,
+    spec_path: &Path,
+    images: Images<'_>,
+    printer: &Printer,
+) -> Result<Lockfile> {
     let mirrors = settings::mirrors(spec)?;
     let keyring = settings::keyring(spec, &super::project_dir(spec_path))?;
     let config = settings::repository(spec, &mirrors);
@@ -89,7 +104,20 @@ pub(crate) fn resolve(spec: &Spec, spec_path: &Path, printer: &Printer) -> Resul
         Cache::new(settings::cache_dir()),
         settings::now(),
     )?;
-    let lock = bosun_build::lock::resolve(spec, &repo)?;
+    let has_inputs = spec.image.values().any(|i| !i.inputs().is_empty());
+    let (from, locked) = match has_inputs {
+        true => {
+            let store = Store::open(images.store_dir).with_context(|| {
+                format!("cannot open the store at {}", images.store_dir.display())
+            })?;
+            let (inputs, locked) =
+                super::inputs::gather(spec, None, &store, images.registry, printer)?;
+            (super::inputs::from_packages(spec, &inputs, &store)?, locked)
+        }
+        false => Default::default(),
+    };
+    let mut lock = bosun_build::lock::resolve(spec, &repo, &from)?;
+    lock.inputs = locked;
     if printer.verbose() {
         printer.status(&format!(
             "resolved in {:.2}s",
@@ -100,6 +128,16 @@ pub(crate) fn resolve(spec: &Spec, spec_path: &Path, printer: &Printer) -> Resul
 }
 
 fn report_updates(old: &Lockfile, new: &Lockfile, printer: &Printer) -> Result<()> {
+    for i in &new.inputs {
+        match old.input(&i.reference) {
+            Some(o) if o.digest != i.digest => printer.data(&format!(
+                "{}: moved from {} to {}",
+                i.reference, o.digest, i.digest
+            ))?,
+            None => printer.data(&format!("{}: new, {}", i.reference, i.digest))?,
+            _ => {}
+        }
+    }
     for p in &new.packages {
         match old.package(&p.architecture, &p.name) {
             Some(o) if o.version != p.version => {

@@ -4,6 +4,7 @@ mod build;
 mod copy;
 mod diff;
 mod init;
+mod inputs;
 mod inspect;
 mod lint;
 mod lock;
@@ -33,7 +34,18 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             check,
             why,
             arch,
-        } => lock::run(&spec.file, check, why.as_deref(), arch.as_deref(), printer),
+            registry,
+        } => lock::run(
+            &spec.file,
+            check,
+            why.as_deref(),
+            arch.as_deref(),
+            lock::Images {
+                store_dir: &store_dir,
+                registry: &registry,
+            },
+            printer,
+        ),
         Command::Build(args) => build::run(&args, &store_dir, printer),
         Command::Images { format } => store::images(&store_dir, format, printer),
         Command::Rm { names } => store::rm(&store_dir, &names, printer),
