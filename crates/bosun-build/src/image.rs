@@ -45,6 +45,15 @@ pub struct BuildContext<'a> {
     pub reporter: &'a dyn Reporter,
     /// The images the spec reads (`from`, copy entries' `image`), in the store, by reference.
     pub inputs: &'a BTreeMap<String, Input>,
+    /// A layer cache elsewhere (a registry), asked for what the store's own cache lacks.
+    pub remote: Option<&'a dyn RemoteLayers>,
+}
+
+/// A layer cache elsewhere, shared between machines.
+pub trait RemoteLayers: Sync {
+    /// The layer stored under `key`, brought into the store (and its layer cache), when the
+    /// remote cache has it.
+    fn fetch(&self, key: &str) -> Result<Option<(Descriptor, Digest)>, Error>;
 }
 
 /// One layer of a built image.
@@ -58,6 +67,15 @@ pub struct BuiltLayer {
     pub created_by: String,
     /// Whether it came from the layer cache.
     pub cached: bool,
+    /// Whether the layer cache that had it was the remote one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub remote: bool,
+    /// The layer cache's key: a hash of everything that decides the layer's bytes.
+    #[serde(skip)]
+    pub key: String,
+    /// Digest of the uncompressed tar.
+    #[serde(skip)]
+    pub diff_id: Digest,
 }
 
 /// A built image.
@@ -122,8 +140,22 @@ pub fn build_image(
             .iter()
             .map(|p| layer_key(p, arch, image.keep_docs, compression, epoch))
             .collect();
-        let cached: Vec<Option<(Descriptor, Digest)>> =
-            keys.iter().map(|k| ctx.store.cached_layer(k)).collect();
+        // What the store lacks, the remote cache may have: its blob is fetched instead of
+        // the layer's .deb files, and nothing is compressed. A cache that fails is a miss.
+        let mut cached: Vec<Option<(Descriptor, Digest)>> = Vec::with_capacity(keys.len());
+        let mut remote = Vec::with_capacity(keys.len());
+        for key in &keys {
+            let local = ctx.store.cached_layer(key);
+            let fetched = match (&local, ctx.remote) {
+                (None, Some(r)) => r.fetch(key).unwrap_or_else(|e| {
+                    tracing::warn!(key, error = %e, "remote layer cache failed; building the layer");
+                    None
+                }),
+                _ => None,
+            };
+            remote.push(fetched.is_some());
+            cached.push(local.or(fetched));
+        }
         fetch_missing(&plans, &cached, ctx)?;
         let options = AssembleOptions {
             keep_docs: image.keep_docs,
@@ -174,11 +206,15 @@ pub fn build_image(
         let layers = plans
             .iter()
             .zip(&made)
-            .map(|(p, (d, _, hit))| BuiltLayer {
+            .zip(keys.iter().zip(&remote))
+            .map(|((p, (d, diff_id, hit)), (key, remote))| BuiltLayer {
                 digest: d.digest.clone(),
                 size: d.size,
                 created_by: p.created_by.clone(),
                 cached: *hit,
+                remote: *remote,
+                key: key.clone(),
+                diff_id: diff_id.clone(),
             })
             .collect();
         all_layers.insert(arch.clone(), layers);

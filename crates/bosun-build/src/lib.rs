@@ -13,7 +13,7 @@ mod image;
 pub mod inputs;
 pub mod lock;
 
-pub use image::{BuildContext, BuiltImage, BuiltLayer, build_image};
+pub use image::{BuildContext, BuiltImage, BuiltLayer, RemoteLayers, build_image};
 
 /// Errors of the builder.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +74,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The remote layer cache failed.
+    #[error("remote layer cache")]
+    Remote(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The lockfile does not match the spec.
     #[error("bosun.lock is out of date with bosun.toml")]
     StaleLock,

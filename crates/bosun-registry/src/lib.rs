@@ -18,6 +18,7 @@
 
 mod api;
 pub mod auth;
+pub mod cache;
 mod client;
 mod config;
 mod reference;

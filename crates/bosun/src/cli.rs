@@ -194,6 +194,13 @@ pub(crate) struct BuildArgs {
     /// tags (docker://HOST/NAMESPACE; an image `api:1` goes to HOST/NAMESPACE/api:1)
     #[arg(long, value_name = "docker://REPO")]
     pub(crate) push: Option<String>,
+    /// Take layers from this registry-held layer cache when the store lacks them (no .deb
+    /// is fetched and nothing compressed for them)
+    #[arg(long, value_name = "docker://REF")]
+    pub(crate) cache_from: Option<String>,
+    /// Write every built layer to this registry-held layer cache after the build
+    #[arg(long, value_name = "docker://REF")]
+    pub(crate) cache_to: Option<String>,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
 }

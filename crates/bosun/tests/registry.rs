@@ -1085,3 +1085,118 @@ entrypoint = ["/bin/busybox", "cat", "/etc/copied-name", "/usr/share/greeter/hel
         "same lock, same digest"
     );
 }
+
+/// A layer cache in the registry: a build with `--cache-to` records its layers there; a
+/// build on another machine (a fresh store and download cache) with `--cache-from` takes
+/// them, fetches no .deb (the Debian mirror sees no request at all) and compresses nothing,
+/// and makes the same digest.
+#[test]
+fn layer_cache_in_a_registry() {
+    let Some(reg) = Registry::start(None, Auth::None) else {
+        return;
+    };
+    let repo = bosun_test::FixtureRepo::new();
+    repo.publish(
+        "bosuntest",
+        &[
+            bosun_test::Pkg::new("base-files", "13.1").file(
+                "usr/lib/os-release",
+                0o644,
+                "ID=debian\n",
+            ),
+            bosun_test::Pkg::new("greeter", "2.0").file(
+                "usr/share/greeter/hello",
+                0o644,
+                "hello\n",
+            ),
+        ],
+    );
+    repo.publish("bosuntest-updates", &[]);
+    repo.publish("bosuntest-security", &[]);
+    let server = bosun_test::Server::start(repo.root());
+    let machine = || {
+        let mut ctx = Context::new();
+        ctx.set("BOSUN_DEBIAN_MIRROR", &server.url());
+        ctx.set("BOSUN_DEBIAN_SECURITY_MIRROR", &server.url());
+        ctx.set("BOSUN_KEYRING", repo.keyring.to_str().unwrap());
+        ctx.write(
+            "bosun.toml",
+            "[debian]\nsuite = \"bosuntest\"\n[base.core]\npackages = [\"base-files\"]\n[image.app]\nbases = [\"core\"]\npackages = [\"greeter\"]\ncopy = [{ src = \"app/\", dst = \"/app\" }]\n",
+        );
+        ctx.write("app/main.txt", "app\n");
+        ctx
+    };
+    let cache = format!("docker://{}/cache/layers:main", reg.host);
+    let first = machine();
+    first.bosun(&["lock"]).ok();
+    let built = first
+        .bosun(&[
+            "build",
+            "--locked",
+            "--tls-verify=false",
+            "--cache-to",
+            &cache,
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert!(
+        built.stderr.contains("3 layer(s) recorded, 3 uploaded"),
+        "{}",
+        built.stderr
+    );
+    let digest = |run: &Run| -> String {
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        v[0]["digest"].as_str().unwrap().to_string()
+    };
+    let second = machine();
+    std::fs::copy(
+        first.project().join("bosun.lock"),
+        second.project().join("bosun.lock"),
+    )
+    .unwrap();
+    let before = server.hits.load(Ordering::SeqCst);
+    let again = second
+        .bosun(&[
+            "build",
+            "--locked",
+            "--tls-verify=false",
+            "--cache-from",
+            &cache,
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert_eq!(
+        server.hits.load(Ordering::SeqCst),
+        before,
+        "no request reached the Debian mirror"
+    );
+    assert_eq!(digest(&again), digest(&built), "the same image");
+    let layers: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    let layers = layers[0]["layers"]["amd64"].as_array().unwrap();
+    assert_eq!(layers.len(), 3);
+    assert!(layers.iter().all(|l| l["remote"] == true), "{layers:?}");
+    let debs = std::fs::read_dir(second.dir.path().join("cache/debs-v1"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(debs, 0, "no .deb was downloaded");
+    // A tag that is not a bosun cache is refused, not misread.
+    second
+        .bosun(&[
+            "copy",
+            "--tls-verify=false",
+            "app",
+            &format!("docker://{}/cache/layers:image", reg.host),
+        ])
+        .ok();
+    second
+        .bosun(&[
+            "build",
+            "--locked",
+            "--tls-verify=false",
+            "--cache-from",
+            &format!("docker://{}/cache/layers:image", reg.host),
+        ])
+        .fails(2, "not a bosun layer cache");
+}

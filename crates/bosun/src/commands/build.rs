@@ -3,9 +3,10 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use bosun_build::{BuildContext, build_image};
+use bosun_build::{BuildContext, RemoteLayers, build_image};
 use bosun_deb::{Cache, Fetcher};
 use bosun_oci::Store;
+use bosun_registry::cache::RemoteCache;
 use bosun_spec::{Lockfile, Spec};
 
 use bosun_registry::Reference;
@@ -78,6 +79,35 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         }
         false => Default::default(),
     };
+    let cache_ref = |flag: &str, value: &Option<String>| -> Result<Option<Reference>> {
+        value
+            .as_deref()
+            .map(|v| {
+                let text = v.strip_prefix("docker://").with_context(|| {
+                    format!("{flag} {v:?}: give a registry reference as docker://HOST/REPO:TAG")
+                })?;
+                Ok(Reference::parse(text)?)
+            })
+            .transpose()
+    };
+    let cache_from = cache_ref("--cache-from", &args.cache_from)?;
+    let cache_to = cache_ref("--cache-to", &args.cache_to)?;
+    let registry_client = match (&cache_from, &cache_to) {
+        (None, None) => None,
+        _ => Some(settings::registry_client(&args.registry)?),
+    };
+    let remote = match (&cache_from, &registry_client) {
+        (Some(r), Some(client)) => {
+            let cache = RemoteCache::load(client, r, cache_to.as_ref() == Some(r))
+                .with_context(|| format!("cannot read the layer cache {r}"))?;
+            printer.status(&format!("layer cache {r}: {} layer(s)", cache.len()));
+            Some(RegistryCache {
+                cache,
+                store: &store,
+            })
+        }
+        _ => None,
+    };
     let debs = Cache::new(settings::cache_dir());
     let fetcher = Fetcher::new();
     let reporter = DownloadReporter::new(printer.progress());
@@ -92,6 +122,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         parallel_downloads: 8,
         reporter: &reporter,
         inputs: &inputs,
+        remote: remote.as_ref().map(|r| r as &dyn RemoteLayers),
     };
     let names: Vec<String> = if images.is_empty() {
         spec.image.keys().cloned().collect()
@@ -133,7 +164,11 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 printer.data(&format!("{}  {}", image.tags.join(", "), image.digest))?;
                 for (arch, layers) in &image.layers {
                     for l in layers {
-                        let how = if l.cached { "cached" } else { "built" };
+                        let how = match (l.remote, l.cached) {
+                            (true, _) => "pulled",
+                            (false, true) => "cached",
+                            (false, false) => "built",
+                        };
                         printer.data(&format!(
                             "  {arch:<6} {how:<6} {:>9}  {}  {}",
                             super::human(l.size),
@@ -150,6 +185,25 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         built.len(),
         started.elapsed().as_secs_f64()
     ));
+    if let (Some(target), Some(client)) = (&cache_to, &registry_client) {
+        let mut cache = match remote {
+            Some(r) if cache_from.as_ref() == Some(target) => r.cache,
+            _ => RemoteCache::load(client, target, true)
+                .with_context(|| format!("cannot read the layer cache {target}"))?,
+        };
+        let layers: Vec<(String, bosun_registry::cache::CachedLayer)> = built
+            .iter()
+            .flat_map(|b| b.layers.values().flatten())
+            .filter_map(|l| Some((l.key.clone(), store.cached_layer(&l.key)?)))
+            .collect();
+        let count = layers.len();
+        let uploaded = cache
+            .push(&store, layers)
+            .with_context(|| format!("cannot write the layer cache {target}"))?;
+        printer.status(&format!(
+            "layer cache {target}: {count} layer(s) recorded, {uploaded} uploaded"
+        ));
+    }
     if let Some((repo, client)) = push {
         let mut targets = Vec::new();
         for image in &built {
@@ -162,6 +216,23 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         super::copy::push_all(&client, &store, targets, printer)?;
     }
     Ok(ExitStatus::Success)
+}
+
+/// The registry-held layer cache, as the builder asks it.
+struct RegistryCache<'a> {
+    cache: RemoteCache,
+    store: &'a Store,
+}
+
+impl RemoteLayers for RegistryCache<'_> {
+    fn fetch(
+        &self,
+        key: &str,
+    ) -> Result<Option<(bosun_oci::model::Descriptor, bosun_oci::Digest)>, bosun_build::Error> {
+        self.cache
+            .fetch(self.store, key)
+            .map_err(|e| bosun_build::Error::Remote(Box::new(e)))
+    }
 }
 
 /// Names every built image in the store with one rewrite of `index.json`.
