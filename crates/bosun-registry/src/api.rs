@@ -194,12 +194,12 @@ impl Repository {
         Ok(())
     }
 
-    /// Deletes a manifest by digest.
+    /// Deletes a manifest by digest (the registry must allow deletes).
     pub fn delete_manifest(&self, digest: &Digest) -> Result<(), Error> {
         let url = self.url(&format!("manifests/{digest}"))?;
-        let response = self.send("DELETE", &url, &[], &self.scope(true), &mut || {
-            Ok(Payload::Empty)
-        })?;
+        // Distribution asks token servers for a `delete` action on deletes.
+        let scope = format!("repository:{}:delete", self.name);
+        let response = self.send("DELETE", &url, &[], &scope, &mut || Ok(Payload::Empty))?;
         match response.status().is_success() {
             true => Ok(()),
             false => Err(self.status_error(&self.named(digest.as_str()), response)),

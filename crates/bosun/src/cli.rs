@@ -96,15 +96,22 @@ pub(crate) enum Command {
     Build(BuildArgs),
     /// List images in the store
     Images {
+        /// List a registry repository's tags instead (docker://HOST/REPO)
+        repository: Option<String>,
         /// Output format
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        #[command(flatten)]
+        registry: RegistryArgs,
     },
-    /// Remove names from the store (blobs go at the next gc)
+    /// Remove names from the store (blobs go at the next gc), or delete images from a
+    /// registry (docker://HOST/REPO@DIGEST, or :TAG for the manifest it points at)
     Rm {
         /// Names to remove
         #[arg(required = true)]
         names: Vec<String>,
+        #[command(flatten)]
+        registry: RegistryArgs,
     },
     /// Delete blobs no name refers to
     Gc,

@@ -466,6 +466,87 @@ fn bearer_tokens() {
     .fails(2, "access denied");
     ctx.bosun(&["copy", "--tls-verify=false", &target, "store:x"])
         .fails(2, "authentication required");
+    // A credential helper named in docker's config answers instead of --creds.
+    let bin = ctx.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-bosuntest");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\nread host\n[ \"$host\" = \"{}\" ] || {{ echo 'credentials not found in native keychain'; exit 1; }}\necho '{{\"ServerURL\":\"'$host'\",\"Username\":\"robot\",\"Secret\":\"t0ken-pw\"}}'\n",
+            reg.host
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(ctx.dir.path().join("docker")).unwrap();
+    std::fs::write(
+        ctx.dir.path().join("docker/config.json"),
+        serde_json::json!({"credHelpers": {reg.host.as_str(): "bosuntest"}}).to_string(),
+    )
+    .unwrap();
+    let mut ctx = ctx;
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    ctx.set("PATH", &path);
+    let helped = format!("docker://{}/tok/helped:1", reg.host);
+    ctx.bosun(&["copy", "--tls-verify=false", "app1", &helped])
+        .ok();
+    // Tags are listed and a manifest deleted, through the same tokens.
+    let tags = ctx
+        .bosun(&[
+            "images",
+            "--tls-verify=false",
+            "--format",
+            "json",
+            &format!("docker://{}/tok/helped", reg.host),
+        ])
+        .ok();
+    assert_eq!(
+        serde_json::from_str::<Vec<String>>(&tags.stdout).unwrap(),
+        ["1"]
+    );
+    ctx.bosun(&["rm", "--tls-verify=false", &helped]).ok();
+    ctx.bosun(&["copy", "--tls-verify=false", &helped, "store:gone"])
+        .fails(2, "not found");
+    // --dest-compress recompresses every layer; the diff ids, and so the content, stay.
+    let dir = ctx.dir.path().join("zstd");
+    ctx.bosun(&[
+        "copy",
+        "--dest-compress",
+        "zstd",
+        "app1",
+        &format!("oci:{}:z", dir.display()),
+    ])
+    .ok();
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
+    let manifest = index["manifests"][0]["digest"].as_str().unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("blobs/sha256").join(&manifest[7..])).unwrap(),
+    )
+    .unwrap();
+    for layer in manifest["layers"].as_array().unwrap() {
+        assert_eq!(
+            layer["mediaType"],
+            "application/vnd.oci.image.layer.v1.tar+zstd"
+        );
+    }
+    ctx.bosun(&["inspect", "--verify", &format!("oci:{}:z", dir.display())])
+        .ok();
+    ctx.bosun(&[
+        "copy",
+        "--preserve-digests",
+        "--dest-compress",
+        "gzip",
+        "app1",
+        "store:x",
+    ])
+    .fails(2, "cannot be used with");
 }
 
 /// A small image a scripted registry serves: manifest, config and one layer.
@@ -770,6 +851,27 @@ fn interrupted_push_uploads_only_what_is_missing() {
     ctx.bosun(&["copy", "--tls-verify=false", &target, "store:back"])
         .ok();
     ctx.bosun(&["diff", "app1", "back"]).ok();
+    // registries.conf: a short name through the search list, a registry marked insecure (no
+    // --tls-verify=false needed), and a mirror that serves another registry's names.
+    let host = &reg.host;
+    let etc = ctx.dir.path().join("containers-root/etc/containers");
+    std::fs::create_dir_all(&etc).unwrap();
+    std::fs::write(
+        etc.join("registries.conf"),
+        format!(
+            "unqualified-search-registries = [\"{host}\"]\n\n[[registry]]\nlocation = \"{host}\"\ninsecure = true\n\n[[registry]]\nprefix = \"mirrored.invalid\"\nlocation = \"mirrored.invalid\"\n[[registry.mirror]]\nlocation = \"{host}\"\ninsecure = true\n"
+        ),
+    )
+    .unwrap();
+    ctx.bosun(&["copy", "docker://int/app1:1", "store:short"])
+        .ok();
+    ctx.bosun(&[
+        "copy",
+        "docker://mirrored.invalid/int/app1:1",
+        "store:mirrored",
+    ])
+    .ok();
+    ctx.bosun(&["diff", "short", "mirrored"]).ok();
 }
 
 /// `bosun pin` against a registry: multi-stage files with `--platform`, `COPY --from=IMAGE`

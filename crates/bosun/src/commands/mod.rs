@@ -47,8 +47,13 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             printer,
         ),
         Command::Build(args) => build::run(&args, &store_dir, printer),
-        Command::Images { format } => store::images(&store_dir, format, printer),
-        Command::Rm { names } => store::rm(&store_dir, &names, printer),
+        Command::Images {
+            repository: Some(repository),
+            format,
+            registry,
+        } => store::tags(&repository, format, &registry, printer),
+        Command::Images { format, .. } => store::images(&store_dir, format, printer),
+        Command::Rm { names, registry } => store::rm(&store_dir, &names, &registry, printer),
         Command::Gc => store::gc(&store_dir, printer),
         Command::Copy(args) => copy::run(&store_dir, &args, printer),
         Command::Login {

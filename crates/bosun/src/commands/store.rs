@@ -1,14 +1,16 @@
-//! `bosun images`, `bosun rm`, `bosun gc`.
+//! `bosun images`, `bosun rm`, `bosun gc`: the store, and a registry repository's tags and
+//! manifests.
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use bosun_oci::model::{Index, MEDIA_INDEX, Manifest};
 use bosun_oci::{Store, normalize_name};
+use bosun_registry::Reference;
 use serde::Serialize;
 
-use crate::cli::Format;
-use crate::{ExitStatus, Printer};
+use crate::cli::{Format, RegistryArgs};
+use crate::{ExitStatus, Printer, settings};
 
 /// `bosun images --format json`: one object per name.
 #[derive(Serialize)]
@@ -92,14 +94,74 @@ pub(crate) fn images(store_dir: &Path, format: Format, printer: &Printer) -> Res
     Ok(ExitStatus::Success)
 }
 
-pub(crate) fn rm(store_dir: &Path, names: &[String], printer: &Printer) -> Result<ExitStatus> {
+pub(crate) fn rm(
+    store_dir: &Path,
+    names: &[String],
+    registry: &RegistryArgs,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let (remote, local): (Vec<&String>, Vec<&String>) =
+        names.iter().partition(|n| n.starts_with("docker://"));
+    if !remote.is_empty() {
+        let client = settings::registry_client(registry)?;
+        for name in remote {
+            let reference = Reference::parse(&name["docker://".len()..])?;
+            let endpoint = client.options().conf.push_endpoint(&reference)?;
+            let repo = client.repository(&endpoint)?.for_push();
+            // A tag is deleted through the manifest it points at, as the spec allows only that.
+            let digest = match &endpoint.reference.digest {
+                Some(d) => d.clone(),
+                None => {
+                    repo.resolve(&endpoint.reference.object())?
+                        .with_context(|| format!("{reference}: not found"))?
+                        .0
+                }
+            };
+            repo.delete_manifest(&digest)?;
+            printer.status(&format!("deleted {}@{digest}", endpoint.reference.name()));
+        }
+    }
+    if local.is_empty() {
+        return Ok(ExitStatus::Success);
+    }
     let store = Store::open(store_dir)?;
-    for name in names {
+    for name in local {
         let full = normalize_name(name);
         if !store.untag(&full)? {
             bail!("no image `{full}` in the store");
         }
         printer.status(&format!("removed {full}"));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `bosun images docker://HOST/REPO`: the repository's tags.
+pub(crate) fn tags(
+    repository: &str,
+    format: Format,
+    registry: &RegistryArgs,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let text = repository.strip_prefix("docker://").with_context(|| {
+        format!("{repository:?}: give a registry repository as docker://HOST/REPO")
+    })?;
+    let client = settings::registry_client(registry)?;
+    let reference = Reference::parse(text)?;
+    let endpoint = client
+        .options()
+        .conf
+        .pull_endpoints(&reference)?
+        .pop()
+        .expect("the location");
+    let mut tags = client.repository(&endpoint)?.tags()?;
+    tags.sort();
+    match format {
+        Format::Json => printer.data(&serde_json::to_string_pretty(&tags)?)?,
+        Format::Table => {
+            for tag in &tags {
+                printer.data(&format!("{}:{tag}", reference.name()))?;
+            }
+        }
     }
     Ok(ExitStatus::Success)
 }
