@@ -1302,3 +1302,56 @@ fn layer_cache_in_a_registry() {
         ])
         .fails(2, "not a bosun layer cache");
 }
+
+/// A registry (or a proxy in front of it) that refuses large single-request uploads: the
+/// push falls back to a chunked upload (PATCH with Content-Range, then an empty PUT) and the
+/// image arrives whole.
+#[test]
+fn chunked_upload_when_monolithic_is_refused() {
+    let Some(busybox) = bosun_test::static_busybox() else {
+        return;
+    };
+    let Some(reg) = Registry::start(None, Auth::None) else {
+        return;
+    };
+    let ctx = Context::new();
+    let layout = make_layout(
+        &ctx.dir.path().join("layout"),
+        &std::fs::read(busybox).unwrap(),
+    );
+    ctx.bosun(&[
+        "copy",
+        &format!("oci:{}:app1", layout.dir.display()),
+        "store:app1",
+    ])
+    .ok();
+    let patches = Arc::new(AtomicUsize::new(0));
+    let upstream = reg.host.clone();
+    let proxy = {
+        let patches = patches.clone();
+        ScriptServer::start(move |req: &Request| {
+            if req.method == "PUT" && req.path.contains("/blobs/uploads/") && !req.body.is_empty() {
+                return Reply::new(413);
+            }
+            if req.method == "PATCH" {
+                patches.fetch_add(1, Ordering::SeqCst);
+            }
+            bosun_test::script::forward(&upstream, req)
+        })
+    };
+    let target = format!("docker://{}/chunked/app1:1", proxy.host());
+    ctx.bosun(&["copy", "--tls-verify=false", "app1", &target])
+        .ok();
+    assert!(
+        patches.load(Ordering::SeqCst) >= 3,
+        "config and two layers went up in chunks"
+    );
+    ctx.bosun(&[
+        "copy",
+        "--tls-verify=false",
+        &format!("docker://{}/chunked/app1:1", reg.host),
+        "store:back",
+    ])
+    .ok();
+    ctx.bosun(&["diff", "app1", "back"]).ok();
+}
