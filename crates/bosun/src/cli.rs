@@ -161,6 +161,8 @@ pub(crate) enum Command {
     Inspect(InspectArgs),
     /// What differs between two images: config, layers, files, packages (exit 1 when any)
     Diff(DiffArgs),
+    /// What packages an image holds: an SBOM (SPDX 2.3 or CycloneDX 1.6 JSON) or a table
+    Sbom(SbomArgs),
     /// Lint Dockerfiles: hadolint's rules, flags, configuration and formats
     Lint(LintArgs),
 }
@@ -245,6 +247,35 @@ pub(crate) enum Compress {
     Zstd,
     /// gzip (level 6)
     Gzip,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SbomArgs {
+    /// The image (same forms as inspect)
+    pub(crate) image: String,
+    /// Output format
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub(crate) output: SbomFormat,
+    /// Write the document to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+    /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
+    #[arg(long)]
+    pub(crate) platform: Option<String>,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SbomFormat {
+    /// SPDX 2.3 JSON
+    SpdxJson,
+    /// CycloneDX 1.6 JSON
+    CyclonedxJson,
+    /// bosun's own JSON (the catalog as found)
+    Json,
+    /// For people
+    Table,
 }
 
 #[derive(Debug, Args)]

@@ -737,3 +737,276 @@ fn add<W: std::io::Write>(out: &mut tar::Builder<W>, name: &str, bytes: &[u8]) {
     h.set_mode(0o644);
     out.append_data(&mut h, name, bytes).unwrap();
 }
+
+/// Copies `from` (a file or a directory tree, symlinks as links) to `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    let meta = std::fs::symlink_metadata(from).unwrap();
+    if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(from).unwrap();
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        let _ = std::os::unix::fs::symlink(target, to);
+    } else if meta.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// The real things an SBOM must find, taken from this machine: the dpkg database and the
+/// copyright files of its Debian packages, Python distributions (the peers' virtualenv),
+/// npm's own installation (a project with its node_modules), a Go program (skopeo), a Rust
+/// binary carrying a cargo-auditable dependency list, and Java archives from Debian packages;
+/// then a second layer deletes one Python distribution. bosun and syft must find the same
+/// (type, name, version) set, but for the differences named below, each with its reason.
+#[test]
+fn sbom_matches_syft_and_validates() {
+    let (Some(podman), Some(syft), Some(busybox)) =
+        (peer("podman"), peer("syft"), static_busybox())
+    else {
+        return;
+    };
+    let venv = std::env::var("BOSUN_PEERS_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/bosun/peers-venv")
+        });
+    let site = std::fs::read_dir(venv.join("lib"))
+        .ok()
+        .and_then(|mut d| d.next())
+        .map(|e| e.unwrap().path().join("site-packages"));
+    let npm = ["/usr/lib/node_modules/npm", "/usr/share/nodejs/npm"]
+        .map(PathBuf::from)
+        .into_iter()
+        .find(|p| p.join("package.json").is_file());
+    let jars: Vec<PathBuf> = std::fs::read_dir("/usr/share/java")
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "jar") && !p.is_symlink())
+                .collect()
+        })
+        .unwrap_or_default();
+    let inputs_present = site.as_ref().is_some_and(|s| s.is_dir())
+        && npm.is_some()
+        && !jars.is_empty()
+        && Path::new("/usr/bin/skopeo").is_file()
+        && peer("objcopy").is_some();
+    if !inputs_present {
+        bosun_test::missing_peer(
+            "the SBOM inputs (peers venv, npm, /usr/share/java jars, skopeo, objcopy)",
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ctx/rootfs");
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::copy(&busybox, root.join("bin/busybox")).unwrap();
+    copy_tree(Path::new("/etc/os-release"), &root.join("etc/os-release"));
+    copy_tree(
+        Path::new("/var/lib/dpkg/status"),
+        &root.join("var/lib/dpkg/status"),
+    );
+    let mut copyrights = 0;
+    for e in std::fs::read_dir("/usr/share/doc").unwrap().flatten() {
+        let c = e.path().join("copyright");
+        if c.is_file() && !c.is_symlink() {
+            copy_tree(
+                &c,
+                &root
+                    .join("usr/share/doc")
+                    .join(e.file_name())
+                    .join("copyright"),
+            );
+            copyrights += 1;
+        }
+    }
+    let site = site.unwrap();
+    let mut dists = 0;
+    for e in std::fs::read_dir(&site).unwrap().flatten() {
+        if e.file_name().to_string_lossy().ends_with(".dist-info") {
+            copy_tree(
+                &e.path(),
+                &root
+                    .join("usr/lib/python3/site-packages")
+                    .join(e.file_name()),
+            );
+            dists += 1;
+        }
+    }
+    copy_tree(
+        npm.as_ref().unwrap(),
+        &root.join("usr/lib/node_modules/npm"),
+    );
+    copy_tree(Path::new("/usr/bin/skopeo"), &root.join("usr/bin/skopeo"));
+    for jar in &jars {
+        copy_tree(
+            jar,
+            &root.join("usr/share/java").join(jar.file_name().unwrap()),
+        );
+    }
+    // A Rust program as cargo-auditable leaves it: its dependency tree, zlib-compressed JSON,
+    // in a `.dep-v0` section.
+    let audit = br#"{"packages":[{"name":"tool","version":"0.3.1","source":"local","root":true,"dependencies":[1,2]},{"name":"serde","version":"1.0.219","source":"crates.io"},{"name":"itoa","version":"1.0.15","source":"crates.io"}]}"#;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut z, audit).unwrap();
+    std::fs::write(dir.path().join("dep-v0"), z.finish().unwrap()).unwrap();
+    std::fs::create_dir_all(root.join("usr/local/bin")).unwrap();
+    run(Command::new("objcopy")
+        .arg("--add-section")
+        .arg(format!(".dep-v0={}", dir.path().join("dep-v0").display()))
+        .arg(&busybox)
+        .arg(root.join("usr/local/bin/tool")));
+    assert!(
+        dists >= 20 && copyrights >= 100 && jars.len() >= 3,
+        "{dists} {copyrights} {}",
+        jars.len()
+    );
+    let gone = std::fs::read_dir(root.join("usr/lib/python3/site-packages"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("attrs-"))
+        .expect("attrs is a peer's dependency");
+    std::fs::write(
+        dir.path().join("ctx/Dockerfile"),
+        format!("FROM scratch\nCOPY rootfs/ /\nRUN [\"/bin/busybox\", \"rm\", \"-rf\", \"/usr/lib/python3/site-packages/{gone}\"]\n"),
+    )
+    .unwrap();
+    let tag = "localhost/bosun-sbom-test:latest";
+    run(Command::new(&podman)
+        .args(["build", "-q", "--format", "docker", "-t", tag])
+        .arg(dir.path().join("ctx")));
+    let archive = dir.path().join("sbom.tar");
+    run(Command::new(&podman)
+        .args(["save", "--format", "docker-archive", "-o"])
+        .arg(&archive)
+        .arg(tag));
+    let _ = Command::new(&podman).args(["rmi", "-f", tag]).output();
+    let image = format!("docker-archive:{}", archive.display());
+
+    let ctx = Context::new();
+    let ours = ctx.bosun(&["sbom", "-o", "json", &image]).ok();
+    let ours: Value = serde_json::from_str(&ours.stdout).unwrap();
+    let syft_out = run(Command::new(&syft)
+        .env("SYFT_CHECK_FOR_APP_UPDATE", "false")
+        .args(["-q", "-o", "json", &image]));
+    let theirs: Value = serde_json::from_str(&syft_out).unwrap();
+    type Key = (String, String, String);
+    let set = |items: &Value, kind: &str| -> std::collections::BTreeSet<Key> {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p[kind].as_str().unwrap().to_string(),
+                    p["name"].as_str().unwrap().to_string(),
+                    p["version"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let ours_set = set(&ours["packages"], "kind");
+    let theirs_set = set(&theirs["artifacts"], "type");
+    // Every ecosystem is there.
+    for kind in [
+        "deb",
+        "python",
+        "npm",
+        "go-module",
+        "rust-crate",
+        "java-archive",
+    ] {
+        assert!(
+            ours_set.iter().any(|(k, _, _)| k == kind),
+            "no {kind} found"
+        );
+    }
+    assert!(
+        !ours_set
+            .iter()
+            .any(|(k, n, _)| k == "python" && gone.starts_with(&format!("{n}-"))),
+        "a deleted distribution is not reported"
+    );
+    // Allowed differences, each with its reason.
+    let allowed = |(kind, _, _): &Key| -> bool {
+        // syft's binary classifiers recognise programs by byte patterns (busybox, the Go
+        // toolchain's version string); bosun reports what package metadata states.
+        kind == "binary"
+    };
+    let only_theirs: Vec<&Key> = theirs_set
+        .difference(&ours_set)
+        .filter(|k| !allowed(k))
+        .collect();
+    let only_ours: Vec<&Key> = ours_set.difference(&theirs_set).collect();
+    assert!(
+        only_theirs.is_empty() && only_ours.is_empty(),
+        "syft only: {only_theirs:#?}\nbosun only: {only_ours:#?}"
+    );
+    assert!(ours_set.len() >= 200, "{} packages", ours_set.len());
+
+    // Both documents validate, with the tools their users have, and are byte-identical across runs.
+    let venv_bin = |name: &str| {
+        let p = venv.join("bin").join(name);
+        if !p.is_file() {
+            bosun_test::missing_peer(name);
+        }
+        p
+    };
+    for (format, file) in [
+        ("spdx-json", "sbom.spdx.json"),
+        ("cyclonedx-json", "sbom.cdx.json"),
+    ] {
+        let path = dir.path().join(file);
+        ctx.bosun(&[
+            "sbom",
+            "-o",
+            format,
+            "--file",
+            path.to_str().unwrap(),
+            &image,
+        ])
+        .ok();
+        let again = ctx.bosun(&["sbom", "-o", format, &image]).ok();
+        assert!(
+            std::fs::read_to_string(&path).unwrap() == again.stdout,
+            "{format} is deterministic"
+        );
+    }
+    let spdx = venv_bin("pyspdxtools");
+    if spdx.is_file() {
+        let out = Command::new(&spdx)
+            .arg("-i")
+            .arg(dir.path().join("sbom.spdx.json"))
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.status.success() && !said.contains("ERROR") && !said.contains("issues"),
+            "{said}"
+        );
+    }
+    let python = venv_bin("python");
+    if python.is_file() {
+        let check = "import sys\nfrom cyclonedx.validation.json import JsonStrictValidator\nfrom cyclonedx.schema import SchemaVersion\ne = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\nprint(e or 'valid')\nsys.exit(1 if e else 0)\n";
+        let out = Command::new(&python)
+            .args(["-c", check])
+            .arg(dir.path().join("sbom.cdx.json"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

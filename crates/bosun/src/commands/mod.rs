@@ -10,6 +10,7 @@ mod lint;
 mod lock;
 mod login;
 mod pin;
+mod sbom;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +79,7 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Logout { registry, authfile } => login::logout(&registry, authfile, printer),
         Command::Inspect(args) => inspect::run(&store_dir, &args, printer),
         Command::Diff(args) => diff::run(&store_dir, &args, printer),
+        Command::Sbom(args) => sbom::run(&store_dir, &args, printer),
         Command::Lint(args) => lint::run(&store_dir, &args, printer),
     }
 }
