@@ -96,11 +96,11 @@ pub struct BuiltImage {
     pub descriptor: Descriptor,
 }
 
-struct LayerPlan<'l> {
-    created_by: String,
-    packages: Vec<&'l LockedPackage>,
-    skeleton: bool,
-    app: Option<LayerBuilder>,
+pub(crate) struct LayerPlan<'l> {
+    pub(crate) created_by: String,
+    pub(crate) packages: Vec<&'l LockedPackage>,
+    pub(crate) skeleton: bool,
+    pub(crate) app: Option<LayerBuilder>,
 }
 
 /// Builds one image of the spec for every architecture into the store. Its names are set
@@ -201,6 +201,7 @@ pub fn build_image(
             annotations,
         };
         let mut desc = ctx.store.write_json(&manifest, MEDIA_MANIFEST)?;
+        crate::sbom::attach(ctx, &spec.tags_of(name)[0], &plans, &desc, epoch)?;
         desc.platform = Some(platform_for_debian(arch));
         manifests.push(desc);
         let layers = plans

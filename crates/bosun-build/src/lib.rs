@@ -12,6 +12,7 @@ pub mod copy;
 mod image;
 pub mod inputs;
 pub mod lock;
+mod sbom;
 
 pub use image::{BuildContext, BuiltImage, BuiltLayer, RemoteLayers, build_image};
 
@@ -24,6 +25,9 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Oci(#[from] bosun_oci::Error),
+    /// Cataloguing a built image failed.
+    #[error(transparent)]
+    Sbom(#[from] bosun_sbom::Error),
     /// Writing a layer failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),

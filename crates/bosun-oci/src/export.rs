@@ -1,6 +1,7 @@
 //! Writing an image from the store to the places other tools read: another OCI layout
 //! directory, an OCI archive (a tarred layout), or a Docker archive as `docker save` writes it
-//! (loadable by `podman load` and `docker load`).
+//! (loadable by `podman load` and `docker load`). OCI destinations get the artifacts about the
+//! image (SBOMs, signatures) too, as referrers in their index.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,16 +17,42 @@ use crate::model::{
 };
 use crate::{Digest, Error, Store};
 
-/// Copies an image (and every blob it reaches) into the OCI layout at `dir`, named `reference`.
+/// The artifacts (SBOMs, signatures) about an image: referrers of its manifest, of its
+/// index's manifests, and of the index itself.
+pub fn referrers_of(store: &Store, descriptor: &Descriptor) -> Result<Vec<Descriptor>, Error> {
+    let mut subjects = vec![descriptor.digest.clone()];
+    if descriptor.media_type == MEDIA_INDEX
+        || descriptor.media_type == "application/vnd.docker.distribution.manifest.list.v2+json"
+    {
+        let index: Index = store.read_json(&descriptor.digest)?;
+        subjects.extend(index.manifests.into_iter().map(|m| m.digest));
+    }
+    let mut out = Vec::new();
+    for subject in &subjects {
+        out.extend(store.referrers(subject)?.into_iter().map(|(d, _)| d));
+    }
+    Ok(out)
+}
+
+/// Copies an image (and every blob it reaches, and with `artifacts` the artifacts about it)
+/// into the OCI layout at `dir`, named `reference`.
 pub fn to_oci_dir(
     store: &Store,
     descriptor: &Descriptor,
     dir: &Path,
     reference: &str,
+    artifacts: bool,
 ) -> Result<(), Error> {
     let target = Store::open(dir)?;
     let mut blobs = BTreeSet::new();
     store.reachable(descriptor, &mut blobs)?;
+    let referrers = match artifacts {
+        true => referrers_of(store, descriptor)?,
+        false => Vec::new(),
+    };
+    for r in &referrers {
+        store.reachable(r, &mut blobs)?;
+    }
     for digest in &blobs {
         if target.has_blob(digest) {
             continue;
@@ -47,25 +74,39 @@ pub fn to_oci_dir(
     }
     let mut d = descriptor.clone();
     d.annotations.clear();
-    target.tag(reference, d)
+    target.tag(reference, d)?;
+    for r in referrers {
+        target.add_referrer(r)?;
+    }
+    Ok(())
 }
 
-/// Writes an OCI archive: a tar of an image layout holding this one image, named `reference`.
+/// Writes an OCI archive: a tar of an image layout holding this one image, named `reference`
+/// (and with `artifacts` the artifacts about it, as unnamed referrers: tools that take the
+/// only image of an archive then need its name).
 pub fn to_oci_archive(
     store: &Store,
     descriptor: &Descriptor,
     file: &Path,
     reference: &str,
+    artifacts: bool,
 ) -> Result<(), Error> {
     let mut blobs = BTreeSet::new();
     store.reachable(descriptor, &mut blobs)?;
+    let referrers = match artifacts {
+        true => referrers_of(store, descriptor)?,
+        false => Vec::new(),
+    };
+    for r in &referrers {
+        store.reachable(r, &mut blobs)?;
+    }
     let mut d = descriptor.clone();
     d.annotations.clear();
     d.annotations.insert(REF_NAME.into(), reference.into());
     let index = Index {
         schema_version: 2,
         media_type: Some(MEDIA_INDEX.into()),
-        manifests: vec![d],
+        manifests: std::iter::once(d).chain(referrers).collect(),
         ..Default::default()
     };
     let mut out = AtomicFile::create(file)?;

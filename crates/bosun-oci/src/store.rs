@@ -380,13 +380,122 @@ impl Store {
         Ok(())
     }
 
-    /// Removes blobs no name reaches, stale temporary files, and layer-cache entries whose
-    /// blob is gone. Waits for running builds to finish first.
+    /// Adds an artifact about another image (an SBOM, a signature: a manifest with a
+    /// `subject`) to `index.json`, unnamed, as OCI image layouts hold referrers; it is found by
+    /// its subject ([`Store::referrers`]) and lives as long as its subject does.
+    pub fn add_referrer(&self, descriptor: Descriptor) -> Result<(), Error> {
+        let _guard = self.index_lock()?;
+        let mut index = self.index()?;
+        if index
+            .manifests
+            .iter()
+            .any(|d| d.digest == descriptor.digest)
+        {
+            return Ok(());
+        }
+        index.manifests.insert(0, descriptor);
+        self.write_index(&index)
+    }
+
+    /// Stores `content` as an OCI 1.1 artifact about `subject` (a manifest whose
+    /// `artifactType` says what it is, with an empty config, the content as its one layer, and
+    /// the subject), and lists it in `index.json` as a referrer.
+    pub fn write_artifact(
+        &self,
+        subject: &Descriptor,
+        artifact_type: &str,
+        content: &[u8],
+        annotations: BTreeMap<String, String>,
+    ) -> Result<Descriptor, Error> {
+        const EMPTY: &[u8] = b"{}";
+        let empty = self.write_blob(EMPTY)?;
+        let blob = self.write_blob(content)?;
+        let mut subject = subject.clone();
+        subject.annotations.clear();
+        subject.platform = None;
+        let manifest = serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": MEDIA_MANIFEST,
+            "artifactType": artifact_type,
+            "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": empty, "size": EMPTY.len()},
+            "layers": [{"mediaType": artifact_type, "digest": blob, "size": content.len()}],
+            "subject": subject,
+            "annotations": annotations,
+        });
+        let descriptor = self.write_json(&manifest, MEDIA_MANIFEST)?;
+        self.add_referrer(descriptor.clone())?;
+        Ok(descriptor)
+    }
+
+    /// The unnamed manifests of `index.json` whose `subject` is `digest`, with their
+    /// `artifactType`.
+    pub fn referrers(&self, subject: &Digest) -> Result<Vec<(Descriptor, Option<String>)>, Error> {
+        let mut out = Vec::new();
+        for d in self.index()?.manifests {
+            if d.annotations.contains_key(REF_NAME) || !self.has_blob(&d.digest) {
+                continue;
+            }
+            let Ok(manifest) = self.read_json::<serde_json::Value>(&d.digest) else {
+                continue;
+            };
+            let about = manifest
+                .pointer("/subject/digest")
+                .and_then(|v| v.as_str())
+                .is_some_and(|s| s == subject.as_str());
+            if about {
+                let kind = manifest
+                    .get("artifactType")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_string);
+                out.push((d, kind));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Removes blobs no name reaches (nor an artifact whose subject a name reaches), stale
+    /// temporary files, and layer-cache entries whose blob is gone. Waits for running builds
+    /// to finish first.
     pub fn gc(&self) -> Result<GcReport, Error> {
         let _guard = LockedFile::exclusive(&self.root.join(".lock"))?;
         let mut keep = BTreeSet::new();
         for image in self.list()? {
             self.reachable(&image.descriptor, &mut keep)?;
+        }
+        // Artifacts live as long as their subjects: an artifact about an artifact too.
+        let unnamed: Vec<Descriptor> = self
+            .index()?
+            .manifests
+            .into_iter()
+            .filter(|d| !d.annotations.contains_key(REF_NAME))
+            .collect();
+        let subject_of = |d: &Descriptor| -> Option<Digest> {
+            let v: serde_json::Value = self.read_json(&d.digest).ok()?;
+            v.pointer("/subject/digest")?.as_str()?.parse().ok()
+        };
+        let subjects: Vec<(Descriptor, Option<Digest>)> =
+            unnamed.iter().map(|d| (d.clone(), subject_of(d))).collect();
+        loop {
+            let before = keep.len();
+            for (d, subject) in &subjects {
+                if subject.as_ref().is_some_and(|s| keep.contains(s)) && !keep.contains(&d.digest) {
+                    self.reachable(d, &mut keep)?;
+                }
+            }
+            if keep.len() == before {
+                break;
+            }
+        }
+        {
+            let _index = self.index_lock()?;
+            let mut index = self.index()?;
+            let count = index.manifests.len();
+            index
+                .manifests
+                .retain(|d| d.annotations.contains_key(REF_NAME) || keep.contains(&d.digest));
+            if index.manifests.len() != count {
+                self.write_index(&index)?;
+            }
         }
         let mut report = GcReport::default();
         let dir = self.root.join(LAYOUT_BLOBS);

@@ -195,6 +195,7 @@ fn assemble(image: &Image, found: BTreeMap<String, Found>) -> Sbom {
         created: whole_seconds(image.config.created.as_deref()),
         distro,
         packages,
+        files: Vec::new(),
     }
 }
 

@@ -113,6 +113,14 @@ pub fn document(sbom: &Sbom) -> Value {
             dependencies.push(json!({"ref": bom_ref(p), "dependsOn": targets}));
         }
     }
+    for f in &sbom.files {
+        components.push(json!({
+            "bom-ref": format!("file-{}", hex::encode(&Sha256::digest(f.path.as_bytes())[..8])),
+            "type": "file",
+            "name": f.path,
+            "hashes": [{"alg": "SHA-256", "content": f.sha256}],
+        }));
+    }
     json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",

@@ -22,6 +22,11 @@ use serde::Serialize;
 
 pub use catalog::catalog;
 
+/// The `artifactType` (and layer media type) of an SPDX JSON document.
+pub const SPDX_ARTIFACT: &str = "application/spdx+json";
+/// The `artifactType` (and layer media type) of a CycloneDX JSON document.
+pub const CYCLONEDX_ARTIFACT: &str = "application/vnd.cyclonedx+json";
+
 /// Where a package comes from, named as syft names its package types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Kind {
@@ -129,6 +134,20 @@ pub struct Sbom {
     pub distro: Option<Distro>,
     /// Packages, sorted by kind, name, version and location.
     pub packages: Vec<Package>,
+    /// Files that belong to no package but were put there on purpose (a build's app files).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEntry>,
+}
+
+/// A file of the image with its content's digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileEntry {
+    /// Absolute path in the image.
+    pub path: String,
+    /// sha256 of its content, hex.
+    pub sha256: String,
+    /// sha1 of its content, hex (SPDX requires one on every file).
+    pub sha1: String,
 }
 
 impl Sbom {
@@ -149,6 +168,8 @@ impl Sbom {
             ))
         });
         self.packages.dedup();
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.files.dedup();
     }
 }
 

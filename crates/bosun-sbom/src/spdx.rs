@@ -116,6 +116,32 @@ pub fn document(sbom: &Sbom) -> Value {
             }
         }
     }
+    let mut files = Vec::new();
+    for f in &sbom.files {
+        let id = format!("SPDXRef-File-{}", &f.sha256[..16.min(f.sha256.len())]);
+        let id = format!(
+            "{id}-{}",
+            hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(f.path.as_bytes())[..4])
+        );
+        files.push(json!({
+            "SPDXID": id,
+            "fileName": format!(".{}", f.path),
+            "checksums": [
+                {"algorithm": "SHA1", "checksumValue": f.sha1},
+                {"algorithm": "SHA256", "checksumValue": f.sha256},
+            ],
+            "licenseConcluded": "NOASSERTION",
+            "copyrightText": "NOASSERTION",
+            "comment": "copied into the image by its build",
+        }));
+        // The image package is not analysed file by file, so SPDX does not let it CONTAIN
+        // files: the document describes them beside it.
+        relationships.push(json!({
+            "spdxElementId": "SPDXRef-DOCUMENT",
+            "relationshipType": "DESCRIBES",
+            "relatedSpdxElement": id,
+        }));
+    }
     let mut doc = json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
@@ -129,6 +155,9 @@ pub fn document(sbom: &Sbom) -> Value {
         "packages": packages,
         "relationships": relationships,
     });
+    if !files.is_empty() {
+        doc["files"] = json!(files);
+    }
     if !extracted.is_empty() {
         doc["hasExtractedLicensingInfos"] = extracted
             .into_iter()

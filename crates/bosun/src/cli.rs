@@ -237,6 +237,11 @@ pub(crate) struct CopyArgs {
     /// Write the digest of what was copied to this file
     #[arg(long, value_name = "FILE")]
     pub(crate) digestfile: Option<PathBuf>,
+    /// Also copy the artifacts about the image (the SBOMs its build wrote) to an oci: or
+    /// oci-archive: destination, as referrers (skopeo and podman then need the image's name
+    /// to read it, since the layout holds more than one manifest)
+    #[arg(long)]
+    pub(crate) artifacts: bool,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
 }
@@ -262,6 +267,9 @@ pub(crate) struct SbomArgs {
     /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
     #[arg(long)]
     pub(crate) platform: Option<String>,
+    /// Catalogue the image's files even when the store holds the SBOM its build wrote
+    #[arg(long)]
+    pub(crate) catalog: bool,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
 }

@@ -779,3 +779,174 @@ fn regex_escape(text: &str) -> String {
         })
         .collect()
 }
+
+/// The build writes SBOMs beside the image: SPDX and CycloneDX artifacts whose subject is the
+/// manifest, found as referrers in the store's index. They hold the lock's facts (each .deb's
+/// sha256), agree with a catalogue of the built image on every Debian package, list the app
+/// files, validate with the peers' validators, are not written twice, travel with
+/// `copy --artifacts`, and go when their image does.
+#[test]
+fn build_writes_sboms_beside_the_image() {
+    let f = fixture();
+    let ctx = context(&f);
+    ctx.bosun(&["build"]).ok();
+    let index = || -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(ctx.store().join("index.json")).unwrap())
+            .unwrap()
+    };
+    let unnamed = |index: &serde_json::Value| -> usize {
+        index["manifests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["annotations"]["org.opencontainers.image.ref.name"].is_null())
+            .count()
+    };
+    assert_eq!(
+        unnamed(&index()),
+        2,
+        "an SPDX and a CycloneDX artifact: {}",
+        index()
+    );
+    let spdx: serde_json::Value = serde_json::from_str(
+        &ctx.bosun(&["sbom", "-o", "spdx-json", "hello:1"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let catalogued: serde_json::Value = serde_json::from_str(
+        &ctx.bosun(&["sbom", "-o", "json", "--catalog", "hello:1"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let lock: toml::Table = lock_toml(&ctx).parse().unwrap();
+    let locked: std::collections::BTreeMap<String, String> = lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let debs: std::collections::BTreeSet<(String, String)> = spdx["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["externalRefs"][0]["referenceLocator"]
+                .as_str()
+                .is_some_and(|l| l.starts_with("pkg:deb/"))
+        })
+        .map(|p| {
+            let name = p["name"].as_str().unwrap().to_string();
+            assert_eq!(
+                p["checksums"][0]["checksumValue"].as_str(),
+                locked.get(&name).map(String::as_str),
+                "{name}: the .deb's sha256"
+            );
+            (name, p["versionInfo"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let found: std::collections::BTreeSet<(String, String)> = catalogued["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "deb")
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["version"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        debs, found,
+        "the build's SBOM and a catalogue of the image agree"
+    );
+    assert_eq!(debs.len(), locked.len());
+    assert!(
+        spdx["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["fileName"] == "./app/msg.txt"),
+        "{spdx}"
+    );
+    // The peers' validators accept what the build stored.
+    let venv = std::path::PathBuf::from(std::env::var("HOME").unwrap())
+        .join(".cache/bosun/peers-venv/bin");
+    if venv.join("pyspdxtools").is_file() {
+        let file = ctx.dir.path().join("build.spdx.json");
+        ctx.bosun(&[
+            "sbom",
+            "-o",
+            "spdx-json",
+            "--file",
+            file.to_str().unwrap(),
+            "hello:1",
+        ])
+        .ok();
+        let out = Command::new(venv.join("pyspdxtools"))
+            .arg("-i")
+            .arg(&file)
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !said.contains("ERROR") && !said.contains("issues"),
+            "{said}"
+        );
+        let cdx = ctx.dir.path().join("build.cdx.json");
+        ctx.bosun(&[
+            "sbom",
+            "-o",
+            "cyclonedx-json",
+            "--file",
+            cdx.to_str().unwrap(),
+            "hello:1",
+        ])
+        .ok();
+        let check = "import sys\nfrom cyclonedx.validation.json import JsonStrictValidator\nfrom cyclonedx.schema import SchemaVersion\ne = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\nprint(e or 'valid')\nsys.exit(1 if e else 0)\n";
+        let out = Command::new(venv.join("python"))
+            .args(["-c", check])
+            .arg(&cdx)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    } else {
+        bosun_test::missing_peer("pyspdxtools and cyclonedx-python-lib in the peers venv");
+    }
+    // A rebuild that changes nothing writes nothing new.
+    ctx.bosun(&["build", "--locked"]).ok();
+    assert_eq!(unnamed(&index()), 2);
+    // copy --artifacts takes them along to an OCI layout; bosun still reads the image by name.
+    let layout = ctx.dir.path().join("with-sboms");
+    ctx.bosun(&[
+        "copy",
+        "--artifacts",
+        "hello:1",
+        &format!("oci:{}:hello", layout.display()),
+    ])
+    .ok();
+    let copied: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(layout.join("index.json")).unwrap()).unwrap();
+    assert_eq!(copied["manifests"].as_array().unwrap().len(), 3, "{copied}");
+    ctx.bosun(&["inspect", &format!("oci:{}", layout.display())])
+        .ok();
+    // They go with their image.
+    ctx.bosun(&["rm", "hello:1", "hello:latest"]).ok();
+    ctx.bosun(&["gc"]).ok();
+    assert_eq!(unnamed(&index()), 0, "{}", index());
+}

@@ -18,7 +18,12 @@ pub(super) fn open_layout(
         // The store records full names; other layouts often record only the tag.
         have == name || (!store && normalize_name(have) == normalize_name(name))
     };
-    let matches: Vec<&Descriptor> = index.manifests.iter().filter(wanted).collect();
+    let mut matches: Vec<&Descriptor> = index.manifests.iter().filter(wanted).collect();
+    // Without a name, the named images are the candidates: unnamed entries beside them are
+    // artifacts about them (SBOMs, signatures).
+    if name.is_none() && matches.iter().any(|d| d.annotations.contains_key(REF_NAME)) {
+        matches.retain(|d| d.annotations.contains_key(REF_NAME));
+    }
     let top = match (&matches[..], name) {
         ([one], _) => (*one).clone(),
         ([], Some(name)) => {

@@ -111,12 +111,14 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
             &selected,
             Path::new(path),
             reference.as_deref().unwrap_or(&name),
+            args.artifacts,
         )?,
         "oci-archive" => export::to_oci_archive(
             &store,
             &selected,
             Path::new(path),
             reference.as_deref().unwrap_or(&name),
+            args.artifacts,
         )?,
         "docker-archive" => {
             let tag = reference.map_or_else(|| normalize_name(&name), |r| normalize_name(&r));

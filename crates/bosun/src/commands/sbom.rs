@@ -3,7 +3,10 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use bosun_sbom::{catalog, cyclonedx, spdx};
+use bosun_oci::Store;
+use bosun_oci::model::Manifest;
+use bosun_oci::source::ImageRef;
+use bosun_sbom::{CYCLONEDX_ARTIFACT, SPDX_ARTIFACT, catalog, cyclonedx, spdx};
 
 use crate::cli::{SbomArgs, SbomFormat};
 use crate::commands::copy::parse_platform;
@@ -13,6 +16,31 @@ use crate::{ExitStatus, Printer};
 pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Result<ExitStatus> {
     let platform = args.platform.as_deref().map(parse_platform).transpose()?;
     let opened = open_image(store_dir, &args.image, platform.as_ref(), &args.registry)?;
+    // For an image bosun built, the SBOM its build wrote from the lock is the exact one.
+    let kind = match args.output {
+        SbomFormat::SpdxJson => Some(SPDX_ARTIFACT),
+        SbomFormat::CyclonedxJson => Some(CYCLONEDX_ARTIFACT),
+        _ => None,
+    };
+    if let (false, Some(kind), Ok(ImageRef::Store(_)), Some(digest)) = (
+        args.catalog,
+        kind,
+        ImageRef::parse(&args.image),
+        opened.image.manifest_digest.as_ref(),
+    ) && let Some(store) = Store::open_existing(store_dir)?
+        && let Some((artifact, _)) = store
+            .referrers(digest)?
+            .into_iter()
+            .find(|(_, k)| k.as_deref() == Some(kind))
+    {
+        let manifest: Manifest = store.read_json(&artifact.digest)?;
+        let layer = manifest
+            .layers
+            .first()
+            .context("an SBOM artifact without content")?;
+        let text = String::from_utf8(store.read_blob(&layer.digest)?)?;
+        return write(args, printer, text.trim_end(), "the SBOM its build wrote");
+    }
     let sbom =
         catalog(&opened.image).with_context(|| format!("cannot catalogue {}", args.image))?;
     let text = match args.output {
@@ -32,18 +60,22 @@ pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Resul
             out.trim_end().to_string()
         }
     };
+    let what = format!("{} packages", sbom.packages.len());
+    write(args, printer, &text, &what)
+}
+
+fn write(args: &SbomArgs, printer: &Printer, text: &str, what: &str) -> Result<ExitStatus> {
     match &args.file {
         Some(file) => {
             bosun_fs::write_atomic(file, format!("{text}\n").as_bytes())
                 .with_context(|| format!("cannot write {}", file.display()))?;
             printer.status(&format!(
-                "{} packages of {} written to {}",
-                sbom.packages.len(),
+                "{what} of {} written to {}",
                 args.image,
                 file.display()
             ));
         }
-        None => printer.data(&text)?,
+        None => printer.data(text)?,
     }
     Ok(ExitStatus::Success)
 }
