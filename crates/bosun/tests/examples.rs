@@ -326,6 +326,8 @@ fn shared_core_is_stored_once() {
         .map(|e| format!("sha256:{}", e.unwrap().file_name().to_string_lossy()))
         .collect();
     assert_eq!(blobs.iter().filter(|b| **b == api[0]).count(), 1);
-    // 2 images x (config + manifest) + 4 distinct layers.
-    assert_eq!(blobs.len(), 8, "{blobs:?}");
+    // 2 images x (config + manifest) + 4 distinct layers, and beside each image its SPDX and
+    // CycloneDX documents with their artifact manifests (2 x 4), and the one empty config
+    // artifacts share.
+    assert_eq!(blobs.len(), 8 + 8 + 1, "{blobs:?}");
 }
