@@ -11,6 +11,7 @@
 //! - [`version::Version`] orders versions exactly as dpkg does.
 #![deny(missing_docs)]
 
+pub mod changelog;
 pub mod control;
 pub mod debfile;
 pub mod fetch;

@@ -121,6 +121,23 @@ impl Universe {
         }
     }
 
+    /// The versions of a package the indexes hold, newest first.
+    pub fn versions(&self, name: &str) -> Vec<&PackageRecord> {
+        self.by_name
+            .get(name)
+            .map(|ix| ix.iter().map(|&i| &self.records[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every record built from a source package at a version, for finding the one that ships
+    /// the source's changelog.
+    pub fn built_from(&self, source: &str, version: &str) -> Vec<&PackageRecord> {
+        self.records
+            .iter()
+            .filter(|r| r.source == source && r.source_version == version)
+            .collect()
+    }
+
     /// Number of candidate records.
     pub fn len(&self) -> usize {
         self.records.len()

@@ -163,6 +163,9 @@ pub(crate) enum Command {
     Diff(DiffArgs),
     /// What packages an image holds: an SBOM (SPDX 2.3 or CycloneDX 1.6 JSON) or a table
     Sbom(SbomArgs),
+    /// What an image is exposed to: Debian updates its mirror already has, with the CVEs their
+    /// changelogs name (exit 1 with --fail-on when one is found)
+    Scan(ScanArgs),
     /// Lint Dockerfiles: hadolint's rules, flags, configuration and formats
     Lint(LintArgs),
 }
@@ -252,6 +255,35 @@ pub(crate) enum Compress {
     Zstd,
     /// gzip (level 6)
     Gzip,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// The image (same forms as inspect)
+    pub(crate) image: String,
+    /// The Debian suite the image is built from [default: its os-release VERSION_CODENAME]
+    #[arg(long)]
+    pub(crate) suite: Option<String>,
+    /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
+    #[arg(long)]
+    pub(crate) platform: Option<String>,
+    /// Exit 1 when something is found: `fixable` (an update from a -security suite, or one
+    /// whose changelog names a CVE), `outdated` (any newer version)
+    #[arg(long, value_enum)]
+    pub(crate) fail_on: Option<ScanFailOn>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanFailOn {
+    /// Security updates, and updates that name CVEs
+    Fixable,
+    /// Any newer version
+    Outdated,
 }
 
 #[derive(Debug, Args)]

@@ -43,13 +43,23 @@ pub(crate) fn cache_dir() -> PathBuf {
 
 /// The archive roots: `debian` and (when known) `security`.
 pub(crate) fn mirrors(spec: &Spec) -> Result<BTreeMap<String, String>> {
+    machine_mirrors(
+        spec.debian.mirror.clone(),
+        spec.debian.security_mirror.clone(),
+    )
+}
+
+/// The archive roots from the environment, else the spec's (when there is one), else the
+/// machine's apt sources.
+pub(crate) fn machine_mirrors(
+    spec_debian: Option<String>,
+    spec_security: Option<String>,
+) -> Result<BTreeMap<String, String>> {
     let apt_root = env(BOSUN_APT_ROOT).unwrap_or_else(|| "/".into());
     let found = sources::discover(Path::new(&apt_root));
-    let debian = env(BOSUN_DEBIAN_MIRROR)
-        .or_else(|| spec.debian.mirror.clone())
-        .or(found.debian);
+    let debian = env(BOSUN_DEBIAN_MIRROR).or(spec_debian).or(found.debian);
     let security = env(BOSUN_DEBIAN_SECURITY_MIRROR)
-        .or_else(|| spec.debian.security_mirror.clone())
+        .or(spec_security)
         .or(found.security);
     let Some(debian) = debian else {
         bail!(
@@ -77,8 +87,13 @@ pub(crate) fn repository(spec: &Spec, mirrors: &BTreeMap<String, String>) -> Rep
 
 /// The keyring that signs the archive.
 pub(crate) fn keyring(spec: &Spec, spec_dir: &Path) -> Result<Keyring> {
-    let path = match (&spec.debian.keyring, env(BOSUN_KEYRING)) {
-        (Some(k), _) => spec_dir.join(k),
+    keyring_at(spec.debian.keyring.as_ref().map(|k| spec_dir.join(k)))
+}
+
+/// The keyring a spec names, else `BOSUN_KEYRING`, else Debian's.
+pub(crate) fn keyring_at(from_spec: Option<PathBuf>) -> Result<Keyring> {
+    let path = match (from_spec, env(BOSUN_KEYRING)) {
+        (Some(k), _) => k,
         (None, Some(k)) => k.into(),
         (None, None) => PathBuf::from("/usr/share/keyrings/debian-archive-keyring.gpg"),
     };

@@ -55,6 +55,16 @@ fn packages() -> Vec<Pkg> {
     ]
 }
 
+/// The security update's changelog: the fix names a CVE; an older entry names another.
+const CHANGELOG: &str = "foo (1.0-1+sec1) bosuntest-security; urgency=high\n\n  * Fix a heap overflow in the parser (CVE-2026-31337).\n\n -- Security Team <security@example.org>  Mon, 30 Nov 2026 00:00:00 +0000\n\nfoo (1.0-1) bosuntest; urgency=medium\n\n  * Initial release; closes CVE-2025-0001.\n\n -- Maintainer <m@example.org>  Mon, 01 Jun 2026 00:00:00 +0000\n";
+
+fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap()
+}
+
 struct Fixture {
     repo: FixtureRepo,
     server: Server,
@@ -74,6 +84,11 @@ fn fixture() -> Fixture {
         &[Pkg::new("libfoo1", "1.0-1+sec1")
             .field("Source", "foo (1.0-1+sec1)")
             .file("lib/x86_64-linux-gnu/libfoo.so.1", 0o644, "foo 1.0 patched")
+            .file(
+                "usr/share/doc/libfoo1/changelog.Debian.gz",
+                0o644,
+                gzip(CHANGELOG),
+            )
             .symlink("lib/x86_64-linux-gnu/libfoo.so", "libfoo.so.1")],
     );
     let server = Server::start(repo.root());
@@ -949,4 +964,67 @@ fn build_writes_sboms_beside_the_image() {
     ctx.bosun(&["rm", "hello:1", "hello:latest"]).ok();
     ctx.bosun(&["gc"]).ok();
     assert_eq!(unnamed(&index()), 0, "{}", index());
+}
+
+/// An image built without the security suite is scanned against the mirror: the security
+/// update is found, with the CVE its changelog names since the installed version (and not the
+/// older one), `--fail-on fixable` fails, and the JSON says how fresh the mirror's data is.
+#[test]
+fn scan_finds_security_updates_and_their_cves() {
+    let f = fixture();
+    let ctx = context(&f);
+    ctx.write(
+        "bosun.toml",
+        &SPEC.replace(
+            "suite = \"bosuntest\"",
+            "suite = \"bosuntest\"\nsecurity = false",
+        ),
+    );
+    ctx.bosun(&["build"]).ok();
+    let lock = lock_toml(&ctx);
+    assert!(lock.contains("version = \"1.0-1\""), "{lock}");
+    let out = ctx
+        .bosun(&[
+            "scan",
+            "--suite",
+            "bosuntest",
+            "--format",
+            "json",
+            "hello:1",
+        ])
+        .ok();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let updates = report["updates"].as_array().unwrap();
+    assert_eq!(updates.len(), 1, "{report}");
+    assert_eq!(updates[0]["package"], "libfoo1");
+    assert_eq!(updates[0]["installed"], "1.0-1");
+    assert_eq!(updates[0]["available"], "1.0-1+sec1");
+    assert_eq!(updates[0]["suite"], "bosuntest-security");
+    assert_eq!(updates[0]["security"], true);
+    assert_eq!(updates[0]["cves"], serde_json::json!(["CVE-2026-31337"]));
+    assert!(report["mirror_date"].as_str().unwrap().ends_with('Z'));
+    let table = ctx.bosun(&[
+        "scan",
+        "--suite",
+        "bosuntest",
+        "--fail-on",
+        "fixable",
+        "hello:1",
+    ]);
+    assert_eq!(table.code, 1, "{}{}", table.stdout, table.stderr);
+    assert!(table.stdout.contains("CVE-2026-31337"), "{}", table.stdout);
+    // The image bosun built from the full lock has nothing to fix.
+    ctx.write("bosun.toml", SPEC);
+    ctx.bosun(&["build"]).ok();
+    ctx.bosun(&[
+        "scan",
+        "--suite",
+        "bosuntest",
+        "--fail-on",
+        "fixable",
+        "hello:1",
+    ])
+    .ok();
+    // Without a release to look in, it says what to pass.
+    ctx.bosun(&["scan", "hello:1"]).fails(2, "pass --suite");
 }

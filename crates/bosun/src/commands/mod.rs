@@ -11,6 +11,7 @@ mod lock;
 mod login;
 mod pin;
 mod sbom;
+mod scan;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -80,6 +81,7 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Inspect(args) => inspect::run(&store_dir, &args, printer),
         Command::Diff(args) => diff::run(&store_dir, &args, printer),
         Command::Sbom(args) => sbom::run(&store_dir, &args, printer),
+        Command::Scan(args) => scan::run(&store_dir, &args, printer),
         Command::Lint(args) => lint::run(&store_dir, &args, printer),
     }
 }
