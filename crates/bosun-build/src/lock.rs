@@ -17,7 +17,16 @@ pub type FromPackages = BTreeMap<String, BTreeMap<String, Vec<PackageRecord>>>;
 /// Each `[base.*]` group is resolved on its own, so its layer is the same whichever image uses
 /// it; each image is then resolved with its bases (and what its `from` image's dpkg database
 /// lists, `from`) already installed, and its group holds only what they do not.
-pub fn resolve(spec: &Spec, repo: &Repository, from: &FromPackages) -> Result<Lockfile, Error> {
+///
+/// With `security_only` (an earlier lock), every package that lock holds keeps its version
+/// unless a `-security` suite has a newer one: a relock that takes security fixes and
+/// nothing else (new dependencies those fixes bring resolve as usual).
+pub fn resolve(
+    spec: &Spec,
+    repo: &Repository,
+    from: &FromPackages,
+    security_only: Option<&Lockfile>,
+) -> Result<Lockfile, Error> {
     let mut lock = Lockfile {
         version: Lockfile::VERSION,
         spec_hash: spec.resolution_hash(),
@@ -49,6 +58,18 @@ pub fn resolve(spec: &Spec, repo: &Repository, from: &FromPackages) -> Result<Lo
     let mut packages: BTreeMap<(String, String), LockedPackage> = BTreeMap::new();
     for arch in &spec.debian.architectures {
         let universe = repo.universe(arch)?;
+        let universe = match security_only {
+            Some(old) => universe.filtered(|r| match old.package(arch, &r.name) {
+                None => true,
+                Some(locked) => {
+                    r.version.to_string() == locked.version
+                        || (r.suite.ends_with("-security")
+                            && bosun_deb::Version::parse(&locked.version)
+                                .is_ok_and(|v| r.version > v))
+                }
+            }),
+            None => universe,
+        };
         tracing::debug!(arch, candidates = universe.len(), "package universe loaded");
         let mut bases: BTreeMap<&str, Selection> = BTreeMap::new();
         for (name, base) in &spec.base {

@@ -13,6 +13,7 @@ use crate::packages::{Atom, PackageRecord};
 /// Every candidate package for one architecture (its own plus `all`).
 pub struct Universe {
     records: Vec<PackageRecord>,
+    architecture: String,
     by_name: HashMap<String, Vec<usize>>,
     providers: HashMap<String, Vec<usize>>,
     /// Where the packages came from, for messages: `trixie/main amd64`.
@@ -115,10 +116,19 @@ impl Universe {
         });
         Self {
             records,
+            architecture: architecture.to_string(),
             by_name,
             providers,
             description,
         }
+    }
+
+    /// The same universe with only the records `keep` accepts (pins: a relock that may move a
+    /// package only to certain versions).
+    pub fn filtered(&self, keep: impl Fn(&PackageRecord) -> bool) -> Self {
+        let architecture = self.architecture.clone();
+        let records = self.records.iter().filter(|r| keep(r)).cloned().collect();
+        Self::new(records, &architecture, self.description.clone())
     }
 
     /// The versions of a package the indexes hold, newest first.

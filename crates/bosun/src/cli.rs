@@ -89,6 +89,14 @@ pub(crate) enum Command {
         /// Architecture for --why [default: the first in the spec]
         #[arg(long, requires = "why")]
         arch: Option<String>,
+        /// Move the lock to the newest versions (what a plain `bosun lock` does) and print
+        /// each change with the CVE ids its changelog names
+        #[arg(long, conflicts_with_all = ["why", "check"])]
+        update: bool,
+        /// With --update: move only packages a -security suite has a newer version of (and
+        /// take the new dependencies those bring); everything else keeps its locked version
+        #[arg(long, requires = "update")]
+        security_only: bool,
         #[command(flatten)]
         registry: RegistryArgs,
     },

@@ -78,7 +78,22 @@ fn fixture() -> Fixture {
         &[("evil", "../../etc/evil")],
         7 * 86_400,
     );
-    repo.publish(&format!("{SUITE}-updates"), &[]);
+    // A point update that is not a security fix: a security-only relock leaves it alone.
+    repo.publish(
+        &format!("{SUITE}-updates"),
+        &[Pkg::new("ca-certificates", "20250420")
+            .arch("all")
+            .file(
+                "usr/share/ca-certificates/mozilla/B_Root.crt",
+                0o644,
+                "-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----",
+            )
+            .file(
+                "usr/share/ca-certificates/mozilla/A_Root.crt",
+                0o644,
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            )],
+    );
     repo.publish(
         &format!("{SUITE}-security"),
         &[Pkg::new("libfoo1", "1.0-1+sec1")
@@ -1027,4 +1042,83 @@ fn scan_finds_security_updates_and_their_cves() {
     .ok();
     // Without a release to look in, it says what to pass.
     ctx.bosun(&["scan", "hello:1"]).fails(2, "pass --suite");
+}
+
+/// `lock --update --security-only`: from a lock made without the update suites, only the
+/// package a -security suite fixes moves (printed with the CVE its changelog names), the
+/// -updates version of another package does not; the rebuild changes only the layer holding
+/// the fixed package, and the scan has nothing fixable left. A plain `--update` then takes
+/// the rest.
+#[test]
+fn security_only_relock_moves_only_security_fixes() {
+    let f = fixture();
+    let ctx = context(&f);
+    let old_spec = SPEC.replace(
+        "suite = \"bosuntest\"",
+        "suite = \"bosuntest\"\nupdates = false\nsecurity = false",
+    );
+    ctx.write("bosun.toml", &old_spec);
+    let built = |ctx: &Context| -> Vec<String> {
+        let out = ctx.bosun(&["build", "--format", "json"]).ok();
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        v[0]["layers"]["amd64"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["digest"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = built(&ctx);
+    let version = |ctx: &Context, name: &str| -> String {
+        let lock: toml::Table = lock_toml(ctx).parse().unwrap();
+        lock["package"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"].as_str() == Some(name))
+            .unwrap()["version"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(version(&ctx, "libfoo1"), "1.0-1");
+    assert_eq!(version(&ctx, "ca-certificates"), "20250419");
+    ctx.write("bosun.toml", SPEC);
+    let out = ctx.bosun(&["lock", "--update", "--security-only"]).ok();
+    assert!(
+        out.stdout
+            .contains("libfoo1: 1.0-1 -> 1.0-1+sec1 (security update)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("libfoo1: fixes CVE-2026-31337"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("ca-certificates"), "{}", out.stdout);
+    assert_eq!(version(&ctx, "libfoo1"), "1.0-1+sec1");
+    assert_eq!(
+        version(&ctx, "ca-certificates"),
+        "20250419",
+        "not a security update"
+    );
+    let after = built(&ctx);
+    assert_eq!(after[0], before[0], "the core layer keeps its digest");
+    assert_ne!(after[1], before[1], "the layer holding libfoo1 is rebuilt");
+    assert_eq!(after[2], before[2], "the app layer keeps its digest");
+    ctx.bosun(&[
+        "scan",
+        "--suite",
+        "bosuntest",
+        "--fail-on",
+        "fixable",
+        "hello:1",
+    ])
+    .ok();
+    ctx.bosun(&["lock", "--update"]).ok();
+    assert_eq!(version(&ctx, "ca-certificates"), "20250420");
+    let bare = ctx.bosun(&["lock", "--security-only"]);
+    assert_eq!(bare.code, 2, "{}", bare.stderr);
+    assert!(bare.stderr.contains("--update"), "{}", bare.stderr);
 }

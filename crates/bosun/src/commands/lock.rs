@@ -10,9 +10,17 @@ use bosun_spec::{Lockfile, Spec};
 use crate::cli::RegistryArgs;
 use crate::{ExitStatus, Printer, settings};
 
+/// What `bosun lock` is asked to do.
+#[derive(Clone, Copy)]
+pub(crate) struct Mode {
+    pub(crate) check: bool,
+    pub(crate) update: bool,
+    pub(crate) security_only: bool,
+}
+
 pub(crate) fn run(
     spec_path: &Path,
-    check: bool,
+    mode: Mode,
     why: Option<&str>,
     arch: Option<&str>,
     images: Images<'_>,
@@ -44,7 +52,17 @@ pub(crate) fn run(
         }
         return Ok(ExitStatus::Success);
     }
-    let lock = resolve(&spec, spec_path, images, printer)?;
+    let check = mode.check;
+    let old = Lockfile::load(&lock_path).ok();
+    let pins = match (mode.security_only, &old) {
+        (true, Some(old)) => Some(old),
+        (true, None) => bail!(
+            "--security-only moves an existing lock: {} does not exist (run `bosun lock`)",
+            lock_path.display()
+        ),
+        (false, _) => None,
+    };
+    let lock = resolve_with(&spec, spec_path, images, pins, printer)?;
     if check {
         let current = Lockfile::load(&lock_path).ok();
         return Ok(match current {
@@ -68,6 +86,12 @@ pub(crate) fn run(
                 ExitStatus::Failure
             }
         });
+    }
+    if mode.update
+        && let Some(old) = &old
+    {
+        report_updates(old, &lock, printer)?;
+        print_fixed_cves(old, &lock, &spec, printer)?;
     }
     bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())
         .with_context(|| format!("cannot write {}", lock_path.display()))?;
@@ -93,6 +117,16 @@ pub(crate) fn resolve(
     images: Images<'_>,
     printer: &Printer,
 ) -> Result<Lockfile> {
+    resolve_with(spec, spec_path, images, None, printer)
+}
+
+fn resolve_with(
+    spec: &Spec,
+    spec_path: &Path,
+    images: Images<'_>,
+    security_only: Option<&Lockfile>,
+    printer: &Printer,
+) -> Result<Lockfile> {
     let mirrors = settings::mirrors(spec)?;
     let keyring = settings::keyring(spec, &super::project_dir(spec_path))?;
     let config = settings::repository(spec, &mirrors);
@@ -116,7 +150,7 @@ pub(crate) fn resolve(
         }
         false => Default::default(),
     };
-    let mut lock = bosun_build::lock::resolve(spec, &repo, &from)?;
+    let mut lock = bosun_build::lock::resolve(spec, &repo, &from, security_only)?;
     lock.inputs = locked;
     if printer.verbose() {
         printer.status(&format!(
@@ -125,6 +159,71 @@ pub(crate) fn resolve(
         ));
     }
     Ok(lock)
+}
+
+/// For each package whose version changed, the CVE ids the new version's changelog names
+/// since the old one (the `.deb`s come through the download cache, checked by sha256; a
+/// binary without a changelog borrows one from another changed binary of its source).
+fn print_fixed_cves(old: &Lockfile, new: &Lockfile, spec: &Spec, printer: &Printer) -> Result<()> {
+    let changed: Vec<(&bosun_spec::LockedPackage, &bosun_spec::LockedPackage)> = new
+        .packages
+        .iter()
+        .filter_map(|p| {
+            let o = old.package(&p.architecture, &p.name)?;
+            (o.version != p.version).then_some((o, p))
+        })
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let mirrors = settings::mirrors(spec)?;
+    let cache = Cache::new(settings::cache_dir());
+    let fetcher = Fetcher::new();
+    let mut logs: std::collections::BTreeMap<(String, String), String> = Default::default();
+    for (_, p) in &changed {
+        let key = (p.source.clone(), p.source_version.clone());
+        if logs.contains_key(&key) {
+            continue;
+        }
+        let archive = if p.suite.ends_with("-security") {
+            "security"
+        } else {
+            "debian"
+        };
+        let Some(root) = mirrors.get(archive) else {
+            continue;
+        };
+        let request = bosun_deb::CacheRequest {
+            name: format!("{}_{}.deb", p.name, p.version),
+            url: format!("{}/{}", root.trim_end_matches('/'), p.filename),
+            size: p.size,
+            sha256: p.sha256.clone(),
+        };
+        cache.ensure_debs(&fetcher, &[request], 1, &bosun_deb::NoReporter)?;
+        if let Some(text) = bosun_deb::changelog::from_deb(&cache.deb_path(&p.sha256), &p.name)? {
+            logs.insert(key, text);
+        }
+    }
+    for (o, p) in changed {
+        let (Ok(from), Ok(to)) = (
+            bosun_deb::Version::parse(&o.version),
+            bosun_deb::Version::parse(&p.version),
+        ) else {
+            continue;
+        };
+        if let Some(log) = logs.get(&(p.source.clone(), p.source_version.clone())) {
+            let cves = bosun_deb::changelog::cves_between(log, &from, &to);
+            if !cves.is_empty() {
+                printer.data(&format!(
+                    "{} {}: fixes {}",
+                    p.architecture,
+                    p.name,
+                    cves.join(" ")
+                ))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn report_updates(old: &Lockfile, new: &Lockfile, printer: &Printer) -> Result<()> {

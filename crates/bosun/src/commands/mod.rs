@@ -36,10 +36,16 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             check,
             why,
             arch,
+            update,
+            security_only,
             registry,
         } => lock::run(
             &spec.file,
-            check,
+            lock::Mode {
+                check,
+                update,
+                security_only,
+            },
             why.as_deref(),
             arch.as_deref(),
             lock::Images {
