@@ -166,7 +166,14 @@ impl Repository {
     }
 
     /// Uploads a manifest under `object` (a tag, or its digest).
-    pub fn put_manifest(&self, object: &str, bytes: &[u8], media_type: &str) -> Result<(), Error> {
+    /// Returns whether the registry answered with `OCI-Subject`: it keeps the referrers of a
+    /// manifest with a `subject` itself (the OCI 1.1 referrers API).
+    pub fn put_manifest(
+        &self,
+        object: &str,
+        bytes: &[u8],
+        media_type: &str,
+    ) -> Result<bool, Error> {
         let what = self.named(object);
         let url = self.url(&format!("manifests/{object}"))?;
         let response = self.send(
@@ -191,7 +198,7 @@ impl Repository {
                 });
             }
         }
-        Ok(())
+        Ok(header(response.headers(), "oci-subject").is_some())
     }
 
     /// Deletes a manifest by digest (the registry must allow deletes).

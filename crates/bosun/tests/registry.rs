@@ -1283,6 +1283,57 @@ fn layer_cache_in_a_registry() {
         .map(|d| d.count())
         .unwrap_or(0);
     assert_eq!(debs, 0, "no .deb was downloaded");
+    // The SBOMs the build wrote go up beside the image: Distribution 2.8 has no referrers
+    // API, so they are listed in the fallback index tagged sha256-<hex of the manifest>.
+    let pushed = first.dir.path().join("pushed.digest");
+    let copied = first
+        .bosun(&[
+            "copy",
+            "--tls-verify=false",
+            "app",
+            &format!("docker://{}/sb/app:1", reg.host),
+            "--digestfile",
+            pushed.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(
+        copied.stderr.contains("2 artifact(s) beside it"),
+        "{}",
+        copied.stderr
+    );
+    let manifest = std::fs::read_to_string(&pushed).unwrap();
+    if let Some(skopeo) = peer("skopeo") {
+        let raw = |reference: &str| -> serde_json::Value {
+            serde_json::from_str(&run(Command::new(&skopeo).args([
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                &format!("docker://{}/sb/app{reference}", reg.host),
+            ])))
+            .unwrap()
+        };
+        let listed = raw(&format!(":{}", manifest.replace(':', "-")));
+        let kinds: Vec<&str> = listed["manifests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["artifactType"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds.len(), 2, "{listed}");
+        assert!(
+            kinds.contains(&"application/spdx+json")
+                && kinds.contains(&"application/vnd.cyclonedx+json"),
+            "{listed}"
+        );
+        for m in listed["manifests"].as_array().unwrap() {
+            let artifact = raw(&format!("@{}", m["digest"].as_str().unwrap()));
+            assert_eq!(
+                artifact["subject"]["digest"].as_str(),
+                Some(manifest.as_str()),
+                "{artifact}"
+            );
+        }
+    }
     // A tag that is not a bosun cache is refused, not misread.
     second
         .bosun(&[

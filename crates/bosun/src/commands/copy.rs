@@ -99,11 +99,12 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
                 DEFAULT_JOBS,
             )?;
             printer.status(&format!(
-                "pushed {target}: {} blob(s) uploaded ({}), {} mounted, {} already there",
+                "pushed {target}: {} blob(s) uploaded ({}), {} mounted, {} already there, {} artifact(s) beside it",
                 report.uploaded,
                 super::human(report.bytes),
                 report.mounted,
-                report.existed
+                report.existed,
+                report.artifacts
             ));
         }
         "oci" => export::to_oci_dir(
