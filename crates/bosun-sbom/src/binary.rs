@@ -152,21 +152,18 @@ fn rust_crates(location: &str, data: &[u8]) -> Vec<Package> {
         .iter()
         .filter(|c| c.kind.as_deref() != Some("build"))
         .map(|c| Package {
-            kind: Kind::RustCrate,
-            name: c.name.clone(),
-            version: c.version.clone(),
-            purl: crate::purl::purl("cargo", None, &c.name, &c.version, &[]),
-            architecture: None,
-            source: None,
-            licenses: Vec::new(),
-            location: location.to_string(),
-            sha256: None,
-            suite: None,
             depends: c
                 .dependencies
                 .iter()
                 .filter_map(|&i| audit.packages.get(i).map(|d| d.name.clone()))
                 .collect(),
+            ..Package::new(
+                Kind::RustCrate,
+                &c.name,
+                &c.version,
+                crate::purl::purl("cargo", None, &c.name, &c.version, &[]),
+                location,
+            )
         })
         .collect()
 }

@@ -171,19 +171,8 @@ fn filename(location: &str) -> (String, String) {
 
 fn java(location: &str, group: Option<&str>, artifact: &str, version: &str) -> Package {
     let group = group.filter(|g| !g.is_empty()).unwrap_or(artifact);
-    Package {
-        kind: Kind::JavaArchive,
-        name: artifact.to_string(),
-        version: version.to_string(),
-        purl: crate::purl::purl("maven", Some(group), artifact, version, &[]),
-        architecture: None,
-        source: None,
-        licenses: Vec::new(),
-        location: location.to_string(),
-        sha256: None,
-        suite: None,
-        depends: Vec::new(),
-    }
+    let purl = crate::purl::purl("maven", Some(group), artifact, version, &[]);
+    Package::new(Kind::JavaArchive, artifact, version, purl, location)
 }
 
 #[cfg(test)]

@@ -34,18 +34,10 @@ pub(crate) fn python(location: &str, text: &str) -> Option<Package> {
             c => normalized.push(c.to_ascii_lowercase()),
         }
     }
+    let purl = crate::purl::purl("pypi", None, &normalized, &version, &[]);
     Some(Package {
-        kind: Kind::Python,
-        purl: crate::purl::purl("pypi", None, &normalized, &version, &[]),
-        name: normalized,
-        version,
-        architecture: None,
-        source: None,
         licenses: expression.or(license).into_iter().collect(),
-        location: location.to_string(),
-        sha256: None,
-        suite: None,
-        depends: Vec::new(),
+        ..Package::new(Kind::Python, &normalized, &version, purl, location)
     })
 }
 
@@ -79,18 +71,10 @@ pub(crate) fn npm(location: &str, text: &str) -> Option<Package> {
         Some((scope, n)) if scope.starts_with('@') => (Some(scope), n),
         _ => (None, name.as_str()),
     };
+    let purl = crate::purl::purl("npm", namespace, short, &version, &[]);
     Some(Package {
-        kind: Kind::Npm,
-        purl: crate::purl::purl("npm", namespace, short, &version, &[]),
-        name,
-        version,
-        architecture: None,
-        source: None,
         licenses: license,
-        location: location.to_string(),
-        sha256: None,
-        suite: None,
-        depends: Vec::new(),
+        ..Package::new(Kind::Npm, &name, &version, purl, location)
     })
 }
 

@@ -96,6 +96,23 @@ pub struct Package {
 }
 
 impl Package {
+    /// A package with what every ecosystem has; the rest empty.
+    pub fn new(kind: Kind, name: &str, version: &str, purl: String, location: &str) -> Self {
+        Self {
+            kind,
+            name: name.to_string(),
+            version: version.to_string(),
+            purl,
+            architecture: None,
+            source: None,
+            licenses: Vec::new(),
+            location: location.to_string(),
+            sha256: None,
+            suite: None,
+            depends: Vec::new(),
+        }
+    }
+
     /// A stable identifier: kind, name, version, and where it was found.
     pub fn id(&self) -> String {
         use sha2::Digest as _;

@@ -1,17 +1,16 @@
 //! Package URLs (purl-spec) in the forms vulnerability scanners match on.
 
-/// Percent-encodes a purl component (name, version, qualifier value): everything but
-/// unreserved characters, so a Debian epoch `1:2.3` is `1%3A2.3`.
+/// What stays as it is in a purl component: RFC 3986's unreserved characters (so a Debian
+/// epoch `1:2.3` is `1%3A2.3`, and `+` is `%2B` as scanners expect).
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes a purl component (name, version, qualifier value).
 pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 /// `pkg:TYPE/NAMESPACE/NAME@VERSION?k=v&...`, qualifiers sorted by key as the spec asks.

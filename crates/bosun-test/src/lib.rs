@@ -234,3 +234,53 @@ impl Context {
         cmd
     }
 }
+
+/// The peers' virtualenv (syft, hadolint, dive, pyspdxtools, cyclonedx-python-lib).
+pub fn peers_venv() -> PathBuf {
+    std::env::var_os("BOSUN_PEERS_VENV").map_or_else(
+        || {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/bosun/peers-venv")
+        },
+        PathBuf::from,
+    )
+}
+
+/// Checks SBOM documents with the validators their users have: pyspdxtools for SPDX, and
+/// cyclonedx-python-lib's strict 1.6 JSON schema validator for CycloneDX. Panics with what
+/// they said; skips (or fails under `BOSUN_REQUIRE_PEERS`) when they are not installed.
+#[track_caller]
+pub fn validate_sboms(spdx: &std::path::Path, cyclonedx: &std::path::Path) {
+    let bin = peers_venv().join("bin");
+    if !bin.join("pyspdxtools").is_file() || !bin.join("python").is_file() {
+        missing_peer("pyspdxtools and cyclonedx-python-lib in the peers' virtualenv");
+        return;
+    }
+    let out = std::process::Command::new(bin.join("pyspdxtools"))
+        .arg("-i")
+        .arg(spdx)
+        .output()
+        .expect("run pyspdxtools");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // pyspdxtools exits 0 either way; what it prints says whether the document is valid.
+    assert!(
+        out.status.success() && !said.contains("ERROR") && !said.contains("issues"),
+        "pyspdxtools: {said}"
+    );
+    let check = "import sys\nfrom cyclonedx.validation.json import JsonStrictValidator\nfrom cyclonedx.schema import SchemaVersion\ne = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\nprint(e or 'valid')\nsys.exit(1 if e else 0)\n";
+    let out = std::process::Command::new(bin.join("python"))
+        .args(["-c", check])
+        .arg(cyclonedx)
+        .output()
+        .expect("run the CycloneDX validator");
+    assert!(
+        out.status.success(),
+        "CycloneDX 1.6: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

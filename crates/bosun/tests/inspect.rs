@@ -769,11 +769,7 @@ fn sbom_matches_syft_and_validates() {
     else {
         return;
     };
-    let venv = std::env::var("BOSUN_PEERS_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/bosun/peers-venv")
-        });
+    let venv = bosun_test::peers_venv();
     let site = std::fs::read_dir(venv.join("lib"))
         .ok()
         .and_then(|mut d| d.next())
@@ -950,13 +946,6 @@ fn sbom_matches_syft_and_validates() {
     assert!(ours_set.len() >= 200, "{} packages", ours_set.len());
 
     // Both documents validate, with the tools their users have, and are byte-identical across runs.
-    let venv_bin = |name: &str| {
-        let p = venv.join("bin").join(name);
-        if !p.is_file() {
-            bosun_test::missing_peer(name);
-        }
-        p
-    };
     for (format, file) in [
         ("spdx-json", "sbom.spdx.json"),
         ("cyclonedx-json", "sbom.cdx.json"),
@@ -977,36 +966,8 @@ fn sbom_matches_syft_and_validates() {
             "{format} is deterministic"
         );
     }
-    let spdx = venv_bin("pyspdxtools");
-    if spdx.is_file() {
-        let out = Command::new(&spdx)
-            .arg("-i")
-            .arg(dir.path().join("sbom.spdx.json"))
-            .output()
-            .unwrap();
-        let said = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            out.status.success() && !said.contains("ERROR") && !said.contains("issues"),
-            "{said}"
-        );
-    }
-    let python = venv_bin("python");
-    if python.is_file() {
-        let check = "import sys\nfrom cyclonedx.validation.json import JsonStrictValidator\nfrom cyclonedx.schema import SchemaVersion\ne = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\nprint(e or 'valid')\nsys.exit(1 if e else 0)\n";
-        let out = Command::new(&python)
-            .args(["-c", check])
-            .arg(dir.path().join("sbom.cdx.json"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    bosun_test::validate_sboms(
+        &dir.path().join("sbom.spdx.json"),
+        &dir.path().join("sbom.cdx.json"),
+    );
 }

@@ -115,6 +115,32 @@ fn make_layout(dir: &Path, busybox: &[u8]) -> Layout {
     }
 }
 
+/// Takes app1 and app2 from the layout into the store and pushes each to
+/// `HOST/team/APP:1` (plain HTTP); returns the pushed digests.
+fn push_apps(ctx: &Context, layout: &Layout, host: &str) -> BTreeMap<&'static str, String> {
+    let mut digests = BTreeMap::new();
+    for app in ["app1", "app2"] {
+        ctx.bosun(&[
+            "copy",
+            &format!("oci:{}:{app}", layout.dir.display()),
+            &format!("store:{app}"),
+        ])
+        .ok();
+        let file = ctx.dir.path().join(format!("{app}.digest"));
+        ctx.bosun(&[
+            "copy",
+            "--tls-verify=false",
+            app,
+            &format!("docker://{host}/team/{app}:1"),
+            "--digestfile",
+            file.to_str().unwrap(),
+        ])
+        .ok();
+        digests.insert(app, std::fs::read_to_string(file).unwrap());
+    }
+    digests
+}
+
 fn with_stdin(ctx: &Context, args: &[&str], input: &str) -> Run {
     let mut child = ctx
         .command(args)
@@ -895,26 +921,7 @@ fn pin_dockerfiles() {
         &ctx.dir.path().join("layout"),
         &std::fs::read(busybox).unwrap(),
     );
-    let mut digests = BTreeMap::new();
-    for app in ["app1", "app2"] {
-        ctx.bosun(&[
-            "copy",
-            &format!("oci:{}:{app}", layout.dir.display()),
-            &format!("store:{app}"),
-        ])
-        .ok();
-        let file = ctx.dir.path().join(format!("{app}.digest"));
-        ctx.bosun(&[
-            "copy",
-            "--tls-verify=false",
-            app,
-            &format!("docker://{host}/team/{app}:1"),
-            "--digestfile",
-            file.to_str().unwrap(),
-        ])
-        .ok();
-        digests.insert(app, std::fs::read_to_string(file).unwrap());
-    }
+    let digests = push_apps(&ctx, &layout, host);
     let multi = format!(
         "# syntax=docker/dockerfile:1\n\
          ARG BASE={host}/team/app2:1\n\
@@ -1062,26 +1069,7 @@ fn images_as_build_inputs() {
         &ctx.dir.path().join("layout"),
         &std::fs::read(busybox).unwrap(),
     );
-    let mut digests = BTreeMap::new();
-    for app in ["app1", "app2"] {
-        ctx.bosun(&[
-            "copy",
-            &format!("oci:{}:{app}", layout.dir.display()),
-            &format!("store:{app}"),
-        ])
-        .ok();
-        let file = ctx.dir.path().join(format!("{app}.digest"));
-        ctx.bosun(&[
-            "copy",
-            "--tls-verify=false",
-            app,
-            &format!("docker://{host}/team/{app}:1"),
-            "--digestfile",
-            file.to_str().unwrap(),
-        ])
-        .ok();
-        digests.insert(app, std::fs::read_to_string(file).unwrap());
-    }
+    let digests = push_apps(&ctx, &layout, &host);
     // A Debian repository with a package that needs what the base already has.
     let repo = bosun_test::FixtureRepo::new();
     repo.publish(
