@@ -201,6 +201,38 @@ impl Repository {
         Ok(header(response.headers(), "oci-subject").is_some())
     }
 
+    /// The artifacts about a manifest (OCI 1.1): from the referrers API, else from the
+    /// fallback index tagged `sha256-<hex>`; none when the registry has neither.
+    pub fn referrers(&self, digest: &Digest) -> Result<Vec<serde_json::Value>, Error> {
+        let url = self.url(&format!("referrers/{digest}"))?;
+        let response = self.send(
+            "GET",
+            &url,
+            &[("accept", MEDIA_INDEX.to_string())],
+            &self.scope(false),
+            &mut || Ok(Payload::Empty),
+        )?;
+        let index = if response.status().is_success() {
+            read_limited(response, MAX_MANIFEST).map_err(|e| self.io_error(e))?
+        } else {
+            match self.manifest(&digest.as_str().replace(':', "-")) {
+                Ok(f) => f.bytes,
+                Err(Error::NotFound { .. }) => return Ok(Vec::new()),
+                Err(e) => return Err(e),
+            }
+        };
+        let index: serde_json::Value =
+            serde_json::from_slice(&index).map_err(|e| Error::Protocol {
+                reference: self.named(digest.as_str()),
+                reason: format!("the referrers index is not JSON: {e}"),
+            })?;
+        Ok(index
+            .get("manifests")
+            .and_then(|m| m.as_array())
+            .cloned()
+            .unwrap_or_default())
+    }
+
     /// Deletes a manifest by digest (the registry must allow deletes).
     pub fn delete_manifest(&self, digest: &Digest) -> Result<(), Error> {
         let url = self.url(&format!("manifests/{digest}"))?;

@@ -149,12 +149,61 @@ fn pull_from(
         store.write_blob(&root.bytes)?;
     }
     locations.save(store);
+    // Artifacts are a bonus: a registry that fails to list them does not fail the pull.
+    for (digest, _, _) in &manifests {
+        if let Err(e) = pull_referrers(repo, store, digest) {
+            tracing::debug!(%digest, error = %e, "artifacts not taken");
+        }
+    }
     Ok(Pulled {
         descriptor: top,
         source,
         fetched,
         bytes,
     })
+}
+
+/// Most artifacts taken per manifest: a registry that lists without end stops here.
+const MAX_REFERRERS: usize = 64;
+
+/// Brings the artifacts a registry holds about a manifest (its SBOMs, signatures) into the
+/// store as referrers, each checked against its digest as any pull is.
+fn pull_referrers(repo: &Repository, store: &Store, subject: &Digest) -> Result<(), Error> {
+    for entry in repo.referrers(subject)?.into_iter().take(MAX_REFERRERS) {
+        let Some(digest) = entry
+            .get("digest")
+            .and_then(|d| d.as_str())
+            .and_then(|d| d.parse::<Digest>().ok())
+        else {
+            continue;
+        };
+        if store.has_blob(&digest) {
+            continue;
+        }
+        let fetched = repo.manifest(digest.as_str())?;
+        let manifest: Manifest = parse(&Reference::parse(&repo.display)?, &fetched.bytes)?;
+        let about = serde_json::from_slice::<serde_json::Value>(&fetched.bytes)
+            .ok()
+            .and_then(|v| v.pointer("/subject/digest")?.as_str().map(str::to_string));
+        if about.as_deref() != Some(subject.as_str()) {
+            continue; // listed for this subject but not about it: not taken
+        }
+        for blob in std::iter::once(&manifest.config).chain(&manifest.layers) {
+            if store.has_blob(&blob.digest) {
+                continue;
+            }
+            let mut writer = store.blob_writer()?;
+            repo.fetch_blob(&blob.digest, blob.size, &mut writer)?;
+            writer.commit_expecting(&blob.digest, &format!("{}@{}", repo.display, blob.digest))?;
+        }
+        store.write_blob(&fetched.bytes)?;
+        store.add_referrer(descriptor(
+            &fetched.media_type,
+            &fetched.digest,
+            fetched.bytes.len(),
+        ))?;
+    }
+    Ok(())
 }
 
 fn descriptor(media_type: &str, digest: &Digest, size: usize) -> Descriptor {
