@@ -267,7 +267,7 @@ pub(crate) enum Compress {
 
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
-    /// The image (same forms as inspect)
+    /// The image (same forms as inspect), or an SPDX or CycloneDX JSON file
     pub(crate) image: String,
     /// The Debian suite the image is built from [default: its os-release VERSION_CODENAME]
     #[arg(long)]

@@ -993,6 +993,31 @@ fn scan_finds_security_updates_and_their_cves() {
     ]);
     assert_eq!(table.code, 1, "{}{}", table.stdout, table.stderr);
     assert!(table.stdout.contains("CVE-2026-31337"), "{}", table.stdout);
+    // An SBOM file scans as its image does, in either format.
+    for format in ["spdx-json", "cyclonedx-json"] {
+        let file = ctx.dir.path().join(format!("hello.{format}"));
+        ctx.bosun(&[
+            "sbom",
+            "-o",
+            format,
+            "--file",
+            file.to_str().unwrap(),
+            "hello:1",
+        ])
+        .ok();
+        let out = ctx
+            .bosun(&[
+                "scan",
+                "--suite",
+                "bosuntest",
+                "--format",
+                "json",
+                file.to_str().unwrap(),
+            ])
+            .ok();
+        let from_file: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(from_file["updates"], report["updates"], "{format}");
+    }
     // The image bosun built from the full lock has nothing to fix.
     ctx.write("bosun.toml", SPEC);
     ctx.bosun(&["build"]).ok();

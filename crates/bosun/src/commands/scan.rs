@@ -39,12 +39,17 @@ fn debian_arch(arch: &str, variant: Option<&str>) -> String {
     .to_string()
 }
 
-pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Result<ExitStatus> {
+/// What a scan starts from: the Debian packages, the release codename (when known) and the
+/// Debian architecture.
+type Scanned = (Vec<Installed>, Option<String>, String);
+
+/// The image's Debian packages, catalogued.
+fn from_image(store_dir: &Path, args: &ScanArgs) -> Result<Scanned> {
     let platform = args.platform.as_deref().map(parse_platform).transpose()?;
     let opened = open_image(store_dir, &args.image, platform.as_ref(), &args.registry)?;
     let sbom =
         catalog(&opened.image).with_context(|| format!("cannot catalogue {}", args.image))?;
-    let installed: Vec<Installed> = sbom
+    let installed = sbom
         .packages
         .iter()
         .filter(|p| p.kind == Kind::Deb)
@@ -57,16 +62,100 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
                 .map_or_else(|| p.name.clone(), |(s, _)| s.clone()),
         })
         .collect();
+    let config = &opened.image.config;
+    let arch = debian_arch(&config.architecture, config.variant.as_deref());
+    Ok((installed, sbom.distro.and_then(|d| d.codename), arch))
+}
+
+/// Debian's release numbers and their codenames, for SBOMs that say `distro=debian-N`.
+const RELEASES: [(&str, &str); 5] = [
+    ("10", "buster"),
+    ("11", "bullseye"),
+    ("12", "bookworm"),
+    ("13", "trixie"),
+    ("14", "forky"),
+];
+
+/// The Debian packages an SPDX or CycloneDX JSON document lists, by their purls
+/// (`pkg:deb/debian/NAME@VERSION?arch=..&distro=debian-N&upstream=..`).
+fn from_sbom_file(path: &Path) -> Result<Scanned> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let doc: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a JSON SBOM", path.display()))?;
+    let purls: Vec<&str> = if doc.get("spdxVersion").is_some() {
+        doc["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| p["externalRefs"].as_array().into_iter().flatten())
+            .filter(|r| r["referenceType"] == "purl")
+            .filter_map(|r| r["referenceLocator"].as_str())
+            .collect()
+    } else if doc.get("bomFormat").and_then(|f| f.as_str()) == Some("CycloneDX") {
+        doc["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["purl"].as_str())
+            .collect()
+    } else {
+        bail!("{} is neither SPDX nor CycloneDX JSON", path.display());
+    };
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let (mut installed, mut codename, mut arch) = (Vec::new(), None, None);
+    for purl in purls {
+        let Some(rest) = purl.strip_prefix("pkg:deb/") else {
+            continue;
+        };
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let Some((name, version)) = path.rsplit('/').next().and_then(|n| n.split_once('@')) else {
+            continue;
+        };
+        let (name, version) = (decode(name), decode(version));
+        let mut source = name.clone();
+        for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+            let v = decode(v);
+            match k {
+                "arch" if v != "all" => arch = arch.or(Some(v)),
+                "distro" => {
+                    let number = v.rsplit('-').next().unwrap_or_default().to_string();
+                    codename = codename.or(RELEASES
+                        .iter()
+                        .find(|(n, _)| *n == number)
+                        .map(|(_, c)| c.to_string()));
+                }
+                "upstream" => source = v.split('@').next().unwrap_or(&v).to_string(),
+                _ => {}
+            }
+        }
+        installed.push(Installed {
+            name,
+            version,
+            source,
+        });
+    }
+    let arch =
+        arch.unwrap_or_else(|| debian_arch(&bosun_oci::source::host_platform().architecture, None));
+    Ok((installed, codename, arch))
+}
+
+pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Result<ExitStatus> {
+    let (installed, codename, arch) = match Path::new(&args.image).is_file() {
+        true => from_sbom_file(Path::new(&args.image))?,
+        false => from_image(store_dir, args)?,
+    };
     if installed.is_empty() {
         bail!(
             "{} has no Debian packages (no dpkg database) to scan",
             args.image
         );
     }
-    let suite = match (
-        &args.suite,
-        sbom.distro.as_ref().and_then(|d| d.codename.clone()),
-    ) {
+    let suite = match (&args.suite, codename) {
         (Some(s), _) => s.clone(),
         (None, Some(c)) => c,
         (None, None) => bail!(
@@ -74,8 +163,6 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
             args.image
         ),
     };
-    let config = &opened.image.config;
-    let arch = debian_arch(&config.architecture, config.variant.as_deref());
     let mirrors = settings::machine_mirrors(None, None)?;
     let repo_config = RepositoryConfig {
         debian: mirrors["debian"].clone(),
