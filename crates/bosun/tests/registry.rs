@@ -1342,6 +1342,17 @@ fn layer_cache_in_a_registry() {
         "{}",
         pulled.stdout
     );
+    // And `bosun sbom` of the image in the registry prints it too, without a pull.
+    let remote = second
+        .bosun(&[
+            "sbom",
+            "--tls-verify=false",
+            "-o",
+            "spdx-json",
+            &format!("docker://{}/sb/app:1", reg.host),
+        ])
+        .ok();
+    assert_eq!(remote.stdout, pulled.stdout);
     // A tag that is not a bosun cache is refused, not misread.
     second
         .bosun(&[

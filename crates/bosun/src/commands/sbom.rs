@@ -41,6 +41,19 @@ pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Resul
         let text = String::from_utf8(store.read_blob(&layer.digest)?)?;
         return write(args, printer, text.trim_end(), "the SBOM its build wrote");
     }
+    // An image in a registry may have its build's SBOM beside it (pushed as a referrer).
+    if let (false, Some(kind), Ok(ImageRef::Registry(text)), Some(digest)) = (
+        args.catalog,
+        kind,
+        ImageRef::parse(&args.image),
+        opened.image.manifest_digest.as_ref(),
+    ) {
+        let client = crate::settings::registry_client(&args.registry)?;
+        let (repo, _) = super::registry_repository(&client, &text)?;
+        if let Some(text) = pushed_sbom(&repo, digest, kind)? {
+            return write(args, printer, text.trim_end(), "the SBOM its build wrote");
+        }
+    }
     let sbom =
         catalog(&opened.image).with_context(|| format!("cannot catalogue {}", args.image))?;
     let text = match args.output {
@@ -62,6 +75,31 @@ pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Resul
     };
     let what = format!("{} packages", sbom.packages.len());
     write(args, printer, &text, &what)
+}
+
+/// The document of the first artifact of type `kind` a registry holds about `digest`, checked
+/// against its digests.
+fn pushed_sbom(
+    repo: &bosun_registry::Repository,
+    digest: &bosun_oci::Digest,
+    kind: &str,
+) -> Result<Option<String>> {
+    let listed = repo.referrers(digest)?;
+    let Some(entry) = listed.iter().find(|e| e["artifactType"] == kind) else {
+        return Ok(None);
+    };
+    let Some(artifact) = entry["digest"].as_str() else {
+        return Ok(None);
+    };
+    let fetched = repo.manifest(artifact)?;
+    let manifest: Manifest = serde_json::from_slice(&fetched.bytes)
+        .with_context(|| format!("{}@{artifact} is not a manifest", repo.display))?;
+    let Some(layer) = manifest.layers.first() else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    repo.fetch_blob(&layer.digest, layer.size, &mut bytes)?;
+    Ok(Some(String::from_utf8(bytes)?))
 }
 
 fn write(args: &SbomArgs, printer: &Printer, text: &str, what: &str) -> Result<ExitStatus> {
