@@ -362,7 +362,7 @@ fn fetch_missing(
             continue;
         }
         for pkg in &p.packages {
-            requests.push(deb_request(pkg, lock_archive(pkg), &ctx.mirrors)?);
+            requests.push(deb_request(pkg, &ctx.mirrors)?);
         }
     }
     ctx.debs
@@ -379,11 +379,13 @@ fn lock_archive(pkg: &LockedPackage) -> &'static str {
     }
 }
 
-fn deb_request(
+/// Where to download a locked package from (its archive root by [`lock_archive`]), checked
+/// against its sha256 through the download cache.
+pub fn deb_request(
     pkg: &LockedPackage,
-    archive: &str,
     mirrors: &BTreeMap<String, String>,
 ) -> Result<CacheRequest, Error> {
+    let archive = lock_archive(pkg);
     let root = mirrors.get(archive).ok_or_else(|| Error::NoMirror {
         package: pkg.name.clone(),
         suite: pkg.suite.clone(),

@@ -14,7 +14,7 @@ pub mod inputs;
 pub mod lock;
 mod sbom;
 
-pub use image::{BuildContext, BuiltImage, BuiltLayer, RemoteLayers, build_image};
+pub use image::{BuildContext, BuiltImage, BuiltLayer, RemoteLayers, build_image, deb_request};
 
 /// Errors of the builder.
 #[derive(Debug, thiserror::Error)]

@@ -185,19 +185,8 @@ fn print_fixed_cves(old: &Lockfile, new: &Lockfile, spec: &Spec, printer: &Print
         if logs.contains_key(&key) {
             continue;
         }
-        let archive = if p.suite.ends_with("-security") {
-            "security"
-        } else {
-            "debian"
-        };
-        let Some(root) = mirrors.get(archive) else {
+        let Ok(request) = bosun_build::deb_request(p, &mirrors) else {
             continue;
-        };
-        let request = bosun_deb::CacheRequest {
-            name: format!("{}_{}.deb", p.name, p.version),
-            url: format!("{}/{}", root.trim_end_matches('/'), p.filename),
-            size: p.size,
-            sha256: p.sha256.clone(),
         };
         cache.ensure_debs(&fetcher, &[request], 1, &bosun_deb::NoReporter)?;
         if let Some(text) = bosun_deb::changelog::from_deb(&cache.deb_path(&p.sha256), &p.name)? {
