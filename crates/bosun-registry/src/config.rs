@@ -145,18 +145,11 @@ impl RegistriesConf {
     /// Where to pull `reference` from, in order: the mirrors that may serve it, then the
     /// location. An error when the registry is blocked.
     pub fn pull_endpoints(&self, reference: &Reference) -> Result<Vec<Endpoint>, Error> {
+        // The location (which also refuses a blocked registry) comes last.
+        let location = self.push_endpoint(reference)?;
         let Some(entry) = self.entry_for(reference) else {
-            return Ok(vec![Endpoint {
-                reference: reference.clone(),
-                insecure: false,
-                mirror: false,
-            }]);
+            return Ok(vec![location]);
         };
-        if entry.blocked {
-            return Err(Error::Blocked {
-                reference: reference.to_string(),
-            });
-        }
         let by_digest = reference.digest.is_some();
         let mut out = Vec::new();
         if !entry.mirror_by_digest_only || by_digest {
@@ -175,7 +168,7 @@ impl RegistriesConf {
                 }
             }
         }
-        out.push(self.push_endpoint(reference)?);
+        out.push(location);
         Ok(out)
     }
 
