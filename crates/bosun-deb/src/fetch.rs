@@ -76,6 +76,37 @@ impl Fetcher {
         })
     }
 
+    /// Streams `url` into `file` (emptied before each try), calling `progress` with each
+    /// chunk's length; retried as [`Fetcher::get`] is, for downloads too big to hold.
+    pub fn download(
+        &self,
+        url: &str,
+        file: &mut std::fs::File,
+        progress: &dyn Fn(u64),
+    ) -> Result<(), Error> {
+        use std::io::Seek;
+        let mut attempt = 0;
+        loop {
+            file.set_len(0)
+                .and_then(|()| file.rewind())
+                .map_err(|e| Error::io(Path::new(url), e))?;
+            match self.get_into(url, file, progress) {
+                Ok(()) => return Ok(()),
+                Err(
+                    Error::Http { .. }
+                    | Error::Status {
+                        code: 429 | 500..=599,
+                        ..
+                    },
+                ) if attempt < self.retries => {
+                    std::thread::sleep(self.backoff * 2u32.pow(attempt));
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// Streams `url` into `out`, calling `progress` with each chunk's length.
     fn get_into(
         &self,

@@ -25,7 +25,17 @@ pub(crate) fn python(location: &str, text: &str) -> Option<Package> {
         }
     }
     let (name, version) = (name?, version?);
-    // PEP 503: runs of `-`, `_` and `.` are one `-`, lower case (how pip and syft name it).
+    let normalized = pep503_name(&name);
+    let purl = crate::purl::purl("pypi", None, &normalized, &version, &[]);
+    Some(Package {
+        licenses: expression.or(license).into_iter().collect(),
+        ..Package::new(Kind::Python, &normalized, &version, purl, location)
+    })
+}
+
+/// A Python distribution's name as PEP 503 normalizes it: runs of `-`, `_` and `.` are one
+/// `-`, lower case (how pip, syft and the advisory databases name it).
+pub fn pep503_name(name: &str) -> String {
     let mut normalized = String::with_capacity(name.len());
     for c in name.chars() {
         match c {
@@ -34,11 +44,7 @@ pub(crate) fn python(location: &str, text: &str) -> Option<Package> {
             c => normalized.push(c.to_ascii_lowercase()),
         }
     }
-    let purl = crate::purl::purl("pypi", None, &normalized, &version, &[]);
-    Some(Package {
-        licenses: expression.or(license).into_iter().collect(),
-        ..Package::new(Kind::Python, &normalized, &version, purl, location)
-    })
+    normalized
 }
 
 /// An npm package from its `package.json` (one with a name and a version).

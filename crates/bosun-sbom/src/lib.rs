@@ -21,6 +21,7 @@ pub mod spdx;
 use serde::Serialize;
 
 pub use catalog::catalog;
+pub use lang::pep503_name;
 
 /// The `artifactType` (and layer media type) of an SPDX JSON document.
 pub const SPDX_ARTIFACT: &str = "application/spdx+json";

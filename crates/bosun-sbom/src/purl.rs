@@ -41,9 +41,95 @@ pub fn purl(
     out
 }
 
+/// A parsed package URL, components percent-decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purl {
+    /// The type (`deb`, `pypi`, `npm`, `golang`, `cargo`, ...), lower-cased.
+    pub kind: String,
+    /// The namespace (`debian`, an npm `@scope`, a Go module's path), if any.
+    pub namespace: Option<String>,
+    /// The name.
+    pub name: String,
+    /// The version, if any.
+    pub version: Option<String>,
+    /// Qualifiers, by key.
+    pub qualifiers: std::collections::BTreeMap<String, String>,
+}
+
+impl Purl {
+    /// Parses `pkg:TYPE/NAMESPACE/NAME@VERSION?QUALIFIERS#SUBPATH` (the subpath is dropped);
+    /// `None` when it is not a purl.
+    pub fn parse(purl: &str) -> Option<Purl> {
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .ok()
+                .map(|c| c.into_owned())
+        };
+        let rest = purl.strip_prefix("pkg:")?.trim_start_matches('/');
+        let rest = rest.split('#').next().unwrap_or_default();
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (kind, path) = rest.split_once('/')?;
+        // The version follows the last `@` of the last segment (an npm scope starts with one).
+        let (path, version) = match path.rsplit_once('@') {
+            Some((p, v)) if !v.contains('/') && !p.is_empty() => (p, Some(decode(v)?)),
+            _ => (path, None),
+        };
+        let (namespace, name) = match path.trim_end_matches('/').rsplit_once('/') {
+            Some((ns, n)) => {
+                let parts: Option<Vec<String>> = ns.split('/').map(decode).collect();
+                (Some(parts?.join("/")), decode(n)?)
+            }
+            None => (None, decode(path)?),
+        };
+        let mut qualifiers = std::collections::BTreeMap::new();
+        for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+            qualifiers.insert(k.to_ascii_lowercase(), decode(v)?);
+        }
+        (!name.is_empty()).then(|| Purl {
+            kind: kind.to_ascii_lowercase(),
+            namespace,
+            name,
+            version,
+            qualifiers,
+        })
+    }
+
+    /// `pkg:TYPE/NAMESPACE/NAME`: what names the package whatever its version.
+    pub fn package(&self) -> String {
+        purl(&self.kind, self.namespace.as_deref(), &self.name, "", &[])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_what_it_writes() {
+        let p = Purl::parse("pkg:deb/debian/x@1%3A2.0?arch=amd64&distro=debian-13&upstream=y%401")
+            .unwrap();
+        assert_eq!(
+            (p.kind.as_str(), p.namespace.as_deref(), p.name.as_str()),
+            ("deb", Some("debian"), "x")
+        );
+        assert_eq!(p.version.as_deref(), Some("1:2.0"));
+        assert_eq!(p.qualifiers["upstream"], "y@1");
+        let p = Purl::parse("pkg:npm/%40babel/core@7.0.0").unwrap();
+        assert_eq!(
+            (p.namespace.as_deref(), p.name.as_str()),
+            (Some("@babel"), "core")
+        );
+        assert_eq!(p.package(), "pkg:npm/%40babel/core");
+        let p = Purl::parse("pkg:golang/github.com/a/b@v1.2.3#sub").unwrap();
+        assert_eq!(
+            (p.namespace.as_deref(), p.version.as_deref()),
+            (Some("github.com/a"), Some("v1.2.3"))
+        );
+        let p = Purl::parse("pkg:pypi/requests").unwrap();
+        assert_eq!((p.name.as_str(), p.version), ("requests", None));
+        assert_eq!(Purl::parse("npm/x@1"), None);
+    }
 
     #[test]
     fn forms() {

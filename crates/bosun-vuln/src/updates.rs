@@ -8,18 +8,7 @@ use bosun_deb::version::Version;
 use bosun_deb::{Cache, CacheRequest, Fetcher, Reporter, Repository, Universe};
 use serde::Serialize;
 
-use crate::Error;
-
-/// An installed Debian package.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Installed {
-    /// Package name.
-    pub name: String,
-    /// Installed version.
-    pub version: String,
-    /// Source package.
-    pub source: String,
-}
+use crate::{Component, Ecosystem, Error};
 
 /// A newer version the mirror has for an installed package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,20 +29,23 @@ pub struct Update {
     pub cves: Vec<String>,
 }
 
-/// For each installed package, the newest version in `universe` when it is newer, with the
+/// For each installed Debian package, the newest version in `universe` when it is newer, with the
 /// CVE ids its source's changelog names since the installed version. One changelog is read
 /// per source package (from whichever of its binaries ships it; the `.deb` files are fetched
 /// through the cache and checked against their sha256).
 pub fn available(
     repo: &Repository,
     universe: &Universe,
-    installed: &[Installed],
+    installed: &[Component],
     cache: &Cache,
     fetcher: &Fetcher,
     reporter: &dyn Reporter,
 ) -> Result<Vec<Update>, Error> {
     let mut updates = Vec::new();
-    for p in installed {
+    for p in installed
+        .iter()
+        .filter(|c| c.ecosystem == Ecosystem::Debian)
+    {
         let Ok(have) = Version::parse(&p.version) else {
             continue;
         };
