@@ -33,7 +33,7 @@ pub enum Error {
     #[error(transparent)]
     Deb(#[from] bosun_deb::Error),
     /// A local file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The file.
         path: PathBuf,

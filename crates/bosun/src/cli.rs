@@ -171,9 +171,14 @@ pub(crate) enum Command {
     Diff(DiffArgs),
     /// What packages an image holds: an SBOM (SPDX 2.3 or CycloneDX 1.6 JSON) or a table
     Sbom(SbomArgs),
-    /// What an image is exposed to: Debian updates its mirror already has, with the CVEs their
-    /// changelogs name (exit 1 with --fail-on when one is found)
+    /// What an image is exposed to: known vulnerabilities (Debian Security Tracker, OSV) with
+    /// Debian's verdict on each, and the updates its mirror already has (exit 1 with --fail-on)
     Scan(ScanArgs),
+    /// The vulnerability database scan reads: download it, or say what it holds
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Lint Dockerfiles: hadolint's rules, flags, configuration and formats
     Lint(LintArgs),
 }
@@ -275,23 +280,101 @@ pub(crate) struct ScanArgs {
     /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
     #[arg(long)]
     pub(crate) platform: Option<String>,
-    /// Exit 1 when something is found: `fixable` (an update from a -security suite, or one
-    /// whose changelog names a CVE), `outdated` (any newer version)
+    /// Exit 1 when a reported finding is this bad, or (`fixable`, `outdated`) when the fix or
+    /// any update is there to take
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<ScanFailOn>,
+    /// Also report what Debian rates unimportant and the advisories that do not affect the
+    /// installed versions
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Leave out vulnerabilities that have no fixed version yet
+    #[arg(long)]
+    pub(crate) ignore_unfixed: bool,
+    /// Ignore file: [[ignore]] rules with id or package, reason and expires
+    /// [default: bosun-ignore.toml in the current directory, if there is one]
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ignore_file: Option<PathBuf>,
+    /// OpenVEX document whose not_affected and fixed statements take findings out (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) vex: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) db: DbArgs,
+    /// Warn when the database is older than this many days
+    #[arg(long, value_name = "DAYS", default_value_t = 5, env = crate::env_vars::BOSUN_DB_MAX_AGE)]
+    pub(crate) max_db_age: u32,
+    /// Read nothing from the network: the database only, no mirror updates
+    #[arg(long)]
+    pub(crate) offline: bool,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub(crate) format: Format,
+    pub(crate) format: ReportFormat,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ScanFailOn {
-    /// Security updates, and updates that name CVEs
+    /// A reported vulnerability rated critical
+    Critical,
+    /// ... rated high or worse
+    High,
+    /// ... rated medium or worse
+    Medium,
+    /// ... rated low or worse
+    Low,
+    /// A vulnerability with a fixed version, a security update, or an update whose
+    /// changelog names a CVE
     Fixable,
-    /// Any newer version
+    /// Any newer version in the mirror
     Outdated,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DbArgs {
+    /// The database directory [default: vuln-db-v1 in the cache directory]
+    #[arg(long, value_name = "DIR", env = crate::env_vars::BOSUN_DB)]
+    pub(crate) db: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Download the Debian Security Tracker's export and OSV's exports and index them
+    Update {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The tracker's JSON export
+        #[arg(long, value_name = "URL", env = crate::env_vars::BOSUN_TRACKER_URL,
+              default_value = bosun_vuln::db::DEFAULT_TRACKER_URL)]
+        tracker_url: String,
+        /// The root of OSV's exports (<URL>/<ECOSYSTEM>/all.zip)
+        #[arg(long, value_name = "URL", env = crate::env_vars::BOSUN_OSV_URL,
+              default_value = bosun_vuln::db::DEFAULT_OSV_URL)]
+        osv_url: String,
+        /// The OSV ecosystems to fetch [default: all four]
+        #[arg(long = "ecosystem", value_enum, value_name = "ECOSYSTEM")]
+        ecosystems: Vec<OsvEcosystem>,
+    },
+    /// Say what the database holds and how old it is
+    Status {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Output format
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OsvEcosystem {
+    /// Python
+    Pypi,
+    /// npm
+    Npm,
+    /// Go
+    Go,
+    /// Rust (crates.io)
+    Crates,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,14 @@ pub const BOSUN_CONTAINERS_ROOT: &str = "BOSUN_CONTAINERS_ROOT";
 pub const BOSUN_STORE: &str = "BOSUN_STORE";
 /// The download cache directory.
 pub const BOSUN_CACHE_DIR: &str = "BOSUN_CACHE_DIR";
+/// The vulnerability database directory (`--db` overrides it).
+pub const BOSUN_DB: &str = "BOSUN_DB";
+/// Where `bosun db update` downloads the Security Tracker's JSON export from.
+pub const BOSUN_TRACKER_URL: &str = "BOSUN_TRACKER_URL";
+/// The root of the OSV exports `bosun db update` downloads.
+pub const BOSUN_OSV_URL: &str = "BOSUN_OSV_URL";
+/// Days after which `bosun scan` warns that the database is old.
+pub const BOSUN_DB_MAX_AGE: &str = "BOSUN_DB_MAX_AGE";
 /// Set to anything to hide progress bars.
 pub const BOSUN_NO_PROGRESS: &str = "BOSUN_NO_PROGRESS";
 /// Tests: a missing peer tool fails instead of skipping.

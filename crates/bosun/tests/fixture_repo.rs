@@ -1,6 +1,7 @@
 //! End-to-end tests against a small Debian repository the tests build and sign themselves,
 //! served on 127.0.0.1: resolution, verification, assembly, and every way input can be bad.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -1032,6 +1033,424 @@ fn scan_finds_security_updates_and_their_cves() {
     .ok();
     // Without a release to look in, it says what to pass.
     ctx.bosun(&["scan", "hello:1"]).fails(2, "pass --suite");
+}
+
+/// The Security Tracker's export, with an entry for each verdict it gives (release
+/// `bosuntest`), and one for another release only.
+const TRACKER_EXPORT: &str = r#"{
+  "foo": {
+    "CVE-2026-31337": {"description": "Heap overflow in the parser", "releases": {
+      "bosuntest": {"status": "resolved", "fixed_version": "1.0-1+sec1", "urgency": "high",
+                    "repositories": {"bosuntest": "1.0-1", "bosuntest-security": "1.0-1+sec1"}}}},
+    "CVE-2025-0001": {"description": "Fixed before the installed version", "releases": {
+      "bosuntest": {"status": "resolved", "fixed_version": "1.0-1", "urgency": "medium"}}},
+    "CVE-2026-0002": {"description": "Never in this release", "releases": {
+      "bosuntest": {"status": "resolved", "fixed_version": "0", "urgency": "not yet assigned"}}}
+  },
+  "hello": {
+    "CVE-2026-1000": {"description": "Open, no fix yet", "releases": {
+      "bosuntest": {"status": "open", "urgency": "medium"}}},
+    "CVE-2026-1001": {"description": "Not yet looked at", "releases": {
+      "bosuntest": {"status": "undetermined", "urgency": "not yet assigned"}}},
+    "CVE-2026-1002": {"description": "Waits for a point release", "releases": {
+      "bosuntest": {"status": "open", "urgency": "low", "nodsa": "Minor issue", "nodsa_reason": "postponed"}}}
+  },
+  "hello-data": {
+    "CVE-2026-1003": {"description": "Code not built", "releases": {
+      "bosuntest": {"status": "open", "urgency": "low", "nodsa": "the affected code is not built", "nodsa_reason": "ignored"}}}
+  },
+  "less": {
+    "CVE-2026-1004": {"description": "Negligible", "releases": {
+      "bosuntest": {"status": "open", "urgency": "unimportant"}}}
+  },
+  "ca-certificates": {
+    "CVE-2026-1005": {"description": "No longer supported", "releases": {
+      "bosuntest": {"status": "open", "urgency": "end-of-life"}}}
+  },
+  "base-files": {
+    "CVE-2026-1006": {"description": "Another release", "releases": {
+      "trixie": {"status": "open", "urgency": "high"}}}
+  }
+}"#;
+
+/// A zip of OSV records, as the exports are.
+fn osv_zip(records: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (i, record) in records.iter().enumerate() {
+        zip.start_file(
+            format!("R-{i}.json"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.write_all(record.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A tracker export and OSV zips served on loopback, as `bosun db update` reads them.
+fn advisory_server() -> bosun_test::script::ScriptServer {
+    let pypi = osv_zip(&[
+        r#"{"id": "GHSA-1111", "aliases": ["CVE-2026-2000"], "summary": "Requests leaks headers",
+            "database_specific": {"severity": "HIGH"},
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "requests"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.3.1"}]}]}]}"#,
+        r#"{"id": "PYSEC-2", "summary": "Only 3.x",
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "requests"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "3.0"}]}]}]}"#,
+    ]);
+    let npm = osv_zip(&[r#"{"id": "GHSA-2222", "summary": "Prototype pollution",
+            "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+            "affected": [{"package": {"ecosystem": "npm", "name": "lodash"},
+                          "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "4.17.21"}]}]}]}"#]);
+    let other = osv_zip(&[
+        r#"{"id": "GO-2026-1", "affected": [{"package": {"ecosystem": "Go", "name": "example.org/x"}, "versions": ["v1.0.0"]}]}"#,
+    ]);
+    bosun_test::script::ScriptServer::start(move |req| {
+        let body = match req.path.as_str() {
+            "/tracker/json" => TRACKER_EXPORT.as_bytes().to_vec(),
+            "/osv/PyPI/all.zip" => pypi.clone(),
+            "/osv/npm/all.zip" => npm.clone(),
+            "/osv/Go/all.zip" | "/osv/crates.io/all.zip" => other.clone(),
+            "/bad/json" => b"<html>not json</html>".to_vec(),
+            _ => return bosun_test::script::Reply::new(404),
+        };
+        bosun_test::script::Reply::new(200).body(body)
+    })
+}
+
+/// `bosun db update` from a tracker export and OSV zips on loopback, then `bosun scan`: an
+/// image built from a lock without the security suite gets each entry's verdict as the
+/// tracker states it (vulnerable with the fixed version and where the mirror has it now,
+/// unfixed, undetermined, minor with the no-DSA reason, end-of-life; unimportant and not
+/// affected ones only with --all), OSV's verdicts on its Python and npm packages by their
+/// version rules; ignore rules, VEX statements, --fail-on levels and SARIF; after a
+/// security-only relock the Debian part is clean.
+#[test]
+fn scan_gives_each_advisory_the_trackers_verdict() {
+    let f = fixture();
+    let ctx = context(&f);
+    ctx.write(
+        "bosun.toml",
+        &SPEC.replace(
+            "suite = \"bosuntest\"",
+            "suite = \"bosuntest\"\nsecurity = false",
+        ),
+    );
+    ctx.write(
+        "app/site-packages/requests-2.0.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: Requests\nVersion: 2.0.0\n",
+    );
+    ctx.write(
+        "app/node_modules/lodash/package.json",
+        r#"{"name": "lodash", "version": "4.17.20"}"#,
+    );
+    ctx.bosun(&["build"]).ok();
+    let server = advisory_server();
+    let db = ctx.dir.path().join("db");
+    let db = db.to_str().unwrap();
+    let tracker = format!("{}/tracker/json", server.url());
+    let osv = format!("{}/osv", server.url());
+    let update = ctx
+        .bosun(&[
+            "db",
+            "update",
+            "--db",
+            db,
+            "--tracker-url",
+            &tracker,
+            "--osv-url",
+            &osv,
+        ])
+        .ok();
+    assert!(update.stderr.contains("updated"), "{}", update.stderr);
+    let status = ctx
+        .bosun(&["db", "status", "--db", db, "--format", "json"])
+        .ok();
+    let sources: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    let names: Vec<&str> = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["debian", "pypi", "npm", "go", "crates.io"]);
+    assert_eq!(
+        sources[0]["releases"],
+        serde_json::json!(["bosuntest", "trixie"])
+    );
+
+    let scan = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec![
+            "scan",
+            "--suite",
+            "bosuntest",
+            "--db",
+            db,
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        args.push("hello:1");
+        serde_json::from_str(&ctx.bosun(&args).ok().stdout).unwrap()
+    };
+    let all = scan(&["--all"]);
+    let verdicts: BTreeMap<(String, String), &serde_json::Value> = all["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let key = (
+                v["package"].as_str().unwrap().to_string(),
+                v["id"].as_str().unwrap().to_string(),
+            );
+            (key, v)
+        })
+        .collect();
+    let verdict = |package: &str, id: &str| -> &serde_json::Value {
+        verdicts
+            .get(&(package.to_string(), id.to_string()))
+            .unwrap_or_else(|| panic!("no {id} for {package}: {all}"))
+    };
+    let sec = verdict("libfoo1", "CVE-2026-31337");
+    assert_eq!(sec["status"], "vulnerable");
+    assert_eq!(sec["source"], "foo");
+    assert_eq!(sec["severity"], "high");
+    assert_eq!(sec["fixed_version"], "1.0-1+sec1");
+    assert_eq!(sec["fix_now"]["suite"], "bosuntest-security");
+    assert_eq!(
+        verdict("libfoo1", "CVE-2025-0001")["status"],
+        "not-affected"
+    );
+    assert_eq!(
+        verdict("libfoo1", "CVE-2026-0002")["status"],
+        "not-affected"
+    );
+    assert_eq!(verdict("hello", "CVE-2026-1000")["status"], "unfixed");
+    assert_eq!(verdict("hello", "CVE-2026-1000")["severity"], "medium");
+    assert_eq!(verdict("hello", "CVE-2026-1001")["status"], "undetermined");
+    let postponed = verdict("hello", "CVE-2026-1002");
+    assert_eq!(postponed["status"], "minor");
+    assert_eq!(postponed["reason"], "postponed: Minor issue");
+    assert_eq!(
+        verdict("hello-data", "CVE-2026-1003")["reason"],
+        "ignored: the affected code is not built"
+    );
+    assert_eq!(verdict("less", "CVE-2026-1004")["urgency"], "unimportant");
+    assert_eq!(
+        verdict("ca-certificates", "CVE-2026-1005")["status"],
+        "end-of-life"
+    );
+    let requests = verdict("requests", "GHSA-1111");
+    assert_eq!(
+        (&requests["status"], &requests["fixed_version"]),
+        (&"vulnerable".into(), &"2.3.1".into())
+    );
+    assert_eq!(requests["aliases"], serde_json::json!(["CVE-2026-2000"]));
+    assert_eq!(
+        verdict("lodash", "GHSA-2222")["severity"],
+        "critical",
+        "rated from its CVSS vector"
+    );
+    assert_eq!(
+        verdicts.len(),
+        11,
+        "nothing else, not another release's, not PYSEC-2: {all}"
+    );
+    assert_eq!(all["database"]["age_days"], 0);
+    assert!(all["database"]["fetched"].as_str().unwrap().ends_with('Z'));
+
+    // By default: what affects the image, unimportant ones left out.
+    let default = scan(&[]);
+    let ids: BTreeSet<&str> = default["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        BTreeSet::from([
+            "CVE-2026-31337",
+            "CVE-2026-1000",
+            "CVE-2026-1001",
+            "CVE-2026-1002",
+            "CVE-2026-1003",
+            "CVE-2026-1005",
+            "GHSA-1111",
+            "GHSA-2222"
+        ])
+    );
+    assert_eq!(
+        default["vulnerabilities"][0]["id"], "GHSA-2222",
+        "worst first"
+    );
+    let fixed_only = scan(&["--ignore-unfixed"]);
+    assert_eq!(
+        fixed_only["vulnerabilities"].as_array().unwrap().len(),
+        3,
+        "{fixed_only}"
+    );
+
+    // Gates, ignore rules (one expired), VEX.
+    let gate = |extra: &[&str]| {
+        let mut args = vec!["scan", "--suite", "bosuntest", "--db", db];
+        args.extend(extra);
+        args.push("hello:1");
+        ctx.bosun(&args)
+    };
+    assert_eq!(gate(&["--fail-on", "critical"]).code, 1);
+    let table = gate(&[]).ok();
+    assert!(
+        table
+            .stdout
+            .contains("1.0-1+sec1 (now in bosuntest-security)"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table.stderr.contains("advisories of") && table.stderr.contains("0 days old"),
+        "{}",
+        table.stderr
+    );
+    ctx.write(
+        "ignore.toml",
+        "[[ignore]]\nid = \"GHSA-2222\"\nreason = \"lodash is only in the test tooling\"\nexpires = 2099-01-01\n\n\
+         [[ignore]]\npackage = \"hello\"\nid = \"CVE-2026-1000\"\nreason = \"was accepted\"\nexpires = 2020-01-01\n",
+    );
+    let vex = r#"{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [
+            {"vulnerability": {"name": "CVE-2026-31337"}, "status": "not_affected",
+              "justification": "vulnerable_code_not_in_execute_path",
+              "products": [{"@id": "hello:1", "subcomponents": [{"@id": "pkg:deb/debian/libfoo1"}]}]}]}"#;
+    ctx.write("app.vex.json", vex);
+    let ignore = ctx.project().join("ignore.toml");
+    let vex = ctx.project().join("app.vex.json");
+    let judged = [
+        "--ignore-file",
+        ignore.to_str().unwrap(),
+        "--vex",
+        vex.to_str().unwrap(),
+    ];
+    let out = gate(&[&judged[..], &["--fail-on", "critical"]].concat()).ok();
+    assert!(
+        out.stderr.contains("expired on 2020-01-01"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        gate(&[&judged[..], &["--fail-on", "high"]].concat()).code,
+        1,
+        "requests is high"
+    );
+    let report = scan(&judged);
+    let ignored: BTreeMap<&str, &str> = report["ignored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap(),
+                i["ignored_because"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ignored.len(), 2, "{report}");
+    assert!(ignored["GHSA-2222"].contains("only in the test tooling"));
+    assert!(
+        ignored["CVE-2026-31337"].contains("VEX not_affected: vulnerable_code_not_in_execute_path")
+    );
+    assert!(
+        report["vulnerabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["id"] == "CVE-2026-1000"),
+        "the expired rule ignores nothing"
+    );
+
+    // SARIF: one result per reported finding, each under a rule.
+    let sarif: serde_json::Value =
+        serde_json::from_str(&gate(&["--format", "sarif"]).ok().stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 8);
+    let rules: BTreeSet<&str> = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        results
+            .iter()
+            .all(|r| rules.contains(r["ruleId"].as_str().unwrap()))
+    );
+    assert_eq!(results[0]["level"], "error");
+
+    // Offline: the database alone.
+    let offline = scan(&["--offline"]);
+    assert!(offline.get("mirror_date").is_none(), "{offline}");
+    assert_eq!(offline["vulnerabilities"], {
+        let mut v = default["vulnerabilities"].clone();
+        for f in v.as_array_mut().unwrap() {
+            f.as_object_mut().unwrap().remove("fix_now");
+        }
+        v
+    });
+
+    // The fix taken: the Debian part of the scan has nothing with a fix left.
+    ctx.write("bosun.toml", SPEC);
+    ctx.bosun(&["lock", "--update", "--security-only"]).ok();
+    ctx.bosun(&["build"]).ok();
+    let after = scan(&[]);
+    assert!(
+        after["vulnerabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["ecosystem"] != "debian" || v["status"] != "vulnerable"),
+        "{after}"
+    );
+
+    // Clear errors.
+    ctx.bosun(&[
+        "scan",
+        "--suite",
+        "bosuntest",
+        "--db",
+        "/nonexistent/db",
+        "hello:1",
+    ])
+    .fails(
+        2,
+        "no vulnerability database in /nonexistent/db: run `bosun db update`",
+    );
+    let bad = format!("{}/bad/json", server.url());
+    ctx.bosun(&[
+        "db",
+        "update",
+        "--db",
+        db,
+        "--tracker-url",
+        &bad,
+        "--osv-url",
+        &osv,
+    ])
+    .fails(2, "not the tracker's JSON export");
+    let missing = format!("{}/missing", server.url());
+    ctx.bosun(&[
+        "db",
+        "update",
+        "--db",
+        db,
+        "--tracker-url",
+        &tracker,
+        "--osv-url",
+        &missing,
+    ])
+    .fails(2, "/missing/PyPI/all.zip: HTTP status 404");
+    // A failed update leaves the database as it was.
+    assert_eq!(scan(&[])["vulnerabilities"], after["vulnerabilities"]);
 }
 
 /// `lock --update --security-only`: from a lock made without the update suites, only the

@@ -88,6 +88,7 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Diff(args) => diff::run(&store_dir, &args, printer),
         Command::Sbom(args) => sbom::run(&store_dir, &args, printer),
         Command::Scan(args) => scan::run(&store_dir, &args, printer),
+        Command::Db { command } => scan::db(&command, printer),
         Command::Lint(args) => lint::run(&store_dir, &args, printer),
     }
 }

@@ -1,30 +1,26 @@
-//! `bosun scan IMAGE`: the Debian updates the image's mirror already has for it, with the
-//! CVE ids their changelogs name. Works with the mirror alone.
+//! `bosun scan IMAGE|SBOM`: the known vulnerabilities of an image's packages (the Debian
+//! Security Tracker's verdicts, OSV's advisories) and the Debian updates its mirror already
+//! has, with the CVE ids their changelogs name. `bosun db`: the database scan reads.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use bosun_deb::{Cache, Fetcher, Repository, RepositoryConfig};
-use bosun_sbom::{Kind, catalog};
-use bosun_vuln::updates::{self, Installed, Update};
+use bosun_sbom::catalog;
+use bosun_vuln::db::{self, Db, Sources};
+use bosun_vuln::findings::{self, Finding};
+use bosun_vuln::ignore::{self, IgnoreList};
+use bosun_vuln::updates::{self, Update};
+use bosun_vuln::vex::Vex;
+use bosun_vuln::{Component, Ecosystem, Severity};
 use serde::Serialize;
 
-use crate::cli::{Format, ScanArgs, ScanFailOn};
+use crate::cli::{DbArgs, DbCommand, Format, OsvEcosystem, ReportFormat, ScanArgs, ScanFailOn};
 use crate::commands::copy::parse_platform;
 use crate::commands::open_image;
 use crate::reporters::DownloadReporter;
 use crate::{ExitStatus, Printer, settings};
-
-#[derive(Serialize)]
-struct Report<'a> {
-    image: &'a str,
-    suite: &'a str,
-    architecture: &'a str,
-    /// The newest `Date` of the suites read: how fresh the mirror's answer is.
-    mirror_date: String,
-    packages: usize,
-    updates: &'a [Update],
-}
 
 /// OCI architecture (and variant) to Debian's name.
 fn debian_arch(arch: &str, variant: Option<&str>) -> String {
@@ -39,32 +35,36 @@ fn debian_arch(arch: &str, variant: Option<&str>) -> String {
     .to_string()
 }
 
-/// What a scan starts from: the Debian packages, the release codename (when known) and the
-/// Debian architecture.
-type Scanned = (Vec<Installed>, Option<String>, String);
+/// What a scan starts from.
+struct Scanned {
+    components: Vec<Component>,
+    /// The Debian release codename, when known.
+    codename: Option<String>,
+    /// The Debian architecture.
+    arch: String,
+    /// What names the image in VEX statements: the reference as given, its manifest digest.
+    names: Vec<String>,
+}
 
-/// The image's Debian packages, catalogued.
+/// The image's packages, catalogued.
 fn from_image(store_dir: &Path, args: &ScanArgs) -> Result<Scanned> {
     let platform = args.platform.as_deref().map(parse_platform).transpose()?;
     let opened = open_image(store_dir, &args.image, platform.as_ref(), &args.registry)?;
     let sbom =
         catalog(&opened.image).with_context(|| format!("cannot catalogue {}", args.image))?;
-    let installed = sbom
-        .packages
-        .iter()
-        .filter(|p| p.kind == Kind::Deb)
-        .map(|p| Installed {
-            name: p.name.clone(),
-            version: p.version.clone(),
-            source: p
-                .source
-                .as_ref()
-                .map_or_else(|| p.name.clone(), |(s, _)| s.clone()),
-        })
-        .collect();
     let config = &opened.image.config;
-    let arch = debian_arch(&config.architecture, config.variant.as_deref());
-    Ok((installed, sbom.distro.and_then(|d| d.codename), arch))
+    let mut names = vec![args.image.clone()];
+    names.extend(opened.image.manifest_digest.as_ref().map(|d| d.to_string()));
+    Ok(Scanned {
+        components: sbom
+            .packages
+            .iter()
+            .filter_map(Component::from_package)
+            .collect(),
+        codename: sbom.distro.and_then(|d| d.codename),
+        arch: debian_arch(&config.architecture, config.variant.as_deref()),
+        names,
+    })
 }
 
 /// Debian's release numbers and their codenames, for SBOMs that say `distro=debian-N`.
@@ -76,8 +76,8 @@ const RELEASES: [(&str, &str); 5] = [
     ("14", "forky"),
 ];
 
-/// The Debian packages an SPDX or CycloneDX JSON document lists, by their purls
-/// (`pkg:deb/debian/NAME@VERSION?arch=..&distro=debian-N&upstream=..`).
+/// The packages an SPDX or CycloneDX JSON document lists, by their purls; the Debian ones
+/// also give the release (`distro=debian-N`) and architecture.
 fn from_sbom_file(path: &Path) -> Result<Scanned> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -102,72 +102,51 @@ fn from_sbom_file(path: &Path) -> Result<Scanned> {
     } else {
         bail!("{} is neither SPDX nor CycloneDX JSON", path.display());
     };
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let (mut installed, mut codename, mut arch) = (Vec::new(), None, None);
-    for purl in purls {
-        let Some(rest) = purl.strip_prefix("pkg:deb/") else {
+    let (mut codename, mut arch) = (None, None);
+    for p in purls
+        .iter()
+        .filter_map(|p| bosun_sbom::purl::Purl::parse(p))
+    {
+        if p.kind != "deb" {
             continue;
-        };
-        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let Some((name, version)) = path.rsplit('/').next().and_then(|n| n.split_once('@')) else {
-            continue;
-        };
-        let (name, version) = (decode(name), decode(version));
-        let mut source = name.clone();
-        for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
-            let v = decode(v);
-            match k {
-                "arch" if v != "all" => arch = arch.or(Some(v)),
-                "distro" => {
-                    let number = v.rsplit('-').next().unwrap_or_default().to_string();
-                    codename = codename.or(RELEASES
-                        .iter()
-                        .find(|(n, _)| *n == number)
-                        .map(|(_, c)| c.to_string()));
-                }
-                "upstream" => source = v.split('@').next().unwrap_or(&v).to_string(),
-                _ => {}
-            }
         }
-        installed.push(Installed {
-            name,
-            version,
-            source,
-        });
+        if let Some(a) = p.qualifiers.get("arch").filter(|a| *a != "all") {
+            arch = arch.or(Some(a.clone()));
+        }
+        if let Some(d) = p.qualifiers.get("distro") {
+            let number = d.rsplit('-').next().unwrap_or_default();
+            codename = codename.or(RELEASES
+                .iter()
+                .find(|(n, _)| *n == number)
+                .map(|(_, c)| c.to_string()));
+        }
     }
-    let arch =
-        arch.unwrap_or_else(|| debian_arch(&bosun_oci::source::host_platform().architecture, None));
-    Ok((installed, codename, arch))
+    Ok(Scanned {
+        components: purls.into_iter().filter_map(Component::from_purl).collect(),
+        codename,
+        arch: arch
+            .unwrap_or_else(|| debian_arch(&bosun_oci::source::host_platform().architecture, None)),
+        names: Vec::new(),
+    })
 }
 
-pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Result<ExitStatus> {
-    let (installed, codename, arch) = match Path::new(&args.image).is_file() {
-        true => from_sbom_file(Path::new(&args.image))?,
-        false => from_image(store_dir, args)?,
-    };
-    if installed.is_empty() {
-        bail!(
-            "{} has no Debian packages (no dpkg database) to scan",
-            args.image
-        );
-    }
-    let suite = match (&args.suite, codename) {
-        (Some(s), _) => s.clone(),
-        (None, Some(c)) => c,
-        (None, None) => bail!(
-            "{}: its os-release names no Debian release (VERSION_CODENAME); pass --suite",
-            args.image
-        ),
-    };
+fn db_dir(args: &DbArgs) -> PathBuf {
+    args.db
+        .clone()
+        .unwrap_or_else(|| settings::cache_dir().join("vuln-db-v1"))
+}
+
+/// The mirror's newer versions of the Debian packages, and how fresh the mirror's data is.
+fn mirror_updates(
+    scanned: &Scanned,
+    suite: &str,
+    printer: &Printer,
+) -> Result<(Vec<Update>, String)> {
     let mirrors = settings::machine_mirrors(None, None)?;
     let repo_config = RepositoryConfig {
         debian: mirrors["debian"].clone(),
         security: mirrors.get("security").cloned(),
-        suite: suite.clone(),
+        suite: suite.to_string(),
         components: vec!["main".into()],
         updates: true,
         security_updates: mirrors.contains_key("security"),
@@ -181,12 +160,12 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
         Cache::new(settings::cache_dir()),
         settings::now(),
     )?;
-    let universe = repo.universe(&arch)?;
+    let universe = repo.universe(&scanned.arch)?;
     let reporter = DownloadReporter::new(printer.progress());
     let found = updates::available(
         &repo,
         &universe,
-        &installed,
+        &scanned.components,
         &cache,
         &Fetcher::new(),
         &reporter,
@@ -198,49 +177,457 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
         .map(|s| s.release.date)
         .max()
         .unwrap_or(0);
-    let report = Report {
-        image: &args.image,
-        suite: &suite,
-        architecture: &arch,
-        mirror_date: bosun_oci::model::rfc3339(newest),
-        packages: installed.len(),
-        updates: &found,
+    Ok((found, bosun_oci::model::rfc3339(newest)))
+}
+
+#[derive(Serialize)]
+struct DatabaseInfo {
+    dir: String,
+    fetched: String,
+    age_days: i64,
+    sources: Vec<db::SourceMeta>,
+}
+
+#[derive(Serialize)]
+struct Ignored {
+    #[serde(flatten)]
+    finding: Finding,
+    ignored_because: String,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    image: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suite: Option<&'a str>,
+    architecture: &'a str,
+    packages: usize,
+    /// The newest `Date` of the suites read: how fresh the mirror's answer is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mirror_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database: Option<DatabaseInfo>,
+    vulnerabilities: Vec<Finding>,
+    ignored: Vec<Ignored>,
+    updates: Vec<Update>,
+}
+
+pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Result<ExitStatus> {
+    let scanned = match Path::new(&args.image).is_file() {
+        true => from_sbom_file(Path::new(&args.image))?,
+        false => from_image(store_dir, args)?,
     };
-    match args.format {
-        Format::Json => printer.data(&serde_json::to_string_pretty(&report)?)?,
-        Format::Table if !found.is_empty() => {
-            printer.data(&format!(
-                "{:<28} {:<24} {:<24} {:<22} CVES",
-                "PACKAGE", "INSTALLED", "AVAILABLE", "SUITE"
-            ))?;
-            for u in &found {
-                printer.data(&format!(
-                    "{:<28} {:<24} {:<24} {:<22} {}",
-                    u.package,
-                    u.installed,
-                    u.available,
-                    u.suite,
-                    u.cves.join(" ")
-                ))?;
+    let now = settings::now();
+    let dir = db_dir(&args.db);
+    let db = match Db::open(&dir) {
+        Ok(db) => Some(db),
+        // No database where none was asked for: the mirror still answers.
+        Err(bosun_vuln::Error::NoDatabase(_)) if args.db.db.is_none() && !args.offline => {
+            printer.warn(&format!(
+                "no vulnerability database in {}: run `bosun db update`; reporting the mirror's updates only",
+                dir.display()
+            ));
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let has_debian = scanned
+        .components
+        .iter()
+        .any(|c| c.ecosystem == Ecosystem::Debian);
+    let suite = match (&args.suite, &scanned.codename) {
+        (Some(s), _) => Some(s.clone()),
+        (None, Some(c)) => Some(c.clone()),
+        (None, None) if has_debian => bail!(
+            "{}: its os-release names no Debian release (VERSION_CODENAME); pass --suite",
+            args.image
+        ),
+        (None, None) => None,
+    };
+    let (updates, mirror_date) = match (&suite, args.offline || !has_debian) {
+        (Some(suite), false) => {
+            let (u, date) = mirror_updates(&scanned, suite, printer)?;
+            (u, Some(date))
+        }
+        _ => (Vec::new(), None),
+    };
+
+    let mut found = Vec::new();
+    let mut info = None;
+    if let Some(db) = &db {
+        let fetched = db.fetched().unwrap_or(0);
+        let age_days = (now - fetched).max(0) / 86_400;
+        if age_days > i64::from(args.max_db_age) {
+            printer.warn(&format!(
+                "the vulnerability database was fetched {age_days} days ago: run `bosun db update`"
+            ));
+        }
+        info = Some(DatabaseInfo {
+            dir: dir.display().to_string(),
+            fetched: bosun_oci::model::rfc3339(fetched),
+            age_days,
+            sources: db.meta.sources.clone(),
+        });
+        if let Some(suite) = suite.as_deref().filter(|_| has_debian) {
+            // The tracker names releases by codename; a suite such as bookworm-security is
+            // the release's.
+            let release = suite.split('-').next().unwrap_or(suite);
+            let sources = findings::debian_sources(&scanned.components);
+            match db.debian(release, &sources)? {
+                Some(entries) => {
+                    found.extend(findings::debian(&scanned.components, &entries, &updates))
+                }
+                None => printer.warn(&format!(
+                    "the vulnerability database has no Security Tracker data for {release}"
+                )),
             }
         }
-        Format::Table => {}
+        for ecosystem in Ecosystem::OSV {
+            let names = findings::names(&scanned.components, ecosystem);
+            if names.is_empty() {
+                continue;
+            }
+            match db.osv(ecosystem, &names)? {
+                Some(entries) => {
+                    found.extend(findings::osv(&scanned.components, ecosystem, &entries))
+                }
+                None => printer.warn(&format!(
+                    "the vulnerability database has no {} advisories: {} {} packages not checked",
+                    ecosystem.osv_name(),
+                    names.len(),
+                    ecosystem.osv_name()
+                )),
+            }
+        }
     }
-    let fixable = |u: &&Update| u.security || !u.cves.is_empty();
-    printer.status(&format!(
-        "{} of {} packages have newer versions in {suite} ({} fixable: security updates or named CVEs); mirror data of {}",
-        found.len(),
-        installed.len(),
-        found.iter().filter(fixable).count(),
-        report.mirror_date
-    ));
-    let failed = match args.fail_on {
-        Some(ScanFailOn::Fixable) => found.iter().any(|u| fixable(&u)),
-        Some(ScanFailOn::Outdated) => !found.is_empty(),
-        None => false,
+
+    // What is shown: affected and not unimportant, unless all are asked for.
+    let found: Vec<Finding> = findings::sorted(found)
+        .into_iter()
+        .filter(|f| args.all || (f.status.affected() && !f.unimportant()))
+        .filter(|f| !args.ignore_unfixed || f.has_fix() || !f.status.affected())
+        .collect();
+    let (vulnerabilities, ignored) = judge(found, args, &scanned.names, now, printer)?;
+
+    let report = Report {
+        image: &args.image,
+        suite: suite.as_deref(),
+        architecture: &scanned.arch,
+        packages: scanned.components.len(),
+        mirror_date,
+        database: info,
+        vulnerabilities,
+        ignored,
+        updates,
     };
-    Ok(match failed {
+    match args.format {
+        ReportFormat::Json => printer.data(&serde_json::to_string_pretty(&report)?)?,
+        ReportFormat::Sarif => printer.data(&serde_json::to_string_pretty(&sarif(&report))?)?,
+        ReportFormat::Table => table(&report, printer)?,
+    }
+    printer.status(&summary(&report));
+    Ok(match failed(&report, args.fail_on) {
         true => ExitStatus::Failure,
         false => ExitStatus::Success,
     })
+}
+
+/// Splits findings into those reported and those the ignore file or VEX documents take out;
+/// warns of expired ignore rules.
+fn judge(
+    found: Vec<Finding>,
+    args: &ScanArgs,
+    image: &[String],
+    now: i64,
+    printer: &Printer,
+) -> Result<(Vec<Finding>, Vec<Ignored>)> {
+    let ignore_file = match &args.ignore_file {
+        Some(path) => Some(path.clone()),
+        None => Some(PathBuf::from("bosun-ignore.toml")).filter(|p| p.is_file()),
+    };
+    let list = match &ignore_file {
+        Some(path) => ignore::read(path)?,
+        None => IgnoreList::default(),
+    };
+    let today = jiff::Timestamp::from_second(now)?
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    for rule in list.expired(today) {
+        printer.warn(&format!(
+            "{}: the rule for {} expired on {}; it no longer ignores anything",
+            list.path,
+            rule.target(),
+            rule.expires.map(|d| d.to_string()).unwrap_or_default()
+        ));
+    }
+    let mut vex = Vex::default();
+    for path in &args.vex {
+        vex.read(path)?;
+    }
+    let (mut kept, mut ignored) = (Vec::new(), Vec::new());
+    for f in found {
+        let because = match list.matching(&f, today) {
+            Some(rule) => Some(format!("{}: {}", list.path, rule.reason)),
+            None => vex.suppresses(&f, image).map(String::from),
+        };
+        match because {
+            Some(b) => ignored.push(Ignored {
+                finding: f,
+                ignored_because: b,
+            }),
+            None => kept.push(f),
+        }
+    }
+    Ok((kept, ignored))
+}
+
+fn fixable_update(u: &Update) -> bool {
+    u.security || !u.cves.is_empty()
+}
+
+fn failed(report: &Report, fail_on: Option<ScanFailOn>) -> bool {
+    let affected = || {
+        report
+            .vulnerabilities
+            .iter()
+            .filter(|f| f.status.affected())
+    };
+    let at_least = |s: Severity| affected().any(|f| f.severity >= s);
+    match fail_on {
+        None => false,
+        Some(ScanFailOn::Critical) => at_least(Severity::Critical),
+        Some(ScanFailOn::High) => at_least(Severity::High),
+        Some(ScanFailOn::Medium) => at_least(Severity::Medium),
+        Some(ScanFailOn::Low) => at_least(Severity::Low),
+        Some(ScanFailOn::Fixable) => {
+            affected().any(Finding::has_fix) || report.updates.iter().any(fixable_update)
+        }
+        Some(ScanFailOn::Outdated) => !report.updates.is_empty(),
+    }
+}
+
+fn summary(report: &Report) -> String {
+    let mut counts: BTreeMap<Severity, usize> = BTreeMap::new();
+    for f in report
+        .vulnerabilities
+        .iter()
+        .filter(|f| f.status.affected())
+    {
+        *counts.entry(f.severity).or_default() += 1;
+    }
+    let total: usize = counts.values().sum();
+    let by_severity: Vec<String> = counts
+        .iter()
+        .rev()
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    let fix_now = report
+        .vulnerabilities
+        .iter()
+        .filter(|f| f.fix_now.is_some())
+        .count();
+    let mut line = format!(
+        "{total} vulnerabilities{} in {} packages",
+        match by_severity.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", by_severity.join(", ")),
+        },
+        report.packages
+    );
+    if fix_now > 0 {
+        line.push_str(&format!(", {fix_now} fixable now from the mirror"));
+    }
+    if !report.ignored.is_empty() {
+        line.push_str(&format!(", {} ignored", report.ignored.len()));
+    }
+    if let Some(suite) = report.suite.filter(|_| report.mirror_date.is_some()) {
+        line.push_str(&format!(
+            "; {} packages have newer versions in {suite} ({} fixable)",
+            report.updates.len(),
+            report.updates.iter().filter(|u| fixable_update(u)).count()
+        ));
+    }
+    if let Some(date) = &report.mirror_date {
+        line.push_str(&format!("; mirror data of {date}"));
+    }
+    match &report.database {
+        Some(db) => line.push_str(&format!(
+            "; advisories of {} ({} days old)",
+            db.fetched, db.age_days
+        )),
+        None => line.push_str("; no advisory database"),
+    }
+    line
+}
+
+fn table(report: &Report, printer: &Printer) -> Result<()> {
+    if !report.vulnerabilities.is_empty() {
+        printer.data(&format!(
+            "{:<24} {:<20} {:<20} {:<10} {:<13} FIXED IN",
+            "PACKAGE", "VERSION", "ID", "SEVERITY", "STATUS"
+        ))?;
+        for f in &report.vulnerabilities {
+            let fixed = match (&f.fixed_version, &f.fix_now) {
+                (Some(v), Some(now)) => format!("{v} (now in {})", now.suite),
+                (Some(v), None) => v.clone(),
+                (None, _) => f.reason.clone().unwrap_or_default(),
+            };
+            printer.data(&format!(
+                "{:<24} {:<20} {:<20} {:<10} {:<13} {fixed}",
+                f.package,
+                f.version,
+                f.id,
+                f.severity.as_str(),
+                f.status.as_str()
+            ))?;
+        }
+    }
+    if !report.updates.is_empty() {
+        if !report.vulnerabilities.is_empty() {
+            printer.data("")?;
+        }
+        printer.data(&format!(
+            "{:<28} {:<24} {:<24} {:<22} CVES",
+            "PACKAGE", "INSTALLED", "AVAILABLE", "SUITE"
+        ))?;
+        for u in &report.updates {
+            printer.data(&format!(
+                "{:<28} {:<24} {:<24} {:<22} {}",
+                u.package,
+                u.installed,
+                u.available,
+                u.suite,
+                u.cves.join(" ")
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// SARIF 2.1.0: one rule per advisory, one result per finding; `security-severity` is the
+/// number code-scanning dashboards sort by.
+fn sarif(report: &Report) -> serde_json::Value {
+    let level = |s: Severity| match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        _ => "note",
+    };
+    let score = |s: Severity| match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "2.0",
+        _ => "0.0",
+    };
+    let mut rules: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
+    let mut results = Vec::new();
+    for f in &report.vulnerabilities {
+        rules.entry(&f.id).or_insert_with(|| {
+            serde_json::json!({
+                "id": f.id,
+                "name": f.id,
+                "shortDescription": { "text": if f.summary.is_empty() { &f.id } else { &f.summary } },
+                "defaultConfiguration": { "level": level(f.severity) },
+                "properties": { "security-severity": score(f.severity), "tags": ["security", "vulnerability"] },
+            })
+        });
+        let fixed = f
+            .fixed_version
+            .as_ref()
+            .map_or_else(String::new, |v| format!("; fixed in {v}"));
+        results.push(serde_json::json!({
+            "ruleId": f.id,
+            "level": level(f.severity),
+            "message": { "text": format!("{} {} is affected by {} ({}, {}{fixed})", f.package, f.version, f.id, f.status.as_str(), f.severity.as_str()) },
+            "locations": [{
+                "physicalLocation": { "artifactLocation": { "uri": report.image } },
+                "logicalLocations": [{ "name": f.package, "fullyQualifiedName": f.purl, "kind": "package" }],
+            }],
+            "properties": { "status": f.status.as_str(), "severity": f.severity.as_str(), "installed": f.version, "fixedVersion": f.fixed_version },
+        }));
+    }
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "bosun",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.into_values().collect::<Vec<_>>(),
+            }},
+            "results": results,
+        }],
+    })
+}
+
+/// `bosun db update` and `bosun db status`.
+pub(crate) fn db(command: &DbCommand, printer: &Printer) -> Result<ExitStatus> {
+    match command {
+        DbCommand::Update {
+            db,
+            tracker_url,
+            osv_url,
+            ecosystems,
+        } => {
+            let dir = db_dir(db);
+            let ecosystems = match ecosystems.is_empty() {
+                true => Ecosystem::OSV.to_vec(),
+                false => ecosystems
+                    .iter()
+                    .map(|e| match e {
+                        OsvEcosystem::Pypi => Ecosystem::PyPI,
+                        OsvEcosystem::Npm => Ecosystem::Npm,
+                        OsvEcosystem::Go => Ecosystem::Go,
+                        OsvEcosystem::Crates => Ecosystem::CratesIo,
+                    })
+                    .collect(),
+            };
+            let sources = Sources {
+                tracker: tracker_url.clone(),
+                osv: osv_url.clone(),
+                ecosystems,
+            };
+            let started = std::time::Instant::now();
+            let meta = db::update(&dir, &sources, &Fetcher::new(), settings::now(), &|url| {
+                printer.status(&format!("fetching {url}"))
+            })?;
+            let counts: Vec<String> = meta
+                .sources
+                .iter()
+                .map(|s| format!("{} {}", s.records, s.name.osv_name()))
+                .collect();
+            printer.status(&format!(
+                "updated {} in {:.1}s: {}",
+                dir.display(),
+                started.elapsed().as_secs_f64(),
+                counts.join(", ")
+            ));
+            Ok(ExitStatus::Success)
+        }
+        DbCommand::Status { db, format } => {
+            let dir = db_dir(db);
+            let opened = Db::open(&dir)?;
+            match format {
+                Format::Json => {
+                    printer.data(&serde_json::to_string_pretty(&opened.meta.sources)?)?
+                }
+                Format::Table => {
+                    printer.data(&format!(
+                        "{:<10} {:<22} {:>8}  URL",
+                        "SOURCE", "FETCHED", "RECORDS"
+                    ))?;
+                    for s in &opened.meta.sources {
+                        printer.data(&format!(
+                            "{:<10} {:<22} {:>8}  {}",
+                            s.name.osv_name(),
+                            bosun_oci::model::rfc3339(s.fetched),
+                            s.records,
+                            s.url
+                        ))?;
+                    }
+                }
+            }
+            Ok(ExitStatus::Success)
+        }
+    }
 }
