@@ -268,6 +268,79 @@ fn python_example_runs_is_minimal_and_reproducible() {
         assert_eq!(found, locked);
     }
 
+    // A lock one point release old, as an SBOM of the image with openssl and python3.13 back
+    // at trixie's first versions: the scan names the newer versions the real mirror has and
+    // the CVE ids their changelogs list since (these are history, so they stay).
+    let sbom_file = work.join("old.cdx.json");
+    ctx.bosun(&[
+        "sbom",
+        "python-app",
+        "-o",
+        "cyclonedx-json",
+        "--file",
+        sbom_file.to_str().unwrap(),
+    ])
+    .ok();
+    let mut sbom: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sbom_file).unwrap()).unwrap();
+    let first = [
+        ("libssl3t64", "3.5.1-1"),
+        ("libpython3.13-minimal", "3.13.5-2"),
+    ];
+    let mut moved = 0;
+    for c in sbom["components"].as_array_mut().unwrap() {
+        let Some((_, old)) = first.iter().find(|(n, _)| c["name"] == *n) else {
+            continue;
+        };
+        let now = c["version"].as_str().unwrap().to_string();
+        let encoded = now.replace('+', "%2B").replace(':', "%3A");
+        let purl = c["purl"]
+            .as_str()
+            .unwrap()
+            .replace(&format!("@{encoded}"), &format!("@{old}"));
+        assert!(purl.contains(old), "{purl}");
+        c["purl"] = purl.into();
+        c["version"] = (*old).into();
+        moved += 1;
+    }
+    assert_eq!(moved, 2, "the image has both packages");
+    std::fs::write(&sbom_file, serde_json::to_vec(&sbom).unwrap()).unwrap();
+    let report = json(
+        &ctx.bosun(&["scan", "--format", "json", sbom_file.to_str().unwrap()])
+            .ok(),
+    );
+    assert_eq!(
+        report["suite"], "trixie",
+        "from the purls' distro=debian-13"
+    );
+    for (name, old) in first {
+        let update = report["updates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["package"] == name)
+            .unwrap_or_else(|| panic!("no update for {name}: {report}"));
+        assert_eq!(update["installed"], old);
+        let cves = update["cves"].as_array().unwrap();
+        assert!(
+            cves.iter().all(|c| c.as_str().unwrap().starts_with("CVE-")) && !cves.is_empty(),
+            "{update}"
+        );
+    }
+    let openssl = report["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["package"] == "libssl3t64")
+        .unwrap();
+    assert!(
+        openssl["cves"]
+            .as_array()
+            .unwrap()
+            .contains(&"CVE-2025-9230".into()),
+        "{openssl}"
+    );
+
     // The arm64 image runs its python3 under qemu-user.
     let arm_layout = work.join("arm64");
     ctx.bosun(&[

@@ -426,14 +426,15 @@ fn summary(report: &Report) -> String {
         .iter()
         .filter(|f| f.fix_now.is_some())
         .count();
-    let mut line = format!(
-        "{total} vulnerabilities{} in {} packages",
-        match by_severity.is_empty() {
-            true => String::new(),
-            false => format!(" ({})", by_severity.join(", ")),
-        },
-        report.packages
-    );
+    let mut line = match (&report.database, by_severity.is_empty()) {
+        (None, _) => format!("{} packages", report.packages),
+        (Some(_), true) => format!("{total} vulnerabilities in {} packages", report.packages),
+        (Some(_), false) => format!(
+            "{total} vulnerabilities ({}) in {} packages",
+            by_severity.join(", "),
+            report.packages
+        ),
+    };
     if fix_now > 0 {
         line.push_str(&format!(", {fix_now} fixable now from the mirror"));
     }
@@ -455,7 +456,7 @@ fn summary(report: &Report) -> String {
             "; advisories of {} ({} days old)",
             db.fetched, db.age_days
         )),
-        None => line.push_str("; no advisory database"),
+        None => line.push_str("; no advisory database, so no vulnerabilities checked"),
     }
     line
 }
