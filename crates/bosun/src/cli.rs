@@ -174,6 +174,21 @@ pub(crate) enum Command {
     /// What an image is exposed to: known vulnerabilities (Debian Security Tracker, OSV) with
     /// Debian's verdict on each, and the updates its mirror already has (exit 1 with --fail-on)
     Scan(ScanArgs),
+    /// Write a cosign-compatible key pair (ECDSA P-256; the private key encrypted as cosign
+    /// does, with the password from BOSUN_PASSWORD, COSIGN_PASSWORD or a prompt)
+    Keygen {
+        /// Write PREFIX.key and PREFIX.pub
+        #[arg(long, default_value = "cosign", value_name = "PREFIX")]
+        output_key_prefix: String,
+        /// Replace existing files
+        #[arg(long)]
+        force: bool,
+    },
+    /// Sign an image by digest, where cosign looks: the sha256-<hex>.sig tag in a registry,
+    /// an artifact about the image in the store (carried by copy)
+    Sign(SignArgs),
+    /// Check an image's signatures against a public key (exit 1 when none is valid)
+    Verify(VerifyArgs),
     /// The vulnerability database scan reads: download it, or say what it holds
     Db {
         #[command(subcommand)]
@@ -328,6 +343,34 @@ pub(crate) enum ScanFailOn {
     Fixable,
     /// Any newer version in the mirror
     Outdated,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// The image: a store name or docker://HOST/REPO[:TAG|@DIGEST]
+    pub(crate) image: String,
+    /// The private key: a file, or env://VAR
+    #[arg(long, value_name = "KEY")]
+    pub(crate) key: String,
+    /// Annotation to sign with the image (repeatable)
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub(crate) annotations: Vec<String>,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The image: a store name or docker://HOST/REPO[:TAG|@DIGEST]
+    pub(crate) image: String,
+    /// The public key: a file, or env://VAR
+    #[arg(long, value_name = "KEY")]
+    pub(crate) key: String,
+    /// Output format (json: the verified payloads, as cosign prints them)
+    #[arg(long, value_enum, default_value = "table")]
+    pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]

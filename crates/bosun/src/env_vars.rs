@@ -22,6 +22,10 @@ pub const BOSUN_TRACKER_URL: &str = "BOSUN_TRACKER_URL";
 pub const BOSUN_OSV_URL: &str = "BOSUN_OSV_URL";
 /// Days after which `bosun scan` warns that the database is old.
 pub const BOSUN_DB_MAX_AGE: &str = "BOSUN_DB_MAX_AGE";
+/// The password of a private key (`bosun keygen`, `bosun sign`).
+pub const BOSUN_PASSWORD: &str = "BOSUN_PASSWORD";
+/// cosign's name for it, read when `BOSUN_PASSWORD` is not set.
+pub const COSIGN_PASSWORD: &str = "COSIGN_PASSWORD";
 /// Set to anything to hide progress bars.
 pub const BOSUN_NO_PROGRESS: &str = "BOSUN_NO_PROGRESS";
 /// Tests: a missing peer tool fails instead of skipping.

@@ -1453,6 +1453,203 @@ fn scan_gives_each_advisory_the_trackers_verdict() {
     assert_eq!(scan(&[])["vulnerabilities"], after["vulnerabilities"]);
 }
 
+/// The signature layers bosun stored as artifacts in the store: (payload path, signature).
+fn store_signatures(ctx: &Context) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    use base64::Engine as _;
+    let store = ctx.store();
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(store.join("index.json")).unwrap()).unwrap();
+    let blob = |digest: &str| {
+        store
+            .join("blobs/sha256")
+            .join(digest.trim_start_matches("sha256:"))
+    };
+    let mut out = Vec::new();
+    for m in index["manifests"].as_array().unwrap() {
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(blob(m["digest"].as_str().unwrap())).unwrap())
+                .unwrap();
+        if manifest["artifactType"] != "application/vnd.dev.cosign.artifact.sig.v1+json" {
+            continue;
+        }
+        for layer in manifest["layers"].as_array().unwrap() {
+            let signature = layer["annotations"]["dev.cosignproject.cosign/signature"]
+                .as_str()
+                .unwrap();
+            out.push((
+                blob(layer["digest"].as_str().unwrap()),
+                base64::engine::general_purpose::STANDARD
+                    .decode(signature)
+                    .unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+/// `bosun keygen`, `sign` and `verify` on the store, checked by independent implementations:
+/// openssl verifies the signature over the payload with the public key; Python's scrypt and
+/// PyNaCl open the encrypted private key and `cryptography` finds the same public key. A
+/// tampered payload, the wrong key and an unsigned image each fail verification with their
+/// reason.
+#[test]
+fn signs_and_verifies_as_cosign_does() {
+    let f = fixture();
+    let mut ctx = context(&f);
+    ctx.set("BOSUN_PASSWORD", "correct horse");
+    ctx.bosun(&["build"]).ok();
+    let project = ctx.project();
+    ctx.bosun(&["keygen"]).ok();
+    let key = project.join("cosign.key");
+    let public = project.join("cosign.pub");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let key_pem = std::fs::read_to_string(&key).unwrap();
+    assert!(
+        key_pem.starts_with("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"),
+        "{key_pem}"
+    );
+    ctx.bosun(&["keygen"])
+        .fails(2, "cosign.key exists: pass --force");
+
+    assert!(
+        ctx.bosun(&["verify", "hello:1", "--key", "cosign.pub"])
+            .stderr
+            .contains("no signatures found")
+    );
+    let signed = ctx
+        .bosun(&["sign", "hello:1", "--key", "cosign.key", "-a", "build=42"])
+        .ok();
+    let digest = signed
+        .stdout
+        .trim()
+        .strip_prefix("hello@")
+        .unwrap()
+        .to_string();
+    assert!(digest.starts_with("sha256:"), "{}", signed.stdout);
+    let out = ctx
+        .bosun(&[
+            "verify",
+            "hello:1",
+            "--key",
+            "cosign.pub",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let payloads: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        payloads[0]["critical"]["image"]["docker-manifest-digest"],
+        digest.as_str()
+    );
+    assert_eq!(
+        payloads[0]["critical"]["identity"]["docker-reference"],
+        "hello"
+    );
+    assert_eq!(
+        payloads[0]["critical"]["type"],
+        "cosign container image signature"
+    );
+    assert_eq!(payloads[0]["optional"]["build"], "42");
+    // The key from the environment works as the file does.
+    ctx.set("COSIGN_PUB", &std::fs::read_to_string(&public).unwrap());
+    ctx.bosun(&["verify", "hello:1", "--key", "env://COSIGN_PUB"])
+        .ok();
+
+    // openssl verifies what bosun signed.
+    let signatures = store_signatures(&ctx);
+    assert_eq!(signatures.len(), 1);
+    let (payload, signature) = &signatures[0];
+    let sig_file = ctx.dir.path().join("sig.der");
+    std::fs::write(&sig_file, signature).unwrap();
+    if let Some(openssl) = peer("openssl") {
+        let out = Command::new(openssl)
+            .args(["dgst", "-sha256", "-verify"])
+            .arg(&public)
+            .arg("-signature")
+            .arg(&sig_file)
+            .arg(payload)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "Verified OK",
+            "{out:?}"
+        );
+    }
+    // Python opens the private key as cosign's format says, and finds the same public key.
+    let python = bosun_test::peers_venv().join("bin/python");
+    let opened = Command::new(&python)
+        .arg("-c")
+        .arg(
+            r#"
+import base64, hashlib, json, sys
+from nacl.secret import SecretBox
+from cryptography.hazmat.primitives import serialization
+pem = open(sys.argv[1]).read().strip().splitlines()
+sealed = json.loads(base64.b64decode("".join(pem[1:-1])))
+kdf = sealed["kdf"]
+assert kdf["name"] == "scrypt" and sealed["cipher"]["name"] == "nacl/secretbox", sealed
+p = kdf["params"]
+key = hashlib.scrypt(b"correct horse", salt=base64.b64decode(kdf["salt"]), n=p["N"], r=p["r"], p=p["p"], maxmem=1 << 26, dklen=32)
+der = SecretBox(key).decrypt(base64.b64decode(sealed["ciphertext"]), base64.b64decode(sealed["cipher"]["nonce"]))
+private = serialization.load_der_private_key(der, password=None)
+sys.stdout.write(private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode())
+"#,
+        )
+        .arg(&key)
+        .output();
+    match opened {
+        Ok(out) if out.status.success() => assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            std::fs::read_to_string(&public).unwrap()
+        ),
+        other => {
+            bosun_test::missing_peer(&format!("python with pynacl and cryptography: {other:?}"))
+        }
+    }
+
+    // The wrong key, and a tampered payload.
+    ctx.bosun(&["keygen", "--output-key-prefix", "other"]).ok();
+    let wrong = ctx.bosun(&["verify", "hello:1", "--key", "other.pub"]);
+    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains("does not match the payload and key"),
+        "{}",
+        wrong.stderr
+    );
+    let mut bytes = std::fs::read(payload).unwrap();
+    bytes[10] ^= 1;
+    let mut perms = std::fs::metadata(payload).unwrap().permissions();
+    perms.set_mode(0o644);
+    std::fs::set_permissions(payload, perms).unwrap();
+    std::fs::write(payload, bytes).unwrap();
+    let tampered = ctx.bosun(&["verify", "hello:1", "--key", "cosign.pub"]);
+    assert_eq!(tampered.code, 1, "{}", tampered.stderr);
+    assert!(
+        tampered
+            .stderr
+            .contains("none of its 1 signatures is valid"),
+        "{}",
+        tampered.stderr
+    );
+    // A wrong password, and a missing one, are clear.
+    ctx.set("BOSUN_PASSWORD", "wrong");
+    ctx.bosun(&["sign", "hello:1", "--key", "cosign.key"])
+        .fails(2, "the password does not decrypt the private key");
+    ctx.set("BOSUN_PASSWORD", "correct horse");
+    ctx.bosun(&[
+        "sign",
+        &format!("oci:{}", project.display()),
+        "--key",
+        "cosign.key",
+    ])
+    .fails(2, "sign and verify images in the store or in a registry");
+}
+
 /// `lock --update --security-only`: from a lock made without the update suites, only the
 /// package a -security suite fixes moves (printed with the CVE its changelog names), the
 /// -updates version of another package does not; the rebuild changes only the layer holding

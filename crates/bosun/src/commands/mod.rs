@@ -12,6 +12,7 @@ mod login;
 mod pin;
 mod sbom;
 mod scan;
+mod sign;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -89,6 +90,12 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Sbom(args) => sbom::run(&store_dir, &args, printer),
         Command::Scan(args) => scan::run(&store_dir, &args, printer),
         Command::Db { command } => scan::db(&command, printer),
+        Command::Keygen {
+            output_key_prefix,
+            force,
+        } => sign::keygen(&output_key_prefix, force, printer),
+        Command::Sign(args) => sign::sign(&store_dir, &args, printer),
+        Command::Verify(args) => sign::verify(&store_dir, &args, printer),
         Command::Lint(args) => lint::run(&store_dir, &args, printer),
     }
 }
