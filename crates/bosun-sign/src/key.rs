@@ -178,7 +178,11 @@ fn open(json: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
     }
     let KdfParams { n, r, p } = sealed.kdf.params;
     // Bounded so a hostile key file cannot ask for gigabytes of memory.
-    if !n.is_power_of_two() || n < 2 || n > 1 << 20 || r == 0 || r > 32 || p == 0 || p > 16 {
+    if !n.is_power_of_two()
+        || !(2..=1 << 20).contains(&n)
+        || !(1..=32).contains(&r)
+        || !(1..=16).contains(&p)
+    {
         return Err(Error::Key(format!(
             "scrypt parameters out of range: N={n} r={r} p={p}"
         )));
