@@ -1425,3 +1425,119 @@ fn chunked_upload_when_monolithic_is_refused() {
     .ok();
     ctx.bosun(&["diff", "app1", "back"]).ok();
 }
+
+/// Signatures in a registry as cosign keeps them: `bosun sign docker://...` writes the
+/// `sha256-<hex>.sig` tag (skopeo sees cosign's media types and the signature annotation);
+/// a second signature is appended; another store verifies; a signature tag copied onto
+/// another image's digest, the wrong key and an unsigned image each fail with their reason.
+#[test]
+fn signatures_in_a_registry() {
+    let (Some(skopeo), Some(busybox)) = (peer("skopeo"), bosun_test::static_busybox()) else {
+        return;
+    };
+    let Some(reg) = Registry::start(None, Auth::None) else {
+        return;
+    };
+    let mut ctx = Context::new();
+    ctx.set("BOSUN_PASSWORD", "pw");
+    let layout = make_layout(
+        &ctx.dir.path().join("layout"),
+        &std::fs::read(busybox).unwrap(),
+    );
+    let digests = push_apps(&ctx, &layout, &reg.host);
+    ctx.bosun(&["keygen"]).ok();
+    ctx.bosun(&["keygen", "--output-key-prefix", "second"]).ok();
+    let app1 = format!("docker://{}/team/app1:1", reg.host);
+    let app2 = format!("docker://{}/team/app2:1", reg.host);
+    let signed = ctx
+        .bosun(&["sign", "--tls-verify=false", &app1, "--key", "cosign.key"])
+        .ok();
+    assert_eq!(
+        signed.stdout.trim(),
+        format!("{}/team/app1@{}", reg.host, digests["app1"])
+    );
+    ctx.bosun(&["sign", "--tls-verify=false", &app1, "--key", "second.key"])
+        .ok();
+    let tag = digests["app1"].replacen(':', "-", 1) + ".sig";
+    let raw = run(Command::new(&skopeo).args([
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        &format!("docker://{}/team/app1:{tag}", reg.host),
+    ]));
+    let manifest: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(
+        manifest["mediaType"],
+        "application/vnd.oci.image.manifest.v1+json"
+    );
+    let layers = manifest["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 2, "the second signature is appended: {raw}");
+    for l in layers {
+        assert_eq!(
+            l["mediaType"],
+            "application/vnd.dev.cosign.simplesigning.v1+json"
+        );
+        assert!(
+            l["annotations"]["dev.cosignproject.cosign/signature"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        );
+    }
+    // Another store (a fresh context) verifies with either key.
+    let other = Context::new();
+    for key in ["cosign.pub", "second.pub"] {
+        let key = ctx.project().join(key);
+        let out = other
+            .bosun(&[
+                "verify",
+                "--tls-verify=false",
+                &app1,
+                "--key",
+                key.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .ok();
+        let payloads: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(payloads.as_array().unwrap().len(), 1, "{}", out.stderr);
+        assert_eq!(
+            payloads[0]["critical"]["identity"]["docker-reference"],
+            format!("{}/team/app1", reg.host)
+        );
+    }
+    let verify =
+        |image: &str, key: &str| ctx.bosun(&["verify", "--tls-verify=false", image, "--key", key]);
+    let unsigned = verify(&app2, "cosign.pub");
+    assert_eq!(unsigned.code, 1);
+    assert!(
+        unsigned.stderr.contains("no signatures found"),
+        "{}",
+        unsigned.stderr
+    );
+    // app1's signatures put where app2's would be: they sign another image.
+    let tag2 = digests["app2"].replacen(':', "-", 1) + ".sig";
+    run(Command::new(&skopeo).args([
+        "copy",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        &format!("docker://{}/team/app1:{tag}", reg.host),
+        &format!("docker://{}/team/app2:{tag2}", reg.host),
+    ]));
+    let moved = verify(&app2, "cosign.pub");
+    assert_eq!(moved.code, 1);
+    assert!(
+        moved
+            .stderr
+            .contains(&format!("it signs another image ({})", digests["app1"])),
+        "{}",
+        moved.stderr
+    );
+    ctx.bosun(&["keygen", "--output-key-prefix", "third"]).ok();
+    let wrong = verify(&app1, "third.pub");
+    assert_eq!(wrong.code, 1);
+    assert!(
+        wrong.stderr.contains("none of its 2 signatures is valid"),
+        "{}",
+        wrong.stderr
+    );
+}
