@@ -241,6 +241,12 @@ pub(crate) struct BuildArgs {
     /// Write every built layer to this registry-held layer cache after the build
     #[arg(long, value_name = "docker://REF")]
     pub(crate) cache_to: Option<String>,
+    /// Sign every built image with --key (cosign's format; pushed beside it with --push)
+    #[arg(long, requires = "key")]
+    pub(crate) sign: bool,
+    /// The private key to sign with: a file, or env://VAR
+    #[arg(long, value_name = "KEY")]
+    pub(crate) key: Option<String>,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
 }

@@ -1648,6 +1648,24 @@ sys.stdout.write(private.public_key().public_bytes(serialization.Encoding.PEM, s
         "cosign.key",
     ])
     .fails(2, "sign and verify images in the store or in a registry");
+    ctx.bosun(&["build", "--sign", "--key", "missing.key"])
+        .fails(2, "cannot read the key missing.key");
+    // build --sign: the rebuilt image (same digest) gets a valid signature beside the
+    // tampered one.
+    let built = ctx.bosun(&["build", "--sign", "--key", "cosign.key"]).ok();
+    assert!(
+        built.stderr.contains(&format!("signed hello@{digest}")),
+        "{}",
+        built.stderr
+    );
+    let out = ctx
+        .bosun(&["verify", "hello:1", "--key", "cosign.pub"])
+        .ok();
+    assert!(
+        out.stderr.contains("signature rejected") && out.stderr.contains("1 valid signature"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// `lock --update --security-only`: from a lock made without the update suites, only the

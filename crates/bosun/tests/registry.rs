@@ -1532,6 +1532,27 @@ fn signatures_in_a_registry() {
         "{}",
         moved.stderr
     );
+    // A signature made in the store travels with copy: under the .sig tag at the
+    // destination, and back into another store on a pull.
+    ctx.bosun(&["sign", "app2", "--key", "second.key"]).ok();
+    let signed_copy = format!("docker://{}/team/signed:1", reg.host);
+    ctx.bosun(&["copy", "--tls-verify=false", "app2", &signed_copy])
+        .ok();
+    let second = ctx.project().join("second.pub");
+    let second = second.to_str().unwrap();
+    other
+        .bosun(&[
+            "verify",
+            "--tls-verify=false",
+            &signed_copy,
+            "--key",
+            second,
+        ])
+        .ok();
+    other
+        .bosun(&["copy", "--tls-verify=false", &signed_copy, "store:pulled"])
+        .ok();
+    other.bosun(&["verify", "pulled", "--key", second]).ok();
     ctx.bosun(&["keygen", "--output-key-prefix", "third"]).ok();
     let wrong = verify(&app1, "third.pub");
     assert_eq!(wrong.code, 1);

@@ -1,5 +1,6 @@
 //! `bosun build`: lock when needed, then build images into the store.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -34,6 +35,11 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             ))
         })
         .transpose()?;
+    // So is a key that cannot be read, or a wrong password.
+    let signing_key = match (args.sign, args.key.as_deref()) {
+        (true, Some(key)) => Some(super::sign::load_key(key)?),
+        _ => None,
+    };
     for name in images {
         if !spec.image.contains_key(name) {
             bail!(
@@ -203,6 +209,26 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         printer.status(&format!(
             "layer cache {target}: {count} layer(s) recorded, {uploaded} uploaded"
         ));
+    }
+    if let Some(key) = &signing_key {
+        for image in &built {
+            // The identity signed for: the repository it is pushed to, else its store name.
+            let name = image.tags.first().map_or(image.image.as_str(), |t| {
+                t.rsplit_once(':').map_or(t.as_str(), |(repo, _)| repo)
+            });
+            let repository = match &push {
+                Some((repo, _)) => format!("{repo}/{name}"),
+                None => name.to_string(),
+            };
+            super::sign::sign_in_store(
+                &store,
+                &image.descriptor,
+                &repository,
+                &key,
+                &BTreeMap::new(),
+            )?;
+            printer.status(&format!("signed {repository}@{}", image.digest));
+        }
     }
     if let Some((repo, client)) = push {
         let mut targets = Vec::new();

@@ -52,6 +52,9 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
                 (None, false) => Platforms::Host,
             };
             let pulled = transfer::pull(client, &reference, &store, &which, DEFAULT_JOBS)?;
+            // Signatures under cosign's tag come along as artifacts about the image.
+            let signatures = super::sign::registry_signatures(&repo, &pulled.descriptor.digest)?;
+            super::sign::add_store_signatures(&store, &pulled.descriptor, &signatures)?;
             printer.status(&format!(
                 "pulled {} ({} blob(s), {} fetched)",
                 pulled.source,
@@ -95,8 +98,14 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
             let report = transfer::push(
                 client()?,
                 &store,
-                &[(selected, target.clone())],
+                &[(selected.clone(), target.clone())],
                 DEFAULT_JOBS,
+            )?;
+            // The image's signatures also where cosign looks first: its .sig tag.
+            super::sign::carry_signatures(
+                client()?,
+                &store,
+                &[(selected.clone(), target.clone())],
             )?;
             printer.status(&format!(
                 "pushed {target}: {} blob(s) uploaded ({}), {} mounted, {} already there, {} artifact(s) beside it",
@@ -185,6 +194,7 @@ pub(crate) fn push_all(
     printer: &Printer,
 ) -> Result<()> {
     let report = transfer::push(client, store, &images, DEFAULT_JOBS)?;
+    super::sign::carry_signatures(client, store, &images)?;
     for (reference, digest) in &report.images {
         printer.status(&format!("pushed {reference}@{digest}"));
     }

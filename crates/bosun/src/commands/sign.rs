@@ -229,8 +229,7 @@ impl Target {
 }
 
 pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Result<ExitStatus> {
-    let key = PrivateKey::from_pem(&key_text(&args.key)?, || password(false))
-        .with_context(|| format!("cannot read the private key {}", args.key))?;
+    let key = load_key(&args.key)?;
     let mut annotations = BTreeMap::new();
     for a in &args.annotations {
         let (k, v) = a
@@ -240,57 +239,67 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
     }
     let target = Target::open(store_dir, &args.image, &args.registry)?;
     let digest = target.descriptor().digest.clone();
-    let repository = match &target {
-        Target::Store { repository, .. } => repository.clone(),
-        Target::Registry { repo, .. } => repo.display.clone(),
-    };
-    let payload = SimpleSigning::new(&repository, digest.as_str(), &annotations).to_bytes();
-    let layer = SignatureLayer::new(&payload, STANDARD.encode(key.sign(&payload)));
     match &target {
         Target::Store {
-            store, descriptor, ..
-        } => {
-            store.write_blob(&payload)?;
-            store.write_blob(manifest::EMPTY_CONFIG)?;
-            let subject = serde_json::json!({
-                "mediaType": descriptor.media_type, "digest": descriptor.digest, "size": descriptor.size,
-            });
-            let bytes = manifest::referrer_manifest(&layer, &subject);
-            let digest = store.write_blob(&bytes)?;
-            store.add_referrer(Descriptor {
-                media_type: OCI_MANIFEST.to_string(),
-                digest,
-                size: bytes.len() as u64,
-                platform: None,
-                annotations: BTreeMap::new(),
-            })?;
-        }
+            store,
+            descriptor,
+            repository,
+            ..
+        } => sign_in_store(store, descriptor, repository, &key, &annotations)?,
         Target::Registry { repo, .. } => {
-            // cosign's tag scheme: the signatures already there, and this one.
-            let tag = manifest::signature_tag(digest.as_str());
-            let mut layers = match repo.manifest(&tag) {
-                Ok(f) => manifest::layers(
-                    &serde_json::from_slice(&f.bytes)
-                        .context("the signature manifest is not JSON")?,
-                ),
-                Err(bosun_registry::Error::NotFound { .. }) => Vec::new(),
-                Err(e) => return Err(e.into()),
-            };
-            layers.push(layer);
-            let (config, bytes) = manifest::tag_manifest(&layers);
-            for blob in [&payload, &config] {
-                let owned = blob.to_vec();
-                let open = move || -> std::io::Result<Box<dyn std::io::Read + Send>> {
-                    Ok(Box::new(std::io::Cursor::new(owned.clone())))
-                };
-                repo.push_blob(&Digest::of(blob), blob.len() as u64, None, &open)?;
-            }
-            repo.put_manifest(&tag, &bytes, OCI_MANIFEST)?;
+            let signed = signature(&key, &repo.display, &digest, &annotations);
+            push_to_sig_tag(repo, &digest, &[signed])?
         }
     }
     printer.status(&format!("signed {}", target.named()));
     printer.data(&target.named())?;
     Ok(ExitStatus::Success)
+}
+
+/// The private key `--key` names, its password from the environment or the terminal.
+pub(crate) fn load_key(key: &str) -> Result<PrivateKey> {
+    PrivateKey::from_pem(&key_text(key)?, || password(false))
+        .with_context(|| format!("cannot read the private key {key}"))
+}
+
+/// A signature of `digest` for `repository`.
+fn signature(
+    key: &PrivateKey,
+    repository: &str,
+    digest: &Digest,
+    annotations: &BTreeMap<String, String>,
+) -> Signed {
+    let payload = SimpleSigning::new(repository, digest.as_str(), annotations).to_bytes();
+    let layer = SignatureLayer::new(&payload, STANDARD.encode(key.sign(&payload)));
+    (layer, payload)
+}
+
+/// Signs an image in the store: an artifact about it.
+pub(crate) fn sign_in_store(
+    store: &Store,
+    descriptor: &Descriptor,
+    repository: &str,
+    key: &PrivateKey,
+    annotations: &BTreeMap<String, String>,
+) -> Result<()> {
+    let signed = signature(key, repository, &descriptor.digest, annotations);
+    add_store_signatures(store, descriptor, &[signed])
+}
+
+/// After a push: each image's signatures in the store also under its `.sig` tag.
+pub(crate) fn carry_signatures(
+    client: &bosun_registry::Client,
+    store: &Store,
+    images: &[(Descriptor, bosun_registry::Reference)],
+) -> Result<()> {
+    for (descriptor, reference) in images {
+        let signatures = store_signatures(store, &descriptor.digest)?;
+        if !signatures.is_empty() {
+            let repo = client.repository(&client.options().conf.push_endpoint(reference)?)?;
+            push_to_sig_tag(&repo, &descriptor.digest, &signatures)?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn verify(store_dir: &Path, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
@@ -359,4 +368,115 @@ pub(crate) fn verify(store_dir: &Path, args: &VerifyArgs, printer: &Printer) -> 
         args.key
     ));
     Ok(ExitStatus::Success)
+}
+
+/// A signature and the payload it signs.
+pub(crate) type Signed = (SignatureLayer, Vec<u8>);
+
+/// Adds signatures to cosign's `sha256-<hex>.sig` tag for `digest` in `repo`, after those
+/// already there (the same signature is not added twice).
+pub(crate) fn push_to_sig_tag(
+    repo: &bosun_registry::Repository,
+    digest: &Digest,
+    signatures: &[Signed],
+) -> Result<()> {
+    let tag = manifest::signature_tag(digest.as_str());
+    let mut layers = match repo.manifest(&tag) {
+        Ok(f) => manifest::layers(
+            &serde_json::from_slice(&f.bytes).context("the signature manifest is not JSON")?,
+        ),
+        Err(bosun_registry::Error::NotFound { .. }) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let before = layers.len();
+    for (layer, payload) in signatures {
+        if layers.contains(layer) {
+            continue;
+        }
+        push_bytes(repo, payload)?;
+        layers.push(layer.clone());
+    }
+    if layers.len() == before {
+        return Ok(());
+    }
+    let (config, bytes) = manifest::tag_manifest(&layers);
+    push_bytes(repo, &config)?;
+    repo.put_manifest(&tag, &bytes, OCI_MANIFEST)?;
+    Ok(())
+}
+
+fn push_bytes(repo: &bosun_registry::Repository, bytes: &[u8]) -> Result<()> {
+    let owned = bytes.to_vec();
+    let open = move || -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        Ok(Box::new(std::io::Cursor::new(owned.clone())))
+    };
+    repo.push_blob(&Digest::of(bytes), bytes.len() as u64, None, &open)?;
+    Ok(())
+}
+
+/// The signatures a registry keeps under cosign's tag for `digest` (at most 64), each
+/// payload fetched and checked against its digest; `verify` checks the signatures.
+pub(crate) fn registry_signatures(
+    repo: &bosun_registry::Repository,
+    digest: &Digest,
+) -> Result<Vec<Signed>> {
+    let tag = manifest::signature_tag(digest.as_str());
+    let fetched = match repo.manifest(&tag) {
+        Ok(f) => f,
+        Err(bosun_registry::Error::NotFound { .. }) => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let value =
+        serde_json::from_slice(&fetched.bytes).context("the signature manifest is not JSON")?;
+    let mut out = Vec::new();
+    for layer in manifest::layers(&value).into_iter().take(64) {
+        if layer.size > 1 << 20 {
+            continue;
+        }
+        let mut payload = Vec::new();
+        repo.fetch_blob(&layer.digest.parse()?, layer.size, &mut payload)?;
+        out.push((layer, payload));
+    }
+    Ok(out)
+}
+
+/// The cosign signatures the store keeps about `digest`, with their payloads.
+pub(crate) fn store_signatures(store: &Store, digest: &Digest) -> Result<Vec<Signed>> {
+    let mut out = Vec::new();
+    for (d, kind) in store.referrers(digest)? {
+        if kind.as_deref() != Some(ARTIFACT_TYPE) {
+            continue;
+        }
+        let value: serde_json::Value = store.read_json(&d.digest)?;
+        for layer in manifest::layers(&value) {
+            let payload = store.read_blob(&layer.digest.parse()?)?;
+            out.push((layer, payload));
+        }
+    }
+    Ok(out)
+}
+
+/// Stores signatures as artifacts about `subject`, one referrer each (cosign's OCI 1.1 form).
+pub(crate) fn add_store_signatures(
+    store: &Store,
+    subject: &Descriptor,
+    signatures: &[Signed],
+) -> Result<()> {
+    let subject_json = serde_json::json!({
+        "mediaType": subject.media_type, "digest": subject.digest, "size": subject.size,
+    });
+    for (layer, payload) in signatures {
+        store.write_blob(payload)?;
+        store.write_blob(manifest::EMPTY_CONFIG)?;
+        let bytes = manifest::referrer_manifest(layer, &subject_json);
+        let digest = store.write_blob(&bytes)?;
+        store.add_referrer(Descriptor {
+            media_type: OCI_MANIFEST.to_string(),
+            digest,
+            size: bytes.len() as u64,
+            platform: None,
+            annotations: BTreeMap::new(),
+        })?;
+    }
+    Ok(())
 }
