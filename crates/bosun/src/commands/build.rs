@@ -224,7 +224,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 &store,
                 &image.descriptor,
                 &repository,
-                &key,
+                key,
                 &BTreeMap::new(),
             )?;
             printer.status(&format!("signed {repository}@{}", image.digest));
