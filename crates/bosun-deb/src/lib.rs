@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-pub use fetch::{Cache, CacheRequest, Fetcher, NoReporter, Reporter};
+pub use fetch::{Cache, CacheRequest, Fetcher, NoReporter, Reporter, hash_file};
 pub use release::{Keyring, Release};
 pub use resolve::{MAINTAINER_SCRIPT_TOOLS, Omit, ResolveError, Selection, Universe};
 pub use version::Version;

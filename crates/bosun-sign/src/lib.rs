@@ -10,6 +10,7 @@
 //!   form.
 #![deny(missing_docs)]
 
+pub mod dsse;
 pub mod key;
 pub mod manifest;
 pub mod payload;

@@ -1,33 +1,77 @@
-//! Where cosign keeps signatures.
+//! Where cosign keeps signatures and attestations.
 //!
-//! - The tag scheme: the manifest tagged `sha256-<hex>.sig` in the image's repository, an OCI
-//!   image manifest with one layer per signature: the payload blob
-//!   ([`SIMPLESIGNING`]) with the base64 signature in the layer's [`SIGNATURE_ANNOTATION`].
-//! - The OCI 1.1 form: an artifact ([`ARTIFACT_TYPE`]) whose `subject` is the image, with the
-//!   same layer; found through the referrers API (and in bosun's store, through its index).
+//! - The tag scheme: the manifest tagged `sha256-<hex>.sig` (signatures) or `.att`
+//!   (attestations) in the image's repository, an OCI image manifest with one layer each: a
+//!   simple-signing payload with the base64 signature in the layer's [`SIGNATURE_ANNOTATION`],
+//!   or a DSSE envelope (signed inside) with its `predicateType` annotation.
+//! - The OCI 1.1 form: an artifact whose `subject` is the image, with the same layer; found
+//!   through the referrers API (and in bosun's store, through its index).
+
+use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-/// The payload layer's media type.
+/// The simple-signing payload layer's media type.
 pub const SIMPLESIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
-/// The layer annotation holding the base64 signature.
+/// A DSSE envelope layer's media type.
+pub const DSSE: &str = "application/vnd.dsse.envelope.v1+json";
+/// The layer annotation holding the base64 signature (empty for attestations, whose
+/// envelope holds it).
 pub const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
-/// The artifact type of a signature stored as a referrer.
-pub const ARTIFACT_TYPE: &str = "application/vnd.dev.cosign.artifact.sig.v1+json";
+/// The layer annotation naming an attestation's predicate type.
+pub const PREDICATE_ANNOTATION: &str = "predicateType";
 /// OCI image manifest.
 pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
 const EMPTY: &str = "application/vnd.oci.empty.v1+json";
 
-/// One signature: its payload blob and the base64 signature over it.
+/// Signatures or attestations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Simple-signing payloads with their signatures.
+    Signature,
+    /// DSSE envelopes of in-toto statements.
+    Attestation,
+}
+
+impl Kind {
+    /// The layer media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Kind::Signature => SIMPLESIGNING,
+            Kind::Attestation => DSSE,
+        }
+    }
+
+    /// The `artifactType` of the OCI 1.1 form.
+    pub fn artifact_type(self) -> &'static str {
+        match self {
+            Kind::Signature => "application/vnd.dev.cosign.artifact.sig.v1+json",
+            Kind::Attestation => "application/vnd.dev.cosign.artifact.att.v1+json",
+        }
+    }
+
+    /// The tag cosign keeps them under for `digest` (`sha256:<hex>` → `sha256-<hex>.sig`).
+    pub fn tag(self, digest: &str) -> String {
+        let suffix = match self {
+            Kind::Signature => "sig",
+            Kind::Attestation => "att",
+        };
+        format!("{}.{suffix}", digest.replacen(':', "-", 1))
+    }
+}
+
+/// One signature or attestation: its blob and the layer's annotations.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignatureLayer {
-    /// `sha256:<hex>` of the payload.
+pub struct Layer {
+    /// Signature or attestation.
+    pub kind: Kind,
+    /// `sha256:<hex>` of the blob (the payload, or the envelope).
     pub digest: String,
-    /// The payload's size.
+    /// The blob's size.
     pub size: u64,
-    /// The base64 signature.
-    pub signature: String,
+    /// The layer's annotations.
+    pub annotations: BTreeMap<String, String>,
 }
 
 /// `sha256:<hex>` of `bytes`.
@@ -35,50 +79,78 @@ pub fn digest_of(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
-impl SignatureLayer {
-    /// The layer of a payload signed with `signature` (base64).
-    pub fn new(payload: &[u8], signature: String) -> Self {
-        SignatureLayer {
+impl Layer {
+    /// The layer of a simple-signing payload signed with `signature` (base64).
+    pub fn signature(payload: &[u8], signature: String) -> Self {
+        Layer {
+            kind: Kind::Signature,
             digest: digest_of(payload),
             size: payload.len() as u64,
-            signature,
+            annotations: BTreeMap::from([(SIGNATURE_ANNOTATION.to_string(), signature)]),
         }
+    }
+
+    /// The layer of a DSSE envelope holding a statement of `predicate_type`.
+    pub fn attestation(envelope: &[u8], predicate_type: &str) -> Self {
+        Layer {
+            kind: Kind::Attestation,
+            digest: digest_of(envelope),
+            size: envelope.len() as u64,
+            annotations: BTreeMap::from([
+                (SIGNATURE_ANNOTATION.to_string(), String::new()),
+                (PREDICATE_ANNOTATION.to_string(), predicate_type.to_string()),
+            ]),
+        }
+    }
+
+    /// The base64 signature of a signature layer.
+    pub fn signature_b64(&self) -> Option<&str> {
+        self.annotations
+            .get(SIGNATURE_ANNOTATION)
+            .map(String::as_str)
     }
 
     fn descriptor(&self) -> serde_json::Value {
         serde_json::json!({
-            "mediaType": SIMPLESIGNING,
+            "mediaType": self.kind.media_type(),
             "size": self.size,
             "digest": self.digest,
-            "annotations": { SIGNATURE_ANNOTATION: self.signature },
+            "annotations": self.annotations,
         })
     }
 }
 
-/// The tag cosign keeps the signatures of `digest` (`sha256:<hex>`) under.
-pub fn signature_tag(digest: &str) -> String {
-    format!("{}.sig", digest.replacen(':', "-", 1))
-}
-
-/// The signature layers of a manifest (either form); other layers are skipped.
-pub fn layers(manifest: &serde_json::Value) -> Vec<SignatureLayer> {
+/// The layers of `kind` a manifest (either form) holds; other layers are skipped.
+pub fn layers(manifest: &serde_json::Value, kind: Kind) -> Vec<Layer> {
     manifest["layers"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|l| l["mediaType"] == SIMPLESIGNING)
+        .filter(|l| l["mediaType"] == kind.media_type())
         .filter_map(|l| {
-            Some(SignatureLayer {
+            let annotations: BTreeMap<String, String> = l["annotations"]
+                .as_object()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if kind == Kind::Signature && !annotations.contains_key(SIGNATURE_ANNOTATION) {
+                return None;
+            }
+            Some(Layer {
+                kind,
                 digest: l["digest"].as_str()?.to_string(),
                 size: l["size"].as_u64()?,
-                signature: l["annotations"][SIGNATURE_ANNOTATION].as_str()?.to_string(),
+                annotations,
             })
         })
         .collect()
 }
 
 /// The tag scheme's manifest holding `layers` (in order), and its config blob.
-pub fn tag_manifest(layers: &[SignatureLayer]) -> (Vec<u8>, Vec<u8>) {
+pub fn tag_manifest(layers: &[Layer]) -> (Vec<u8>, Vec<u8>) {
     let config = serde_json::to_vec(&serde_json::json!({
         "architecture": "",
         "created": "0001-01-01T00:00:00Z",
@@ -92,7 +164,7 @@ pub fn tag_manifest(layers: &[SignatureLayer]) -> (Vec<u8>, Vec<u8>) {
         "schemaVersion": 2,
         "mediaType": OCI_MANIFEST,
         "config": { "mediaType": OCI_CONFIG, "size": config.len(), "digest": digest_of(&config) },
-        "layers": layers.iter().map(SignatureLayer::descriptor).collect::<Vec<_>>(),
+        "layers": layers.iter().map(Layer::descriptor).collect::<Vec<_>>(),
     });
     (config, serde_json::to_vec(&manifest).expect("serializes"))
 }
@@ -100,13 +172,13 @@ pub fn tag_manifest(layers: &[SignatureLayer]) -> (Vec<u8>, Vec<u8>) {
 /// The empty config blob of the referrer form.
 pub const EMPTY_CONFIG: &[u8] = b"{}";
 
-/// The OCI 1.1 form of one signature about `subject` (the image's descriptor: mediaType,
+/// The OCI 1.1 form of one layer about `subject` (the image's descriptor: mediaType,
 /// digest, size).
-pub fn referrer_manifest(layer: &SignatureLayer, subject: &serde_json::Value) -> Vec<u8> {
+pub fn referrer_manifest(layer: &Layer, subject: &serde_json::Value) -> Vec<u8> {
     let manifest = serde_json::json!({
         "schemaVersion": 2,
         "mediaType": OCI_MANIFEST,
-        "artifactType": ARTIFACT_TYPE,
+        "artifactType": layer.kind.artifact_type(),
         "config": { "mediaType": EMPTY, "size": EMPTY_CONFIG.len(), "digest": digest_of(EMPTY_CONFIG) },
         "layers": [layer.descriptor()],
         "subject": subject,
@@ -120,19 +192,29 @@ mod tests {
 
     #[test]
     fn both_forms_hold_their_layers() {
-        let a = SignatureLayer::new(b"payload a", "c2lnIGE=".into());
-        let b = SignatureLayer::new(b"payload b", "c2lnIGI=".into());
-        assert_eq!(signature_tag("sha256:abc"), "sha256-abc.sig");
+        let a = Layer::signature(b"payload a", "c2lnIGE=".into());
+        let b = Layer::signature(b"payload b", "c2lnIGI=".into());
+        let att = Layer::attestation(b"{}", "https://slsa.dev/provenance/v1");
+        assert_eq!(Kind::Signature.tag("sha256:abc"), "sha256-abc.sig");
+        assert_eq!(Kind::Attestation.tag("sha256:abc"), "sha256-abc.att");
         let (config, manifest) = tag_manifest(&[a.clone(), b.clone()]);
         let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
         assert_eq!(manifest["config"]["digest"], digest_of(&config));
-        assert_eq!(layers(&manifest), [a.clone(), b]);
+        assert_eq!(layers(&manifest, Kind::Signature), [a.clone(), b]);
+        assert!(layers(&manifest, Kind::Attestation).is_empty());
+        let (_, manifest) = tag_manifest(std::slice::from_ref(&att));
+        let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+        assert_eq!(
+            manifest["layers"][0]["annotations"]["predicateType"],
+            "https://slsa.dev/provenance/v1"
+        );
+        assert_eq!(layers(&manifest, Kind::Attestation), [att]);
         let subject =
             serde_json::json!({"mediaType": OCI_MANIFEST, "digest": "sha256:abc", "size": 3});
         let referrer: serde_json::Value =
             serde_json::from_slice(&referrer_manifest(&a, &subject)).unwrap();
-        assert_eq!(referrer["artifactType"], ARTIFACT_TYPE);
+        assert_eq!(referrer["artifactType"], Kind::Signature.artifact_type());
         assert_eq!(referrer["subject"]["digest"], "sha256:abc");
-        assert_eq!(layers(&referrer), [a]);
+        assert_eq!(layers(&referrer, Kind::Signature), [a]);
     }
 }

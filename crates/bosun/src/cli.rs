@@ -189,6 +189,9 @@ pub(crate) enum Command {
     Sign(SignArgs),
     /// Check an image's signatures against a public key (exit 1 when none is valid)
     Verify(VerifyArgs),
+    /// Check an image's attestations (SLSA provenance, SBOMs) against a public key and print
+    /// their statements (exit 1 when none is valid)
+    VerifyAttestation(VerifyAttestationArgs),
     /// The vulnerability database scan reads: download it, or say what it holds
     Db {
         #[command(subcommand)]
@@ -241,7 +244,8 @@ pub(crate) struct BuildArgs {
     /// Write every built layer to this registry-held layer cache after the build
     #[arg(long, value_name = "docker://REF")]
     pub(crate) cache_to: Option<String>,
-    /// Sign every built image with --key (cosign's format; pushed beside it with --push)
+    /// Sign every built image with --key, and attest its SLSA provenance and SBOMs (cosign's
+    /// formats; pushed beside it with --push)
     #[arg(long, requires = "key")]
     pub(crate) sign: bool,
     /// The private key to sign with: a file, or env://VAR
@@ -377,6 +381,33 @@ pub(crate) struct VerifyArgs {
     pub(crate) format: Format,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyAttestationArgs {
+    /// The image: a store name or docker://HOST/REPO[:TAG|@DIGEST]
+    pub(crate) image: String,
+    /// The public key: a file, or env://VAR
+    #[arg(long, value_name = "KEY")]
+    pub(crate) key: String,
+    /// The predicate attested
+    #[arg(long = "type", value_enum, default_value = "slsaprovenance")]
+    pub(crate) kind: AttestationType,
+    /// Output format (json: the verified statements)
+    #[arg(long, value_enum, default_value = "table")]
+    pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AttestationType {
+    /// SLSA provenance v1
+    Slsaprovenance,
+    /// An SPDX document
+    Spdxjson,
+    /// A CycloneDX document
+    Cyclonedx,
 }
 
 #[derive(Debug, Args)]

@@ -1666,6 +1666,135 @@ sys.stdout.write(private.public_key().public_bytes(serialization.Encoding.PEM, s
         "{}",
         out.stderr
     );
+    // ... and attested its provenance and its SBOMs.
+    let attestation = |kind: &str, key: &str| {
+        ctx.bosun(&[
+            "verify-attestation",
+            "hello:1",
+            "--key",
+            key,
+            "--type",
+            kind,
+            "--format",
+            "json",
+        ])
+    };
+    let statements: serde_json::Value =
+        serde_json::from_str(&attestation("slsaprovenance", "cosign.pub").ok().stdout).unwrap();
+    let statement = &statements[0];
+    assert_eq!(statement["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(statement["predicateType"], "https://slsa.dev/provenance/v1");
+    assert_eq!(
+        statement["subject"][0]["digest"]["sha256"],
+        digest.trim_start_matches("sha256:")
+    );
+    let definition = &statement["predicate"]["buildDefinition"];
+    let lock: toml::Table = lock_toml(&ctx).parse().unwrap();
+    let libfoo = lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str() == Some("libfoo1"))
+        .unwrap();
+    let deps = definition["resolvedDependencies"].as_array().unwrap();
+    let dep = deps
+        .iter()
+        .find(|d| {
+            d["uri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("pkg:deb/debian/libfoo1@"))
+        })
+        .unwrap_or_else(|| panic!("{definition}"));
+    assert_eq!(dep["digest"]["sha256"], libfoo["sha256"].as_str().unwrap());
+    assert_eq!(dep["name"], libfoo["filename"].as_str().unwrap());
+    let lock_sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+        std::fs::read(project.join("bosun.lock")).unwrap(),
+    ));
+    assert!(
+        deps.iter()
+            .any(|d| d["name"] == "bosun.lock" && d["digest"]["sha256"] == lock_sha.as_str())
+    );
+    assert!(
+        !deps
+            .iter()
+            .any(|d| d["uri"].as_str().is_some_and(|u| u.contains("/evil@"))),
+        "only the image's packages"
+    );
+    let run = &statement["predicate"]["runDetails"];
+    assert!(
+        run["metadata"]["startedOn"].as_str().unwrap()
+            <= run["metadata"]["finishedOn"].as_str().unwrap()
+    );
+    let spdx: serde_json::Value =
+        serde_json::from_str(&attestation("spdxjson", "cosign.pub").ok().stdout).unwrap();
+    assert_eq!(spdx[0]["predicate"]["spdxVersion"], "SPDX-2.3");
+    let cdx: serde_json::Value =
+        serde_json::from_str(&attestation("cyclonedx", "cosign.pub").ok().stdout).unwrap();
+    assert_eq!(cdx[0]["predicate"]["bomFormat"], "CycloneDX");
+    let wrong = attestation("slsaprovenance", "other.pub");
+    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains("attestation rejected"),
+        "{}",
+        wrong.stderr
+    );
+
+    // Python checks the DSSE envelopes: the pre-authentication encoding, signed with the key.
+    let store = ctx.store();
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(store.join("index.json")).unwrap()).unwrap();
+    let blob = |digest: &str| {
+        store
+            .join("blobs/sha256")
+            .join(digest.trim_start_matches("sha256:"))
+    };
+    let envelopes: Vec<std::path::PathBuf> = index["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| {
+            let manifest: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(blob(m["digest"].as_str()?)).ok()?).ok()?;
+            (manifest["artifactType"] == "application/vnd.dev.cosign.artifact.att.v1+json")
+                .then(|| blob(manifest["layers"][0]["digest"].as_str().unwrap()))
+        })
+        .collect();
+    assert_eq!(envelopes.len(), 3, "provenance, SPDX, CycloneDX");
+    let checked = Command::new(&python)
+        .arg("-c")
+        .arg(
+            r#"
+import base64, json, sys
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+key = serialization.load_pem_public_key(open(sys.argv[1], "rb").read())
+for path in sys.argv[2:]:
+    env = json.load(open(path))
+    payload = base64.b64decode(env["payload"])
+    t = env["payloadType"].encode()
+    pae = b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+    key.verify(base64.b64decode(env["signatures"][0]["sig"]), pae, ec.ECDSA(hashes.SHA256()))
+    print(json.loads(payload)["predicateType"])
+"#,
+        )
+        .arg(&public)
+        .args(&envelopes)
+        .output();
+    match checked {
+        Ok(out) if out.status.success() => {
+            let mut types: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+            types.sort();
+            assert_eq!(
+                types,
+                [
+                    "https://cyclonedx.org/bom",
+                    "https://slsa.dev/provenance/v1",
+                    "https://spdx.dev/Document"
+                ]
+            );
+        }
+        other => bosun_test::missing_peer(&format!("python with cryptography: {other:?}")),
+    }
 }
 
 /// `lock --update --security-only`: from a lock made without the update suites, only the

@@ -1,6 +1,5 @@
 //! `bosun build`: lock when needed, then build images into the store.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -18,6 +17,7 @@ use crate::{ExitStatus, Printer, settings};
 
 pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Result<ExitStatus> {
     let started = std::time::Instant::now();
+    let started_on = jiff::Timestamp::now();
     let (spec_path, images, locked, format) =
         (&args.spec.file, &args.images, args.locked, args.format);
     let spec = Spec::load(spec_path)?;
@@ -220,14 +220,24 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 Some((repo, _)) => format!("{repo}/{name}"),
                 None => name.to_string(),
             };
-            super::sign::sign_in_store(
-                &store,
-                &image.descriptor,
-                &repository,
-                key,
-                &BTreeMap::new(),
-            )?;
-            printer.status(&format!("signed {repository}@{}", image.digest));
+            let mut attest = vec![(
+                bosun_sign::dsse::SLSA_PROVENANCE_V1,
+                provenance(&Provenance {
+                    spec: &spec,
+                    spec_path,
+                    lock: &lock,
+                    image,
+                    args,
+                    started_on,
+                })?,
+            )];
+            attest.extend(sbom_predicates(&store, &image.descriptor.digest)?);
+            super::sign::sign_in_store(&store, &image.descriptor, &repository, key, &attest)?;
+            printer.status(&format!(
+                "signed {repository}@{} and attested its provenance and {} SBOM(s)",
+                image.digest,
+                attest.len() - 1
+            ));
         }
     }
     if let Some((repo, client)) = push {
@@ -270,4 +280,119 @@ fn tag(store: &bosun_oci::Store, built: &[bosun_build::BuiltImage]) -> Result<()
     });
     store.tag_all(names)?;
     Ok(())
+}
+
+/// What a build's provenance is made from.
+struct Provenance<'a> {
+    spec: &'a Spec,
+    spec_path: &'a Path,
+    lock: &'a Lockfile,
+    image: &'a bosun_build::BuiltImage,
+    args: &'a BuildArgs,
+    started_on: jiff::Timestamp,
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    bosun_deb::hash_file(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// SLSA provenance v1 of one built image: the spec and lock (by digest) and the options as
+/// the build definition; every `.deb` of the image's layer groups, every image the spec
+/// reads, as resolved dependencies; its layers as byproducts.
+fn provenance(p: &Provenance) -> Result<serde_json::Value> {
+    let lock_path = super::lock_path(p.spec_path);
+    let name = &p.image.image;
+    let groups: Vec<String> = p.spec.image[name]
+        .bases
+        .iter()
+        .map(|b| format!("base.{b}"))
+        .chain([format!("image.{name}")])
+        .collect();
+    let mut dependencies = vec![
+        serde_json::json!({ "name": "bosun.toml", "digest": { "sha256": sha256_file(p.spec_path)? } }),
+        serde_json::json!({ "name": "bosun.lock", "digest": { "sha256": sha256_file(&lock_path)? } }),
+    ];
+    let mut debs = std::collections::BTreeSet::new();
+    for group in p.lock.groups.iter().filter(|g| groups.contains(&g.name)) {
+        for package in &group.packages {
+            debs.insert((package.as_str(), group.architecture.as_str()));
+        }
+    }
+    for deb in p
+        .lock
+        .packages
+        .iter()
+        .filter(|d| debs.contains(&(d.name.as_str(), d.architecture.as_str())))
+    {
+        dependencies.push(serde_json::json!({
+            "uri": bosun_sbom::purl::purl("deb", Some("debian"), &deb.name, &deb.version, &[("arch", deb.package_architecture.clone())]),
+            "name": deb.filename,
+            "digest": { "sha256": deb.sha256 },
+            "annotations": { "suite": deb.suite, "source": deb.source, "sourceVersion": deb.source_version },
+        }));
+    }
+    for input in &p.lock.inputs {
+        dependencies.push(serde_json::json!({
+            "uri": input.reference,
+            "digest": { "sha256": input.digest.trim_start_matches("sha256:") },
+        }));
+    }
+    let byproducts: Vec<serde_json::Value> = p
+        .image
+        .layers
+        .iter()
+        .flat_map(|(arch, layers)| layers.iter().map(move |l| (arch, l)))
+        .map(|(arch, l)| {
+            serde_json::json!({
+                "name": format!("{arch}: {}", l.created_by),
+                "digest": { "sha256": l.digest.as_str().trim_start_matches("sha256:") },
+                "mediaType": "application/vnd.oci.image.layer.v1.tar",
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "buildDefinition": {
+            "buildType": "urn:bosun:buildtype:spec:v1",
+            "externalParameters": {
+                "spec": p.spec_path.file_name().map(|f| f.to_string_lossy().into_owned()),
+                "image": name,
+                "tags": p.image.tags,
+                "locked": p.args.locked,
+                "push": p.args.push,
+            },
+            "internalParameters": { "sourceDateEpoch": settings::source_date_epoch()? },
+            "resolvedDependencies": dependencies,
+        },
+        "runDetails": {
+            "builder": { "id": "urn:bosun:builder:v1", "version": { "bosun": env!("CARGO_PKG_VERSION") } },
+            "metadata": {
+                "startedOn": p.started_on.to_string(),
+                "finishedOn": jiff::Timestamp::now().to_string(),
+            },
+            "byproducts": byproducts,
+        },
+    }))
+}
+
+/// The SBOMs the build stored beside an image, as attestation predicates.
+fn sbom_predicates(
+    store: &bosun_oci::Store,
+    digest: &bosun_oci::Digest,
+) -> Result<Vec<(&'static str, serde_json::Value)>> {
+    let mut out = Vec::new();
+    for (d, artifact) in store.referrers(digest)? {
+        let predicate_type = match artifact.as_deref() {
+            Some(bosun_sbom::SPDX_ARTIFACT) => bosun_sign::dsse::SPDX,
+            Some(bosun_sbom::CYCLONEDX_ARTIFACT) => bosun_sign::dsse::CYCLONEDX,
+            _ => continue,
+        };
+        let manifest: serde_json::Value = store.read_json(&d.digest)?;
+        let Some(blob) = manifest["layers"][0]["digest"].as_str() else {
+            continue;
+        };
+        let document: serde_json::Value = serde_json::from_slice(&store.read_blob(&blob.parse()?)?)
+            .with_context(|| format!("the SBOM {blob} is not JSON"))?;
+        out.push((predicate_type, document));
+    }
+    Ok(out)
 }

@@ -52,9 +52,9 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
                 (None, false) => Platforms::Host,
             };
             let pulled = transfer::pull(client, &reference, &store, &which, DEFAULT_JOBS)?;
-            // Signatures under cosign's tag come along as artifacts about the image.
-            let signatures = super::sign::registry_signatures(&repo, &pulled.descriptor.digest)?;
-            super::sign::add_store_signatures(&store, &pulled.descriptor, &signatures)?;
+            // Signatures and attestations under cosign's tags come along as artifacts about the image.
+            let stored = super::sign::from_registry(&repo, &pulled.descriptor.digest)?;
+            super::sign::add_to_store(&store, &pulled.descriptor, &stored)?;
             printer.status(&format!(
                 "pulled {} ({} blob(s), {} fetched)",
                 pulled.source,

@@ -96,6 +96,7 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         } => sign::keygen(&output_key_prefix, force, printer),
         Command::Sign(args) => sign::sign(&store_dir, &args, printer),
         Command::Verify(args) => sign::verify(&store_dir, &args, printer),
+        Command::VerifyAttestation(args) => sign::verify_attestation(&store_dir, &args, printer),
         Command::Lint(args) => lint::run(&store_dir, &args, printer),
     }
 }

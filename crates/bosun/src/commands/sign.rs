@@ -10,11 +10,12 @@ use base64::engine::general_purpose::STANDARD;
 use bosun_oci::model::Descriptor;
 use bosun_oci::source::ImageRef;
 use bosun_oci::{Digest, Store};
+use bosun_sign::dsse::{self, Envelope};
 use bosun_sign::key::{PrivateKey, PublicKey};
-use bosun_sign::manifest::{self, ARTIFACT_TYPE, OCI_MANIFEST, SignatureLayer};
+use bosun_sign::manifest::{self, Kind, Layer, OCI_MANIFEST};
 use bosun_sign::payload::SimpleSigning;
 
-use crate::cli::{Format, SignArgs, VerifyArgs};
+use crate::cli::{AttestationType, Format, SignArgs, VerifyArgs, VerifyAttestationArgs};
 use crate::commands::registry_repository;
 use crate::env_vars::{BOSUN_PASSWORD, COSIGN_PASSWORD};
 use crate::{ExitStatus, Printer, settings};
@@ -154,14 +155,14 @@ impl Target {
         format!("{repository}@{}", self.descriptor().digest)
     }
 
-    /// The signatures stored about the image: `(where, manifest)` for each.
-    fn signature_manifests(&self) -> Result<Vec<(String, serde_json::Value)>> {
+    /// The manifests of `kind` stored about the image: `(where, manifest)` for each.
+    fn manifests(&self, kind: Kind) -> Result<Vec<(String, serde_json::Value)>> {
         let digest = &self.descriptor().digest;
         let mut out = Vec::new();
         match self {
             Target::Store { store, .. } => {
-                for (d, kind) in store.referrers(digest)? {
-                    if kind.as_deref() == Some(ARTIFACT_TYPE) {
+                for (d, artifact) in store.referrers(digest)? {
+                    if artifact.as_deref() == Some(kind.artifact_type()) {
                         out.push((
                             format!("store artifact {}", d.digest),
                             store.read_json(&d.digest)?,
@@ -170,28 +171,28 @@ impl Target {
                 }
             }
             Target::Registry { repo, .. } => {
-                let tag = manifest::signature_tag(digest.as_str());
+                let tag = kind.tag(digest.as_str());
                 match repo.manifest(&tag) {
                     Ok(fetched) => out.push((
                         format!("{}:{tag}", repo.display),
                         serde_json::from_slice(&fetched.bytes)
-                            .context("the signature manifest is not JSON")?,
+                            .with_context(|| format!("{}:{tag} is not JSON", repo.display))?,
                     )),
                     Err(bosun_registry::Error::NotFound { .. }) => {}
                     Err(e) => return Err(e.into()),
                 }
                 for r in repo.referrers(digest)? {
-                    if r["artifactType"] != ARTIFACT_TYPE {
-                        continue;
-                    }
-                    let Some(d) = r["digest"].as_str() else {
+                    let Some(d) = r["digest"]
+                        .as_str()
+                        .filter(|_| r["artifactType"] == kind.artifact_type())
+                    else {
                         continue;
                     };
                     let fetched = repo.manifest(d)?;
                     out.push((
                         format!("{}@{d}", repo.display),
                         serde_json::from_slice(&fetched.bytes)
-                            .context("a signature referrer is not JSON")?,
+                            .with_context(|| format!("{}@{d} is not JSON", repo.display))?,
                     ));
                 }
             }
@@ -199,19 +200,18 @@ impl Target {
         Ok(out)
     }
 
-    /// A payload blob, checked against its digest.
-    fn payload(&self, layer: &SignatureLayer) -> Result<Vec<u8>, String> {
-        const LIMIT: u64 = 1 << 20;
-        if layer.size > LIMIT {
+    /// A layer's blob, checked against its digest.
+    fn blob(&self, layer: &Layer) -> Result<Vec<u8>, String> {
+        if layer.size > BLOB_LIMIT {
             return Err(format!(
-                "its payload is {} bytes, more than a signature payload can be",
+                "its blob is {} bytes, more than bosun reads for one",
                 layer.size
             ));
         }
         let digest: Digest = layer
             .digest
             .parse()
-            .map_err(|e| format!("bad payload digest: {e}"))?;
+            .map_err(|e| format!("bad blob digest: {e}"))?;
         let bytes = match self {
             Target::Store { store, .. } => store.read_blob(&digest).map_err(|e| e.to_string())?,
             Target::Registry { repo, .. } => {
@@ -222,11 +222,15 @@ impl Target {
             }
         };
         if manifest::digest_of(&bytes) != layer.digest {
-            return Err("its payload does not match the digest the manifest gives it".into());
+            return Err("its blob does not match the digest the manifest gives it".into());
         }
         Ok(bytes)
     }
 }
+
+/// The most bosun reads of one signature payload or attestation envelope (an SBOM of a large
+/// image is some megabytes).
+const BLOB_LIMIT: u64 = 64 << 20;
 
 pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Result<ExitStatus> {
     let key = load_key(&args.key)?;
@@ -245,10 +249,13 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
             descriptor,
             repository,
             ..
-        } => sign_in_store(store, descriptor, repository, &key, &annotations)?,
+        } => {
+            let signed = signature(&key, repository, &digest, &annotations);
+            add_to_store(store, descriptor, &[signed])?
+        }
         Target::Registry { repo, .. } => {
             let signed = signature(&key, &repo.display, &digest, &annotations);
-            push_to_sig_tag(repo, &digest, &[signed])?
+            push_to_tag(repo, &digest, &[signed])?
         }
     }
     printer.status(&format!("signed {}", target.named()));
@@ -262,146 +269,241 @@ pub(crate) fn load_key(key: &str) -> Result<PrivateKey> {
         .with_context(|| format!("cannot read the private key {key}"))
 }
 
+fn load_public(key: &str) -> Result<PublicKey> {
+    PublicKey::from_pem(&key_text(key)?)
+        .with_context(|| format!("cannot read the public key {key}"))
+}
+
+/// A layer and its blob: a signature with its payload, or an attestation's envelope.
+pub(crate) type Stored = (Layer, Vec<u8>);
+
 /// A signature of `digest` for `repository`.
 fn signature(
     key: &PrivateKey,
     repository: &str,
     digest: &Digest,
     annotations: &BTreeMap<String, String>,
-) -> Signed {
+) -> Stored {
     let payload = SimpleSigning::new(repository, digest.as_str(), annotations).to_bytes();
-    let layer = SignatureLayer::new(&payload, STANDARD.encode(key.sign(&payload)));
+    let layer = Layer::signature(&payload, STANDARD.encode(key.sign(&payload)));
     (layer, payload)
 }
 
-/// Signs an image in the store: an artifact about it.
+/// An attestation: `predicate` of `predicate_type` about `digest` (named `repository`), in
+/// an in-toto statement signed into a DSSE envelope.
+pub(crate) fn attestation(
+    key: &PrivateKey,
+    repository: &str,
+    digest: &Digest,
+    predicate_type: &str,
+    predicate: serde_json::Value,
+) -> Stored {
+    let hex = digest.as_str().trim_start_matches("sha256:").to_string();
+    let statement = dsse::statement(&[(repository.to_string(), hex)], predicate_type, predicate);
+    let envelope = Envelope::sign(key, dsse::IN_TOTO, &statement).to_bytes();
+    (Layer::attestation(&envelope, predicate_type), envelope)
+}
+
+/// Signs an image in the store (an artifact about it); with `attest`, also its attestations.
 pub(crate) fn sign_in_store(
     store: &Store,
     descriptor: &Descriptor,
     repository: &str,
     key: &PrivateKey,
-    annotations: &BTreeMap<String, String>,
+    attest: &[(&str, serde_json::Value)],
 ) -> Result<()> {
-    let signed = signature(key, repository, &descriptor.digest, annotations);
-    add_store_signatures(store, descriptor, &[signed])
-}
-
-/// After a push: each image's signatures in the store also under its `.sig` tag.
-pub(crate) fn carry_signatures(
-    client: &bosun_registry::Client,
-    store: &Store,
-    images: &[(Descriptor, bosun_registry::Reference)],
-) -> Result<()> {
-    for (descriptor, reference) in images {
-        let signatures = store_signatures(store, &descriptor.digest)?;
-        if !signatures.is_empty() {
-            let repo = client.repository(&client.options().conf.push_endpoint(reference)?)?;
-            push_to_sig_tag(&repo, &descriptor.digest, &signatures)?;
-        }
+    let mut stored = vec![signature(
+        key,
+        repository,
+        &descriptor.digest,
+        &BTreeMap::new(),
+    )];
+    for (predicate_type, predicate) in attest {
+        stored.push(attestation(
+            key,
+            repository,
+            &descriptor.digest,
+            predicate_type,
+            predicate.clone(),
+        ));
     }
-    Ok(())
+    add_to_store(store, descriptor, &stored)
 }
 
-pub(crate) fn verify(store_dir: &Path, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
-    let text = key_text(&args.key)?;
-    let key = PublicKey::from_pem(&text)
-        .with_context(|| format!("cannot read the public key {}", args.key))?;
-    let target = Target::open(store_dir, &args.image, &args.registry)?;
-    let digest = target.descriptor().digest.to_string();
-    let mut verified = Vec::new();
-    let mut rejected = Vec::new();
-    for (place, manifest) in target.signature_manifests()? {
-        for layer in manifest::layers(&manifest) {
-            let checked = target.payload(&layer).and_then(|payload| {
-                let signature = STANDARD
-                    .decode(&layer.signature)
-                    .map_err(|_| "its signature is not base64".to_string())?;
-                key.verify(&payload, &signature)
-                    .map_err(|e| e.to_string())?;
-                let parsed = SimpleSigning::parse(&payload).map_err(|e| e.to_string())?;
-                let signed = &parsed.critical.image.docker_manifest_digest;
-                if *signed != digest {
-                    return Err(format!("it signs another image ({signed})"));
-                }
-                Ok(payload)
-            });
-            match checked {
-                Ok(payload) => verified.push(payload),
-                Err(reason) => rejected.push(format!("{place}: {reason}")),
+/// What verification found: the accepted blobs, and why the others were refused.
+struct Checked {
+    accepted: Vec<serde_json::Value>,
+    rejected: Vec<String>,
+}
+
+/// Checks every layer of `kind` stored about the target with `check`.
+fn check_all(
+    target: &Target,
+    kind: Kind,
+    check: impl Fn(&Layer, Vec<u8>) -> Result<serde_json::Value, String>,
+) -> Result<Checked> {
+    let mut checked = Checked {
+        accepted: Vec::new(),
+        rejected: Vec::new(),
+    };
+    for (place, manifest) in target.manifests(kind)? {
+        for layer in manifest::layers(&manifest, kind) {
+            match target.blob(&layer).and_then(|blob| check(&layer, blob)) {
+                Ok(value) => checked.accepted.push(value),
+                Err(reason) => checked.rejected.push(format!("{place}: {reason}")),
             }
         }
     }
-    for reason in &rejected {
-        printer.warn(&format!("signature rejected: {reason}"));
+    Ok(checked)
+}
+
+/// Prints what verification found; the exit status.
+fn report(
+    checked: Checked,
+    what: &str,
+    target: &Target,
+    key: &str,
+    format: Format,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    for reason in &checked.rejected {
+        printer.warn(&format!("{what} rejected: {reason}"));
     }
-    if verified.is_empty() {
-        let why = match rejected.is_empty() {
-            true => "no signatures found".to_string(),
-            false => format!("none of its {} signatures is valid", rejected.len()),
+    if checked.accepted.is_empty() {
+        let why = match checked.rejected.is_empty() {
+            true => format!("no {what}s found"),
+            false => format!("none of its {} {what}s is valid", checked.rejected.len()),
         };
-        printer.error(&format!(
-            "{}: {why} for the key {}",
-            target.named(),
-            args.key
-        ));
+        printer.error(&format!("{}: {why} for the key {key}", target.named()));
         return Ok(ExitStatus::Failure);
     }
-    match args.format {
-        Format::Json => {
-            let payloads: Vec<serde_json::Value> = verified
-                .iter()
-                .map(|p| serde_json::from_slice(p).expect("parsed above"))
-                .collect();
-            printer.data(&serde_json::to_string(&payloads)?)?;
-        }
+    match format {
+        Format::Json => printer.data(&serde_json::to_string(&checked.accepted)?)?,
         Format::Table => {
-            for p in &verified {
-                printer.data(&String::from_utf8_lossy(p))?;
+            for value in &checked.accepted {
+                printer.data(&serde_json::to_string(value)?)?;
             }
         }
     }
+    let n = checked.accepted.len();
     printer.status(&format!(
-        "verified {}: {} valid signature{} for the key {}",
+        "verified {}: {n} valid {what}{} for the key {key}",
         target.named(),
-        verified.len(),
-        if verified.len() == 1 { "" } else { "s" },
-        args.key
+        if n == 1 { "" } else { "s" },
     ));
     Ok(ExitStatus::Success)
 }
 
-/// A signature and the payload it signs.
-pub(crate) type Signed = (SignatureLayer, Vec<u8>);
+pub(crate) fn verify(store_dir: &Path, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
+    let key = load_public(&args.key)?;
+    let target = Target::open(store_dir, &args.image, &args.registry)?;
+    let digest = target.descriptor().digest.to_string();
+    let checked = check_all(&target, Kind::Signature, |layer, payload| {
+        let signature = STANDARD
+            .decode(layer.signature_b64().unwrap_or_default())
+            .map_err(|_| "its signature is not base64".to_string())?;
+        key.verify(&payload, &signature)
+            .map_err(|e| e.to_string())?;
+        let parsed = SimpleSigning::parse(&payload).map_err(|e| e.to_string())?;
+        let signed = &parsed.critical.image.docker_manifest_digest;
+        if *signed != digest {
+            return Err(format!("it signs another image ({signed})"));
+        }
+        serde_json::from_slice(&payload).map_err(|e| e.to_string())
+    })?;
+    report(
+        checked,
+        "signature",
+        &target,
+        &args.key,
+        args.format,
+        printer,
+    )
+}
 
-/// Adds signatures to cosign's `sha256-<hex>.sig` tag for `digest` in `repo`, after those
-/// already there (the same signature is not added twice).
-pub(crate) fn push_to_sig_tag(
+pub(crate) fn verify_attestation(
+    store_dir: &Path,
+    args: &VerifyAttestationArgs,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let key = load_public(&args.key)?;
+    let target = Target::open(store_dir, &args.image, &args.registry)?;
+    let hex = target
+        .descriptor()
+        .digest
+        .as_str()
+        .trim_start_matches("sha256:")
+        .to_string();
+    let wanted = match args.kind {
+        AttestationType::Slsaprovenance => dsse::SLSA_PROVENANCE_V1,
+        AttestationType::Spdxjson => dsse::SPDX,
+        AttestationType::Cyclonedx => dsse::CYCLONEDX,
+    };
+    let checked = check_all(&target, Kind::Attestation, |_, blob| {
+        let statement = Envelope::parse(&blob)
+            .and_then(|e| e.verify(&key))
+            .map_err(|e| e.to_string())?;
+        let statement: serde_json::Value = serde_json::from_slice(&statement)
+            .map_err(|e| format!("its statement is not JSON: {e}"))?;
+        let predicate_type = statement["predicateType"].as_str().unwrap_or_default();
+        if predicate_type != wanted {
+            return Err(format!("it attests {predicate_type}, not {wanted}"));
+        }
+        let about = statement["subject"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|s| s["digest"]["sha256"] == hex.as_str());
+        if !about {
+            return Err("it is about another image".into());
+        }
+        Ok(statement)
+    })?;
+    report(
+        checked,
+        "attestation",
+        &target,
+        &args.key,
+        args.format,
+        printer,
+    )
+}
+
+/// Adds layers to cosign's tag (`.sig`, `.att`) for `digest` in `repo`, after those already
+/// there (the same layer is not added twice).
+pub(crate) fn push_to_tag(
     repo: &bosun_registry::Repository,
     digest: &Digest,
-    signatures: &[Signed],
+    stored: &[Stored],
 ) -> Result<()> {
-    let tag = manifest::signature_tag(digest.as_str());
-    let mut layers = match repo.manifest(&tag) {
-        Ok(f) => manifest::layers(
-            &serde_json::from_slice(&f.bytes).context("the signature manifest is not JSON")?,
-        ),
-        Err(bosun_registry::Error::NotFound { .. }) => Vec::new(),
-        Err(e) => return Err(e.into()),
-    };
-    let before = layers.len();
-    for (layer, payload) in signatures {
-        if layers.contains(layer) {
+    for kind in [Kind::Signature, Kind::Attestation] {
+        let new: Vec<&Stored> = stored.iter().filter(|(l, _)| l.kind == kind).collect();
+        if new.is_empty() {
             continue;
         }
-        push_bytes(repo, payload)?;
-        layers.push(layer.clone());
+        let tag = kind.tag(digest.as_str());
+        let mut layers = match repo.manifest(&tag) {
+            Ok(f) => manifest::layers(
+                &serde_json::from_slice(&f.bytes)
+                    .with_context(|| format!("{}:{tag} is not JSON", repo.display))?,
+                kind,
+            ),
+            Err(bosun_registry::Error::NotFound { .. }) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        let before = layers.len();
+        for (layer, blob) in new {
+            if !layers.contains(layer) {
+                push_bytes(repo, blob)?;
+                layers.push(layer.clone());
+            }
+        }
+        if layers.len() > before {
+            let (config, bytes) = manifest::tag_manifest(&layers);
+            push_bytes(repo, &config)?;
+            repo.put_manifest(&tag, &bytes, OCI_MANIFEST)?;
+        }
     }
-    if layers.len() == before {
-        return Ok(());
-    }
-    let (config, bytes) = manifest::tag_manifest(&layers);
-    push_bytes(repo, &config)?;
-    repo.put_manifest(&tag, &bytes, OCI_MANIFEST)?;
     Ok(())
 }
 
@@ -414,59 +516,60 @@ fn push_bytes(repo: &bosun_registry::Repository, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// The signatures a registry keeps under cosign's tag for `digest` (at most 64), each
-/// payload fetched and checked against its digest; `verify` checks the signatures.
-pub(crate) fn registry_signatures(
+/// The signatures and attestations a registry keeps under cosign's tags for `digest` (at
+/// most 64 each), each blob fetched and checked against its digest.
+pub(crate) fn from_registry(
     repo: &bosun_registry::Repository,
     digest: &Digest,
-) -> Result<Vec<Signed>> {
-    let tag = manifest::signature_tag(digest.as_str());
-    let fetched = match repo.manifest(&tag) {
-        Ok(f) => f,
-        Err(bosun_registry::Error::NotFound { .. }) => return Ok(Vec::new()),
-        Err(e) => return Err(e.into()),
-    };
-    let value =
-        serde_json::from_slice(&fetched.bytes).context("the signature manifest is not JSON")?;
+) -> Result<Vec<Stored>> {
     let mut out = Vec::new();
-    for layer in manifest::layers(&value).into_iter().take(64) {
-        if layer.size > 1 << 20 {
-            continue;
-        }
-        let mut payload = Vec::new();
-        repo.fetch_blob(&layer.digest.parse()?, layer.size, &mut payload)?;
-        out.push((layer, payload));
-    }
-    Ok(out)
-}
-
-/// The cosign signatures the store keeps about `digest`, with their payloads.
-pub(crate) fn store_signatures(store: &Store, digest: &Digest) -> Result<Vec<Signed>> {
-    let mut out = Vec::new();
-    for (d, kind) in store.referrers(digest)? {
-        if kind.as_deref() != Some(ARTIFACT_TYPE) {
-            continue;
-        }
-        let value: serde_json::Value = store.read_json(&d.digest)?;
-        for layer in manifest::layers(&value) {
-            let payload = store.read_blob(&layer.digest.parse()?)?;
-            out.push((layer, payload));
+    for kind in [Kind::Signature, Kind::Attestation] {
+        let tag = kind.tag(digest.as_str());
+        let fetched = match repo.manifest(&tag) {
+            Ok(f) => f,
+            Err(bosun_registry::Error::NotFound { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let value = serde_json::from_slice(&fetched.bytes)
+            .with_context(|| format!("{}:{tag} is not JSON", repo.display))?;
+        for layer in manifest::layers(&value, kind).into_iter().take(64) {
+            if layer.size > BLOB_LIMIT {
+                continue;
+            }
+            let mut blob = Vec::new();
+            repo.fetch_blob(&layer.digest.parse()?, layer.size, &mut blob)?;
+            out.push((layer, blob));
         }
     }
     Ok(out)
 }
 
-/// Stores signatures as artifacts about `subject`, one referrer each (cosign's OCI 1.1 form).
-pub(crate) fn add_store_signatures(
-    store: &Store,
-    subject: &Descriptor,
-    signatures: &[Signed],
-) -> Result<()> {
+/// The signatures and attestations the store keeps about `digest`.
+pub(crate) fn from_store(store: &Store, digest: &Digest) -> Result<Vec<Stored>> {
+    let mut out = Vec::new();
+    for (d, artifact) in store.referrers(digest)? {
+        for kind in [Kind::Signature, Kind::Attestation] {
+            if artifact.as_deref() != Some(kind.artifact_type()) {
+                continue;
+            }
+            let value: serde_json::Value = store.read_json(&d.digest)?;
+            for layer in manifest::layers(&value, kind) {
+                let blob = store.read_blob(&layer.digest.parse()?)?;
+                out.push((layer, blob));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Stores signatures and attestations as artifacts about `subject`, one referrer each
+/// (cosign's OCI 1.1 form).
+pub(crate) fn add_to_store(store: &Store, subject: &Descriptor, stored: &[Stored]) -> Result<()> {
     let subject_json = serde_json::json!({
         "mediaType": subject.media_type, "digest": subject.digest, "size": subject.size,
     });
-    for (layer, payload) in signatures {
-        store.write_blob(payload)?;
+    for (layer, blob) in stored {
+        store.write_blob(blob)?;
         store.write_blob(manifest::EMPTY_CONFIG)?;
         let bytes = manifest::referrer_manifest(layer, &subject_json);
         let digest = store.write_blob(&bytes)?;
@@ -477,6 +580,23 @@ pub(crate) fn add_store_signatures(
             platform: None,
             annotations: BTreeMap::new(),
         })?;
+    }
+    Ok(())
+}
+
+/// After a push: each image's signatures and attestations in the store also under its
+/// cosign tags.
+pub(crate) fn carry_signatures(
+    client: &bosun_registry::Client,
+    store: &Store,
+    images: &[(Descriptor, bosun_registry::Reference)],
+) -> Result<()> {
+    for (descriptor, reference) in images {
+        let stored = from_store(store, &descriptor.digest)?;
+        if !stored.is_empty() {
+            let repo = client.repository(&client.options().conf.push_endpoint(reference)?)?;
+            push_to_tag(&repo, &descriptor.digest, &stored)?;
+        }
     }
     Ok(())
 }
