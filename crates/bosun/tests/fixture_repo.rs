@@ -1795,6 +1795,40 @@ for path in sys.argv[2:]:
         }
         other => bosun_test::missing_peer(&format!("python with cryptography: {other:?}")),
     }
+
+    // Pushed, the signatures and attestations go under cosign's tags; another store
+    // verifies them there. (The tampered payload is mended first: a registry refuses a blob
+    // whose bytes do not match its digest, as the push said.)
+    let mut bytes = std::fs::read(payload).unwrap();
+    bytes[10] ^= 1;
+    std::fs::write(payload, bytes).unwrap();
+    if let Some(reg) = bosun_test::registry::Registry::start(None, bosun_test::registry::Auth::None)
+    {
+        let remote = format!("docker://{}/team/hello:1", reg.host);
+        ctx.bosun(&["copy", "--tls-verify=false", "hello:1", &remote])
+            .ok();
+        let elsewhere = Context::new();
+        let public = public.to_str().unwrap();
+        elsewhere
+            .bosun(&["verify", "--tls-verify=false", &remote, "--key", public])
+            .ok();
+        let out = elsewhere
+            .bosun(&[
+                "verify-attestation",
+                "--tls-verify=false",
+                &remote,
+                "--key",
+                public,
+                "--format",
+                "json",
+            ])
+            .ok();
+        let statements: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(
+            statements[0]["predicateType"],
+            "https://slsa.dev/provenance/v1"
+        );
+    }
 }
 
 /// `lock --update --security-only`: from a lock made without the update suites, only the
