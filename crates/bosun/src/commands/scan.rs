@@ -130,7 +130,8 @@ fn from_sbom_file(path: &Path) -> Result<Scanned> {
     })
 }
 
-fn db_dir(args: &DbArgs) -> PathBuf {
+/// The database directory: `--db`, else `vuln-db-v1` in the cache.
+pub(crate) fn db_dir(args: &DbArgs) -> PathBuf {
     args.db
         .clone()
         .unwrap_or_else(|| settings::cache_dir().join("vuln-db-v1"))
@@ -268,41 +269,11 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
             age_days,
             sources: db.meta.sources.clone(),
         });
-        if let Some(suite) = suite.as_deref().filter(|_| has_debian) {
-            // The tracker names releases by codename; a suite such as bookworm-security is
-            // the release's.
-            let release = suite.split('-').next().unwrap_or(suite);
-            let sources = findings::debian_sources(&scanned.components);
-            match db.debian(release, &sources)? {
-                Some(entries) => {
-                    found.extend(findings::debian(&scanned.components, &entries, &updates))
-                }
-                None => printer.warn(&format!(
-                    "the vulnerability database has no Security Tracker data for {release}"
-                )),
-            }
-        }
-        for ecosystem in Ecosystem::OSV {
-            let names = findings::names(&scanned.components, ecosystem);
-            if names.is_empty() {
-                continue;
-            }
-            match db.osv(ecosystem, &names)? {
-                Some(entries) => {
-                    found.extend(findings::osv(&scanned.components, ecosystem, &entries))
-                }
-                None => printer.warn(&format!(
-                    "the vulnerability database has no {} advisories: {} {} packages not checked",
-                    ecosystem.osv_name(),
-                    names.len(),
-                    ecosystem.osv_name()
-                )),
-            }
-        }
+        found = advisories(db, &scanned.components, suite.as_deref(), &updates, printer)?;
     }
 
     // What is shown: affected and not unimportant, unless all are asked for.
-    let found: Vec<Finding> = findings::sorted(found)
+    let found: Vec<Finding> = found
         .into_iter()
         .filter(|f| args.all || (f.status.affected() && !f.unimportant()))
         .filter(|f| !args.ignore_unfixed || f.has_fix() || !f.status.affected())
@@ -631,4 +602,46 @@ pub(crate) fn db(command: &DbCommand, printer: &Printer) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
     }
+}
+
+/// The database's advisories about `components`: the Security Tracker's verdicts for the
+/// Debian ones in `suite`'s release, OSV's for the others. `updates` (the mirror's newer
+/// versions) say where a fix can be had now. What the database lacks is warned about.
+pub(crate) fn advisories(
+    db: &Db,
+    components: &[Component],
+    suite: Option<&str>,
+    updates: &[Update],
+    printer: &Printer,
+) -> Result<Vec<Finding>> {
+    let mut found = Vec::new();
+    let has_debian = components.iter().any(|c| c.ecosystem == Ecosystem::Debian);
+    if let Some(suite) = suite.filter(|_| has_debian) {
+        // The tracker names releases by codename; a suite such as bookworm-security is the
+        // release's.
+        let release = suite.split('-').next().unwrap_or(suite);
+        let sources = findings::debian_sources(components);
+        match db.debian(release, &sources)? {
+            Some(entries) => found.extend(findings::debian(components, &entries, updates)),
+            None => printer.warn(&format!(
+                "the vulnerability database has no Security Tracker data for {release}"
+            )),
+        }
+    }
+    for ecosystem in Ecosystem::OSV {
+        let names = findings::names(components, ecosystem);
+        if names.is_empty() {
+            continue;
+        }
+        match db.osv(ecosystem, &names)? {
+            Some(entries) => found.extend(findings::osv(components, ecosystem, &entries)),
+            None => printer.warn(&format!(
+                "the vulnerability database has no {} advisories: {} {} packages not checked",
+                ecosystem.osv_name(),
+                names.len(),
+                ecosystem.osv_name()
+            )),
+        }
+    }
+    Ok(findings::sorted(found))
 }

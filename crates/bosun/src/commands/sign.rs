@@ -394,11 +394,11 @@ fn report(
     Ok(ExitStatus::Success)
 }
 
-pub(crate) fn verify(store_dir: &Path, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
-    let key = load_public(&args.key)?;
-    let target = Target::open(store_dir, &args.image, &args.registry)?;
+/// The image's signatures, checked with `key`: each payload against its digest, the
+/// signature against the key, the signed digest against the image's.
+fn signatures(target: &Target, key: &PublicKey) -> Result<Checked> {
     let digest = target.descriptor().digest.to_string();
-    let checked = check_all(&target, Kind::Signature, |layer, payload| {
+    check_all(target, Kind::Signature, |layer, payload| {
         let signature = STANDARD
             .decode(layer.signature_b64().unwrap_or_default())
             .map_err(|_| "its signature is not base64".to_string())?;
@@ -410,44 +410,26 @@ pub(crate) fn verify(store_dir: &Path, args: &VerifyArgs, printer: &Printer) -> 
             return Err(format!("it signs another image ({signed})"));
         }
         serde_json::from_slice(&payload).map_err(|e| e.to_string())
-    })?;
-    report(
-        checked,
-        "signature",
-        &target,
-        &args.key,
-        args.format,
-        printer,
-    )
+    })
 }
 
-pub(crate) fn verify_attestation(
-    store_dir: &Path,
-    args: &VerifyAttestationArgs,
-    printer: &Printer,
-) -> Result<ExitStatus> {
-    let key = load_public(&args.key)?;
-    let target = Target::open(store_dir, &args.image, &args.registry)?;
+/// The image's attestations of `predicate_type`, checked with `key`; the statements.
+fn attestations(target: &Target, key: &PublicKey, predicate_type: &str) -> Result<Checked> {
     let hex = target
         .descriptor()
         .digest
         .as_str()
         .trim_start_matches("sha256:")
         .to_string();
-    let wanted = match args.kind {
-        AttestationType::Slsaprovenance => dsse::SLSA_PROVENANCE_V1,
-        AttestationType::Spdxjson => dsse::SPDX,
-        AttestationType::Cyclonedx => dsse::CYCLONEDX,
-    };
-    let checked = check_all(&target, Kind::Attestation, |_, blob| {
+    check_all(target, Kind::Attestation, |_, blob| {
         let statement = Envelope::parse(&blob)
-            .and_then(|e| e.verify(&key))
+            .and_then(|e| e.verify(key))
             .map_err(|e| e.to_string())?;
         let statement: serde_json::Value = serde_json::from_slice(&statement)
             .map_err(|e| format!("its statement is not JSON: {e}"))?;
-        let predicate_type = statement["predicateType"].as_str().unwrap_or_default();
-        if predicate_type != wanted {
-            return Err(format!("it attests {predicate_type}, not {wanted}"));
+        let found = statement["predicateType"].as_str().unwrap_or_default();
+        if found != predicate_type {
+            return Err(format!("it attests {found}, not {predicate_type}"));
         }
         let about = statement["subject"]
             .as_array()
@@ -458,7 +440,40 @@ pub(crate) fn verify_attestation(
             return Err("it is about another image".into());
         }
         Ok(statement)
-    })?;
+    })
+}
+
+pub(crate) fn verify(store_dir: &Path, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
+    let key = load_public(&args.key)?;
+    let target = Target::open(store_dir, &args.image, &args.registry)?;
+    let checked = signatures(&target, &key)?;
+    report(
+        checked,
+        "signature",
+        &target,
+        &args.key,
+        args.format,
+        printer,
+    )
+}
+
+/// The predicate type `--type` names.
+fn predicate_type(kind: AttestationType) -> &'static str {
+    match kind {
+        AttestationType::Slsaprovenance => dsse::SLSA_PROVENANCE_V1,
+        AttestationType::Spdxjson => dsse::SPDX,
+        AttestationType::Cyclonedx => dsse::CYCLONEDX,
+    }
+}
+
+pub(crate) fn verify_attestation(
+    store_dir: &Path,
+    args: &VerifyAttestationArgs,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let key = load_public(&args.key)?;
+    let target = Target::open(store_dir, &args.image, &args.registry)?;
+    let checked = attestations(&target, &key, predicate_type(args.kind))?;
     report(
         checked,
         "attestation",
@@ -467,6 +482,70 @@ pub(crate) fn verify_attestation(
         args.format,
         printer,
     )
+}
+
+/// What a policy asks of an image's signatures and attestations, answered with any of
+/// `keys`: `None` when the image is not where signatures are kept (an archive or layout).
+pub(crate) struct Trust {
+    target: Option<Target>,
+}
+
+impl Trust {
+    pub(crate) fn open(
+        store_dir: &Path,
+        image: &str,
+        registry: &crate::cli::RegistryArgs,
+    ) -> Result<Trust> {
+        let target = match ImageRef::parse(image)? {
+            ImageRef::Store(_) | ImageRef::Registry(_) => {
+                Some(Target::open(store_dir, image, registry)?)
+            }
+            _ => None,
+        };
+        Ok(Trust { target })
+    }
+
+    /// Whether signatures can be looked for at all.
+    pub(crate) fn available(&self) -> bool {
+        self.target.is_some()
+    }
+
+    /// The number of valid signatures by any of `keys`, and the reasons others were refused.
+    pub(crate) fn signatures(&self, keys: &[PublicKey]) -> Result<(usize, Vec<String>)> {
+        let Some(target) = &self.target else {
+            return Ok((0, Vec::new()));
+        };
+        let mut rejected = Vec::new();
+        for key in keys {
+            let checked = signatures(target, key)?;
+            if !checked.accepted.is_empty() {
+                return Ok((checked.accepted.len(), Vec::new()));
+            }
+            rejected.extend(checked.rejected);
+        }
+        Ok((0, rejected))
+    }
+
+    /// The valid statements of `predicate_type` by any of `keys`.
+    pub(crate) fn statements(
+        &self,
+        keys: &[PublicKey],
+        predicate_type: &str,
+    ) -> Result<Vec<serde_json::Value>> {
+        let Some(target) = &self.target else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for key in keys {
+            out.extend(attestations(target, key, predicate_type)?.accepted);
+        }
+        Ok(out)
+    }
+}
+
+/// Reads a public key file for a policy.
+pub(crate) fn public_key(path: &str) -> Result<PublicKey> {
+    load_public(path)
 }
 
 /// Adds layers to cosign's tag (`.sig`, `.att`) for `digest` in `repo`, after those already
