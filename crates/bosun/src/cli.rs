@@ -192,6 +192,12 @@ pub(crate) enum Command {
     /// Check an image's attestations (SLSA provenance, SBOMs) against a public key and print
     /// their statements (exit 1 when none is valid)
     VerifyAttestation(VerifyAttestationArgs),
+    /// Gate images on a policy (signatures, provenance, vulnerabilities, non-root, ...):
+    /// a line per rule, exit 1 when an enforced rule fails
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// The vulnerability database scan reads: download it, or say what it holds
     Db {
         #[command(subcommand)]
@@ -408,6 +414,32 @@ pub(crate) enum AttestationType {
     Spdxjson,
     /// A CycloneDX document
     Cyclonedx,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// Check images against a policy file
+    Check(PolicyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PolicyArgs {
+    /// Images (same forms as inspect)
+    #[arg(required = true)]
+    pub(crate) images: Vec<String>,
+    /// The policy file
+    #[arg(long, value_name = "FILE", default_value = "policy.toml")]
+    pub(crate) policy: PathBuf,
+    /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
+    #[arg(long)]
+    pub(crate) platform: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub(crate) format: ReportFormat,
+    #[command(flatten)]
+    pub(crate) db: DbArgs,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]

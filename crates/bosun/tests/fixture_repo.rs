@@ -1831,6 +1831,204 @@ for path in sys.argv[2:]:
     }
 }
 
+/// `bosun policy check`: a table of images, each short of the policy in one way (run as root,
+/// unsigned, a base outside the allow-list, a secret inside, signed without attestations, a
+/// vulnerability with a fix) and one that meets it, gives exactly the expected result per
+/// rule; `mode = "warn"` reports without failing; JSON and SARIF say the same.
+#[test]
+fn policy_gates_each_image_on_each_rule() {
+    let f = fixture();
+    let mut ctx = context(&f);
+    ctx.set("BOSUN_PASSWORD", "pw");
+    let image = |name: &str, extra: &str| {
+        format!(
+            "[image.{name}]\nbases = [\"core\"]\npackages = [\"hello\"]\nentrypoint = [\"/usr/bin/busybox\", \"true\"]\n\
+             healthcheck = {{ cmd = [\"/usr/bin/busybox\", \"true\"] }}\ntags = [\"{name}:1\"]\n{extra}\n"
+        )
+    };
+    let source = "labels = { \"org.opencontainers.image.source\" = \"https://example.org/app\" }";
+    let spec = [
+        "[debian]\nsuite = \"bosuntest\"\n\n[base.core]\npackages = [\"base-files\", \"ca-certificates\"]\n".to_string(),
+        image("good", &format!("user = \"65532\"\n{source}")),
+        image("root", &format!("user = \"root\"\n{source}")),
+        image("unsigned", &format!("user = \"65532\"\n{source}")),
+        image(
+            "unpinned",
+            "user = \"65532\"\nlabels = { \"org.opencontainers.image.source\" = \"https://example.org/app\", \
+             \"org.opencontainers.image.base.name\" = \"elsewhere.example/debian:12\" }",
+        ),
+        image("secret", &format!("user = \"65532\"\n{source}\ncopy = [{{ src = \"secret/\", dst = \"/etc/app\" }}]")),
+        image("nosbom", &format!("user = \"65532\"\n{source}")),
+        image("vulnerable", &format!("user = \"65532\"\n{source}"))
+            .replace("packages = [\"hello\"]", "packages = [\"hello\", \"most\"]"),
+        image("nolabel", "user = \"65532\""),
+    ]
+    .join("\n");
+    ctx.write("bosun.toml", &spec);
+    ctx.write("secret/config.yaml", "aws_access_key_id: AKIAIOSFODNN7EXAMPLE\naws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
+    ctx.bosun(&["keygen"]).ok();
+    ctx.bosun(&[
+        "build",
+        "--sign",
+        "--key",
+        "cosign.key",
+        "good",
+        "root",
+        "unpinned",
+        "secret",
+        "vulnerable",
+        "nolabel",
+    ])
+    .ok();
+    ctx.bosun(&["build", "unsigned", "nosbom"]).ok();
+    ctx.bosun(&["sign", "nosbom:1", "--key", "cosign.key"]).ok();
+    // The advisory database: `most` has a fix rated high.
+    let export = r#"{"most": {"CVE-2026-7000": {"description": "overflow", "releases": {
+        "bosuntest": {"status": "resolved", "fixed_version": "5.3", "urgency": "high"}}}}}"#;
+    let server = bosun_test::script::ScriptServer::start(move |req| match req.path.as_str() {
+        "/json" => bosun_test::script::Reply::new(200).body(export),
+        _ => bosun_test::script::Reply::new(404),
+    });
+    let db = ctx.dir.path().join("db");
+    ctx.bosun(&[
+        "db",
+        "update",
+        "--db",
+        db.to_str().unwrap(),
+        "--tracker-url",
+        &format!("{}/json", server.url()),
+        "--ecosystem",
+        "pypi",
+        "--osv-url",
+        &server.url(),
+    ])
+    .fails(2, "/PyPI/all.zip: HTTP status 404");
+    ctx.write(
+        "policy.toml",
+        "[digest]\nmode = \"warn\"\n[base]\nallow = [\"registry.internal/\"]\n[signed]\nkeys = [\"cosign.pub\"]\n\
+         [provenance]\nkeys = [\"cosign.pub\"]\nbuilders = [\"urn:bosun:builder:v1\"]\n[sbom]\nkeys = [\"cosign.pub\"]\n\
+         [vulnerabilities]\nseverity = \"high\"\nsuite = \"bosuntest\"\n[non-root]\n[healthcheck]\n[no-shell]\nallow = [\"/usr/bin/busybox\"]\n[no-secrets]\n\
+         [size]\nmax = \"50MB\"\n[labels]\nrequired = [\"org.opencontainers.image.source\"]\n[age]\nmax-days = 3650\n",
+    );
+    let images = [
+        "good:1",
+        "root:1",
+        "unsigned:1",
+        "unpinned:1",
+        "secret:1",
+        "nosbom:1",
+        "vulnerable:1",
+        "nolabel:1",
+    ];
+    let mut args = vec![
+        "policy",
+        "check",
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    args.extend(images);
+    let run = ctx.bosun(&args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let results: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules = [
+        "digest",
+        "base",
+        "signed",
+        "provenance",
+        "sbom",
+        "vulnerabilities",
+        "non-root",
+        "healthcheck",
+        "no-shell",
+        "no-secrets",
+        "size",
+        "labels",
+        "age",
+    ];
+    // What fails for each image (digest only warns, and fails for every store name); the
+    // base rule is skipped where no provenance says what the image was built from.
+    let expected: [(&str, &[&str]); 8] = [
+        ("good:1", &[]),
+        ("root:1", &["non-root"]),
+        ("unsigned:1", &["signed", "provenance", "sbom"]),
+        ("unpinned:1", &["base"]),
+        ("secret:1", &["no-secrets"]),
+        ("nosbom:1", &["provenance", "sbom"]),
+        ("vulnerable:1", &["vulnerabilities"]),
+        ("nolabel:1", &["labels"]),
+    ];
+    for (i, (name, fails)) in expected.iter().enumerate() {
+        let result = &results[i];
+        assert_eq!(result["image"], *name);
+        let got: Vec<(&str, &str)> = result["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["rule"].as_str().unwrap(), r["result"].as_str().unwrap()))
+            .collect();
+        let unattested = fails.contains(&"provenance");
+        let want: Vec<(&str, &str)> = rules
+            .iter()
+            .map(|r| match *r {
+                "digest" => (*r, "fail"),
+                "base" if unattested => (*r, "skip"),
+                r if fails.contains(&r) => (r, "fail"),
+                r => (r, "pass"),
+            })
+            .collect();
+        assert_eq!(got, want, "{name}: {result}");
+    }
+    assert!(
+        results[6]["rules"][5]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("CVE-2026-7000 in most 5.2 (fixed in 5.3)"),
+        "{}",
+        results[6]
+    );
+    assert!(
+        results[1]["rules"][6]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("runs as"),
+        "{}",
+        results[1]
+    );
+    // The image that meets the policy passes; a warning alone does not fail.
+    let good = ctx
+        .bosun(&["policy", "check", "--db", db.to_str().unwrap(), "good:1"])
+        .ok();
+    assert!(good.stdout.contains("warn  digest"), "{}", good.stdout);
+    assert!(
+        good.stderr
+            .contains("0 enforced rule(s) failed, 1 warning(s)"),
+        "{}",
+        good.stderr
+    );
+    // SARIF: one result per failed rule.
+    let mut args = vec![
+        "policy",
+        "check",
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ];
+    args.extend(images);
+    let sarif: serde_json::Value = serde_json::from_str(&ctx.bosun(&args).stdout).unwrap();
+    let failed: usize = expected.iter().map(|(_, f)| f.len() + 1).sum();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        failed
+    );
+    // A policy with a mistake is refused with its file named.
+    ctx.write("bad.toml", "[signed]\nkey = [\"cosign.pub\"]\n");
+    ctx.bosun(&["policy", "check", "--policy", "bad.toml", "good:1"])
+        .fails(2, "bad.toml: unknown field `key`");
+}
+
 /// `lock --update --security-only`: from a lock made without the update suites, only the
 /// package a -security suite fixes moves (printed with the CVE its changelog names), the
 /// -updates version of another package does not; the rebuild changes only the layer holding

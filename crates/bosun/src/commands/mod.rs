@@ -10,6 +10,7 @@ mod lint;
 mod lock;
 mod login;
 mod pin;
+mod policy;
 mod sbom;
 mod scan;
 mod sign;
@@ -90,6 +91,9 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Sbom(args) => sbom::run(&store_dir, &args, printer),
         Command::Scan(args) => scan::run(&store_dir, &args, printer),
         Command::Db { command } => scan::db(&command, printer),
+        Command::Policy {
+            command: crate::cli::PolicyCommand::Check(args),
+        } => policy::check(&store_dir, &args, printer),
         Command::Keygen {
             output_key_prefix,
             force,
