@@ -424,7 +424,7 @@ pub(crate) enum PolicyCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct PolicyArgs {
-    /// Images (same forms as inspect)
+    /// Images (same forms as inspect), or Kubernetes manifests (*.yaml)
     #[arg(required = true)]
     pub(crate) images: Vec<String>,
     /// The policy file

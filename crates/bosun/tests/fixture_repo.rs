@@ -2023,6 +2023,108 @@ fn policy_gates_each_image_on_each_rule() {
         sarif["runs"][0]["results"].as_array().unwrap().len(),
         failed
     );
+    // Kubernetes manifests: each container's settings, with file and line, and its image
+    // against the image rules when it can be read (pushed with its signatures).
+    if let Some(reg) = bosun_test::registry::Registry::start(None, bosun_test::registry::Auth::None)
+    {
+        let digest_file = ctx.dir.path().join("good.digest");
+        ctx.bosun(&[
+            "copy",
+            "--tls-verify=false",
+            "good:1",
+            &format!("docker://{}/team/good:1", reg.host),
+            "--digestfile",
+            digest_file.to_str().unwrap(),
+        ])
+        .ok();
+        let digest = std::fs::read_to_string(&digest_file).unwrap();
+        let hardened = "securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            capabilities:\n              drop: [ALL]\n          livenessProbe: {exec: {command: [/usr/bin/busybox, \"true\"]}}\n          readinessProbe: {exec: {command: [/usr/bin/busybox, \"true\"]}}";
+        ctx.write(
+            "deploy.yaml",
+            &format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: good\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsNonRoot: true\n        seccompProfile: {{type: RuntimeDefault}}\n      containers:\n        - name: app\n          image: {host}/team/good@{digest}\n          {hardened}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: loose\nspec:\n  containers:\n  - name: app\n    image: {host}/team/good:1\n    securityContext: {{privileged: true}}\n  - name: gone\n    image: 127.0.0.1:9/nothing@sha256:{zeros}\n",
+                host = reg.host,
+                zeros = "0".repeat(64)
+            ),
+        );
+        let out = ctx.bosun(&[
+            "policy",
+            "check",
+            "--tls-verify=false",
+            "--db",
+            db.to_str().unwrap(),
+            "--format",
+            "json",
+            "deploy.yaml",
+        ]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        let results: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let entries = results.as_array().unwrap();
+        let failed = |i: usize| -> Vec<&str> {
+            entries[i]["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["result"] == "fail")
+                .map(|r| r["rule"].as_str().unwrap())
+                .collect()
+        };
+        assert!(
+            entries[0]["image"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("docker://{}/team/good@sha256:", reg.host)),
+            "{results}"
+        );
+        assert_eq!(
+            failed(0),
+            Vec::<&str>::new(),
+            "the pinned, signed image passes every image rule: {}",
+            entries[0]
+        );
+        assert_eq!(
+            entries[1]["image"],
+            "deploy.yaml:12 Deployment/good container app"
+        );
+        assert_eq!(
+            failed(1),
+            Vec::<&str>::new(),
+            "the hardened container: {}",
+            entries[1]
+        );
+        assert_eq!(
+            failed(2),
+            ["digest"],
+            "the tag reference only warns on the image rules: {}",
+            entries[2]
+        );
+        assert_eq!(
+            entries[3]["image"],
+            "deploy.yaml:28 Pod/loose container app"
+        );
+        assert_eq!(
+            failed(3),
+            [
+                "pinned",
+                "run-as-non-root",
+                "no-privilege-escalation",
+                "read-only-root",
+                "drop-capabilities",
+                "not-privileged",
+                "seccomp",
+                "probes"
+            ]
+        );
+        assert_eq!(
+            entries[4]["rules"][0]["result"], "skip",
+            "an unreachable image: {}",
+            entries[4]
+        );
+        assert_eq!(
+            entries[5]["image"],
+            "deploy.yaml:31 Pod/loose container gone"
+        );
+    }
     // A policy with a mistake is refused with its file named.
     ctx.write("bad.toml", "[signed]\nkey = [\"cosign.pub\"]\n");
     ctx.bosun(&["policy", "check", "--policy", "bad.toml", "good:1"])

@@ -6,6 +6,7 @@ mod diff;
 mod init;
 mod inputs;
 mod inspect;
+mod kubernetes;
 mod lint;
 mod lock;
 mod login;

@@ -1,4 +1,7 @@
-//! `bosun policy check IMAGE... --policy policy.toml`: one gate for CI and admission.
+//! `bosun policy check IMAGE|MANIFEST... --policy policy.toml`: one gate for CI and
+//! admission. Kubernetes manifests (`*.yaml`) are checked container by container: the
+//! image against the image rules when it can be read, the settings against the checks of
+//! [`super::kubernetes`] (`[kubernetes]` sets their `mode` and which to `skip`).
 //!
 //! A policy is a TOML file of rules; a rule is on when its table is there, and enforced
 //! unless it says `mode = "warn"`:
@@ -60,6 +63,17 @@ struct Policy {
     size: Option<Size>,
     labels: Option<Labels>,
     age: Option<Age>,
+    kubernetes: Option<Kubernetes>,
+}
+
+/// Manifests' container settings: all checked unless skipped.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Kubernetes {
+    #[serde(default)]
+    mode: Mode,
+    #[serde(default)]
+    skip: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -168,6 +182,87 @@ struct ImageResult {
     image: String,
     digest: Option<String>,
     rules: Vec<RuleResult>,
+    /// The image's user, for the manifests that run it.
+    #[serde(skip)]
+    user: String,
+}
+
+/// Whether the policy has rules about images (not only about manifests).
+fn has_image_rules(p: &Policy) -> bool {
+    p.digest.is_some()
+        || p.base.is_some()
+        || p.signed.is_some()
+        || p.provenance.is_some()
+        || p.sbom.is_some()
+        || p.vulnerabilities.is_some()
+        || p.non_root.is_some()
+        || p.healthcheck.is_some()
+        || p.no_shell.is_some()
+        || p.no_secrets.is_some()
+        || p.size.is_some()
+        || p.labels.is_some()
+        || p.age.is_some()
+}
+
+/// Each container of a manifest file: its image against the image rules (when the image can
+/// be read), and its settings against the Kubernetes checks.
+fn manifest(
+    store_dir: &Path,
+    policy: &Policy,
+    dir: &Path,
+    path: &str,
+    args: &PolicyArgs,
+    printer: &Printer,
+) -> Result<Vec<ImageResult>> {
+    let defaults = Kubernetes::default();
+    let k8s = policy.kubernetes.as_ref().unwrap_or(&defaults);
+    let mut out = Vec::new();
+    for c in super::kubernetes::containers(Path::new(path))? {
+        let reference = format!("docker://{}", c.image);
+        let what = format!("{} {} container {}", c.place, c.workload, c.name);
+        let mut user_numeric = None;
+        if has_image_rules(policy) {
+            match evaluate(store_dir, policy, dir, &reference, args, printer) {
+                Ok(mut result) => {
+                    let uid = result.user.split(':').next().unwrap_or_default();
+                    user_numeric = Some(uid.parse::<u32>().is_ok_and(|u| u != 0));
+                    result.image = format!("{reference} ({what})");
+                    out.push(result);
+                }
+                Err(e) => out.push(ImageResult {
+                    image: format!("{reference} ({what})"),
+                    digest: None,
+                    rules: vec![RuleResult {
+                        rule: "image",
+                        result: Outcome::Skip,
+                        mode: Mode::Warn,
+                        reason: format!(
+                            "the image cannot be read, so its rules are not checked: {e:#}"
+                        ),
+                    }],
+                    user: String::new(),
+                }),
+            }
+        }
+        let rules = c
+            .checks(user_numeric)
+            .into_iter()
+            .filter(|(check, _, _)| !k8s.skip.iter().any(|s| s == check))
+            .map(|(rule, ok, reason)| RuleResult {
+                rule,
+                result: if ok { Outcome::Pass } else { Outcome::Fail },
+                mode: k8s.mode,
+                reason,
+            })
+            .collect();
+        out.push(ImageResult {
+            image: what,
+            digest: None,
+            rules,
+            user: String::new(),
+        });
+    }
+    Ok(out)
 }
 
 /// Key files named relative to the policy's directory.
@@ -195,7 +290,10 @@ pub(crate) fn check(store_dir: &Path, args: &PolicyArgs, printer: &Printer) -> R
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut results = Vec::new();
     for image in &args.images {
-        results.push(evaluate(store_dir, &policy, &dir, image, args, printer)?);
+        match super::kubernetes::is_manifest(image) {
+            true => results.extend(manifest(store_dir, &policy, &dir, image, args, printer)?),
+            false => results.push(evaluate(store_dir, &policy, &dir, image, args, printer)?),
+        }
     }
     match args.format {
         ReportFormat::Json => printer.data(&serde_json::to_string_pretty(&results)?)?,
@@ -573,6 +671,7 @@ fn evaluate(
         image: image.to_string(),
         digest: report.index_digest.or(report.digest),
         rules,
+        user: report.config.user.clone(),
     })
 }
 
