@@ -1553,6 +1553,77 @@ fn signatures_in_a_registry() {
         .bosun(&["copy", "--tls-verify=false", &signed_copy, "store:pulled"])
         .ok();
     other.bosun(&["verify", "pulled", "--key", second]).ok();
+    // A signature and an attestation made by an independent implementation of cosign's
+    // formats (Python's `cryptography`), pushed under app2's .sig and .att tags: bosun
+    // verifies both with that key.
+    let python = bosun_test::peers_venv().join("bin/python");
+    let foreign = Command::new(&python)
+        .arg("-c")
+        .arg(
+            r#"
+import base64, hashlib, json, sys, urllib.request
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+host, repo, digest, pub = sys.argv[1:5]
+key = ec.generate_private_key(ec.SECP256R1())
+open(pub, "wb").write(key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+def blob(data):
+    d = "sha256:" + hashlib.sha256(data).hexdigest()
+    r = urllib.request.urlopen(urllib.request.Request(f"http://{host}/v2/{repo}/blobs/uploads/", method="POST"))
+    loc = r.headers["Location"]
+    loc = loc if loc.startswith("http") else f"http://{host}{loc}"
+    sep = "&" if "?" in loc else "?"
+    urllib.request.urlopen(urllib.request.Request(f"{loc}{sep}digest={d}", data=data, method="PUT",
+        headers={"Content-Type": "application/octet-stream"}))
+    return d
+def push(tag, layers):
+    config = json.dumps({"architecture": "", "os": "", "config": {}, "rootfs": {"type": "layers", "diff_ids": [l["digest"] for l in layers]}}).encode()
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": blob(config), "size": len(config)}, "layers": layers}
+    urllib.request.urlopen(urllib.request.Request(f"http://{host}/v2/{repo}/manifests/{tag}", data=json.dumps(manifest).encode(),
+        method="PUT", headers={"Content-Type": "application/vnd.oci.image.manifest.v1+json"}))
+payload = json.dumps({"critical": {"identity": {"docker-reference": f"{host}/{repo}"}, "image": {"docker-manifest-digest": digest},
+    "type": "cosign container image signature"}, "optional": None}).encode()
+sig = base64.b64encode(key.sign(payload, ec.ECDSA(hashes.SHA256()))).decode()
+tag = digest.replace(":", "-")
+push(tag + ".sig", [{"mediaType": "application/vnd.dev.cosign.simplesigning.v1+json", "digest": blob(payload), "size": len(payload),
+    "annotations": {"dev.cosignproject.cosign/signature": sig}}])
+statement = json.dumps({"_type": "https://in-toto.io/Statement/v1", "subject": [{"name": f"{host}/{repo}", "digest": {"sha256": digest[7:]}}],
+    "predicateType": "https://slsa.dev/provenance/v1", "predicate": {"buildDefinition": {"buildType": "test"}, "runDetails": {"builder": {"id": "python"}}}}).encode()
+ptype = b"application/vnd.in-toto+json"
+pae = b"DSSEv1 %d %s %d %s" % (len(ptype), ptype, len(statement), statement)
+envelope = json.dumps({"payloadType": ptype.decode(), "payload": base64.b64encode(statement).decode(),
+    "signatures": [{"keyid": "", "sig": base64.b64encode(key.sign(pae, ec.ECDSA(hashes.SHA256()))).decode()}]}).encode()
+push(tag + ".att", [{"mediaType": "application/vnd.dsse.envelope.v1+json", "digest": blob(envelope), "size": len(envelope),
+    "annotations": {"dev.cosignproject.cosign/signature": "", "predicateType": "https://slsa.dev/provenance/v1"}}])
+"#,
+        )
+        .args([&reg.host, "team/app2", &digests["app2"]])
+        .arg(ctx.project().join("python.pub"))
+        .output();
+    match foreign {
+        Ok(out) if out.status.success() => {
+            let out = verify(&app2, "python.pub");
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            let att = ctx
+                .bosun(&[
+                    "verify-attestation",
+                    "--tls-verify=false",
+                    &app2,
+                    "--key",
+                    "python.pub",
+                    "--format",
+                    "json",
+                ])
+                .ok();
+            let statements: serde_json::Value = serde_json::from_str(&att.stdout).unwrap();
+            assert_eq!(
+                statements[0]["predicate"]["runDetails"]["builder"]["id"],
+                "python"
+            );
+        }
+        other => bosun_test::missing_peer(&format!("python with cryptography: {other:?}")),
+    }
     ctx.bosun(&["keygen", "--output-key-prefix", "third"]).ok();
     let wrong = verify(&app1, "third.pub");
     assert_eq!(wrong.code, 1);
