@@ -753,17 +753,6 @@ impl Report {
                 result
             })
             .collect();
-        serde_json::json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": { "driver": {
-                    "name": "bosun",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }},
-                "results": results,
-            }],
-        })
+        crate::sarif::log(rules, results)
     }
 }

@@ -265,6 +265,27 @@ pub fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
+/// A finding for tests: vulnerable, rated high, with what is given.
+#[cfg(test)]
+pub(crate) fn sample(id: &str, package: &str, purl: &str) -> Finding {
+    Finding {
+        id: id.into(),
+        aliases: vec![],
+        ecosystem: Ecosystem::Debian,
+        package: package.into(),
+        version: "1".into(),
+        source: None,
+        purl: purl.into(),
+        status: Status::Vulnerable,
+        fixed_version: None,
+        fix_now: None,
+        severity: Severity::High,
+        urgency: None,
+        reason: None,
+        summary: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

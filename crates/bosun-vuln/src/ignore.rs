@@ -142,25 +142,12 @@ impl IgnoreList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Severity;
-    use crate::findings::Status;
 
     fn finding(id: &str, package: &str) -> Finding {
         Finding {
-            id: id.into(),
             aliases: vec!["CVE-9".into()],
-            ecosystem: crate::Ecosystem::Debian,
-            package: package.into(),
-            version: "1".into(),
             source: Some("src".into()),
-            purl: String::new(),
-            status: Status::Vulnerable,
-            fixed_version: None,
-            fix_now: None,
-            severity: Severity::High,
-            urgency: None,
-            reason: None,
-            summary: String::new(),
+            ..crate::findings::sample(id, package, "")
         }
     }
 

@@ -185,26 +185,9 @@ fn purl_matches(pattern: &str, purl: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Severity;
-    use crate::findings::Status;
 
     fn finding(id: &str, purl: &str) -> Finding {
-        Finding {
-            id: id.into(),
-            aliases: vec![],
-            ecosystem: crate::Ecosystem::Debian,
-            package: "p".into(),
-            version: "1".into(),
-            source: None,
-            purl: purl.into(),
-            status: Status::Vulnerable,
-            fixed_version: None,
-            fix_now: None,
-            severity: Severity::High,
-            urgency: None,
-            reason: None,
-            summary: String::new(),
-        }
+        crate::findings::sample(id, "p", purl)
     }
 
     #[test]

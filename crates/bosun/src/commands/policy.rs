@@ -689,12 +689,15 @@ fn sarif(results: &[ImageResult]) -> serde_json::Value {
             })
         })
         .collect();
-    serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": { "name": "bosun", "version": env!("CARGO_PKG_VERSION"), "rules": [] } },
-            "results": failures,
-        }],
-    })
+    let mut names: Vec<&str> = failures
+        .iter()
+        .filter_map(|f| f["ruleId"].as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let rules = names
+        .into_iter()
+        .map(|n| serde_json::json!({ "id": n, "name": n, "shortDescription": { "text": format!("policy rule {n}") } }))
+        .collect();
+    bosun_analyze::sarif::log(rules, failures)
 }

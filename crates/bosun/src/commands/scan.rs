@@ -518,18 +518,7 @@ fn sarif(report: &Report) -> serde_json::Value {
             "properties": { "status": f.status.as_str(), "severity": f.severity.as_str(), "installed": f.version, "fixedVersion": f.fixed_version },
         }));
     }
-    serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "bosun",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules.into_values().collect::<Vec<_>>(),
-            }},
-            "results": results,
-        }],
-    })
+    bosun_analyze::sarif::log(rules.into_values().collect(), results)
 }
 
 /// `bosun db update` and `bosun db status`.
