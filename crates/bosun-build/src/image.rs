@@ -47,6 +47,39 @@ pub struct BuildContext<'a> {
     pub inputs: &'a BTreeMap<String, Input>,
     /// A layer cache elsewhere (a registry), asked for what the store's own cache lacks.
     pub remote: Option<&'a dyn RemoteLayers>,
+    /// Where locked packages the mirror has dropped are found again.
+    pub snapshot: Option<Snapshot>,
+}
+
+/// A snapshot archive (Debian's snapshot service, or one laid out like it): every file the
+/// archive ever published, at `ROOT/archive/ARCHIVE/TIMESTAMP/POOL-PATH`.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The service's root URL.
+    pub root: String,
+    /// The lock's releases: the date each locked suite had when it was read.
+    pub releases: Vec<bosun_spec::LockedRelease>,
+}
+
+impl Snapshot {
+    /// Where the snapshot archive has `pkg`: its suite's archive at a day after the release
+    /// date the lock recorded. The service answers with the newest snapshot at or before the
+    /// time asked and imports the archive a few times a day, so the first snapshot holding a
+    /// release's files follows its `Date`; a superseded file stays in the pool for days.
+    pub fn url(&self, pkg: &LockedPackage) -> Option<String> {
+        let release = self.releases.iter().find(|r| r.suite == pkg.suite)?;
+        let archive = match release.archive.as_str() {
+            "security" => "debian-security",
+            _ => "debian",
+        };
+        let at = jiff::Timestamp::from_second(release.date.saturating_add(86_400)).ok()?;
+        Some(format!(
+            "{}/archive/{archive}/{}/{}",
+            self.root.trim_end_matches('/'),
+            at.strftime("%Y%m%dT%H%M%SZ"),
+            pkg.filename
+        ))
+    }
 }
 
 /// A layer cache elsewhere, shared between machines.
@@ -362,7 +395,7 @@ fn fetch_missing(
             continue;
         }
         for pkg in &p.packages {
-            requests.push(deb_request(pkg, &ctx.mirrors)?);
+            requests.push(deb_request(pkg, &ctx.mirrors, ctx.snapshot.as_ref())?);
         }
     }
     ctx.debs
@@ -379,11 +412,12 @@ fn lock_archive(pkg: &LockedPackage) -> &'static str {
     }
 }
 
-/// Where to download a locked package from (its archive root by [`lock_archive`]), checked
-/// against its sha256 through the download cache.
+/// Where to download a locked package from (its archive root by [`lock_archive`], else the
+/// snapshot archive), checked against its sha256 through the download cache.
 pub fn deb_request(
     pkg: &LockedPackage,
     mirrors: &BTreeMap<String, String>,
+    snapshot: Option<&Snapshot>,
 ) -> Result<CacheRequest, Error> {
     let archive = lock_archive(pkg);
     let root = mirrors.get(archive).ok_or_else(|| Error::NoMirror {
@@ -399,6 +433,7 @@ pub fn deb_request(
         url: format!("{}/{}", root.trim_end_matches('/'), pkg.filename),
         size: pkg.size,
         sha256: pkg.sha256.clone(),
+        fallback: snapshot.and_then(|s| s.url(pkg)),
     })
 }
 

@@ -14,7 +14,9 @@ pub mod inputs;
 pub mod lock;
 mod sbom;
 
-pub use image::{BuildContext, BuiltImage, BuiltLayer, RemoteLayers, build_image, deb_request};
+pub use image::{
+    BuildContext, BuiltImage, BuiltLayer, RemoteLayers, Snapshot, build_image, deb_request,
+};
 
 /// Errors of the builder.
 #[derive(Debug, thiserror::Error)]

@@ -188,6 +188,9 @@ pub struct CacheRequest {
     pub size: u64,
     /// Expected sha256, hex.
     pub sha256: String,
+    /// Where to look when `url` answers that the file is gone (404, 410): a snapshot
+    /// archive, for packages the mirror has dropped since they were locked.
+    pub fallback: Option<String>,
 }
 
 /// A content-addressed cache of downloaded files.
@@ -290,21 +293,54 @@ impl Cache {
             }
         }
         reporter.on_download_start(&req.name, req.size);
+        let result = match self.fetch_verified(fetcher, req, &req.url, &path, reporter) {
+            Err(Error::Status {
+                url,
+                code: code @ (404 | 410),
+            }) if req.fallback.is_some() => {
+                let fallback = req.fallback.as_deref().expect("checked");
+                tracing::info!(
+                    name = req.name,
+                    url,
+                    "gone from the mirror; trying the snapshot archive"
+                );
+                self.fetch_verified(fetcher, req, fallback, &path, reporter)
+                    .map_err(|e| Error::Http {
+                        url: fallback.to_string(),
+                        reason: format!(
+                            "the mirror no longer has {} ({url}: HTTP status {code}) and the snapshot archive cannot supply it: {e}",
+                            req.name
+                        ),
+                    })
+            }
+            other => other,
+        };
+        result?;
+        reporter.on_download_complete(&req.name);
+        Ok(())
+    }
+
+    /// Downloads `url` into the cache entry at `path`, with retries, checked against the
+    /// request's size and sha256.
+    fn fetch_verified(
+        &self,
+        fetcher: &Fetcher,
+        req: &CacheRequest,
+        url: &str,
+        path: &Path,
+        reporter: &dyn Reporter,
+    ) -> Result<(), Error> {
         let mut attempt = 0;
         loop {
-            let mut file = bosun_fs::AtomicFile::create(&path).map_err(|e| Error::io(&path, e))?;
+            let mut file = bosun_fs::AtomicFile::create(path).map_err(|e| Error::io(path, e))?;
             let mut hashing = bosun_fs::HashWriter::new(&mut file);
-            let result = fetcher.get_into(&req.url, &mut hashing, &|n| {
+            let result = fetcher.get_into(url, &mut hashing, &|n| {
                 reporter.on_download_progress(&req.name, n)
             });
             let len = hashing.len();
             let digest = hex::encode(hashing.finish().0.finalize());
-            match result.and_then(|()| check(&req.url, req.size, &req.sha256, len, &digest)) {
-                Ok(()) => {
-                    file.commit().map_err(|e| Error::io(&path, e))?;
-                    reporter.on_download_complete(&req.name);
-                    return Ok(());
-                }
+            match result.and_then(|()| check(url, req.size, &req.sha256, len, &digest)) {
+                Ok(()) => return file.commit().map_err(|e| Error::io(path, e)),
                 Err(
                     e @ (Error::Http { .. }
                     | Error::Status {
@@ -312,7 +348,7 @@ impl Cache {
                         ..
                     }),
                 ) if attempt < fetcher.retries => {
-                    tracing::debug!(url = req.url, error = %e, "retrying");
+                    tracing::debug!(url, error = %e, "retrying");
                     std::thread::sleep(fetcher.backoff * 2u32.pow(attempt));
                     attempt += 1;
                 }

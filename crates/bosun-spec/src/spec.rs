@@ -69,6 +69,12 @@ pub struct DebianSection {
     /// out). A package named in `packages` is installed either way.
     #[serde(default)]
     pub include_maintainer_deps: bool,
+    /// Snapshot archive a locked `.deb` the mirror no longer has is fetched from (addressed
+    /// by archive name and the locked release's date); default `BOSUN_DEBIAN_SNAPSHOT`, else
+    /// Debian's public snapshot service; `""` turns it off. Not part of the resolution: the
+    /// same lock builds from wherever the files are found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
 }
 
 /// A `[base.NAME]` table: a shared group of packages.

@@ -161,6 +161,8 @@ impl Context {
             ),
             ("BOSUN_APT_ROOT".into(), p.join("apt").display().to_string()),
             ("BOSUN_NO_PROGRESS".into(), "1".into()),
+            // No snapshot archive outside the test: a test that wants one serves it.
+            ("BOSUN_DEBIAN_SNAPSHOT".into(), String::new()),
             // Registry settings of the machine stay out: auth files, registries.conf, certs.d.
             (
                 "REGISTRY_AUTH_FILE".into(),

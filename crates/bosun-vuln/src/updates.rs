@@ -88,6 +88,7 @@ pub fn available(
                 url: format!("{}/{}", root.trim_end_matches('/'), record.filename),
                 size: record.size,
                 sha256: record.sha256.clone(),
+                fallback: None,
             };
             cache.ensure_debs(fetcher, std::slice::from_ref(&request), 1, reporter)?;
             if let Some(text) = changelog::from_deb(&cache.deb_path(&record.sha256), &record.name)?

@@ -4,6 +4,8 @@
 pub const BOSUN_DEBIAN_MIRROR: &str = "BOSUN_DEBIAN_MIRROR";
 /// Archive root of the Debian security mirror.
 pub const BOSUN_DEBIAN_SECURITY_MIRROR: &str = "BOSUN_DEBIAN_SECURITY_MIRROR";
+/// Snapshot archive root for locked packages the mirror has dropped (`""`: none).
+pub const BOSUN_DEBIAN_SNAPSHOT: &str = "BOSUN_DEBIAN_SNAPSHOT";
 /// OpenPGP keyring that signs the archive (overridden by the spec's `keyring`).
 pub const BOSUN_KEYRING: &str = "BOSUN_KEYRING";
 /// Root directory whose `etc/apt` is read to find mirrors (default `/`).

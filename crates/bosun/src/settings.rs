@@ -49,6 +49,19 @@ pub(crate) fn mirrors(spec: &Spec) -> Result<BTreeMap<String, String>> {
     )
 }
 
+/// Debian's public snapshot service, where a locked `.deb` the mirror has dropped is found.
+const DEFAULT_SNAPSHOT: &str = "https://snapshot.debian.org";
+
+/// The snapshot archive: `BOSUN_DEBIAN_SNAPSHOT`, else the spec's `snapshot`, else Debian's;
+/// an empty setting turns it off.
+pub(crate) fn snapshot(spec: &Spec) -> Option<String> {
+    let root = std::env::var(crate::env_vars::BOSUN_DEBIAN_SNAPSHOT)
+        .ok()
+        .or_else(|| spec.debian.snapshot.clone())
+        .unwrap_or_else(|| DEFAULT_SNAPSHOT.to_string());
+    (!root.trim().is_empty()).then_some(root)
+}
+
 /// The archive roots from the environment, else the spec's (when there is one), else the
 /// machine's apt sources.
 pub(crate) fn machine_mirrors(

@@ -2131,6 +2131,111 @@ fn policy_gates_each_image_on_each_rule() {
         .fails(2, "bad.toml: unknown field `key`");
 }
 
+/// A lock builds after the mirror drops a locked version: the `.deb` comes from the snapshot
+/// archive (addressed by archive name and a time after the locked release's date), is checked
+/// against the lock's sha256, and the image has the same digest; with neither, the error says
+/// both.
+#[test]
+fn dropped_packages_come_from_the_snapshot_archive() {
+    let f = fixture();
+    let mut ctx = context(&f);
+    ctx.write(
+        "bosun.toml",
+        &SPEC.replace(
+            "suite = \"bosuntest\"",
+            "suite = \"bosuntest\"\nsecurity = false",
+        ),
+    );
+    let digest = |ctx: &Context| -> String {
+        let out = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        v[0]["digest"].as_str().unwrap().to_string()
+    };
+    ctx.bosun(&["lock"]).ok();
+    let before = digest(&ctx);
+    // The mirror drops the locked libfoo1 1.0-1 (a newer one is in -security).
+    let lock: toml::Table = lock_toml(&ctx).parse().unwrap();
+    let libfoo = lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str() == Some("libfoo1"))
+        .unwrap();
+    let filename = libfoo["filename"].as_str().unwrap().to_string();
+    let release_date = lock["release"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["suite"].as_str() == Some("bosuntest"))
+        .unwrap()["date"]
+        .as_integer()
+        .unwrap();
+    let pool = f.repo.root().join(&filename);
+    let deb = std::fs::read(&pool).unwrap();
+    std::fs::remove_file(&pool).unwrap();
+    // A fresh store and cache, so the build must download again.
+    for dir in ["store", "cache"] {
+        std::fs::remove_dir_all(ctx.dir.path().join(dir)).unwrap();
+    }
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let snapshot = {
+        let (asked, filename, deb) = (asked.clone(), filename.clone(), deb.clone());
+        bosun_test::script::ScriptServer::start(move |req| {
+            asked.lock().unwrap().push(req.path.clone());
+            match req
+                .path
+                .strip_prefix("/archive/debian/")
+                .and_then(|p| p.split_once('/'))
+            {
+                Some((_, path)) if path == filename => {
+                    bosun_test::script::Reply::new(200).body(deb.clone())
+                }
+                _ => bosun_test::script::Reply::new(404),
+            }
+        })
+    };
+    ctx.set("BOSUN_DEBIAN_SNAPSHOT", &snapshot.url());
+    assert_eq!(
+        digest(&ctx),
+        before,
+        "the same image from the snapshot archive"
+    );
+    let asked = asked.lock().unwrap().clone();
+    let stamp = jiff::Timestamp::from_second(release_date + 86_400)
+        .unwrap()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    assert_eq!(
+        asked,
+        [format!("/archive/debian/{stamp}/{filename}")],
+        "only the dropped package, at the locked release's time"
+    );
+    // A snapshot that has something else under that name is refused by the lock's sha256.
+    let liar = bosun_test::script::ScriptServer::start(|_| {
+        bosun_test::script::Reply::new(200).body("not the deb")
+    });
+    for dir in ["store", "cache"] {
+        std::fs::remove_dir_all(ctx.dir.path().join(dir)).unwrap();
+    }
+    ctx.set("BOSUN_DEBIAN_SNAPSHOT", &liar.url());
+    ctx.bosun(&["build", "--locked"]).fails(2, "sha256");
+    // Neither has it: the error says both.
+    ctx.set(
+        "BOSUN_DEBIAN_SNAPSHOT",
+        &format!("{}/nothing", snapshot.url()),
+    );
+    let out = ctx.bosun(&["build", "--locked"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("the mirror no longer has libfoo1_1.0-1_amd64.deb")
+            && out.stderr.contains("HTTP status 404")
+            && out.stderr.contains("snapshot archive cannot supply it"),
+        "{}",
+        out.stderr
+    );
+}
+
 /// `lock --update --security-only`: from a lock made without the update suites, only the
 /// package a -security suite fixes moves (printed with the CVE its changelog names), the
 /// -updates version of another package does not; the rebuild changes only the layer holding

@@ -129,6 +129,10 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         reporter: &reporter,
         inputs: &inputs,
         remote: remote.as_ref().map(|r| r as &dyn RemoteLayers),
+        snapshot: settings::snapshot(&spec).map(|root| bosun_build::Snapshot {
+            root,
+            releases: lock.releases.clone(),
+        }),
     };
     let names: Vec<String> = if images.is_empty() {
         spec.image.keys().cloned().collect()

@@ -185,7 +185,7 @@ fn print_fixed_cves(old: &Lockfile, new: &Lockfile, spec: &Spec, printer: &Print
         if logs.contains_key(&key) {
             continue;
         }
-        let Ok(request) = bosun_build::deb_request(p, &mirrors) else {
+        let Ok(request) = bosun_build::deb_request(p, &mirrors, None) else {
             continue;
         };
         cache.ensure_debs(&fetcher, &[request], 1, &bosun_deb::NoReporter)?;
