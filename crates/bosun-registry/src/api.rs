@@ -201,6 +201,61 @@ impl Repository {
         Ok(header(response.headers(), "oci-subject").is_some())
     }
 
+    /// Puts an artifact manifest (one with a `subject`) by its digest. A registry that keeps
+    /// referrers itself says so (`OCI-Subject`); for one that does not, the OCI 1.1 fallback:
+    /// the index tagged `sha256-<hex of the subject>` lists it, beside what it listed before.
+    pub fn put_referrer(&self, bytes: &[u8], media_type: &str) -> Result<(), Error> {
+        let digest = Digest::of(bytes);
+        let kept = self.put_manifest(digest.as_str(), bytes, media_type)?;
+        let manifest: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| Error::Protocol {
+                reference: self.named(digest.as_str()),
+                reason: format!("not JSON: {e}"),
+            })?;
+        let Some(subject) = manifest.pointer("/subject/digest").and_then(|d| d.as_str()) else {
+            return Ok(());
+        };
+        if kept {
+            return Ok(());
+        }
+        let mut entry = serde_json::json!({
+            "mediaType": media_type, "digest": digest, "size": bytes.len(),
+        });
+        if let Some(t) = manifest.get("artifactType") {
+            entry["artifactType"] = t.clone();
+        }
+        if let Some(a) = manifest
+            .get("annotations")
+            .filter(|a| a.as_object().is_some_and(|o| !o.is_empty()))
+        {
+            entry["annotations"] = a.clone();
+        }
+        let tag = subject.replace(':', "-");
+        let mut listed: Vec<serde_json::Value> = match self.manifest(&tag) {
+            Ok(existing) => serde_json::from_slice::<serde_json::Value>(&existing.bytes)
+                .ok()
+                .and_then(|v| v.get("manifests").and_then(|m| m.as_array()).cloned())
+                .unwrap_or_default(),
+            Err(Error::NotFound { .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        if listed
+            .iter()
+            .any(|l| l.get("digest") == entry.get("digest"))
+        {
+            return Ok(());
+        }
+        listed.push(entry);
+        let index = serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": bosun_oci::model::MEDIA_INDEX,
+            "manifests": listed,
+        });
+        let bytes = serde_json::to_vec(&index).expect("JSON");
+        self.put_manifest(&tag, &bytes, bosun_oci::model::MEDIA_INDEX)?;
+        Ok(())
+    }
+
     /// The artifacts about a manifest (OCI 1.1): from the referrers API, else from the
     /// fallback index tagged `sha256-<hex>`; none when the registry has neither.
     pub fn referrers(&self, digest: &Digest) -> Result<Vec<serde_json::Value>, Error> {

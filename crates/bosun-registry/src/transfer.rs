@@ -399,14 +399,10 @@ pub fn push(
 }
 
 /// Pushes the artifacts the store holds about an image (its SBOMs, signatures) after it: their
-/// blobs, then their manifests by digest. A registry that keeps referrers itself says so
-/// (`OCI-Subject`); for one that does not, the OCI 1.1 fallback: an index tagged
-/// `sha256-<hex of the subject>` lists them, merged with what it listed before.
+/// blobs, then their manifests ([`Repository::put_referrer`]).
 fn push_referrers(store: &Store, repo: &Repository, top: &Descriptor) -> Result<usize, Error> {
     let referrers = bosun_oci::export::referrers_of(store, top)?;
-    let mut fallback: BTreeMap<Digest, Vec<serde_json::Value>> = BTreeMap::new();
     for r in &referrers {
-        let manifest: serde_json::Value = store.read_json(&r.digest)?;
         let mut blobs = BTreeSet::new();
         store.reachable(r, &mut blobs)?;
         blobs.remove(&r.digest);
@@ -422,50 +418,7 @@ fn push_referrers(store: &Store, repo: &Repository, top: &Descriptor) -> Result<
             };
             repo.push_blob(digest, size, None, &open)?;
         }
-        let bytes = store.read_blob(&r.digest)?;
-        let kept = repo.put_manifest(r.digest.as_str(), &bytes, &r.media_type)?;
-        let subject = manifest
-            .pointer("/subject/digest")
-            .and_then(|d| d.as_str())
-            .and_then(|d| d.parse::<Digest>().ok());
-        if let (false, Some(subject)) = (kept, subject) {
-            let mut entry = serde_json::json!({
-                "mediaType": r.media_type, "digest": r.digest, "size": r.size,
-            });
-            if let Some(t) = manifest.get("artifactType") {
-                entry["artifactType"] = t.clone();
-            }
-            if let Some(a) = manifest
-                .get("annotations")
-                .filter(|a| a.as_object().is_some_and(|o| !o.is_empty()))
-            {
-                entry["annotations"] = a.clone();
-            }
-            fallback.entry(subject).or_default().push(entry);
-        }
-    }
-    for (subject, entries) in fallback {
-        let tag = subject.as_str().replace(':', "-");
-        let mut listed: Vec<serde_json::Value> = match repo.manifest(&tag) {
-            Ok(existing) => serde_json::from_slice::<serde_json::Value>(&existing.bytes)
-                .ok()
-                .and_then(|v| v.get("manifests").and_then(|m| m.as_array()).cloned())
-                .unwrap_or_default(),
-            Err(Error::NotFound { .. }) => Vec::new(),
-            Err(e) => return Err(e),
-        };
-        for e in entries {
-            if !listed.iter().any(|l| l.get("digest") == e.get("digest")) {
-                listed.push(e);
-            }
-        }
-        let index = serde_json::json!({
-            "schemaVersion": 2,
-            "mediaType": bosun_oci::model::MEDIA_INDEX,
-            "manifests": listed,
-        });
-        let bytes = serde_json::to_vec(&index).expect("JSON");
-        repo.put_manifest(&tag, &bytes, bosun_oci::model::MEDIA_INDEX)?;
+        repo.put_referrer(&store.read_blob(&r.digest)?, &r.media_type)?;
     }
     Ok(referrers.len())
 }

@@ -17,6 +17,42 @@ pub const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
 pub const SPDX: &str = "https://spdx.dev/Document";
 /// A CycloneDX document.
 pub const CYCLONEDX: &str = "https://cyclonedx.org/bom";
+/// What an image signature in a Sigstore bundle attests (cosign 3).
+pub const COSIGN_SIGN: &str = "https://sigstore.dev/cosign/sign/v1";
+/// A Sigstore bundle, v0.3.
+pub const BUNDLE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+/// A Sigstore bundle holding `envelope`, verified by the key `hint` names (the base64 sha256
+/// of its DER form, as cosign writes for key-based signatures; no transparency log).
+pub fn bundle(envelope: &Envelope, key: &PublicKey) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "mediaType": BUNDLE,
+        "verificationMaterial": { "publicKey": { "hint": key.hint() } },
+        "dsseEnvelope": envelope,
+    }))
+    .expect("serializes")
+}
+
+/// The DSSE envelope a Sigstore bundle holds.
+pub fn envelope_in(bundle: &[u8]) -> Result<Envelope, Error> {
+    let value: serde_json::Value = serde_json::from_slice(bundle)
+        .map_err(|e| Error::Payload(format!("not a Sigstore bundle: {e}")))?;
+    if !value["mediaType"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"))
+    {
+        return Err(Error::Payload(
+            "not a Sigstore bundle (no bundle mediaType)".into(),
+        ));
+    }
+    match value.get("dsseEnvelope") {
+        Some(e) => serde_json::from_value(e.clone())
+            .map_err(|e| Error::Payload(format!("its DSSE envelope: {e}"))),
+        None => Err(Error::Payload(
+            "a message-signature bundle does not say which image it signs".into(),
+        )),
+    }
+}
 
 /// A signed envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +175,9 @@ mod tests {
             tampered.verify(&key.public()).is_err(),
             "the type is signed too"
         );
+        let b = bundle(&envelope, &key.public());
+        assert_eq!(envelope_in(&b).unwrap(), envelope);
+        assert!(envelope_in(br#"{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json", "messageSignature": {}}"#).is_err());
         let v: serde_json::Value = serde_json::from_slice(&s).unwrap();
         assert_eq!(v["subject"][0]["digest"]["sha256"], "abc");
         assert_eq!(v["_type"], STATEMENT_V1);

@@ -223,6 +223,13 @@ impl PublicKey {
             .expect("a P-256 key encodes")
     }
 
+    /// The base64 sha256 of its DER form: how a Sigstore bundle names a key.
+    pub fn hint(&self) -> String {
+        use sha2::Digest as _;
+        let der = self.0.to_public_key_der().expect("a P-256 key encodes");
+        STANDARD.encode(sha2::Sha256::digest(der.as_bytes()))
+    }
+
     /// Checks `signature` (ASN.1 DER, or the 64-byte r‖s form) over `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         let signature = Signature::from_der(signature)

@@ -25,13 +25,16 @@ pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
 const EMPTY: &str = "application/vnd.oci.empty.v1+json";
 
-/// Signatures or attestations.
+/// Signatures, attestations, or Sigstore bundles (which hold either).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Simple-signing payloads with their signatures.
     Signature,
     /// DSSE envelopes of in-toto statements.
     Attestation,
+    /// Sigstore bundles (cosign's new bundle format, as cosign 3 writes by default): a DSSE
+    /// envelope with its verification material, found only through referrers.
+    Bundle,
 }
 
 impl Kind {
@@ -40,6 +43,7 @@ impl Kind {
         match self {
             Kind::Signature => SIMPLESIGNING,
             Kind::Attestation => DSSE,
+            Kind::Bundle => crate::dsse::BUNDLE,
         }
     }
 
@@ -48,16 +52,19 @@ impl Kind {
         match self {
             Kind::Signature => "application/vnd.dev.cosign.artifact.sig.v1+json",
             Kind::Attestation => "application/vnd.dev.cosign.artifact.att.v1+json",
+            Kind::Bundle => crate::dsse::BUNDLE,
         }
     }
 
-    /// The tag cosign keeps them under for `digest` (`sha256:<hex>` → `sha256-<hex>.sig`).
-    pub fn tag(self, digest: &str) -> String {
+    /// The tag cosign keeps them under for `digest` (`sha256:<hex>` → `sha256-<hex>.sig`);
+    /// bundles have none.
+    pub fn tag(self, digest: &str) -> Option<String> {
         let suffix = match self {
             Kind::Signature => "sig",
             Kind::Attestation => "att",
+            Kind::Bundle => return None,
         };
-        format!("{}.{suffix}", digest.replacen(':', "-", 1))
+        Some(format!("{}.{suffix}", digest.replacen(':', "-", 1)))
     }
 }
 
@@ -72,6 +79,8 @@ pub struct Layer {
     pub size: u64,
     /// The layer's annotations.
     pub annotations: BTreeMap<String, String>,
+    /// The annotations of the referrer manifest that holds it (bundles say what they hold).
+    pub manifest_annotations: BTreeMap<String, String>,
 }
 
 /// `sha256:<hex>` of `bytes`.
@@ -87,6 +96,7 @@ impl Layer {
             digest: digest_of(payload),
             size: payload.len() as u64,
             annotations: BTreeMap::from([(SIGNATURE_ANNOTATION.to_string(), signature)]),
+            manifest_annotations: BTreeMap::new(),
         }
     }
 
@@ -100,6 +110,36 @@ impl Layer {
                 (SIGNATURE_ANNOTATION.to_string(), String::new()),
                 (PREDICATE_ANNOTATION.to_string(), predicate_type.to_string()),
             ]),
+            manifest_annotations: BTreeMap::new(),
+        }
+    }
+
+    /// The layer of a Sigstore bundle holding a DSSE envelope of a `predicate_type`
+    /// statement, made at `created` (RFC 3339), annotated as cosign's bundle spec says.
+    pub fn bundle(bundle: &[u8], predicate_type: &str, created: &str) -> Self {
+        let digest = digest_of(bundle);
+        Layer {
+            kind: Kind::Bundle,
+            size: bundle.len() as u64,
+            annotations: BTreeMap::from([(
+                "org.opencontainers.image.title".to_string(),
+                format!("{}.sigstore.json", digest.replacen(':', "-", 1)),
+            )]),
+            manifest_annotations: BTreeMap::from([
+                (
+                    "dev.sigstore.bundle.content".to_string(),
+                    "dsse-envelope".to_string(),
+                ),
+                (
+                    "dev.sigstore.bundle.predicateType".to_string(),
+                    predicate_type.to_string(),
+                ),
+                (
+                    "org.opencontainers.image.created".to_string(),
+                    created.to_string(),
+                ),
+            ]),
+            digest,
         }
     }
 
@@ -144,6 +184,7 @@ pub fn layers(manifest: &serde_json::Value, kind: Kind) -> Vec<Layer> {
                 digest: l["digest"].as_str()?.to_string(),
                 size: l["size"].as_u64()?,
                 annotations,
+                manifest_annotations: BTreeMap::new(),
             })
         })
         .collect()
@@ -175,7 +216,7 @@ pub const EMPTY_CONFIG: &[u8] = b"{}";
 /// The OCI 1.1 form of one layer about `subject` (the image's descriptor: mediaType,
 /// digest, size).
 pub fn referrer_manifest(layer: &Layer, subject: &serde_json::Value) -> Vec<u8> {
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "schemaVersion": 2,
         "mediaType": OCI_MANIFEST,
         "artifactType": layer.kind.artifact_type(),
@@ -183,6 +224,9 @@ pub fn referrer_manifest(layer: &Layer, subject: &serde_json::Value) -> Vec<u8> 
         "layers": [layer.descriptor()],
         "subject": subject,
     });
+    if !layer.manifest_annotations.is_empty() {
+        manifest["annotations"] = serde_json::json!(layer.manifest_annotations);
+    }
     serde_json::to_vec(&manifest).expect("serializes")
 }
 
@@ -195,8 +239,12 @@ mod tests {
         let a = Layer::signature(b"payload a", "c2lnIGE=".into());
         let b = Layer::signature(b"payload b", "c2lnIGI=".into());
         let att = Layer::attestation(b"{}", "https://slsa.dev/provenance/v1");
-        assert_eq!(Kind::Signature.tag("sha256:abc"), "sha256-abc.sig");
-        assert_eq!(Kind::Attestation.tag("sha256:abc"), "sha256-abc.att");
+        assert_eq!(Kind::Signature.tag("sha256:abc").unwrap(), "sha256-abc.sig");
+        assert_eq!(
+            Kind::Attestation.tag("sha256:abc").unwrap(),
+            "sha256-abc.att"
+        );
+        assert_eq!(Kind::Bundle.tag("sha256:abc"), None);
         let (config, manifest) = tag_manifest(&[a.clone(), b.clone()]);
         let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
         assert_eq!(manifest["config"]["digest"], digest_of(&config));

@@ -371,6 +371,10 @@ pub(crate) struct SignArgs {
     /// Annotation to sign with the image (repeatable)
     #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
     pub(crate) annotations: Vec<String>,
+    /// Write a Sigstore bundle (cosign 3's default form), found through the referrers API,
+    /// instead of the sha256-<hex>.sig tag
+    #[arg(long)]
+    pub(crate) bundle: bool,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
 }

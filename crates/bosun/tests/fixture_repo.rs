@@ -1829,6 +1829,27 @@ for path in sys.argv[2:]:
             "https://slsa.dev/provenance/v1"
         );
     }
+    // cosign 3's form in the store: a Sigstore bundle about the image counts as a signature,
+    // and is not taken for an attestation.
+    ctx.bosun(&["sign", "--bundle", "hello:1", "--key", "cosign.key"])
+        .ok();
+    let out = ctx
+        .bosun(&[
+            "verify",
+            "hello:1",
+            "--key",
+            "cosign.pub",
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert!(
+        out.stdout.contains("https://sigstore.dev/cosign/sign/v1"),
+        "{}",
+        out.stdout
+    );
+    let out = attestation("slsaprovenance", "cosign.pub").ok();
+    assert!(!out.stderr.contains("rejected"), "{}", out.stderr);
 }
 
 /// `bosun policy check`: a table of images, each short of the policy in one way (run as root,

@@ -1624,11 +1624,77 @@ push(tag + ".att", [{"mediaType": "application/vnd.dsse.envelope.v1+json", "dige
         }
         other => bosun_test::missing_peer(&format!("python with cryptography: {other:?}")),
     }
+    // cosign 3's form: a Sigstore bundle as a referrer (Distribution 2.8 has no referrers
+    // API, so the sha256-<hex> index lists it), verified beside the .sig tag's.
+    ctx.bosun(&[
+        "sign",
+        "--tls-verify=false",
+        "--bundle",
+        &app1,
+        "--key",
+        "cosign.key",
+    ])
+    .ok();
+    let listed = run(Command::new(&skopeo).args([
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        &format!(
+            "docker://{}/team/app1:{}",
+            reg.host,
+            digests["app1"].replacen(':', "-", 1)
+        ),
+    ]));
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let entry = listed["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["artifactType"] == "application/vnd.dev.sigstore.bundle.v0.3+json")
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(
+        entry["annotations"]["dev.sigstore.bundle.content"],
+        "dsse-envelope"
+    );
+    assert_eq!(
+        entry["annotations"]["dev.sigstore.bundle.predicateType"],
+        "https://sigstore.dev/cosign/sign/v1"
+    );
+    let key = ctx.project().join("cosign.pub");
+    let out = other
+        .bosun(&[
+            "verify",
+            "--tls-verify=false",
+            &app1,
+            "--key",
+            key.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .ok();
+    let payloads: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let types: Vec<&str> = payloads
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["critical"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "cosign container image signature",
+            "https://sigstore.dev/cosign/sign/v1"
+        ]
+    );
+    assert_eq!(
+        payloads[1]["critical"]["image"]["docker-manifest-digest"],
+        digests["app1"].as_str()
+    );
     ctx.bosun(&["keygen", "--output-key-prefix", "third"]).ok();
     let wrong = verify(&app1, "third.pub");
     assert_eq!(wrong.code, 1);
     assert!(
-        wrong.stderr.contains("none of its 2 signatures is valid"),
+        wrong.stderr.contains("none of its 3 signatures is valid"),
         "{}",
         wrong.stderr
     );

@@ -171,15 +171,16 @@ impl Target {
                 }
             }
             Target::Registry { repo, .. } => {
-                let tag = kind.tag(digest.as_str());
-                match repo.manifest(&tag) {
-                    Ok(fetched) => out.push((
-                        format!("{}:{tag}", repo.display),
-                        serde_json::from_slice(&fetched.bytes)
-                            .with_context(|| format!("{}:{tag} is not JSON", repo.display))?,
-                    )),
-                    Err(bosun_registry::Error::NotFound { .. }) => {}
-                    Err(e) => return Err(e.into()),
+                if let Some(tag) = kind.tag(digest.as_str()) {
+                    match repo.manifest(&tag) {
+                        Ok(fetched) => out.push((
+                            format!("{}:{tag}", repo.display),
+                            serde_json::from_slice(&fetched.bytes)
+                                .with_context(|| format!("{}:{tag} is not JSON", repo.display))?,
+                        )),
+                        Err(bosun_registry::Error::NotFound { .. }) => {}
+                        Err(e) => return Err(e.into()),
+                    }
                 }
                 for r in repo.referrers(digest)? {
                     let Some(d) = r["digest"]
@@ -243,20 +244,28 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
     }
     let target = Target::open(store_dir, &args.image, &args.registry)?;
     let digest = target.descriptor().digest.clone();
+    let repository = match &target {
+        Target::Store { repository, .. } => repository.clone(),
+        Target::Registry { repo, .. } => repo.display.clone(),
+    };
+    let signed = match args.bundle {
+        true => sigstore_bundle(&key, &repository, &digest, &annotations),
+        false => signature(&key, &repository, &digest, &annotations),
+    };
     match &target {
         Target::Store {
-            store,
-            descriptor,
-            repository,
-            ..
-        } => {
-            let signed = signature(&key, repository, &digest, &annotations);
-            add_to_store(store, descriptor, &[signed])?
+            store, descriptor, ..
+        } => add_to_store(store, descriptor, &[signed])?,
+        Target::Registry { repo, descriptor } if args.bundle => {
+            let (layer, bundle) = &signed;
+            push_bytes(repo, bundle)?;
+            push_bytes(repo, manifest::EMPTY_CONFIG)?;
+            let subject = serde_json::json!({
+                "mediaType": descriptor.media_type, "digest": descriptor.digest, "size": descriptor.size,
+            });
+            repo.put_referrer(&manifest::referrer_manifest(layer, &subject), OCI_MANIFEST)?;
         }
-        Target::Registry { repo, .. } => {
-            let signed = signature(&key, &repo.display, &digest, &annotations);
-            push_to_tag(repo, &digest, &[signed])?
-        }
+        Target::Registry { repo, .. } => push_to_tag(repo, &digest, &[signed])?,
     }
     printer.status(&format!("signed {}", target.named()));
     printer.data(&target.named())?;
@@ -287,6 +296,30 @@ fn signature(
     let payload = SimpleSigning::new(repository, digest.as_str(), annotations).to_bytes();
     let layer = Layer::signature(&payload, STANDARD.encode(key.sign(&payload)));
     (layer, payload)
+}
+
+/// A signature of `digest` as cosign 3 writes it: a Sigstore bundle holding a DSSE envelope
+/// of an in-toto statement (`https://sigstore.dev/cosign/sign/v1`) about the image.
+fn sigstore_bundle(
+    key: &PrivateKey,
+    repository: &str,
+    digest: &Digest,
+    annotations: &BTreeMap<String, String>,
+) -> Stored {
+    let hex = digest.as_str().trim_start_matches("sha256:").to_string();
+    let statement = dsse::statement(
+        &[(repository.to_string(), hex)],
+        dsse::COSIGN_SIGN,
+        serde_json::json!(annotations),
+    );
+    let envelope = Envelope::sign(key, dsse::IN_TOTO, &statement);
+    let bundle = dsse::bundle(&envelope, &key.public());
+    let layer = Layer::bundle(
+        &bundle,
+        dsse::COSIGN_SIGN,
+        &jiff::Timestamp::now().to_string(),
+    );
+    (layer, bundle)
 }
 
 /// An attestation: `predicate` of `predicate_type` about `digest` (named `repository`), in
@@ -340,7 +373,7 @@ struct Checked {
 fn check_all(
     target: &Target,
     kind: Kind,
-    check: impl Fn(&Layer, Vec<u8>) -> Result<serde_json::Value, String>,
+    check: impl Fn(&Layer, Vec<u8>) -> Result<Option<serde_json::Value>, String>,
 ) -> Result<Checked> {
     let mut checked = Checked {
         accepted: Vec::new(),
@@ -349,7 +382,8 @@ fn check_all(
     for (place, manifest) in target.manifests(kind)? {
         for layer in manifest::layers(&manifest, kind) {
             match target.blob(&layer).and_then(|blob| check(&layer, blob)) {
-                Ok(value) => checked.accepted.push(value),
+                Ok(Some(value)) => checked.accepted.push(value),
+                Ok(None) => {}
                 Err(reason) => checked.rejected.push(format!("{place}: {reason}")),
             }
         }
@@ -394,11 +428,68 @@ fn report(
     Ok(ExitStatus::Success)
 }
 
+/// The statements of `predicate_type` in the Sigstore bundles about the image, checked with
+/// `key`: the envelope's signature, the predicate type, the subject's digest.
+fn bundle_statements(target: &Target, key: &PublicKey, predicate_type: &str) -> Result<Checked> {
+    let hex = target
+        .descriptor()
+        .digest
+        .as_str()
+        .trim_start_matches("sha256:")
+        .to_string();
+    check_all(target, Kind::Bundle, |_, blob| {
+        let envelope = dsse::envelope_in(&blob).map_err(|e| e.to_string())?;
+        match statement_about(&envelope, key, predicate_type, &hex) {
+            // A bundle of another kind (an attestation when signatures are asked for).
+            Err(e) if e.starts_with("it attests ") => Ok(None),
+            other => other.map(Some),
+        }
+    })
+}
+
+/// The statement an envelope signs with `key`, when it attests `predicate_type` about the
+/// image whose sha256 is `hex`.
+fn statement_about(
+    envelope: &Envelope,
+    key: &PublicKey,
+    predicate_type: &str,
+    hex: &str,
+) -> Result<serde_json::Value, String> {
+    let statement = envelope.verify(key).map_err(|e| e.to_string())?;
+    let statement: serde_json::Value = serde_json::from_slice(&statement)
+        .map_err(|e| format!("its statement is not JSON: {e}"))?;
+    let found = statement["predicateType"].as_str().unwrap_or_default();
+    if found != predicate_type {
+        return Err(format!("it attests {found}, not {predicate_type}"));
+    }
+    let about = statement["subject"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|s| s["digest"]["sha256"] == hex);
+    if !about {
+        return Err("it is about another image".into());
+    }
+    Ok(statement)
+}
+
 /// The image's signatures, checked with `key`: each payload against its digest, the
-/// signature against the key, the signed digest against the image's.
+/// signature against the key, the signed digest against the image's. Sigstore bundles
+/// (cosign 3's form) count too, printed as cosign prints them.
 fn signatures(target: &Target, key: &PublicKey) -> Result<Checked> {
     let digest = target.descriptor().digest.to_string();
-    check_all(target, Kind::Signature, |layer, payload| {
+    let mut bundles = bundle_statements(target, key, dsse::COSIGN_SIGN)?;
+    for statement in &mut bundles.accepted {
+        *statement = serde_json::json!({
+            "critical": {
+                "identity": { "docker-reference": statement["subject"][0]["name"] },
+                "image": { "docker-manifest-digest": digest },
+                "type": dsse::COSIGN_SIGN,
+            },
+            "optional": {},
+        });
+    }
+    let mut checked = check_all(target, Kind::Signature, |layer, payload| {
         let signature = STANDARD
             .decode(layer.signature_b64().unwrap_or_default())
             .map_err(|_| "its signature is not base64".to_string())?;
@@ -409,11 +500,17 @@ fn signatures(target: &Target, key: &PublicKey) -> Result<Checked> {
         if *signed != digest {
             return Err(format!("it signs another image ({signed})"));
         }
-        serde_json::from_slice(&payload).map_err(|e| e.to_string())
-    })
+        serde_json::from_slice(&payload)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    })?;
+    checked.accepted.extend(bundles.accepted);
+    checked.rejected.extend(bundles.rejected);
+    Ok(checked)
 }
 
-/// The image's attestations of `predicate_type`, checked with `key`; the statements.
+/// The image's attestations of `predicate_type`, checked with `key`; the statements (from
+/// cosign's `.att` form and from Sigstore bundles).
 fn attestations(target: &Target, key: &PublicKey, predicate_type: &str) -> Result<Checked> {
     let hex = target
         .descriptor()
@@ -421,26 +518,17 @@ fn attestations(target: &Target, key: &PublicKey, predicate_type: &str) -> Resul
         .as_str()
         .trim_start_matches("sha256:")
         .to_string();
-    check_all(target, Kind::Attestation, |_, blob| {
-        let statement = Envelope::parse(&blob)
-            .and_then(|e| e.verify(key))
-            .map_err(|e| e.to_string())?;
-        let statement: serde_json::Value = serde_json::from_slice(&statement)
-            .map_err(|e| format!("its statement is not JSON: {e}"))?;
-        let found = statement["predicateType"].as_str().unwrap_or_default();
-        if found != predicate_type {
-            return Err(format!("it attests {found}, not {predicate_type}"));
+    let mut checked = check_all(target, Kind::Attestation, |_, blob| {
+        let envelope = Envelope::parse(&blob).map_err(|e| e.to_string())?;
+        match statement_about(&envelope, key, predicate_type, &hex) {
+            Err(e) if e.starts_with("it attests ") => Ok(None),
+            other => other.map(Some),
         }
-        let about = statement["subject"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|s| s["digest"]["sha256"] == hex.as_str());
-        if !about {
-            return Err("it is about another image".into());
-        }
-        Ok(statement)
-    })
+    })?;
+    let bundles = bundle_statements(target, key, predicate_type)?;
+    checked.accepted.extend(bundles.accepted);
+    checked.rejected.extend(bundles.rejected);
+    Ok(checked)
 }
 
 pub(crate) fn verify(store_dir: &Path, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
@@ -560,7 +648,9 @@ pub(crate) fn push_to_tag(
         if new.is_empty() {
             continue;
         }
-        let tag = kind.tag(digest.as_str());
+        let tag = kind
+            .tag(digest.as_str())
+            .expect("signatures and attestations have tags");
         let mut layers = match repo.manifest(&tag) {
             Ok(f) => manifest::layers(
                 &serde_json::from_slice(&f.bytes)
@@ -603,7 +693,9 @@ pub(crate) fn from_registry(
 ) -> Result<Vec<Stored>> {
     let mut out = Vec::new();
     for kind in [Kind::Signature, Kind::Attestation] {
-        let tag = kind.tag(digest.as_str());
+        let tag = kind
+            .tag(digest.as_str())
+            .expect("signatures and attestations have tags");
         let fetched = match repo.manifest(&tag) {
             Ok(f) => f,
             Err(bosun_registry::Error::NotFound { .. }) => continue,
