@@ -85,24 +85,36 @@ impl Fetcher {
         progress: &dyn Fn(u64),
     ) -> Result<(), Error> {
         use std::io::Seek;
-        let mut attempt = 0;
-        loop {
+        self.streamed(url, || {
             file.set_len(0)
                 .and_then(|()| file.rewind())
                 .map_err(|e| Error::io(Path::new(url), e))?;
-            match self.get_into(url, file, progress) {
-                Ok(()) => return Ok(()),
+            self.get_into(url, file, progress)
+        })
+    }
+
+    /// Runs a streamed download (`attempt` starts it over each time) until it succeeds, it
+    /// fails for good, or the retries run out: a broken transfer, 429 and 5xx are retried.
+    fn streamed(
+        &self,
+        url: &str,
+        mut attempt: impl FnMut() -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut tries = 0;
+        loop {
+            match attempt() {
                 Err(
-                    Error::Http { .. }
+                    e @ (Error::Http { .. }
                     | Error::Status {
                         code: 429 | 500..=599,
                         ..
-                    },
-                ) if attempt < self.retries => {
-                    std::thread::sleep(self.backoff * 2u32.pow(attempt));
-                    attempt += 1;
+                    }),
+                ) if tries < self.retries => {
+                    tracing::debug!(url, error = %e, "retrying");
+                    std::thread::sleep(self.backoff * 2u32.pow(tries));
+                    tries += 1;
                 }
-                Err(e) => return Err(e),
+                other => return other,
             }
         }
     }
@@ -330,8 +342,7 @@ impl Cache {
         path: &Path,
         reporter: &dyn Reporter,
     ) -> Result<(), Error> {
-        let mut attempt = 0;
-        loop {
+        fetcher.streamed(url, || {
             let mut file = bosun_fs::AtomicFile::create(path).map_err(|e| Error::io(path, e))?;
             let mut hashing = bosun_fs::HashWriter::new(&mut file);
             let result = fetcher.get_into(url, &mut hashing, &|n| {
@@ -339,22 +350,9 @@ impl Cache {
             });
             let len = hashing.len();
             let digest = hex::encode(hashing.finish().0.finalize());
-            match result.and_then(|()| check(url, req.size, &req.sha256, len, &digest)) {
-                Ok(()) => return file.commit().map_err(|e| Error::io(path, e)),
-                Err(
-                    e @ (Error::Http { .. }
-                    | Error::Status {
-                        code: 429 | 500..=599,
-                        ..
-                    }),
-                ) if attempt < fetcher.retries => {
-                    tracing::debug!(url, error = %e, "retrying");
-                    std::thread::sleep(fetcher.backoff * 2u32.pow(attempt));
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+            result.and_then(|()| check(url, req.size, &req.sha256, len, &digest))?;
+            file.commit().map_err(|e| Error::io(path, e))
+        })
     }
 }
 

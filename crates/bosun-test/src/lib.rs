@@ -107,6 +107,12 @@ pub struct Run {
 impl Run {
     /// Panics with the output unless the run succeeded.
     #[track_caller]
+    /// Standard output as JSON (panics with the output when it is not).
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\n{}", self.stdout, self.stderr))
+    }
+
     pub fn ok(self) -> Self {
         assert_eq!(
             self.code, 0,

@@ -40,10 +40,6 @@ fn example(name: &str) -> Context {
     ctx
 }
 
-fn json(run: &bosun_test::Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
-}
-
 fn podman(conf: &Path, args: &[&str]) -> String {
     let out = Command::new(peer("podman").unwrap())
         .env("CONTAINERS_CONF", conf)
@@ -82,7 +78,10 @@ fn umoci_unpack(layout: &Path, tag: &str, bundle: &Path) -> Option<PathBuf> {
 fn python_example_runs_is_minimal_and_reproducible() {
     let ctx = example("python");
     ctx.bosun(&["lock"]).ok();
-    let built = json(&ctx.bosun(&["build", "--locked", "--format", "json"]).ok());
+    let built = ctx
+        .bosun(&["build", "--locked", "--format", "json"])
+        .ok()
+        .json::<serde_json::Value>();
     let digest = built[0]["digest"].as_str().unwrap().to_string();
     assert_eq!(
         built[0]["media_type"], "application/vnd.oci.image.index.v1+json",
@@ -98,18 +97,17 @@ fn python_example_runs_is_minimal_and_reproducible() {
     )
     .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let again = json(
-        &other
-            .bosun(&[
-                "build",
-                "--locked",
-                "--format",
-                "json",
-                "-f",
-                other.project().join("bosun.toml").to_str().unwrap(),
-            ])
-            .ok(),
-    );
+    let again = other
+        .bosun(&[
+            "build",
+            "--locked",
+            "--format",
+            "json",
+            "-f",
+            other.project().join("bosun.toml").to_str().unwrap(),
+        ])
+        .ok()
+        .json::<serde_json::Value>();
     assert_eq!(
         again[0]["digest"],
         digest.as_str(),
@@ -305,10 +303,10 @@ fn python_example_runs_is_minimal_and_reproducible() {
     }
     assert_eq!(moved, 2, "the image has both packages");
     std::fs::write(&sbom_file, serde_json::to_vec(&sbom).unwrap()).unwrap();
-    let report = json(
-        &ctx.bosun(&["scan", "--format", "json", sbom_file.to_str().unwrap()])
-            .ok(),
-    );
+    let report = ctx
+        .bosun(&["scan", "--format", "json", sbom_file.to_str().unwrap()])
+        .ok()
+        .json::<serde_json::Value>();
     assert_eq!(
         report["suite"], "trixie",
         "from the purls' distro=debian-13"
@@ -377,7 +375,10 @@ fn python_example_runs_is_minimal_and_reproducible() {
 #[test]
 fn shared_core_is_stored_once() {
     let ctx = example("shared-core");
-    let built = json(&ctx.bosun(&["build", "--format", "json"]).ok());
+    let built = ctx
+        .bosun(&["build", "--format", "json"])
+        .ok()
+        .json::<serde_json::Value>();
     let layers = |i: usize| -> Vec<String> {
         built[i]["layers"]["amd64"]
             .as_array()

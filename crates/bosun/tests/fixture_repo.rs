@@ -144,7 +144,7 @@ fn lock_toml(ctx: &Context) -> String {
 
 fn images(ctx: &Context) -> Vec<serde_json::Value> {
     let out = ctx.bosun(&["images", "--format", "json"]).ok();
-    serde_json::from_str(&out.stdout).unwrap()
+    out.json()
 }
 
 #[test]
@@ -219,13 +219,13 @@ fn builds_a_layered_image_and_rebuilds_from_cache() {
     let f = fixture();
     let ctx = context(&f);
     let first = ctx.bosun(&["build", "--format", "json"]).ok();
-    let built: serde_json::Value = serde_json::from_str(&first.stdout).unwrap();
+    let built: serde_json::Value = first.json();
     let layers = built[0]["layers"]["amd64"].as_array().unwrap().clone();
     assert_eq!(layers.len(), 3, "core, hello packages, app");
     assert!(layers.iter().all(|l| l["cached"] == false));
     let hits_before = f.server.hits.load(std::sync::atomic::Ordering::Relaxed);
     let again = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
-    let rebuilt: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    let rebuilt: serde_json::Value = again.json();
     assert_eq!(rebuilt[0]["digest"], built[0]["digest"]);
     assert!(
         rebuilt[0]["layers"]["amd64"]
@@ -258,7 +258,7 @@ fn builds_a_layered_image_and_rebuilds_from_cache() {
     // Changing only the app file changes only the last layer.
     ctx.write("app/msg.txt", "changed\n");
     let changed = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
-    let changed: serde_json::Value = serde_json::from_str(&changed.stdout).unwrap();
+    let changed: serde_json::Value = changed.json();
     let new_layers = changed[0]["layers"]["amd64"].as_array().unwrap();
     assert_eq!(new_layers[0]["digest"], layers[0]["digest"]);
     assert_eq!(new_layers[1]["digest"], layers[1]["digest"]);
@@ -974,7 +974,7 @@ fn scan_finds_security_updates_and_their_cves() {
             "hello:1",
         ])
         .ok();
-    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let report: serde_json::Value = out.json();
     let updates = report["updates"].as_array().unwrap();
     assert_eq!(updates.len(), 1, "{report}");
     assert_eq!(updates[0]["package"], "libfoo1");
@@ -1016,7 +1016,7 @@ fn scan_finds_security_updates_and_their_cves() {
                 file.to_str().unwrap(),
             ])
             .ok();
-        let from_file: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let from_file: serde_json::Value = out.json();
         assert_eq!(from_file["updates"], report["updates"], "{format}");
     }
     // The image bosun built from the full lock has nothing to fix.
@@ -1167,7 +1167,7 @@ fn scan_gives_each_advisory_the_trackers_verdict() {
     let status = ctx
         .bosun(&["db", "status", "--db", db, "--format", "json"])
         .ok();
-    let sources: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    let sources: serde_json::Value = status.json();
     let names: Vec<&str> = sources
         .as_array()
         .unwrap()
@@ -1540,7 +1540,7 @@ fn signs_and_verifies_as_cosign_does() {
             "json",
         ])
         .ok();
-    let payloads: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let payloads: serde_json::Value = out.json();
     assert_eq!(
         payloads[0]["critical"]["image"]["docker-manifest-digest"],
         digest.as_str()
@@ -1823,7 +1823,7 @@ for path in sys.argv[2:]:
                 "json",
             ])
             .ok();
-        let statements: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let statements: serde_json::Value = out.json();
         assert_eq!(
             statements[0]["predicateType"],
             "https://slsa.dev/provenance/v1"
@@ -1952,7 +1952,7 @@ fn policy_gates_each_image_on_each_rule() {
     args.extend(images);
     let run = ctx.bosun(&args);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let results: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let results: serde_json::Value = run.json();
     let rules = [
         "digest",
         "base",
@@ -2079,7 +2079,7 @@ fn policy_gates_each_image_on_each_rule() {
             "deploy.yaml",
         ]);
         assert_eq!(out.code, 1, "{}", out.stderr);
-        let results: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let results: serde_json::Value = out.json();
         let entries = results.as_array().unwrap();
         let failed = |i: usize| -> Vec<&str> {
             entries[i]["rules"]
@@ -2169,7 +2169,7 @@ fn dropped_packages_come_from_the_snapshot_archive() {
     );
     let digest = |ctx: &Context| -> String {
         let out = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let v: serde_json::Value = out.json();
         v[0]["digest"].as_str().unwrap().to_string()
     };
     ctx.bosun(&["lock"]).ok();
@@ -2273,7 +2273,7 @@ fn security_only_relock_moves_only_security_fixes() {
     ctx.write("bosun.toml", &old_spec);
     let built = |ctx: &Context| -> Vec<String> {
         let out = ctx.bosun(&["build", "--format", "json"]).ok();
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let v: serde_json::Value = out.json();
         v[0]["layers"]["amd64"]
             .as_array()
             .unwrap()

@@ -399,7 +399,7 @@ fn round_trip_with_tls_and_basic_auth() {
             &format!("docker://{host}/team/app1:1"),
         ])
         .ok();
-    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let report: serde_json::Value = out.json();
     assert_eq!(report["digest"], d1.as_str(), "{report}");
     let diff = ctx.bosun(&["diff", &format!("docker://{host}/team/app1:1"), "app1"]);
     assert_eq!(diff.code, 0, "{}{}", diff.stdout, diff.stderr);
@@ -1130,11 +1130,11 @@ entrypoint = ["/bin/busybox", "cat", "/etc/copied-name", "/usr/share/greeter/hel
         "corelib comes from the base: {lock}"
     );
     let built = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
-    let built: serde_json::Value = serde_json::from_str(&built.stdout).unwrap();
+    let built: serde_json::Value = built.json();
     let digest = built[0]["digest"].as_str().unwrap().to_string();
     // The base's layers are the bottom, by digest; the base is named in the annotations.
     let out = ctx.bosun(&["inspect", "--format", "json", "layered"]).ok();
-    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let report: serde_json::Value = out.json();
     assert_eq!(
         report["layer_count"], 4,
         "two base layers, packages, copy: {report}"
@@ -1172,7 +1172,7 @@ entrypoint = ["/bin/busybox", "cat", "/etc/copied-name", "/usr/share/greeter/hel
     ctx.bosun(&["rm", "layered:latest"]).ok();
     ctx.bosun(&["gc"]).ok();
     let again = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
-    let again: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    let again: serde_json::Value = again.json();
     assert_eq!(
         again[0]["digest"].as_str(),
         Some(digest.as_str()),
@@ -1240,7 +1240,7 @@ fn layer_cache_in_a_registry() {
         built.stderr
     );
     let digest = |run: &Run| -> String {
-        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let v: serde_json::Value = run.json();
         v[0]["digest"].as_str().unwrap().to_string()
     };
     let second = machine();
@@ -1267,7 +1267,7 @@ fn layer_cache_in_a_registry() {
         "no request reached the Debian mirror"
     );
     assert_eq!(digest(&again), digest(&built), "the same image");
-    let layers: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    let layers: serde_json::Value = again.json();
     let layers = layers[0]["layers"]["amd64"].as_array().unwrap();
     assert_eq!(layers.len(), 3);
     assert!(layers.iter().all(|l| l["remote"] == true), "{layers:?}");
@@ -1498,7 +1498,7 @@ fn signatures_in_a_registry() {
                 "json",
             ])
             .ok();
-        let payloads: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let payloads: serde_json::Value = out.json();
         assert_eq!(payloads.as_array().unwrap().len(), 1, "{}", out.stderr);
         assert_eq!(
             payloads[0]["critical"]["identity"]["docker-reference"],
@@ -1616,7 +1616,7 @@ push(tag + ".att", [{"mediaType": "application/vnd.dsse.envelope.v1+json", "dige
                     "json",
                 ])
                 .ok();
-            let statements: serde_json::Value = serde_json::from_str(&att.stdout).unwrap();
+            let statements: serde_json::Value = att.json();
             assert_eq!(
                 statements[0]["predicate"]["runDetails"]["builder"]["id"],
                 "python"
@@ -1672,7 +1672,7 @@ push(tag + ".att", [{"mediaType": "application/vnd.dsse.envelope.v1+json", "dige
             "json",
         ])
         .ok();
-    let payloads: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let payloads: serde_json::Value = out.json();
     let types: Vec<&str> = payloads
         .as_array()
         .unwrap()
