@@ -30,18 +30,15 @@ pub fn resolve(
     let mut lock = Lockfile {
         version: Lockfile::VERSION,
         spec_hash: spec.resolution_hash(),
+        // A lock that holds versions back is not what resolving again gives: it records no
+        // rules, so the next plain `bosun lock` resolves rather than reusing it.
+        resolver: match security_only {
+            Some(_) => 0,
+            None => Lockfile::RESOLVER,
+        },
+        releases: releases(repo),
         ..Default::default()
     };
-    lock.releases = repo
-        .suites
-        .iter()
-        .map(|s| LockedRelease {
-            suite: s.suite.clone(),
-            archive: s.archive.as_str().into(),
-            date: s.release.date,
-            inrelease_sha256: s.inrelease_sha256.clone(),
-        })
-        .collect();
     let global: HashSet<String> = spec.debian.exclude.iter().cloned().collect();
     // Distroless by default: what only maintainer scripts use is left out unless asked for.
     let maintainer_tools: HashSet<String> = match spec.debian.include_maintainer_deps {
@@ -127,6 +124,19 @@ pub fn resolve(
     lock.packages = packages.into_values().collect();
     lock.normalize();
     Ok(lock)
+}
+
+/// The signed releases `repo` read, as a lock records them.
+pub fn releases(repo: &Repository) -> Vec<LockedRelease> {
+    repo.suites
+        .iter()
+        .map(|s| LockedRelease {
+            suite: s.suite.clone(),
+            archive: s.archive.as_str().into(),
+            date: s.release.date,
+            inrelease_sha256: s.inrelease_sha256.clone(),
+        })
+        .collect()
 }
 
 fn record(

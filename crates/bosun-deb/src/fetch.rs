@@ -5,7 +5,10 @@
 //!
 //! ```text
 //! <cache>/debs-v1/<sha256>.deb     a .deb, named by the sha256 of its bytes
-//! <cache>/indexes-v1/<sha256>      a Packages index as served (compressed), by its sha256
+//! <cache>/indexes-v1/<sha256>      a Packages index by its sha256 (uncompressed when the
+//!                                  release lists the plain file's hash, else as served)
+//! <cache>/changing-v1/<sha256(url)> the last copy of a file that changes in place (InRelease),
+//!         <sha256(url)>.validators  with its sha256, ETag and Last-Modified lines
 //! ```
 
 use std::io::{self, Read, Write};
@@ -73,6 +76,46 @@ impl Fetcher {
         self.with_retry(url, || {
             let mut response = self.agent.get(url).call()?;
             response.body_mut().with_config().limit(limit).read_to_vec()
+        })
+    }
+
+    /// Downloads `url` unless it still has the validators of the copy we hold (`ETag` or
+    /// `Last-Modified`, sent back as `If-None-Match` / `If-Modified-Since`).
+    pub fn get_if_changed(
+        &self,
+        url: &str,
+        limit: u64,
+        known: &Validators,
+    ) -> Result<Fetched, Error> {
+        self.with_retry(url, || {
+            let mut request = self.agent.get(url);
+            if let Some(etag) = &known.etag {
+                request = request.header("If-None-Match", etag);
+            }
+            if let Some(date) = &known.last_modified {
+                request = request.header("If-Modified-Since", date);
+            }
+            let mut response = request.call()?;
+            if response.status() == 304 {
+                return Ok(Fetched::Unchanged);
+            }
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let validators = Validators {
+                etag: header("etag"),
+                last_modified: header("last-modified"),
+            };
+            let body = response
+                .body_mut()
+                .with_config()
+                .limit(limit)
+                .read_to_vec()?;
+            Ok(Fetched::Changed(body, validators))
         })
     }
 
@@ -189,6 +232,24 @@ fn http_error(url: &str, e: ureq::Error) -> Error {
     }
 }
 
+/// What identifies one version of a resource to its server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// `ETag`.
+    pub etag: Option<String>,
+    /// `Last-Modified`.
+    pub last_modified: Option<String>,
+}
+
+/// The outcome of [`Fetcher::get_if_changed`].
+#[derive(Debug)]
+pub enum Fetched {
+    /// The server still has the version we hold.
+    Unchanged,
+    /// A new body, and what identifies it.
+    Changed(Vec<u8>, Validators),
+}
+
 /// One file to fetch into the cache, named and checked by its sha256.
 #[derive(Debug, Clone)]
 pub struct CacheRequest {
@@ -222,6 +283,53 @@ impl Cache {
         self.root.join("debs-v1").join(format!("{sha256}.deb"))
     }
 
+    /// Fetches a file that changes in place, such as `InRelease`, with a conditional request
+    /// when the cache holds a copy whose server gave validators: an unchanged file costs a
+    /// 304 and no body. The copy is only a hint of what we hold; callers verify what they get.
+    pub fn changing(&self, fetcher: &Fetcher, url: &str, limit: u64) -> Result<Vec<u8>, Error> {
+        let key = hex::encode(Sha256::digest(url.as_bytes()));
+        let dir = self.root.join("changing-v1");
+        let (body_path, meta_path) = (dir.join(&key), dir.join(format!("{key}.validators")));
+        // The validators file names the body's sha256, so a body and validators written by
+        // two processes at once can never be taken for each other.
+        let held = std::fs::read_to_string(&meta_path).ok().and_then(|meta| {
+            let mut lines = meta.lines();
+            let sha256 = lines.next()?.to_string();
+            let field = |l: Option<&str>| l.filter(|v| !v.is_empty()).map(str::to_string);
+            let validators = Validators {
+                etag: field(lines.next()),
+                last_modified: field(lines.next()),
+            };
+            let body = std::fs::read(&body_path).ok()?;
+            (hex::encode(Sha256::digest(&body)) == sha256).then_some((body, validators))
+        });
+        let known = held.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+        match fetcher.get_if_changed(url, limit, &known)? {
+            Fetched::Unchanged => match held {
+                Some((body, _)) => Ok(body),
+                // A 304 to a request that asked for nothing conditional: ask plainly.
+                None => fetcher.get(url, limit),
+            },
+            Fetched::Changed(body, validators) => {
+                if validators != Validators::default() {
+                    let meta = format!(
+                        "{}\n{}\n{}\n",
+                        hex::encode(Sha256::digest(&body)),
+                        validators.etag.as_deref().unwrap_or(""),
+                        validators.last_modified.as_deref().unwrap_or("")
+                    );
+                    // Only a hint: a cache that cannot be written costs the next run a download.
+                    let kept = bosun_fs::write_atomic(&body_path, &body)
+                        .and_then(|()| bosun_fs::write_atomic(&meta_path, meta.as_bytes()));
+                    if let Err(e) = kept {
+                        tracing::debug!(url, error = %e, "cannot keep a copy");
+                    }
+                }
+                Ok(body)
+            }
+        }
+    }
+
     /// Where an index with this sha256 lives.
     pub fn index_path(&self, sha256: &str) -> PathBuf {
         self.root.join("indexes-v1").join(sha256)
@@ -235,23 +343,29 @@ impl Cache {
         size: u64,
         sha256: &str,
     ) -> Result<Vec<u8>, Error> {
-        let path = self.index_path(sha256);
-        if let Ok(bytes) = std::fs::read(&path) {
-            if hex::encode(Sha256::digest(&bytes)) == sha256 {
-                return Ok(bytes);
-            }
-            tracing::warn!(path = %path.display(), "corrupt cached index; fetching it again");
+        if let Some(bytes) = self.cached_index(sha256) {
+            return Ok(bytes);
         }
-        let bytes = fetcher.get(url, size + 1)?;
-        check(
-            url,
-            size,
-            sha256,
-            bytes.len() as u64,
-            &hex::encode(Sha256::digest(&bytes)),
-        )?;
-        bosun_fs::write_atomic(&path, &bytes).map_err(|e| Error::io(&path, e))?;
+        let bytes = fetch_verified(fetcher, url, size, sha256)?;
+        self.store_index(sha256, &bytes)?;
         Ok(bytes)
+    }
+
+    /// The cached index with this sha256, if it is there and intact.
+    pub fn cached_index(&self, sha256: &str) -> Option<Vec<u8>> {
+        let path = self.index_path(sha256);
+        let bytes = std::fs::read(&path).ok()?;
+        if hex::encode(Sha256::digest(&bytes)) == sha256 {
+            return Some(bytes);
+        }
+        tracing::warn!(path = %path.display(), "corrupt cached index; fetching it again");
+        None
+    }
+
+    /// Keeps `bytes` (whose sha256 the caller has checked) as the index with this sha256.
+    pub fn store_index(&self, sha256: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.index_path(sha256);
+        bosun_fs::write_atomic(&path, bytes).map_err(|e| Error::io(&path, e))
     }
 
     /// Makes sure every requested file is in the cache and intact, downloading up to
@@ -354,6 +468,29 @@ impl Cache {
             file.commit().map_err(|e| Error::io(path, e))
         })
     }
+}
+
+/// Downloads `url` into memory and checks it has `size` bytes and this sha256.
+pub fn fetch_verified(
+    fetcher: &Fetcher,
+    url: &str,
+    size: u64,
+    sha256: &str,
+) -> Result<Vec<u8>, Error> {
+    let bytes = fetcher.get(url, size + 1)?;
+    check_bytes(url, &bytes, size, sha256)?;
+    Ok(bytes)
+}
+
+/// Checks that `bytes` (from `what`) have `size` bytes and this sha256.
+pub fn check_bytes(what: &str, bytes: &[u8], size: u64, sha256: &str) -> Result<(), Error> {
+    check(
+        what,
+        size,
+        sha256,
+        bytes.len() as u64,
+        &hex::encode(Sha256::digest(bytes)),
+    )
 }
 
 fn check(url: &str, size: u64, sha256: &str, got_size: u64, got_sha256: &str) -> Result<(), Error> {

@@ -3,6 +3,7 @@
 //! ```toml
 //! version = 1
 //! spec-hash = "sha256:…"        # Spec::resolution_hash of the spec it was made from
+//! resolver = 1                  # the revision of the resolution rules that made it
 //!
 //! [[release]]                   # one per suite and architecture read
 //! suite = "trixie-security"
@@ -52,6 +53,13 @@ pub struct Lockfile {
     pub version: u32,
     /// The `Spec::resolution_hash` this lock was made from.
     pub spec_hash: String,
+    /// The revision of the resolution rules that picked the newest versions
+    /// ([`Lockfile::RESOLVER`]); 0 (and absent from the file) when the lock holds versions
+    /// back (`--security-only`) or predates the field. Same spec, same signed releases and
+    /// same rules give the same lock, so `bosun lock` reuses a lock whose inputs and rules
+    /// are all unchanged.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub resolver: u32,
     /// The signed release files the resolution read.
     #[serde(default, rename = "release")]
     pub releases: Vec<LockedRelease>,
@@ -64,6 +72,10 @@ pub struct Lockfile {
     /// The images the spec builds on or copies from, by digest.
     #[serde(default, rename = "input", skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<LockedInput>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// An image a spec reads (`from`, or a copy entry's `image`), pinned.
@@ -140,6 +152,30 @@ pub struct LockedPackage {
 impl Lockfile {
     /// The current format version.
     pub const VERSION: u32 = 1;
+
+    /// The revision of the resolution rules. Raise it whenever a change to the resolver
+    /// could select other packages from the same spec and indexes, so that `bosun lock`
+    /// resolves again instead of reusing locks made by the old rules.
+    pub const RESOLVER: u32 = 1;
+
+    /// Whether this lock is exactly what resolving again would give: made by the current
+    /// rules from a spec with `spec_hash`, the same signed releases (by `InRelease` sha256)
+    /// and the same image inputs.
+    pub fn is_reusable(
+        &self,
+        spec_hash: &str,
+        releases: &[LockedRelease],
+        inputs: &[LockedInput],
+    ) -> bool {
+        let mut releases = releases.to_vec();
+        releases.sort_by(|a, b| (&a.suite, &a.archive).cmp(&(&b.suite, &b.archive)));
+        let mut inputs = inputs.to_vec();
+        inputs.sort_by(|a, b| a.reference.cmp(&b.reference));
+        self.resolver == Self::RESOLVER
+            && self.spec_hash == spec_hash
+            && self.releases == releases
+            && self.inputs == inputs
+    }
 
     /// Reads a lockfile.
     pub fn load(path: &Path) -> Result<Self, Error> {

@@ -1,10 +1,13 @@
 //! A tiny static HTTP/1.1 server on loopback for tests. One thread per connection, GET and
-//! HEAD only, `Connection: close`. It stops accepting when dropped.
+//! HEAD only, `Connection: close`; each file has an `ETag` (a hash of its bytes) and
+//! `If-None-Match` gets a 304 as from a real mirror. It stops accepting when dropped.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 pub struct Server {
@@ -12,6 +15,8 @@ pub struct Server {
     stop: Arc<AtomicBool>,
     /// Requests served so far.
     pub hits: Arc<AtomicUsize>,
+    /// Every request so far: its path and the status answered.
+    pub log: Arc<Mutex<Vec<(String, u16)>>>,
 }
 
 impl Server {
@@ -21,22 +26,43 @@ impl Server {
         let addr = listener.local_addr().expect("addr");
         let stop = Arc::new(AtomicBool::new(false));
         let hits = Arc::new(AtomicUsize::new(0));
+        let log = Arc::new(Mutex::new(Vec::new()));
         let root = root.to_path_buf();
-        let (stop2, hits2) = (stop.clone(), hits.clone());
+        let (stop2, hits2, log2) = (stop.clone(), hits.clone(), log.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stop2.load(Ordering::Relaxed) {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let root = root.clone();
+                let (root, log) = (root.clone(), log2.clone());
                 hits2.fetch_add(1, Ordering::Relaxed);
                 std::thread::spawn(move || {
-                    let _ = serve(stream, &root);
+                    let _ = serve(stream, &root, &log);
                 });
             }
         });
-        Self { addr, stop, hits }
+        Self {
+            addr,
+            stop,
+            hits,
+            log,
+        }
+    }
+
+    /// The requests logged since `from` (an earlier `log` length) whose path ends with `suffix`.
+    pub fn requests_since(&self, from: usize, suffix: &str) -> Vec<(String, u16)> {
+        let log = self.log.lock().expect("log");
+        log[from.min(log.len())..]
+            .iter()
+            .filter(|(path, _)| path.ends_with(suffix))
+            .cloned()
+            .collect()
+    }
+
+    /// How many requests have been logged.
+    pub fn logged(&self) -> usize {
+        self.log.lock().expect("log").len()
     }
 
     /// `http://127.0.0.1:PORT`
@@ -52,15 +78,25 @@ impl Drop for Server {
     }
 }
 
-fn serve(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+fn serve(
+    mut stream: TcpStream,
+    root: &Path,
+    log: &Mutex<Vec<(String, u16)>>,
+) -> std::io::Result<()> {
     stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request = String::new();
     reader.read_line(&mut request)?;
+    let mut if_none_match = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
             break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("if-none-match")
+        {
+            if_none_match = Some(value.trim().to_string());
         }
     }
     let mut parts = request.split_whitespace();
@@ -69,21 +105,35 @@ fn serve(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let rel = path.trim_start_matches('/');
     let file = root.join(rel);
     let safe = !rel.split('/').any(|c| c == "..");
-    match std::fs::read(&file) {
+    let status = match std::fs::read(&file) {
         Ok(body) if safe && file.is_file() => {
-            write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            )?;
-            if method != "HEAD" {
-                stream.write_all(&body)?;
+            let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&body))[..16]);
+            if if_none_match.as_deref() == Some(etag.as_str()) {
+                write!(
+                    stream,
+                    "HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )?;
+                304
+            } else {
+                write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nETag: {etag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                )?;
+                if method != "HEAD" {
+                    stream.write_all(&body)?;
+                }
+                200
             }
         }
-        _ => write!(
-            stream,
-            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        )?,
-    }
+        _ => {
+            write!(
+                stream,
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )?;
+            404
+        }
+    };
+    log.lock().expect("log").push((path.to_string(), status));
     stream.flush()
 }

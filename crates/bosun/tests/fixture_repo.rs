@@ -197,8 +197,34 @@ fn locks_newest_versions_across_suites_and_explains_why() {
     assert!(why.stdout.contains("base-files depends on it"), "{why:?}");
     let why = ctx.bosun(&["lock", "--why", "libfoo1"]).ok();
     assert_eq!(why.stdout.trim(), "hello -> libfoo1");
-    // Unchanged archive: --check passes; a new security version makes it fail.
+    // Unchanged archive: --check passes, and a relock keeps the lock as it is at the cost of
+    // one conditional request per suite (a 304 each, no index read); a new security version
+    // makes --check fail.
     ctx.bosun(&["lock", "--check"]).ok();
+    let before = f.server.logged();
+    let written = std::fs::metadata(ctx.project().join("bosun.lock"))
+        .and_then(|m| m.modified())
+        .unwrap();
+    let relock = ctx.bosun(&["lock"]).ok();
+    assert!(
+        relock.stderr.contains("bosun.lock is up to date"),
+        "{relock:?}"
+    );
+    let requests = f.server.requests_since(before, "");
+    assert!(
+        requests.len() >= 2
+            && requests
+                .iter()
+                .all(|(path, status)| path.ends_with("/InRelease") && *status == 304),
+        "{requests:?}"
+    );
+    assert_eq!(
+        std::fs::metadata(ctx.project().join("bosun.lock"))
+            .and_then(|m| m.modified())
+            .unwrap(),
+        written,
+        "an unchanged lock is not rewritten"
+    );
     f.repo.publish(
         &format!("{SUITE}-security"),
         &[Pkg::new("libfoo1", "1.0-1+sec2").file("usr/lib/libfoo.so.1", 0o644, "x")],
@@ -676,20 +702,25 @@ fn corrupt_cache_entry_is_fetched_again() {
     let f = fixture();
     let ctx = context(&f);
     ctx.bosun(&["build"]).ok();
-    let debs = ctx.dir.path().join("cache/debs-v1");
-    for e in std::fs::read_dir(&debs).unwrap() {
-        std::fs::write(e.unwrap().path(), b"corrupt").unwrap();
+    // The .debs, the uncompressed indexes, and the kept InRelease copies all go bad.
+    let mut corrupted = 0;
+    for dir in ["debs-v1", "indexes-v1", "changing-v1"] {
+        for e in std::fs::read_dir(ctx.dir.path().join("cache").join(dir)).unwrap() {
+            let path = e.unwrap().path();
+            if !path.to_string_lossy().ends_with(".validators") {
+                std::fs::write(path, b"corrupt").unwrap();
+                corrupted += 1;
+            }
+        }
     }
+    assert!(corrupted >= 10, "{corrupted} cache entries");
     let mut fresh = context(&f);
     fresh.set(
         "BOSUN_CACHE_DIR",
         ctx.dir.path().join("cache").to_str().unwrap(),
     );
-    std::fs::copy(
-        ctx.project().join("bosun.lock"),
-        fresh.project().join("bosun.lock"),
-    )
-    .unwrap();
+    fresh.bosun(&["lock"]).ok();
+    assert_eq!(lock_toml(&fresh), lock_toml(&ctx));
     fresh.bosun(&["build", "--locked"]).ok();
 }
 

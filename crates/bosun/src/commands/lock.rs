@@ -54,19 +54,28 @@ pub(crate) fn run(
     }
     let check = mode.check;
     let old = Lockfile::load(&lock_path).ok();
-    let pins = match (mode.security_only, &old) {
-        (true, Some(old)) => Some(old),
+    let previous = match (mode.security_only, &old) {
+        (true, Some(old)) => Previous::Pins(old),
         (true, None) => bail!(
             "--security-only moves an existing lock: {} does not exist (run `bosun lock`)",
             lock_path.display()
         ),
-        (false, _) => None,
+        (false, Some(old)) => Previous::Reuse(old),
+        (false, None) => Previous::None,
     };
-    let lock = resolve_with(&spec, spec_path, images, pins, printer)?;
+    let lock = resolve_with(&spec, spec_path, images, previous, printer)?;
     if check {
         let current = Lockfile::load(&lock_path).ok();
         return Ok(match current {
-            Some(c) if c.to_toml() == lock.to_toml() => {
+            // A lock from before the rules were recorded still holds what it should.
+            Some(c)
+                if c.to_toml()
+                    == Lockfile {
+                        resolver: c.resolver,
+                        ..lock.clone()
+                    }
+                    .to_toml() =>
+            {
                 printer.status(&format!("{} is up to date", lock_path.display()));
                 ExitStatus::Success
             }
@@ -93,9 +102,17 @@ pub(crate) fn run(
         report_updates(old, &lock, printer)?;
         print_fixed_cves(old, &lock, &spec, printer)?;
     }
-    bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())
-        .with_context(|| format!("cannot write {}", lock_path.display()))?;
     let count = lock.packages.len();
+    let text = lock.to_toml();
+    if std::fs::read_to_string(&lock_path).is_ok_and(|old| old == text) {
+        printer.status(&format!(
+            "{} is up to date ({count} packages)",
+            lock_path.display()
+        ));
+        return Ok(ExitStatus::Success);
+    }
+    bosun_fs::write_atomic(&lock_path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", lock_path.display()))?;
     printer.status(&format!(
         "locked {count} packages into {}",
         lock_path.display()
@@ -117,14 +134,25 @@ pub(crate) fn resolve(
     images: Images<'_>,
     printer: &Printer,
 ) -> Result<Lockfile> {
-    resolve_with(spec, spec_path, images, None, printer)
+    resolve_with(spec, spec_path, images, Previous::None, printer)
+}
+
+/// What an existing lock is to a new resolution.
+#[derive(Clone, Copy)]
+enum Previous<'a> {
+    /// No lock yet.
+    None,
+    /// Kept as it is when nothing it depends on changed.
+    Reuse(&'a Lockfile),
+    /// `--security-only`: its versions stay unless a security suite has newer ones.
+    Pins(&'a Lockfile),
 }
 
 fn resolve_with(
     spec: &Spec,
     spec_path: &Path,
     images: Images<'_>,
-    security_only: Option<&Lockfile>,
+    previous: Previous<'_>,
     printer: &Printer,
 ) -> Result<Lockfile> {
     let mirrors = settings::mirrors(spec)?;
@@ -139,18 +167,38 @@ fn resolve_with(
         settings::now(),
     )?;
     let has_inputs = spec.image.values().any(|i| !i.inputs().is_empty());
-    let (from, locked) = match has_inputs {
-        true => {
-            let store = Store::open(images.store_dir).with_context(|| {
+    let store =
+        match has_inputs {
+            true => Some(Store::open(images.store_dir).with_context(|| {
                 format!("cannot open the store at {}", images.store_dir.display())
-            })?;
-            let (inputs, locked) =
-                super::inputs::gather(spec, None, &store, images.registry, printer)?;
-            (super::inputs::from_packages(spec, &inputs, &store)?, locked)
-        }
-        false => Default::default(),
+            })?),
+            false => None,
+        };
+    let (inputs, locked) = match &store {
+        Some(store) => super::inputs::gather(spec, None, store, images.registry, printer)?,
+        None => Default::default(),
     };
-    let mut lock = bosun_build::lock::resolve(spec, &repo, &from, security_only)?;
+    // Resolution is a function of the spec, the signed releases, the image inputs and the
+    // rules: with all four unchanged, one small request per suite answers `bosun lock`.
+    if let Previous::Reuse(old) = previous
+        && old.is_reusable(
+            &spec.resolution_hash(),
+            &bosun_build::lock::releases(&repo),
+            &locked,
+        )
+    {
+        tracing::debug!("the spec, releases and inputs are unchanged: the lock stands");
+        return Ok(old.clone());
+    }
+    let from = match &store {
+        Some(store) => super::inputs::from_packages(spec, &inputs, store)?,
+        None => Default::default(),
+    };
+    let pins = match previous {
+        Previous::Pins(old) => Some(old),
+        _ => None,
+    };
+    let mut lock = bosun_build::lock::resolve(spec, &repo, &from, pins)?;
     lock.inputs = locked;
     if printer.verbose() {
         printer.status(&format!(
