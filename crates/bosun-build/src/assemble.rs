@@ -4,8 +4,8 @@
 //! Nothing from a package is ever executed.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
+use bosun_deb::Cache;
 use bosun_deb::debfile::{self, ControlFiles, DataEntry, EntryKind as DebKind};
 use bosun_oci::layer::{Entry, EntryKind, LayerBuilder};
 use bosun_spec::{ACCOUNTS, LockedPackage};
@@ -94,17 +94,17 @@ struct ReadPackage {
 }
 
 /// Adds `packages` (in the given order; later ones win a path conflict) to `layer`.
-/// `deb_path` maps a package to its verified `.deb` in the cache.
+/// `debs` holds each package's verified `.deb`.
 pub fn add_packages(
     layer: &mut LayerBuilder,
     packages: &[&LockedPackage],
-    deb_path: impl Fn(&LockedPackage) -> std::path::PathBuf + Sync,
+    debs: &Cache,
     options: AssembleOptions,
 ) -> Result<(), Error> {
     // Decompression is the expensive part: read packages in parallel, merge in order.
     let read: Vec<ReadPackage> = packages
         .par_iter()
-        .map(|p| read_package(p, &deb_path(p)))
+        .map(|p| read_package(p, debs))
         .collect::<Result<_, _>>()?;
     for pkg in read {
         merge_package(layer, pkg, options)?;
@@ -115,13 +115,35 @@ pub fn add_packages(
     Ok(())
 }
 
-fn read_package(p: &LockedPackage, path: &Path) -> Result<ReadPackage, Error> {
+/// Reads a package from its fast copy when there is one, else from its `.deb` (leaving a fast
+/// copy for the next build).
+fn read_package(p: &LockedPackage, debs: &Cache) -> Result<ReadPackage, Error> {
     let mut entries = Vec::new();
-    let control = debfile::read_deb(path, |e| {
+    let fast = debs.fast_deb_path(&p.sha256);
+    if fast.exists() {
+        match debfile::read_deb(&fast, |e| {
+            entries.push(e);
+            Ok(())
+        }) {
+            Ok(control) => {
+                return Ok(ReadPackage {
+                    name: p.name.clone(),
+                    control,
+                    entries,
+                });
+            }
+            Err(e) => {
+                tracing::warn!(package = %p.name, error = %e, "damaged fast copy; reading the .deb");
+                entries.clear();
+                let _ = std::fs::remove_file(&fast);
+            }
+        }
+    }
+    let read = debfile::read_deb_keeping_fast_copy(&debs.deb_path(&p.sha256), &fast, |e| {
         entries.push(e);
         Ok(())
-    })
-    .map_err(|e| Error::Package {
+    });
+    let control = read.map_err(|e| Error::Package {
         package: format!("{} {}", p.name, p.version),
         source: e,
     })?;

@@ -2,7 +2,7 @@
 //! assemble and compress the rest, and commit config, manifest (and index) to the store.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bosun_deb::{Cache, CacheRequest, Fetcher, Reporter};
 use bosun_oci::Digest;
@@ -448,8 +448,7 @@ fn make_layer(
     if p.skeleton {
         assemble::skeleton(&mut layer);
     }
-    let deb_path = |pkg: &LockedPackage| -> PathBuf { ctx.debs.deb_path(&pkg.sha256) };
-    assemble::add_packages(&mut layer, &p.packages, deb_path, options)?;
+    assemble::add_packages(&mut layer, &p.packages, ctx.debs, options)?;
     if let Some(app) = &p.app {
         for e in app.entries() {
             layer.insert(e.clone());

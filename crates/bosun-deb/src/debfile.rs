@@ -46,6 +46,68 @@ pub type ControlFiles = BTreeMap<String, Vec<u8>>;
 /// order. `what` names the package in errors.
 pub fn read_deb(
     path: &Path,
+    on_entry: impl FnMut(DataEntry) -> Result<(), Error>,
+) -> Result<ControlFiles, Error> {
+    read(path, None, on_entry)
+}
+
+/// Reads a `.deb` as [`read_deb`] does and, when its data is xz-compressed, also writes the
+/// same package to `copy` with its data recompressed with zstd: the same entries, read five
+/// to ten times faster the next time (xz decoding is most of the cost of a cold build).
+/// Failing to write the copy is not an error; the package is read all the same.
+pub fn read_deb_keeping_fast_copy(
+    path: &Path,
+    copy: &Path,
+    on_entry: impl FnMut(DataEntry) -> Result<(), Error>,
+) -> Result<ControlFiles, Error> {
+    read(path, Some(copy), on_entry)
+}
+
+/// The members of a fast copy being written: the control tarball as it was, the data
+/// recompressed.
+#[derive(Default)]
+struct FastCopy {
+    control: Option<(String, Vec<u8>)>,
+    data: Option<Vec<u8>>,
+}
+
+impl FastCopy {
+    fn write(self, path: &Path) -> std::io::Result<()> {
+        let (Some((control_name, control)), Some(data)) = (self.control, self.data) else {
+            return Ok(());
+        };
+        let mut file = bosun_fs::AtomicFile::create(path)?;
+        let mut ar = ar::Builder::new(&mut file);
+        for (name, bytes) in [
+            ("debian-binary", &b"2.0\n"[..]),
+            (control_name.as_str(), &control[..]),
+            ("data.tar.zst", &data[..]),
+        ] {
+            let header = ar::Header::new(name.as_bytes().to_vec(), bytes.len() as u64);
+            ar.append(&header, bytes)?;
+        }
+        drop(ar);
+        file.commit()
+    }
+}
+
+/// Passes everything read through to a zstd encoder.
+struct Tee<R> {
+    inner: R,
+    copy: zstd::stream::write::Encoder<'static, Vec<u8>>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        std::io::Write::write_all(&mut self.copy, &buf[..n])?;
+        Ok(n)
+    }
+}
+
+fn read(
+    path: &Path,
+    fast_copy: Option<&Path>,
     mut on_entry: impl FnMut(DataEntry) -> Result<(), Error>,
 ) -> Result<ControlFiles, Error> {
     let what = path.display().to_string();
@@ -58,6 +120,7 @@ pub fn read_deb(
     let mut control = None;
     let mut saw_data = false;
     let mut saw_magic = false;
+    let mut copy = FastCopy::default();
     while let Some(member) = archive.next_entry() {
         let member = member.map_err(|e| bad(format!("not an ar archive: {e}")))?;
         let name = String::from_utf8_lossy(member.header().identifier())
@@ -74,10 +137,33 @@ pub fn read_deb(
             }
             saw_magic = true;
         } else if let Some(comp) = name.strip_prefix("control.tar") {
-            control = Some(read_control(decompress(comp, member).map_err(&bad)?).map_err(&bad)?);
+            let mut raw = Vec::new();
+            member
+                .take(64 << 20)
+                .read_to_end(&mut raw)
+                .map_err(|e| bad(format!("{name}: {e}")))?;
+            control = Some(read_control(decompress(comp, &raw[..]).map_err(&bad)?).map_err(&bad)?);
+            copy.control = Some((name.clone(), raw));
         } else if let Some(comp) = name.strip_prefix("data.tar") {
             let reader = decompress(comp, member).map_err(&bad)?;
-            read_data(reader, &mut on_entry, &bad)?;
+            let encoder = (fast_copy.is_some() && comp == ".xz")
+                .then(|| zstd::stream::write::Encoder::new(Vec::new(), 1).ok())
+                .flatten()
+                .and_then(|mut e| e.include_checksum(true).ok().map(|()| e));
+            match encoder {
+                Some(copy_to) => {
+                    let mut tee = Tee {
+                        inner: reader,
+                        copy: copy_to,
+                    };
+                    read_data(Box::new(&mut tee), &mut on_entry, &bad)?;
+                    // The tar reader stops at the end-of-archive blocks: keep the rest too.
+                    std::io::copy(&mut tee, &mut std::io::sink())
+                        .map_err(|e| bad(format!("data.tar: {e}")))?;
+                    copy.data = tee.copy.finish().ok();
+                }
+                None => read_data(reader, &mut on_entry, &bad)?,
+            }
             saw_data = true;
         }
     }
@@ -87,7 +173,13 @@ pub fn read_deb(
     if !saw_data {
         return Err(bad("no data.tar member".into()));
     }
-    control.ok_or_else(|| bad("no control.tar member".into()))
+    let control = control.ok_or_else(|| bad("no control.tar member".into()))?;
+    if let Some(path) = fast_copy
+        && let Err(e) = copy.write(path)
+    {
+        tracing::debug!(path = %path.display(), error = %e, "cannot keep a fast copy");
+    }
+    Ok(control)
 }
 
 fn decompress<'a, R: Read + 'a>(suffix: &str, reader: R) -> Result<Box<dyn Read + 'a>, String> {
@@ -225,5 +317,49 @@ mod tests {
         assert_eq!(normalize("/etc//./a").as_deref(), Some("etc/a"));
         assert_eq!(normalize("./").as_deref(), Some(""));
         assert_eq!(normalize("usr/../../etc/passwd"), None);
+    }
+
+    fn entries(path: &Path, copy: Option<&Path>) -> (ControlFiles, Vec<DataEntry>) {
+        let mut out = Vec::new();
+        let on_entry = |e| {
+            out.push(e);
+            Ok(())
+        };
+        let control = match copy {
+            Some(copy) => read_deb_keeping_fast_copy(path, copy, on_entry),
+            None => read_deb(path, on_entry),
+        };
+        (control.unwrap(), out)
+    }
+
+    #[test]
+    fn fast_copy_holds_the_same_package() {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = bosun_test::Pkg::new("hello", "1.0")
+            .file("usr/bin/hello", 0o755, vec![7u8; 300_000])
+            .symlink("usr/bin/hi", "hello");
+        let deb = dir.path().join("hello.deb");
+        std::fs::write(&deb, bosun_test::DebBuilder::build(&pkg, None)).unwrap();
+        let copy = dir.path().join("fast/hello.deb");
+        let original = entries(&deb, Some(&copy));
+        assert_eq!(entries(&copy, None), original);
+        assert!(original.1.iter().any(|e| e.path == "usr/bin/hello"));
+        let mut members = Vec::new();
+        let mut ar = ar::Archive::new(std::fs::File::open(&copy).unwrap());
+        while let Some(m) = ar.next_entry() {
+            members.push(String::from_utf8_lossy(m.unwrap().header().identifier()).into_owned());
+        }
+        assert_eq!(members, ["debian-binary", "control.tar.gz", "data.tar.zst"]);
+        // Only xz data is worth a copy.
+        let gz = dir.path().join("gz.deb");
+        std::fs::write(&gz, bosun_test::DebBuilder::build(&pkg.compression("gz"), None)).unwrap();
+        entries(&gz, Some(&dir.path().join("fast/gz.deb")));
+        assert!(!dir.path().join("fast/gz.deb").exists());
+        // A copy that fails its checksum fails to read (the builder then reads the .deb).
+        let mut bytes = std::fs::read(&copy).unwrap();
+        let at = bytes.len() - 40;
+        bytes[at] ^= 0xff;
+        std::fs::write(&copy, bytes).unwrap();
+        assert!(read_deb(&copy, |_| Ok(())).is_err());
     }
 }

@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! <cache>/debs-v1/<sha256>.deb     a .deb, named by the sha256 of its bytes
+//! <cache>/debs-zstd-v1/<sha256>.deb the same package with its data.tar recompressed with zstd
 //! <cache>/indexes-v1/<sha256>      a Packages index by its sha256 (uncompressed when the
 //!                                  release lists the plain file's hash, else as served)
 //! <cache>/changing-v1/<sha256(url)> the last copy of a file that changes in place (InRelease),
@@ -328,6 +329,14 @@ impl Cache {
                 Ok(body)
             }
         }
+    }
+
+    /// Where the fast copy of the `.deb` with this sha256 lives: the same package with its
+    /// data recompressed with zstd ([`crate::debfile::read_deb_keeping_fast_copy`]). It is
+    /// derived from a verified `.deb` and trusted as the rest of the user's cache is, the way
+    /// cargo trusts the sources it unpacked; zstd's checksum catches a damaged copy.
+    pub fn fast_deb_path(&self, sha256: &str) -> PathBuf {
+        self.root.join("debs-zstd-v1").join(format!("{sha256}.deb"))
     }
 
     /// Where an index with this sha256 lives.

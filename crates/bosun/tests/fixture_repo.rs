@@ -701,10 +701,19 @@ fn interrupted_build_leaves_a_consistent_store() {
 fn corrupt_cache_entry_is_fetched_again() {
     let f = fixture();
     let ctx = context(&f);
-    ctx.bosun(&["build"]).ok();
-    // The .debs, the uncompressed indexes, and the kept InRelease copies all go bad.
+    let built: serde_json::Value = ctx.bosun(&["build", "--format", "json"]).ok().json();
+    // Built again from the packages' fast copies: the same image.
+    let mut again = context(&f);
+    again.set(
+        "BOSUN_CACHE_DIR",
+        ctx.dir.path().join("cache").to_str().unwrap(),
+    );
+    let rebuilt: serde_json::Value = again.bosun(&["build", "--format", "json"]).ok().json();
+    assert_eq!(rebuilt[0]["digest"], built[0]["digest"]);
+    // The .debs and their fast copies, the uncompressed indexes, and the kept InRelease
+    // copies all go bad.
     let mut corrupted = 0;
-    for dir in ["debs-v1", "indexes-v1", "changing-v1"] {
+    for dir in ["debs-v1", "debs-zstd-v1", "indexes-v1", "changing-v1"] {
         for e in std::fs::read_dir(ctx.dir.path().join("cache").join(dir)).unwrap() {
             let path = e.unwrap().path();
             if !path.to_string_lossy().ends_with(".validators") {
@@ -721,7 +730,11 @@ fn corrupt_cache_entry_is_fetched_again() {
     );
     fresh.bosun(&["lock"]).ok();
     assert_eq!(lock_toml(&fresh), lock_toml(&ctx));
-    fresh.bosun(&["build", "--locked"]).ok();
+    let repaired: serde_json::Value = fresh
+        .bosun(&["build", "--locked", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(repaired[0]["digest"], built[0]["digest"]);
 }
 
 #[test]
