@@ -77,16 +77,17 @@ impl FastCopy {
             return Ok(());
         };
         let mut file = bosun_fs::AtomicFile::create(path)?;
-        let mut ar = ar::Builder::new(&mut file);
-        for (name, bytes) in [
-            ("debian-binary", &b"2.0\n"[..]),
-            (control_name.as_str(), &control[..]),
-            ("data.tar.zst", &data[..]),
-        ] {
-            let header = ar::Header::new(name.as_bytes().to_vec(), bytes.len() as u64);
-            ar.append(&header, bytes)?;
+        {
+            let mut ar = ar::Builder::new(&mut file);
+            for (name, bytes) in [
+                ("debian-binary", &b"2.0\n"[..]),
+                (control_name.as_str(), &control[..]),
+                ("data.tar.zst", &data[..]),
+            ] {
+                let header = ar::Header::new(name.as_bytes().to_vec(), bytes.len() as u64);
+                ar.append(&header, bytes)?;
+            }
         }
-        drop(ar);
         file.commit()
     }
 }
