@@ -353,7 +353,11 @@ mod tests {
         assert_eq!(members, ["debian-binary", "control.tar.gz", "data.tar.zst"]);
         // Only xz data is worth a copy.
         let gz = dir.path().join("gz.deb");
-        std::fs::write(&gz, bosun_test::DebBuilder::build(&pkg.compression("gz"), None)).unwrap();
+        std::fs::write(
+            &gz,
+            bosun_test::DebBuilder::build(&pkg.compression("gz"), None),
+        )
+        .unwrap();
         entries(&gz, Some(&dir.path().join("fast/gz.deb")));
         assert!(!dir.path().join("fast/gz.deb").exists());
         // A copy that fails its checksum fails to read (the builder then reads the .deb).

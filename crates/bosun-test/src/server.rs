@@ -1,6 +1,6 @@
-//! A tiny static HTTP/1.1 server on loopback for tests. One thread per connection, GET and
-//! HEAD only, `Connection: close`; each file has an `ETag` (a hash of its bytes) and
-//! `If-None-Match` gets a 304 as from a real mirror. It stops accepting when dropped.
+//! A tiny static HTTP/1.1 server on loopback for tests. One thread per connection, kept
+//! alive between requests as a real mirror does; GET and HEAD only; each file has an `ETag`
+//! (a hash of its bytes) and `If-None-Match` gets a 304. It stops accepting when dropped.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,6 +15,8 @@ pub struct Server {
     stop: Arc<AtomicBool>,
     /// Requests served so far.
     pub hits: Arc<AtomicUsize>,
+    /// Connections accepted so far.
+    pub connections: Arc<AtomicUsize>,
     /// Every request so far: its path and the status answered.
     pub log: Arc<Mutex<Vec<(String, u16)>>>,
 }
@@ -28,17 +30,19 @@ impl Server {
         let hits = Arc::new(AtomicUsize::new(0));
         let log = Arc::new(Mutex::new(Vec::new()));
         let root = root.to_path_buf();
+        let connections = Arc::new(AtomicUsize::new(0));
         let (stop2, hits2, log2) = (stop.clone(), hits.clone(), log.clone());
+        let connections2 = connections.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stop2.load(Ordering::Relaxed) {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let (root, log) = (root.clone(), log2.clone());
-                hits2.fetch_add(1, Ordering::Relaxed);
+                let (root, log, hits) = (root.clone(), log2.clone(), hits2.clone());
+                connections2.fetch_add(1, Ordering::Relaxed);
                 std::thread::spawn(move || {
-                    let _ = serve(stream, &root, &log);
+                    let _ = serve(stream, &root, &log, &hits);
                 });
             }
         });
@@ -46,6 +50,7 @@ impl Server {
             addr,
             stop,
             hits,
+            connections,
             log,
         }
     }
@@ -82,58 +87,71 @@ fn serve(
     mut stream: TcpStream,
     root: &Path,
     log: &Mutex<Vec<(String, u16)>>,
+    hits: &AtomicUsize,
 ) -> std::io::Result<()> {
     stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request = String::new();
-    reader.read_line(&mut request)?;
-    let mut if_none_match = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
+    // Bounded: a client gets at most this many requests on one connection.
+    for _ in 0..10_000 {
+        let mut request = String::new();
+        if reader.read_line(&mut request)? == 0 {
+            return Ok(());
         }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("if-none-match")
-        {
-            if_none_match = Some(value.trim().to_string());
-        }
-    }
-    let mut parts = request.split_whitespace();
-    let method = parts.next().unwrap_or("");
-    let path = parts.next().unwrap_or("/");
-    let rel = path.trim_start_matches('/');
-    let file = root.join(rel);
-    let safe = !rel.split('/').any(|c| c == "..");
-    let status = match std::fs::read(&file) {
-        Ok(body) if safe && file.is_file() => {
-            let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&body))[..16]);
-            if if_none_match.as_deref() == Some(etag.as_str()) {
-                write!(
-                    stream,
-                    "HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                )?;
-                304
-            } else {
-                write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nETag: {etag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                )?;
-                if method != "HEAD" {
-                    stream.write_all(&body)?;
+        let mut if_none_match = None;
+        let mut close = false;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("if-none-match") {
+                    if_none_match = Some(value.trim().to_string());
                 }
-                200
+                close |= name.eq_ignore_ascii_case("connection")
+                    && value.trim().eq_ignore_ascii_case("close");
             }
         }
-        _ => {
-            write!(
-                stream,
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            )?;
-            404
+        hits.fetch_add(1, Ordering::Relaxed);
+        let mut parts = request.split_whitespace();
+        let method = parts.next().unwrap_or("");
+        let path = parts.next().unwrap_or("/");
+        let rel = path.trim_start_matches('/');
+        let file = root.join(rel);
+        let safe = !rel.split('/').any(|c| c == "..");
+        let (status, etag, body) = match std::fs::read(&file) {
+            Ok(body) if safe && file.is_file() => {
+                let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&body))[..16]);
+                match if_none_match.as_deref() == Some(etag.as_str()) {
+                    true => (304, Some(etag), Vec::new()),
+                    false => (200, Some(etag), body),
+                }
+            }
+            _ => (404, None, Vec::new()),
+        };
+        let reason = match status {
+            200 => "OK",
+            304 => "Not Modified",
+            _ => "Not Found",
+        };
+        let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
+        if let Some(etag) = etag {
+            head.push_str(&format!("ETag: {etag}\r\n"));
         }
-    };
-    log.lock().expect("log").push((path.to_string(), status));
-    stream.flush()
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        if close {
+            head.push_str("Connection: close\r\n");
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes())?;
+        if method != "HEAD" {
+            stream.write_all(&body)?;
+        }
+        stream.flush()?;
+        log.lock().expect("log").push((path.to_string(), status));
+        if close {
+            return Ok(());
+        }
+    }
+    Ok(())
 }

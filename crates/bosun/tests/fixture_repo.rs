@@ -202,6 +202,10 @@ fn locks_newest_versions_across_suites_and_explains_why() {
     // makes --check fail.
     ctx.bosun(&["lock", "--check"]).ok();
     let before = f.server.logged();
+    let connections = f
+        .server
+        .connections
+        .load(std::sync::atomic::Ordering::Relaxed);
     let written = std::fs::metadata(ctx.project().join("bosun.lock"))
         .and_then(|m| m.modified())
         .unwrap();
@@ -217,6 +221,13 @@ fn locks_newest_versions_across_suites_and_explains_why() {
                 .iter()
                 .all(|(path, status)| path.ends_with("/InRelease") && *status == 304),
         "{requests:?}"
+    );
+    assert_eq!(
+        f.server
+            .connections
+            .load(std::sync::atomic::Ordering::Relaxed),
+        connections + 1,
+        "one kept-alive connection serves every suite"
     );
     assert_eq!(
         std::fs::metadata(ctx.project().join("bosun.lock"))
@@ -246,6 +257,18 @@ fn builds_a_layered_image_and_rebuilds_from_cache() {
     let ctx = context(&f);
     let first = ctx.bosun(&["build", "--format", "json"]).ok();
     let built: serde_json::Value = first.json();
+    // Connections are kept alive and reused: no more of them than parallel downloads (8),
+    // whatever the number of requests.
+    let (requests, connections) = (
+        f.server.hits.load(std::sync::atomic::Ordering::Relaxed),
+        f.server
+            .connections
+            .load(std::sync::atomic::Ordering::Relaxed),
+    );
+    assert!(
+        requests >= 12 && connections <= 8,
+        "{requests} requests over {connections} connections"
+    );
     let layers = built[0]["layers"]["amd64"].as_array().unwrap().clone();
     assert_eq!(layers.len(), 3, "core, hello packages, app");
     assert!(layers.iter().all(|l| l["cached"] == false));
