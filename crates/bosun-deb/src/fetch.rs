@@ -50,18 +50,17 @@ impl Default for Fetcher {
 }
 
 impl Fetcher {
-    /// A client with 3 retries and a 10 s connect timeout. Connections are kept alive and
-    /// reused, as many per host as downloads run at once: where the resolver is slow, each
-    /// new connection costs a name lookup.
+    /// A client with 3 retries and a 10 s connect timeout, which looks each host up once and
+    /// keeps connections alive ([`bosun_http::agent`]).
     pub fn new() -> Self {
-        let agent = ureq::Agent::config_builder()
-            .max_idle_connections(32)
-            .max_idle_connections_per_host(16)
-            .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_recv_body(Some(Duration::from_secs(300)))
-            .user_agent(concat!("bosun/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let agent = bosun_http::agent(
+            ureq::Agent::config_builder()
+                .max_idle_connections_per_host(bosun_http::CONNECTIONS_PER_HOST)
+                .timeout_connect(Some(Duration::from_secs(10)))
+                .timeout_recv_body(Some(Duration::from_secs(300)))
+                .user_agent(bosun_http::USER_AGENT)
+                .build(),
+        );
         Self {
             agent,
             retries: 3,

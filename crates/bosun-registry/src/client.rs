@@ -187,17 +187,19 @@ impl Client {
             options.user_config.as_deref(),
         );
         let tls = tls_config(&certs, insecure)?;
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .tls_config(tls)
-            .max_redirects(5)
-            .accept_encoding("identity")
-            .timeout_connect(Some(Duration::from_secs(30)))
-            .timeout_recv_response(Some(Duration::from_secs(120)))
-            .timeout_per_read(Some(Duration::from_secs(120)))
-            .user_agent(concat!("bosun/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let agent = bosun_http::agent(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .tls_config(tls)
+                .max_redirects(5)
+                .accept_encoding("identity")
+                .max_idle_connections_per_host(bosun_http::CONNECTIONS_PER_HOST)
+                .timeout_connect(Some(Duration::from_secs(30)))
+                .timeout_recv_response(Some(Duration::from_secs(120)))
+                .timeout_per_read(Some(Duration::from_secs(120)))
+                .user_agent(bosun_http::USER_AGENT)
+                .build(),
+        );
         let host = Arc::new(Host {
             name: name.to_string(),
             agent,
