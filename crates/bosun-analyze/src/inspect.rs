@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::Error;
 use crate::efficiency::{self, Corrected, DiveFigures};
 use crate::layer::{self, Entry, Kind, LayerScan, ScanOptions};
+use crate::owners::{self, Owners};
 use crate::secrets;
 use crate::view::{Changes, View};
 
@@ -21,6 +22,8 @@ pub struct Options {
     pub waste_threshold: u64,
     /// How many of each layer's biggest entries to list.
     pub biggest: usize,
+    /// Attribute the bytes to packages and directories ([`Report::owners`]).
+    pub owners: bool,
 }
 
 impl Default for Options {
@@ -29,6 +32,7 @@ impl Default for Options {
             scan: ScanOptions::default(),
             waste_threshold: 1 << 20,
             biggest: 5,
+            owners: false,
         }
     }
 }
@@ -224,15 +228,50 @@ pub struct Report {
     pub corrected: Corrected,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
+    /// Bytes by package and by unowned directory (when asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Owners>,
+    /// Bytes under each directory down to three levels, biggest first (with `owners`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub directories: Option<Vec<DirSize>>,
+}
+
+/// The visible files under one directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirSize {
+    /// `/usr/lib`.
+    pub path: String,
+    /// Regular files below it.
+    pub files: u64,
+    /// Their bytes.
+    pub bytes: u64,
 }
 
 /// Reads every layer once (in parallel) and builds the report.
 pub fn inspect(image: &Image, options: &Options) -> Result<Report, Error> {
+    let mut scan = options.scan;
+    if options.owners {
+        scan.capture = Some(owners::owner_file);
+    }
     let scans: Vec<LayerScan> = (0..image.layers.len())
         .into_par_iter()
-        .map(|i| layer::scan(image, i, options.scan))
+        .map(|i| layer::scan(image, i, scan))
         .collect::<Result<_, _>>()?;
-    Ok(report(image, &scans, options))
+    let mut report = report(image, &scans, options);
+    if options.owners {
+        let entries: Vec<&[Entry]> = scans.iter().map(|s| s.entries.as_slice()).collect();
+        let captured: Vec<&[(String, Vec<u8>)]> =
+            scans.iter().map(|s| s.captured.as_slice()).collect();
+        let view = View::stack(&entries);
+        report.owners = Some(owners::owners(&entries, &view, &captured));
+        report.directories = Some(
+            owners::by_dir(&entries, &view, 3)
+                .into_iter()
+                .map(|(path, files, bytes)| DirSize { path, files, bytes })
+                .collect(),
+        );
+    }
+    Ok(report)
 }
 
 fn report(image: &Image, scans: &[LayerScan], options: &Options) -> Report {
@@ -349,6 +388,8 @@ fn report(image: &Image, scans: &[LayerScan], options: &Options) -> Report {
         dive,
         corrected,
         findings,
+        owners: None,
+        directories: None,
     }
 }
 

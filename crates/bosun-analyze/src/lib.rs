@@ -14,6 +14,7 @@ pub mod diff;
 pub mod efficiency;
 pub mod inspect;
 pub mod layer;
+pub mod owners;
 pub mod sarif;
 pub mod view;
 

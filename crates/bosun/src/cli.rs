@@ -563,8 +563,26 @@ pub(crate) struct InspectArgs {
     /// Report files hidden by a later layer from this size up (e.g. 1MiB)
     #[arg(long, value_name = "SIZE", default_value = "1MiB")]
     pub(crate) waste_threshold: String,
+    /// What takes the space: bytes per package (Debian, Python, npm; unowned files by
+    /// directory), per directory, or per layer and package
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub(crate) by: Option<SizeBy>,
+    /// Rows of the --by table
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub(crate) top: usize,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
+}
+
+/// How `--by` splits an image's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SizeBy {
+    /// Debian packages, Python distributions, npm packages, and unowned files by directory
+    Owner,
+    /// Directories, down to three levels
+    Dir,
+    /// Each layer, and the packages in it
+    Layer,
 }
 
 #[derive(Debug, Args)]

@@ -971,3 +971,226 @@ fn sbom_matches_syft_and_validates() {
         &dir.path().join("sbom.cdx.json"),
     );
 }
+
+/// The archive roots of this machine's apt sources, as `deb` lines for mmdebstrap.
+fn apt_sources(suite: &str) -> Vec<String> {
+    let mut roots = Vec::new();
+    for e in std::fs::read_dir("/etc/apt/sources.list.d")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        roots.extend(
+            text.lines()
+                .filter_map(|l| l.strip_prefix("URIs:"))
+                .map(|u| u.trim().to_string()),
+        );
+    }
+    let mut lines = Vec::new();
+    // Debian's own archives only (a machine may list third-party ones too).
+    for root in roots.into_iter().filter(|r| r.contains("debian")) {
+        match root.contains("security") {
+            true => lines.push(format!("deb {root} {suite}-security main")),
+            false => lines.push(format!("deb {root} {suite} main")),
+        }
+    }
+    lines
+}
+
+/// Sums the sizes of regular files at `paths` below `root` (parents resolved by the kernel, so
+/// merged-/usr links are followed), each inode once.
+fn sizes(root: &Path, paths: &[String], seen: &mut std::collections::BTreeSet<(u64, u64)>) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0;
+    for path in paths {
+        let rel = path.trim_start_matches('/');
+        let full = root.join(rel);
+        let (Some(parent), Some(name)) = (full.parent(), full.file_name()) else {
+            continue;
+        };
+        let Ok(parent) = parent.canonicalize() else {
+            continue;
+        };
+        let Ok(meta) = std::fs::symlink_metadata(parent.join(name)) else {
+            continue;
+        };
+        if meta.is_file() && seen.insert((meta.dev(), meta.ino())) {
+            total += meta.len();
+        }
+    }
+    total
+}
+
+#[test]
+fn bytes_by_owner_add_up_on_a_debian_image_with_pip_files() {
+    let (Some(podman), Some(mmdebstrap)) = (peer("podman"), peer("mmdebstrap")) else {
+        return;
+    };
+    let sources = apt_sources("trixie");
+    assert!(!sources.is_empty(), "no apt sources on this machine");
+    let dir = tempfile::tempdir().unwrap();
+    let rootfs = dir.path().join("rootfs.tar");
+    let mut cmd = Command::new(mmdebstrap);
+    cmd.args([
+        "--quiet",
+        "--variant=minbase",
+        "--include=zlib1g,libzstd1",
+        "trixie",
+    ])
+    .arg(&rootfs)
+    .args(&sources);
+    run(&mut cmd);
+    run(Command::new(&podman)
+        .args(["import", "-q"])
+        .arg(&rootfs)
+        .arg("localhost/bosun-owners-base"));
+    // A real pip install's files: a distribution of the peers' venv.
+    let site = std::fs::read_dir(bosun_test::peers_venv().join("lib"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("site-packages"))
+        .find(|p| p.join("attrs-26.1.0.dist-info").is_dir())
+        .or_else(|| {
+            std::fs::read_dir(bosun_test::peers_venv().join("lib"))
+                .ok()?
+                .flatten()
+                .map(|e| e.path().join("site-packages"))
+                .next()
+        })
+        .expect("the peers venv has a site-packages");
+    let dist = std::fs::read_dir(&site)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("attrs-") && n.ends_with(".dist-info"))
+        .expect("attrs is installed in the peers venv");
+    let ctx_dir = dir.path().join("ctx");
+    let copy = ctx_dir.join("site");
+    std::fs::create_dir_all(&copy).unwrap();
+    let record = std::fs::read_to_string(site.join(&dist).join("RECORD")).unwrap();
+    let listed: Vec<String> = record
+        .lines()
+        .filter_map(|l| l.split(',').next())
+        .filter(|p| !p.is_empty() && !p.starts_with(".."))
+        .map(str::to_string)
+        .collect();
+    assert!(listed.len() >= 10, "{dist} lists {} files", listed.len());
+    for p in &listed {
+        let from = site.join(p);
+        if from.is_file() {
+            std::fs::create_dir_all(copy.join(p).parent().unwrap()).unwrap();
+            std::fs::copy(&from, copy.join(p)).unwrap();
+        }
+    }
+    std::fs::write(
+        ctx_dir.join("Dockerfile"),
+        "FROM localhost/bosun-owners-base\nCOPY site/ /usr/local/lib/python3.13/dist-packages/\n",
+    )
+    .unwrap();
+    run(Command::new(&podman)
+        .args(["build", "-q", "-t", "localhost/bosun-owners:1"])
+        .arg(&ctx_dir));
+    let archive = dir.path().join("owners.tar");
+    run(Command::new(&podman)
+        .args(["save", "--format", "docker-archive", "-o"])
+        .arg(&archive)
+        .arg("localhost/bosun-owners:1"));
+    let _ = Command::new(&podman)
+        .args([
+            "rmi",
+            "-f",
+            "localhost/bosun-owners:1",
+            "localhost/bosun-owners-base",
+        ])
+        .output();
+    let ctx = Context::new();
+    let out = ctx
+        .bosun(&[
+            "inspect",
+            &format!("docker-archive:{}", archive.display()),
+            "--by",
+            "owner",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let report: Value = out.json();
+    let owners = &report["owners"];
+
+    // The same figures, computed from the unpacked root filesystem.
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    run(Command::new("tar")
+        .args(["-x", "--no-same-owner", "-f"])
+        .arg(&rootfs)
+        .arg("-C")
+        .arg(&root)
+        .args(["--exclude=./dev/*"]));
+    let info = root.join("var/lib/dpkg/info");
+    let mut lists: Vec<(String, PathBuf)> = std::fs::read_dir(&info)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "list"))
+        .map(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+            (stem.split(':').next().unwrap().to_string(), p)
+        })
+        .collect();
+    lists.sort();
+    assert!(lists.len() >= 50, "{} packages", lists.len());
+    let mut seen = std::collections::BTreeSet::new();
+    let mut checked = 0;
+    for (name, list) in &lists {
+        let paths: Vec<String> = std::fs::read_to_string(list)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let want = sizes(&root, &paths, &mut seen);
+        let got = owners["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["kind"] == "deb" && p["name"] == name.as_str())
+            .unwrap_or_else(|| panic!("{name} is not in the report"))["bytes"]
+            .as_u64()
+            .unwrap();
+        assert_eq!(got, want, "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 50);
+    let python = owners["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "python" && p["name"] == "attrs")
+        .expect("the pip-installed distribution");
+    let want = sizes(&copy, &listed, &mut Default::default());
+    assert_eq!(python["bytes"].as_u64().unwrap(), want);
+    let total = owners["total_bytes"].as_u64().unwrap();
+    assert_eq!(
+        owners["owned_bytes"].as_u64().unwrap() + owners["unowned_bytes"].as_u64().unwrap(),
+        total
+    );
+    assert_eq!(
+        total,
+        report["corrected"]["visible_bytes"].as_u64().unwrap()
+    );
+    // What depends on a package comes from the dpkg database: dpkg needs zlib1g.
+    let zlib = owners["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "zlib1g")
+        .unwrap();
+    assert!(
+        zlib["required_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "dpkg"),
+        "{zlib}"
+    );
+}

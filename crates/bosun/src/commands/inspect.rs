@@ -7,8 +7,9 @@ use anyhow::{Context, Result};
 use bosun_analyze::ci::{self, Rules};
 use bosun_analyze::inspect::{self, Options, Report, Severity};
 use bosun_analyze::layer::ScanOptions;
+use bosun_analyze::owners::{Owner, OwnerKind};
 
-use crate::cli::{FailOn, InspectArgs, ReportFormat};
+use crate::cli::{FailOn, InspectArgs, ReportFormat, SizeBy};
 use crate::commands::copy::parse_platform;
 use crate::commands::{human, open_image};
 use crate::{ExitStatus, Printer};
@@ -27,6 +28,7 @@ pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Re
             ..ScanOptions::default()
         },
         waste_threshold,
+        owners: args.by.is_some(),
         ..Options::default()
     };
     let report = inspect::inspect(image, &options)
@@ -41,7 +43,10 @@ pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Re
         }
         ReportFormat::Sarif => printer.data(&serde_json::to_string_pretty(&report.to_sarif())?)?,
         ReportFormat::Table => {
-            printer.data(&table(&report))?;
+            match args.by {
+                Some(by) => printer.data(&size_table(&report, by, args.top))?,
+                None => printer.data(&table(&report))?,
+            }
             if args.ci {
                 printer.data(&ci::report(&report.dive, &outcome))?;
             }
@@ -201,6 +206,115 @@ fn table(r: &Report) -> String {
             _ => String::new(),
         };
         let _ = writeln!(s, "  {} {severity:<7} {}{at}", f.code, f.message);
+    }
+    s.pop();
+    s
+}
+
+/// What takes the space, `--by` owner, directory or layer.
+fn size_table(r: &Report, by: SizeBy, top: usize) -> String {
+    let mut s = String::new();
+    let (Some(o), Some(dirs)) = (&r.owners, &r.directories) else {
+        return s;
+    };
+    let _ = writeln!(
+        s,
+        "{} in files: {} owned by {} packages, {} unowned; {} more stored but hidden by later layers",
+        human(o.total_bytes),
+        human(o.owned_bytes),
+        o.packages.len(),
+        human(o.unowned_bytes),
+        human(o.hidden_bytes)
+    );
+    let kind = |k: OwnerKind| match k {
+        OwnerKind::Deb => "deb",
+        OwnerKind::Python => "python",
+        OwnerKind::Npm => "npm",
+        OwnerKind::Unowned => "-",
+    };
+    let leaf = |p: &Owner| match &p.required_by {
+        None => String::new(),
+        Some(r) if r.is_empty() => "yes".into(),
+        Some(r) => format!("no ({})", r.len()),
+    };
+    match by {
+        SizeBy::Owner => {
+            let _ = writeln!(
+                s,
+                "\n{:<7} {:<32} {:<24} {:>6} {:>10} {:>5}  LEAF",
+                "KIND", "PACKAGE", "VERSION", "FILES", "SIZE", "LAYER"
+            );
+            for p in o.packages.iter().take(top) {
+                let _ = writeln!(
+                    s,
+                    "{:<7} {:<32} {:<24} {:>6} {:>10} {:>5}  {}",
+                    kind(p.kind),
+                    p.name,
+                    p.version.as_deref().unwrap_or(""),
+                    p.files,
+                    human(p.bytes),
+                    p.layer.map(|l| l.to_string()).unwrap_or_default(),
+                    leaf(p)
+                );
+            }
+            let _ = writeln!(
+                s,
+                "\n{:<57} {:>6} {:>10} {:>5}",
+                "UNOWNED", "FILES", "SIZE", "LAYER"
+            );
+            for d in o.unowned.iter().take(top) {
+                let _ = writeln!(
+                    s,
+                    "{:<57} {:>6} {:>10} {:>5}",
+                    d.name,
+                    d.files,
+                    human(d.bytes),
+                    d.layer.map(|l| l.to_string()).unwrap_or_default()
+                );
+            }
+            if !o.hidden.is_empty() {
+                let _ = writeln!(s, "\n{:<57} {:>10}  LAYER  HIDDEN BY", "HIDDEN", "SIZE");
+                for h in o.hidden.iter().take(top) {
+                    let _ = writeln!(
+                        s,
+                        "{:<57} {:>10}  {:>5}  {}",
+                        h.path,
+                        human(h.bytes),
+                        h.layer,
+                        h.hidden_by
+                    );
+                }
+            }
+        }
+        SizeBy::Dir => {
+            let _ = writeln!(s, "\n{:<57} {:>6} {:>10}", "DIRECTORY", "FILES", "SIZE");
+            for d in dirs.iter().take(top) {
+                let _ = writeln!(s, "{:<57} {:>6} {:>10}", d.path, d.files, human(d.bytes));
+            }
+        }
+        SizeBy::Layer => {
+            for l in &r.layers {
+                let by = l.created_by.as_deref().unwrap_or("").replace('\n', " ");
+                let by: String = by.chars().take(70).collect();
+                let _ = writeln!(s, "\nlayer {}  {}  {by}", l.index, human(l.content_size));
+                let mut here: Vec<(&Owner, u64)> = o
+                    .packages
+                    .iter()
+                    .chain(&o.unowned)
+                    .filter_map(|p| p.layers.get(&l.index).map(|&b| (p, b)))
+                    .collect();
+                here.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
+                for (p, bytes) in here.iter().take(top) {
+                    let _ = writeln!(
+                        s,
+                        "  {:<7} {:<47} {:>10}",
+                        kind(p.kind),
+                        p.name,
+                        human(*bytes)
+                    );
+                }
+            }
+        }
     }
     s.pop();
     s
