@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::Error;
 use crate::inspect::{masked_value, redact_step};
 use crate::layer::{self, Entry, Kind, LayerScan, ScanOptions};
+use crate::owners::{self, OwnerKind, Owners};
 use crate::secrets;
 use crate::view::View;
 
@@ -25,6 +26,27 @@ pub struct Options {
     pub times: bool,
     /// Compare files and packages (reads every layer); off, only config and layers.
     pub skip_files: bool,
+    /// Compare the bytes each package and unowned directory holds ([`DiffReport::owners`]).
+    pub owners: bool,
+}
+
+/// How the bytes one owner holds changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwnerChange {
+    /// What kind of owner.
+    pub kind: OwnerKind,
+    /// Package name, or the directory of unowned files.
+    pub name: String,
+    /// Version in the first image (absent when it is not there).
+    pub a_version: Option<String>,
+    /// Version in the second image.
+    pub b_version: Option<String>,
+    /// Bytes in the first image (absent when it is not there).
+    pub a_bytes: Option<u64>,
+    /// Bytes in the second image.
+    pub b_bytes: Option<u64>,
+    /// `b_bytes - a_bytes`, absent sides counting 0.
+    pub delta: i64,
 }
 
 /// One side of the comparison.
@@ -193,6 +215,9 @@ pub struct DiffReport {
     pub files: Option<FileDiff>,
     /// Packages (absent when not compared).
     pub packages: Option<PackageDiff>,
+    /// Owners whose bytes or version changed, biggest change first (with `owners`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<OwnerChange>>,
     /// Things worth knowing about the comparison itself.
     pub notes: Vec<String>,
 }
@@ -218,12 +243,17 @@ pub fn diff(a: &Image, b: &Image, options: &Options) -> Result<DiffReport, Error
         layers: layer_diff(a, b),
         files: None,
         packages: None,
+        owners: None,
         notes: Vec::new(),
     };
     if identical || options.skip_files {
         return Ok(report);
     }
-    let (files_a, files_b, status_a, status_b) = final_filesystems(a, b)?;
+    let [(files_a, status_a, owners_a), (files_b, status_b, owners_b)] =
+        final_filesystems(a, b, options.owners)?;
+    if options.owners {
+        report.owners = Some(owner_changes(&owners_a, &owners_b));
+    }
     let files = file_diff(&files_a, &files_b, options.times);
     if files.added.is_empty()
         && files.removed.is_empty()
@@ -463,8 +493,51 @@ fn dpkg_file(path: &str) -> bool {
             .is_some_and(|name| !name.contains('/') && !name.ends_with(".md5sums"))
 }
 
+/// Which owners grew, shrank, appeared or went.
+fn owner_changes(a: &Owners, b: &Owners) -> Vec<OwnerChange> {
+    type Key = (OwnerKind, String);
+    let index = |o: &Owners| -> BTreeMap<Key, (Option<String>, u64)> {
+        o.packages
+            .iter()
+            .chain(&o.unowned)
+            .map(|p| ((p.kind, p.name.clone()), (p.version.clone(), p.bytes)))
+            .collect()
+    };
+    let (a, b) = (index(a), index(b));
+    let keys: BTreeSet<&Key> = a.keys().chain(b.keys()).collect();
+    let mut out: Vec<OwnerChange> = keys
+        .into_iter()
+        .filter_map(|key| {
+            let (x, y) = (a.get(key), b.get(key));
+            let delta = y.map_or(0, |v| v.1 as i64) - x.map_or(0, |v| v.1 as i64);
+            let a_version = x.and_then(|v| v.0.clone());
+            let b_version = y.and_then(|v| v.0.clone());
+            let changed = delta != 0 || a_version != b_version || x.is_none() || y.is_none();
+            changed.then(|| OwnerChange {
+                kind: key.0,
+                name: key.1.clone(),
+                a_version,
+                b_version,
+                a_bytes: x.map(|v| v.1),
+                b_bytes: y.map(|v| v.1),
+                delta,
+            })
+        })
+        .collect();
+    out.sort_by(|p, q| {
+        q.delta
+            .unsigned_abs()
+            .cmp(&p.delta.unsigned_abs())
+            .then_with(|| (p.kind, &p.name).cmp(&(q.kind, &q.name)))
+    });
+    out
+}
+
+/// One side's final filesystem, dpkg database files and (when asked) bytes by owner.
+type Stacked = (Files, Status, Owners);
+
 /// Both final filesystems, reading each distinct layer once, all of them in parallel.
-fn final_filesystems(a: &Image, b: &Image) -> Result<(Files, Files, Status, Status), Error> {
+fn final_filesystems(a: &Image, b: &Image, with_owners: bool) -> Result<[Stacked; 2], Error> {
     let mut jobs: Vec<(&Image, usize)> = Vec::new();
     let mut seen = HashMap::new();
     for image in [a, b] {
@@ -479,14 +552,17 @@ fn final_filesystems(a: &Image, b: &Image) -> Result<(Files, Files, Status, Stat
         secrets: false,
         hash_content: true,
         verify: true,
-        capture: Some(dpkg_file),
+        capture: Some(match with_owners {
+            true => |p: &str| dpkg_file(p) || owners::owner_file(p),
+            false => dpkg_file,
+        }),
         ..ScanOptions::default()
     };
     let scans: Vec<LayerScan> = jobs
         .par_iter()
         .map(|&(image, i)| layer::scan(image, i, options))
         .collect::<Result<_, _>>()?;
-    let stack = |image: &Image| -> (Files, Status) {
+    let stack = |image: &Image| -> Stacked {
         let layers: Vec<&LayerScan> = image
             .layers
             .iter()
@@ -522,11 +598,17 @@ fn final_filesystems(a: &Image, b: &Image) -> Result<(Files, Files, Status, Stat
             }
             files.insert(format!("/{path}"), state);
         }
-        (files, status)
+        let owners = match with_owners {
+            true => {
+                let captured: Vec<&[(String, Vec<u8>)]> =
+                    layers.iter().map(|s| s.captured.as_slice()).collect();
+                owners::owners(&entries, &view, &captured)
+            }
+            false => Owners::default(),
+        };
+        (files, status, owners)
     };
-    let (files_a, status_a) = stack(a);
-    let (files_b, status_b) = stack(b);
-    Ok((files_a, files_b, status_a, status_b))
+    Ok([stack(a), stack(b)])
 }
 
 fn file_diff(a: &Files, b: &Files, times: bool) -> FileDiff {

@@ -603,8 +603,19 @@ pub(crate) struct DiffArgs {
     /// Compare config and layers only, without reading the layers
     #[arg(long)]
     pub(crate) no_files: bool,
+    /// Also say which packages (and unowned directories) grew, shrank, appeared or went, in
+    /// bytes
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub(crate) by: Option<DiffBy>,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
+}
+
+/// How `diff --by` explains a size change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffBy {
+    /// Debian packages, Python distributions, npm packages, and unowned files by directory
+    Owner,
 }
 
 #[derive(Debug, Args)]

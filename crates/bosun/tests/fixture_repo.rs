@@ -2349,6 +2349,13 @@ fn security_only_relock_moves_only_security_fixes() {
             .collect()
     };
     let before = built(&ctx);
+    let before_archive = ctx.dir.path().join("before.tar");
+    ctx.bosun(&[
+        "copy",
+        "hello:1",
+        &format!("oci-archive:{}", before_archive.display()),
+    ])
+    .ok();
     let version = |ctx: &Context, name: &str| -> String {
         let lock: toml::Table = lock_toml(ctx).parse().unwrap();
         lock["package"]
@@ -2384,6 +2391,38 @@ fn security_only_relock_moves_only_security_fixes() {
         "not a security update"
     );
     let after = built(&ctx);
+    // The size change, explained by package.
+    let diff = ctx.bosun(&[
+        "diff",
+        &format!("oci-archive:{}", before_archive.display()),
+        "hello:1",
+        "--by",
+        "owner",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    let report: serde_json::Value = serde_json::from_str(&diff.stdout).unwrap();
+    let libfoo = report["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "libfoo1")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(libfoo["a_version"], "1.0-1");
+    assert_eq!(libfoo["b_version"], "1.0-1+sec1");
+    assert_eq!(
+        libfoo["delta"],
+        "foo 1.0 patched".len() as i64 - "foo 1.0".len() as i64
+    );
+    assert!(
+        report["owners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["name"] != "ca-certificates"),
+        "unchanged packages are not listed: {report}"
+    );
     assert_eq!(after[0], before[0], "the core layer keeps its digest");
     assert_ne!(after[1], before[1], "the layer holding libfoo1 is rebuilt");
     assert_eq!(after[2], before[2], "the app layer keeps its digest");

@@ -19,6 +19,7 @@ pub(crate) fn run(store_dir: &Path, args: &DiffArgs, printer: &Printer) -> Resul
     let options = Options {
         times: args.times,
         skip_files: args.no_files,
+        owners: args.by.is_some(),
     };
     let report = diff::diff(&a.image, &b.image, &options)
         .with_context(|| format!("cannot compare {} with {}", args.a, args.b))?;
@@ -115,6 +116,33 @@ fn table(r: &DiffReport) -> String {
                 s,
                 "  ~ {}:{} {} -> {} ({})",
                 c.name, c.architecture, c.a, c.b, c.direction
+            );
+        }
+    }
+    if let Some(owners) = &r.owners {
+        let grew: i64 = owners.iter().map(|o| o.delta).sum();
+        let _ = writeln!(
+            s,
+            "\nSize by owner  {}{} in files",
+            if grew < 0 { "-" } else { "+" },
+            human(grew.unsigned_abs())
+        );
+        for o in owners {
+            let size = |b: Option<u64>| b.map(human).unwrap_or_else(|| "-".into());
+            let version = match (&o.a_version, &o.b_version) {
+                (Some(x), Some(y)) if x != y => format!("  {x} -> {y}"),
+                (None, Some(y)) => format!("  {y} (new)"),
+                (Some(x), None) => format!("  {x} (gone)"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                s,
+                "  {}{:>10}  {:<40} {:>10} -> {:<10}{version}",
+                if o.delta < 0 { "-" } else { "+" },
+                human(o.delta.unsigned_abs()),
+                o.name,
+                size(o.a_bytes),
+                size(o.b_bytes),
             );
         }
     }
