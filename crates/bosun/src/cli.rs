@@ -104,8 +104,14 @@ pub(crate) enum Command {
     Build(BuildArgs),
     /// List images in the store
     Images {
-        /// List a registry repository's tags instead (docker://HOST/REPO)
-        repository: Option<String>,
+        /// List a registry repository's tags instead (docker://HOST/REPO); with --disk, the
+        /// images to report on (same forms as inspect) instead of the store's
+        #[arg(value_name = "REPOSITORY|IMAGE")]
+        references: Vec<String>,
+        /// What sharing saves: each image's bytes split into blobs shared with other images and
+        /// blobs only it has, and the real total against the sum of image sizes
+        #[arg(long)]
+        disk: bool,
         /// Output format
         #[arg(long, value_enum, default_value = "table")]
         format: Format,

@@ -2441,3 +2441,102 @@ fn security_only_relock_moves_only_security_fixes() {
     assert_eq!(bare.code, 2, "{}", bare.stderr);
     assert!(bare.stderr.contains("--update"), "{}", bare.stderr);
 }
+
+#[test]
+fn images_disk_counts_each_shared_layer_once() {
+    let f = fixture();
+    let ctx = context(&f);
+    ctx.write(
+        "bosun.toml",
+        r#"
+[debian]
+suite = "bosuntest"
+
+[base.core-a]
+packages = ["base-files"]
+
+[base.core-b]
+packages = ["ca-certificates"]
+
+[image.a1]
+bases = ["core-a"]
+packages = ["libfoo1"]
+
+[image.a2]
+bases = ["core-a"]
+packages = ["less"]
+
+[image.a3]
+bases = ["core-a"]
+copy = [{ src = "app/", dst = "/app" }]
+
+[image.b1]
+bases = ["core-b"]
+packages = ["libfoo1"]
+
+[image.b2]
+bases = ["core-b"]
+copy = [{ src = "app/", dst = "/app" }]
+"#,
+    );
+    let built: serde_json::Value = ctx.bosun(&["build", "--format", "json"]).ok().json();
+    let core_a = built.as_array().unwrap()[0]["layers"]["amd64"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let usage: serde_json::Value = ctx
+        .bosun(&["images", "--disk", "--format", "json"])
+        .ok()
+        .json();
+    let images = usage["images"].as_array().unwrap();
+    assert_eq!(images.len(), 5, "{usage}");
+    for i in images {
+        assert_eq!(
+            i["bytes"].as_u64().unwrap(),
+            i["shared_bytes"].as_u64().unwrap() + i["unique_bytes"].as_u64().unwrap()
+        );
+    }
+    // Each core layer serves its apps and is counted once.
+    let shared = usage["shared"].as_array().unwrap();
+    let core = shared
+        .iter()
+        .find(|s| s["digest"] == core_a.as_str())
+        .unwrap_or_else(|| panic!("{core_a} is not shared: {usage}"));
+    assert_eq!(core["images"], 3);
+    let field = |k: &str| usage[k].as_u64().unwrap();
+    assert_eq!(
+        field("shared_once"),
+        shared.iter().map(|s| s["bytes"].as_u64().unwrap()).sum::<u64>()
+    );
+    assert!(field("sum_of_images") > field("stored_once") + 2 * core["bytes"].as_u64().unwrap() - 1);
+    // What `du` says of the blob files is the shared blobs once, the unique ones, and the rest
+    // (SBOMs beside the images).
+    let blobs: Vec<std::path::PathBuf> = std::fs::read_dir(ctx.store().join("blobs/sha256"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let du = Command::new("du").arg("-cb").args(&blobs).output().unwrap();
+    let du = String::from_utf8_lossy(&du.stdout);
+    let total: u64 = du
+        .lines()
+        .last()
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(field("on_disk"), total);
+    assert_eq!(field("shared_once") + field("unique") + field("other"), total);
+    // The same report for images named anywhere bosun reads them.
+    let named: serde_json::Value = ctx
+        .bosun(&["images", "--disk", "a1:latest", "a2:latest", "--format", "json"])
+        .ok()
+        .json();
+    assert!(
+        named["shared"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["digest"] == core_a.as_str() && s["images"] == 2),
+        "{named}"
+    );
+}

@@ -3,6 +3,7 @@
 mod build;
 mod copy;
 mod diff;
+mod disk;
 mod init;
 mod inputs;
 mod inspect;
@@ -59,11 +60,23 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         ),
         Command::Build(args) => build::run(&args, &store_dir, printer),
         Command::Images {
-            repository: Some(repository),
+            references,
+            disk: true,
             format,
             registry,
-        } => store::tags(&repository, format, &registry, printer),
-        Command::Images { format, .. } => store::images(&store_dir, format, printer),
+        } => disk::run(&store_dir, &references, format, &registry, printer),
+        Command::Images {
+            references,
+            format,
+            registry,
+            ..
+        } => match &references[..] {
+            [] => store::images(&store_dir, format, printer),
+            [repository] => store::tags(repository, format, &registry, printer),
+            _ => anyhow::bail!(
+                "images lists one repository's tags at a time (or, with --disk, reports on several images)"
+            ),
+        },
         Command::Rm { names, registry } => store::rm(&store_dir, &names, &registry, printer),
         Command::Gc => store::gc(&store_dir, printer),
         Command::Copy(args) => copy::run(&store_dir, &args, printer),
