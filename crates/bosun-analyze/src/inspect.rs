@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::Error;
 use crate::efficiency::{self, Corrected, DiveFigures};
 use crate::layer::{self, Entry, Kind, LayerScan, ScanOptions};
-use crate::owners::{self, Owners};
+use crate::owners::{self, Node, Owners};
 use crate::secrets;
 use crate::view::{Changes, View};
 
@@ -234,6 +234,9 @@ pub struct Report {
     /// Bytes under each directory down to three levels, biggest first (with `owners`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directories: Option<Vec<DirSize>>,
+    /// The size tree of the visible files, for the treemap (with `owners`).
+    #[serde(skip)]
+    pub tree: Option<Node>,
 }
 
 /// The visible files under one directory.
@@ -263,7 +266,9 @@ pub fn inspect(image: &Image, options: &Options) -> Result<Report, Error> {
         let captured: Vec<&[(String, Vec<u8>)]> =
             scans.iter().map(|s| s.captured.as_slice()).collect();
         let view = View::stack(&entries);
-        report.owners = Some(owners::owners(&entries, &view, &captured));
+        let owners = owners::owners(&entries, &view, &captured);
+        report.tree = Some(owners::tree(&image.reference, &entries, &view, &owners));
+        report.owners = Some(owners);
         report.directories = Some(
             owners::by_dir(&entries, &view, 3)
                 .into_iter()
@@ -390,6 +395,7 @@ fn report(image: &Image, scans: &[LayerScan], options: &Options) -> Report {
         findings,
         owners: None,
         directories: None,
+        tree: None,
     }
 }
 

@@ -12,6 +12,7 @@
 pub mod ci;
 pub mod diff;
 pub mod efficiency;
+pub mod html;
 pub mod inspect;
 pub mod layer;
 pub mod owners;

@@ -102,6 +102,80 @@ pub struct Owners {
     pub hidden_bytes: u64,
     /// Those files, biggest first.
     pub hidden: Vec<HiddenFile>,
+    /// Each owned visible file's owner (`libc6`, `attrs (python)`), for [`tree`].
+    #[serde(skip)]
+    pub file_owner: HashMap<String, String>,
+}
+
+/// A node of the size tree: image → layer → owner → directory → file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Node {
+    /// Its name (a layer's is `layer N`).
+    #[serde(rename = "n")]
+    pub name: String,
+    /// Bytes below it.
+    #[serde(rename = "b")]
+    pub bytes: u64,
+    /// Children, biggest first.
+    #[serde(rename = "c", skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Node>,
+}
+
+/// Children one directory keeps before the rest are summed into one node.
+const TREE_WIDTH: usize = 100;
+
+/// The size tree of the visible files, for the treemap: per layer, per owner, then the path.
+pub fn tree(name: &str, layers: &[&[Entry]], view: &View, owners: &Owners) -> Node {
+    #[derive(Default)]
+    struct Building {
+        bytes: u64,
+        children: BTreeMap<String, Building>,
+    }
+    impl Building {
+        fn finish(self, name: String) -> Node {
+            let mut children: Vec<Node> = self
+                .children
+                .into_iter()
+                .map(|(n, b)| b.finish(n))
+                .collect();
+            children.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
+            if children.len() > TREE_WIDTH {
+                let rest = children.split_off(TREE_WIDTH - 1);
+                children.push(Node {
+                    name: format!("({} more)", rest.len()),
+                    bytes: rest.iter().map(|n| n.bytes).sum(),
+                    children: Vec::new(),
+                });
+            }
+            Node {
+                name,
+                bytes: self.bytes,
+                children,
+            }
+        }
+    }
+    let mut root = Building::default();
+    for (path, &(l, i)) in &view.visible {
+        let e = &layers[l][i];
+        if e.kind != Kind::File || e.size == 0 {
+            continue;
+        }
+        let owner = owners
+            .file_owner
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| "(unowned)".into());
+        let mut node = &mut root;
+        node.bytes += e.size;
+        for step in [format!("layer {l}"), owner]
+            .into_iter()
+            .chain(path.split('/').map(str::to_string))
+        {
+            node = node.children.entry(step).or_default();
+            node.bytes += e.size;
+        }
+    }
+    root.finish(name.to_string())
 }
 
 /// Attributes the final filesystem of `layers` (stacked as `view`) to owners. `captured` holds
@@ -245,6 +319,19 @@ pub fn owners(layers: &[&[Entry]], view: &View, captured: &[&[(String, Vec<u8>)]
         owners.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
         owners
     };
+    out.file_owner = claims
+        .iter()
+        .map(|(path, &o)| {
+            let (kind, name, _) = &list[o];
+            let label = match kind {
+                OwnerKind::Deb => name.clone(),
+                OwnerKind::Python => format!("{name} (python)"),
+                OwnerKind::Npm => format!("{name} (npm)"),
+                OwnerKind::Unowned => String::new(),
+            };
+            (path.clone(), label)
+        })
+        .collect();
     out.packages = finish(
         held.into_iter()
             .filter(|o| o.files > 0 || o.kind == OwnerKind::Deb)

@@ -540,7 +540,7 @@ pub(crate) struct InspectArgs {
     pub(crate) platform: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub(crate) format: ReportFormat,
+    pub(crate) format: InspectFormat,
     /// Gate on dive's rules: exit 1 when one fails
     #[arg(long)]
     pub(crate) ci: bool,
@@ -578,6 +578,20 @@ pub(crate) struct InspectArgs {
     pub(crate) top: usize,
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
+}
+
+/// What `inspect` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InspectFormat {
+    /// For people
+    Table,
+    /// For programs
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards
+    Sarif,
+    /// One self-contained page (no network): a zoomable treemap of layer, owner, directory
+    /// and file sizes, and the same numbers as tables
+    Html,
 }
 
 /// How `--by` splits an image's bytes.

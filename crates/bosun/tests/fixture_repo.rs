@@ -2506,9 +2506,14 @@ copy = [{ src = "app/", dst = "/app" }]
     let field = |k: &str| usage[k].as_u64().unwrap();
     assert_eq!(
         field("shared_once"),
-        shared.iter().map(|s| s["bytes"].as_u64().unwrap()).sum::<u64>()
+        shared
+            .iter()
+            .map(|s| s["bytes"].as_u64().unwrap())
+            .sum::<u64>()
     );
-    assert!(field("sum_of_images") > field("stored_once") + 2 * core["bytes"].as_u64().unwrap() - 1);
+    assert!(
+        field("sum_of_images") > field("stored_once") + 2 * core["bytes"].as_u64().unwrap() - 1
+    );
     // What `du` says of the blob files is the shared blobs once, the unique ones, and the rest
     // (SBOMs beside the images).
     let blobs: Vec<std::path::PathBuf> = std::fs::read_dir(ctx.store().join("blobs/sha256"))
@@ -2525,10 +2530,20 @@ copy = [{ src = "app/", dst = "/app" }]
         .parse()
         .unwrap();
     assert_eq!(field("on_disk"), total);
-    assert_eq!(field("shared_once") + field("unique") + field("other"), total);
+    assert_eq!(
+        field("shared_once") + field("unique") + field("other"),
+        total
+    );
     // The same report for images named anywhere bosun reads them.
     let named: serde_json::Value = ctx
-        .bosun(&["images", "--disk", "a1:latest", "a2:latest", "--format", "json"])
+        .bosun(&[
+            "images",
+            "--disk",
+            "a1:latest",
+            "a2:latest",
+            "--format",
+            "json",
+        ])
         .ok()
         .json();
     assert!(

@@ -1178,6 +1178,7 @@ fn bytes_by_owner_add_up_on_a_debian_image_with_pip_files() {
         total,
         report["corrected"]["visible_bytes"].as_u64().unwrap()
     );
+    html_report_shows_the_same_numbers(&ctx, &archive, &report, dir.path());
     // What depends on a package comes from the dpkg database: dpkg needs zlib1g.
     let zlib = owners["packages"]
         .as_array()
@@ -1194,3 +1195,110 @@ fn bytes_by_owner_add_up_on_a_debian_image_with_pip_files() {
         "{zlib}"
     );
 }
+
+/// The HTML report of `archive`: self-contained, rendered by headless Chromium with the network
+/// off, a treemap in its DOM and on screen, and the JSON report's numbers.
+fn html_report_shows_the_same_numbers(ctx: &Context, archive: &Path, json: &Value, dir: &Path) {
+    let Some(chromium) = peer("chromium") else {
+        return;
+    };
+    let out = ctx
+        .bosun(&[
+            "inspect",
+            &format!("docker-archive:{}", archive.display()),
+            "--format",
+            "html",
+        ])
+        .ok();
+    let page = dir.join("report.html");
+    std::fs::write(&page, &out.stdout).unwrap();
+    for external in ["src=\"http", "href=\"http", "<link", "@import", "url("] {
+        assert!(!out.stdout.contains(external), "the page fetches something: {external}");
+    }
+    let headless = |extra: &[&str]| {
+        let mut cmd = Command::new(&chromium);
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--window-size=1200,900",
+        ])
+        .args(extra)
+        .arg(format!("file://{}", page.display()));
+        run(&mut cmd)
+    };
+    let dom = headless(&["--dump-dom"]);
+    let attr = |tag: &str, name: &str| -> Vec<String> {
+        tag.split(&format!("{name}=\""))
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or("").to_string())
+            .collect()
+    };
+    // The script drew the treemap: its top level adds up to every byte in files.
+    let nodes: Vec<&str> = dom.split("<div class=\"tm-node").skip(1).collect();
+    assert!(nodes.len() >= 20, "{} treemap nodes", nodes.len());
+    let top: u64 = nodes
+        .iter()
+        .map(|n| n.split('>').next().unwrap())
+        .filter(|n| n.contains("data-level=\"0\""))
+        .map(|n| attr(n, "data-bytes")[0].parse::<u64>().unwrap())
+        .sum();
+    let owners = &json["owners"];
+    assert_eq!(top, owners["total_bytes"].as_u64().unwrap());
+    // The table holds the JSON's bytes for every package.
+    for p in owners["packages"].as_array().unwrap() {
+        let row = format!(
+            "data-owner=\"{}\" data-bytes=\"{}\"",
+            p["name"].as_str().unwrap(),
+            p["bytes"]
+        );
+        assert!(dom.contains(&row), "no row {row}");
+    }
+    // And it is on screen: the treemap's rectangles come in many colours.
+    let shot = dir.join("report.png");
+    headless(&[&format!("--screenshot={}", shot.display())]);
+    let colours = run(Command::new("python3").arg("-c").arg(PNG_COLOURS).arg(&shot));
+    let colours: usize = colours.trim().parse().unwrap();
+    // Page white, the treemap's ground, and at least six of its colours.
+    assert!(colours >= 8, "{colours} colours fill areas of the screenshot");
+}
+
+/// Counts the colours that fill areas of a PNG (8-bit RGB or RGBA, not interlaced), with
+/// nothing but Python's standard library.
+const PNG_COLOURS: &str = r#"
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n"
+pos, idat = 8, b""
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR":
+        w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + n
+assert depth == 8 and ctype in (2, 6) and interlace == 0
+bpp = 3 if ctype == 2 else 4
+raw, stride, prev, colours, i = zlib.decompress(idat), w * bpp, bytearray(w * bpp), {}, 0
+for y in range(h):
+    f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride]); i += 1 + stride
+    for x in range(stride):
+        a = line[x - bpp] if x >= bpp else 0
+        b = prev[x]
+        c = prev[x - bpp] if x >= bpp else 0
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + b) & 255
+        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    for x in range(0, stride, bpp):
+        key = bytes(line[x:x + 3])
+        colours[key] = colours.get(key, 0) + 1
+    prev = line
+# Colours that fill areas (2,000 pixels or more), not the shades of anti-aliased text.
+print(sum(1 for n in colours.values() if n >= 2000))
+"#;

@@ -9,7 +9,7 @@ use bosun_analyze::inspect::{self, Options, Report, Severity};
 use bosun_analyze::layer::ScanOptions;
 use bosun_analyze::owners::{Owner, OwnerKind};
 
-use crate::cli::{FailOn, InspectArgs, ReportFormat, SizeBy};
+use crate::cli::{FailOn, InspectArgs, InspectFormat, SizeBy};
 use crate::commands::copy::parse_platform;
 use crate::commands::{human, open_image};
 use crate::{ExitStatus, Printer};
@@ -28,21 +28,28 @@ pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Re
             ..ScanOptions::default()
         },
         waste_threshold,
-        owners: args.by.is_some(),
+        owners: args.by.is_some() || args.format == InspectFormat::Html,
         ..Options::default()
     };
     let report = inspect::inspect(image, &options)
         .with_context(|| format!("cannot inspect {}", args.image))?;
     let outcome = ci::evaluate(&rules, &report.dive);
     match args.format {
-        ReportFormat::Json => {
+        InspectFormat::Html => {
+            let tree = report
+                .tree
+                .as_ref()
+                .context("the size tree was not built")?;
+            printer.data(&bosun_analyze::html::page(&report, tree))?;
+        }
+        InspectFormat::Json => {
             let mut value = serde_json::to_value(&report)?;
             value["ci"] = serde_json::to_value(&outcome)?;
             value["ci"]["rules"] = serde_json::to_value(&rules)?;
             printer.data(&serde_json::to_string_pretty(&value)?)?;
         }
-        ReportFormat::Sarif => printer.data(&serde_json::to_string_pretty(&report.to_sarif())?)?,
-        ReportFormat::Table => {
+        InspectFormat::Sarif => printer.data(&serde_json::to_string_pretty(&report.to_sarif())?)?,
+        InspectFormat::Table => {
             match args.by {
                 Some(by) => printer.data(&size_table(&report, by, args.top))?,
                 None => printer.data(&table(&report))?,
