@@ -24,6 +24,8 @@ pub struct Options {
     pub biggest: usize,
     /// Attribute the bytes to packages and directories ([`Report::owners`]).
     pub owners: bool,
+    /// Also build the size tree for the treemap ([`Report::tree`]; implies `owners`).
+    pub tree: bool,
 }
 
 impl Default for Options {
@@ -33,6 +35,7 @@ impl Default for Options {
             waste_threshold: 1 << 20,
             biggest: 5,
             owners: false,
+            tree: false,
         }
     }
 }
@@ -253,7 +256,8 @@ pub struct DirSize {
 /// Reads every layer once (in parallel) and builds the report.
 pub fn inspect(image: &Image, options: &Options) -> Result<Report, Error> {
     let mut scan = options.scan;
-    if options.owners {
+    let with_owners = options.owners || options.tree;
+    if with_owners {
         scan.capture = Some(owners::owner_file);
     }
     let scans: Vec<LayerScan> = (0..image.layers.len())
@@ -261,13 +265,15 @@ pub fn inspect(image: &Image, options: &Options) -> Result<Report, Error> {
         .map(|i| layer::scan(image, i, scan))
         .collect::<Result<_, _>>()?;
     let mut report = report(image, &scans, options);
-    if options.owners {
+    if with_owners {
         let entries: Vec<&[Entry]> = scans.iter().map(|s| s.entries.as_slice()).collect();
         let captured: Vec<&[(String, Vec<u8>)]> =
             scans.iter().map(|s| s.captured.as_slice()).collect();
         let view = View::stack(&entries);
         let owners = owners::owners(&entries, &view, &captured);
-        report.tree = Some(owners::tree(&image.reference, &entries, &view, &owners));
+        if options.tree {
+            report.tree = Some(owners::tree(&image.reference, &entries, &view, &owners));
+        }
         report.owners = Some(owners);
         report.directories = Some(
             owners::by_dir(&entries, &view, 3)

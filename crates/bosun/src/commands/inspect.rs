@@ -28,7 +28,8 @@ pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Re
             ..ScanOptions::default()
         },
         waste_threshold,
-        owners: args.by.is_some() || args.format == InspectFormat::Html,
+        owners: args.by.is_some(),
+        tree: args.format == InspectFormat::Html,
         ..Options::default()
     };
     let report = inspect::inspect(image, &options)
