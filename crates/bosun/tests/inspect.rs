@@ -1213,7 +1213,10 @@ fn html_report_shows_the_same_numbers(ctx: &Context, archive: &Path, json: &Valu
     let page = dir.join("report.html");
     std::fs::write(&page, &out.stdout).unwrap();
     for external in ["src=\"http", "href=\"http", "<link", "@import", "url("] {
-        assert!(!out.stdout.contains(external), "the page fetches something: {external}");
+        assert!(
+            !out.stdout.contains(external),
+            "the page fetches something: {external}"
+        );
     }
     let headless = |extra: &[&str]| {
         let mut cmd = Command::new(&chromium);
@@ -1259,10 +1262,16 @@ fn html_report_shows_the_same_numbers(ctx: &Context, archive: &Path, json: &Valu
     // And it is on screen: the treemap's rectangles come in many colours.
     let shot = dir.join("report.png");
     headless(&[&format!("--screenshot={}", shot.display())]);
-    let colours = run(Command::new("python3").arg("-c").arg(PNG_COLOURS).arg(&shot));
+    let colours = run(Command::new("python3")
+        .arg("-c")
+        .arg(PNG_COLOURS)
+        .arg(&shot));
     let colours: usize = colours.trim().parse().unwrap();
     // Page white, the treemap's ground, and at least six of its colours.
-    assert!(colours >= 8, "{colours} colours fill areas of the screenshot");
+    assert!(
+        colours >= 8,
+        "{colours} colours fill areas of the screenshot"
+    );
 }
 
 /// Counts the colours that fill areas of a PNG (8-bit RGB or RGBA, not interlaced), with
