@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::inspect::{Report, Severity};
+use crate::inspect::Report;
 use crate::owners::{Node, OwnerKind};
 
 /// The page for `report`; `tree` is the size tree of its visible files.
@@ -121,16 +121,8 @@ pub fn page(report: &Report, tree: &Node) -> String {
     } else {
         s.push_str("<table id=\"findings\">\n<tr><th>Code</th><th>Severity</th><th>Finding</th><th>Where</th></tr>\n");
         for f in &report.findings {
-            let severity = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            };
-            let at = match (f.layer, &f.field) {
-                (Some(l), _) => format!("layer {l}"),
-                (None, Some(field)) => escape(field),
-                _ => String::new(),
-            };
+            let severity = f.severity.as_str();
+            let at = escape(&f.place().unwrap_or_default());
             let _ = writeln!(
                 s,
                 "<tr class=\"{severity}\"><td>{}</td><td>{severity}</td><td>{}</td><td>{at}</td></tr>",

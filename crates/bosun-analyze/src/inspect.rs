@@ -53,6 +53,15 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The lowercase name reports print: `error`, `warning`, `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+
     /// SARIF's level name.
     pub fn sarif_level(self) -> &'static str {
         match self {
@@ -113,6 +122,17 @@ pub struct Finding {
     /// The rule that matched, for secrets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<&'static str>,
+}
+
+impl Finding {
+    /// Where it is, for people: `layer 2`, or the config field.
+    pub fn place(&self) -> Option<String> {
+        match (self.layer, &self.field) {
+            (Some(l), _) => Some(format!("layer {l}")),
+            (None, Some(field)) => Some(field.clone()),
+            _ => None,
+        }
+    }
 }
 
 fn finding(code: &'static str, message: String) -> Finding {

@@ -552,29 +552,7 @@ fn parent_name(path: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn file(path: &str, size: u64) -> Entry {
-        Entry {
-            path: path.into(),
-            kind: Kind::File,
-            size,
-            mode: 0o644,
-            mtime: 0,
-            uid: 0,
-            gid: 0,
-            link: None,
-            sha256: None,
-        }
-    }
-
-    fn link(path: &str, target: &str) -> Entry {
-        Entry {
-            kind: Kind::Symlink,
-            link: Some(target.into()),
-            size: 0,
-            ..file(path, 0)
-        }
-    }
+    use crate::view::testing::{file, link};
 
     #[test]
     fn every_byte_has_one_owner_or_a_directory() {

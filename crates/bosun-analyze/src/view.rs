@@ -105,18 +105,16 @@ impl View {
     }
 }
 
+/// Entries for tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod testing {
+    use crate::layer::{Entry, Kind};
 
-    fn file(path: &str, size: u64) -> Entry {
+    /// A regular file of `size` bytes, owned by root, mode 0644.
+    pub(crate) fn file(path: &str, size: u64) -> Entry {
         Entry {
             path: path.into(),
-            kind: if path.ends_with('/') {
-                Kind::Dir
-            } else {
-                Kind::File
-            },
+            kind: Kind::File,
             size,
             mode: 0o644,
             mtime: 0,
@@ -126,6 +124,21 @@ mod tests {
             sha256: None,
         }
     }
+
+    /// A symlink to `target`.
+    pub(crate) fn link(path: &str, target: &str) -> Entry {
+        Entry {
+            kind: Kind::Symlink,
+            link: Some(target.into()),
+            ..file(path, 0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::file;
+    use super::*;
 
     fn dir(path: &str) -> Entry {
         Entry {

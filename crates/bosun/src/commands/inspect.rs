@@ -203,16 +203,8 @@ fn table(r: &Report) -> String {
         let _ = writeln!(s, "  none");
     }
     for f in &r.findings {
-        let severity = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
-        let at = match (f.layer, &f.field) {
-            (Some(l), _) => format!(" [layer {l}]"),
-            (None, Some(field)) => format!(" [{field}]"),
-            _ => String::new(),
-        };
+        let severity = f.severity.as_str();
+        let at = f.place().map(|p| format!(" [{p}]")).unwrap_or_default();
         let _ = writeln!(s, "  {} {severity:<7} {}{at}", f.code, f.message);
     }
     s.pop();
