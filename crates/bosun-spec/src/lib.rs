@@ -11,7 +11,7 @@ mod spec;
 pub use lock::{LockedGroup, LockedInput, LockedPackage, LockedRelease, Lockfile};
 pub use spec::{
     ACCOUNTS, Account, BaseGroup, Compression, CopyEntry, DebianSection, Healthcheck, ImageSpec,
-    Spec, parse_duration, parse_mode,
+    Spec, json_schema, parse_duration, parse_mode,
 };
 
 use std::path::PathBuf;

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -20,7 +21,7 @@ use crate::{Error, parse_toml};
 /// packages = ["python3"]
 /// entrypoint = ["/usr/bin/python3", "/app/main.py"]
 /// ```
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Where packages come from.
@@ -38,7 +39,7 @@ pub struct Spec {
 }
 
 /// The `[debian]` table.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DebianSection {
     /// Codename such as `trixie` or `bookworm`.
@@ -48,6 +49,7 @@ pub struct DebianSection {
     pub components: Vec<String>,
     /// Debian architecture names, `["amd64"]` by default.
     #[serde(default = "default_architectures")]
+    #[schemars(extend("items" = { "enum": ARCHITECTURES }))]
     pub architectures: Vec<String>,
     /// Archive root; default: `BOSUN_DEBIAN_MIRROR`, else the machine's apt sources.
     pub mirror: Option<String>,
@@ -78,7 +80,7 @@ pub struct DebianSection {
 }
 
 /// A `[base.NAME]` table: a shared group of packages.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BaseGroup {
     /// Packages to install, with their dependencies.
@@ -89,7 +91,7 @@ pub struct BaseGroup {
 }
 
 /// Layer compression.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Compression {
     /// gzip, readable by every runtime.
@@ -100,7 +102,7 @@ pub enum Compression {
 }
 
 /// An `[image.NAME]` table.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageSpec {
     /// An image whose layers are the bottom of this one (`docker://REF`, `oci:DIR[:REF]`,
@@ -160,7 +162,7 @@ pub struct ImageSpec {
 }
 
 /// One `copy` entry.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CopyEntry {
     /// Path relative to the project directory; a trailing `/` copies a directory's contents.
@@ -171,15 +173,17 @@ pub struct CopyEntry {
     /// lock.
     pub image: Option<String>,
     /// Absolute path in the image.
+    #[schemars(regex(pattern = r"^/"))]
     pub dst: String,
     /// Account owning the copied files (default `root`).
     pub owner: Option<String>,
     /// Octal mode for copied files, such as `"0644"` (default: keep the executable bit).
+    #[schemars(regex(pattern = r"^[0-7]{1,4}$"))]
     pub mode: Option<String>,
 }
 
 /// A health check.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Healthcheck {
     /// Command in exec form.
@@ -192,6 +196,17 @@ pub struct Healthcheck {
     pub start_period: Option<String>,
     /// Failures before unhealthy.
     pub retries: Option<u32>,
+}
+
+/// The JSON Schema of `bosun.toml`, generated from these types (and their serde rules), so it
+/// cannot drift from what [`Spec::parse`] accepts in shape. `schema/bosun.schema.json` in the
+/// repository is this, checked by a test.
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Spec)).unwrap_or_default();
+    schema["title"] = "bosun.toml".into();
+    schema["description"] =
+        "A bosun spec: Debian packages and files assembled into distroless images.".into();
+    schema
 }
 
 /// A user account every bosun image has.

@@ -211,6 +211,18 @@ pub(crate) enum Command {
     },
     /// Lint Dockerfiles: hadolint's rules, flags, configuration and formats
     Lint(LintArgs),
+    /// bosun.toml itself: its JSON Schema, for editors
+    Spec {
+        #[command(subcommand)]
+        command: SpecCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SpecCommand {
+    /// Print the JSON Schema of bosun.toml (save it beside the spec and start the spec with
+    /// `#:schema ./bosun.schema.json`: TOML language servers then complete and check it)
+    Schema,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

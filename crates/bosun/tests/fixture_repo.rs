@@ -2555,3 +2555,104 @@ copy = [{ src = "app/", dst = "/app" }]
         "{named}"
     );
 }
+
+/// Validates TOML files against a JSON Schema with Python's `jsonschema` (the peers' venv): one
+/// line per file, `ok` or the first error.
+const VALIDATE: &str = r#"
+import json, sys, tomllib, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+for path in sys.argv[2:]:
+    errors = sorted(validator.iter_errors(tomllib.load(open(path, "rb"))), key=str)
+    print(path, "ok" if not errors else "error: " + errors[0].message.replace("\n", " "))
+"#;
+
+#[test]
+fn schema_is_current_and_validates_every_spec() {
+    let python = bosun_test::peers_venv().join("bin/python");
+    if !python.is_file() {
+        bosun_test::missing_peer("the peers' Python (jsonschema)");
+        return;
+    }
+    let f = fixture();
+    let ctx = context(&f);
+    let out = ctx.bosun(&["spec", "schema"]).ok();
+    let checked_in = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/bosun.schema.json"),
+    )
+    .unwrap();
+    assert!(
+        out.stdout == checked_in,
+        "schema/bosun.schema.json is stale: run `bosun spec schema > schema/bosun.schema.json`"
+    );
+    let schema = ctx.dir.path().join("bosun.schema.json");
+    std::fs::write(&schema, &out.stdout).unwrap();
+    // Every spec the project holds or writes: the examples, what `init` writes, the tests'.
+    let mut good: Vec<std::path::PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples"))
+            .unwrap()
+            .map(|e| e.unwrap().path().join("bosun.toml"))
+            .filter(|p| p.is_file())
+            .collect();
+    assert!(good.len() >= 3, "{good:?}");
+    for kind in ["python", "static"] {
+        let dir = ctx.dir.path().join(format!("init-{kind}"));
+        ctx.bosun(&["init", kind, "--dir", dir.to_str().unwrap()])
+            .ok();
+        good.push(dir.join("bosun.toml"));
+    }
+    good.push(ctx.project().join("bosun.toml"));
+    // Shape errors: the schema refuses each, and so does bosun.
+    let bad = [
+        (
+            "unknown-field",
+            "[debian]\nsuite = \"trixie\"\nsuit = \"x\"\n[image.a]\npackages = [\"x\"]\n",
+        ),
+        (
+            "string-for-list",
+            "[debian]\nsuite = \"trixie\"\n[image.a]\npackages = \"python3\"\n",
+        ),
+        (
+            "compression",
+            "[debian]\nsuite = \"trixie\"\n[image.a]\npackages = [\"x\"]\ncompression = \"lz4\"\n",
+        ),
+        (
+            "architecture",
+            "[debian]\nsuite = \"trixie\"\narchitectures = [\"vax\"]\n[image.a]\npackages = [\"x\"]\n",
+        ),
+        (
+            "copy-mode",
+            "[debian]\nsuite = \"trixie\"\n[image.a]\ncopy = [{ src = \"a\", dst = \"/a\", mode = \"rwx\" }]\n",
+        ),
+        ("no-suite", "[image.a]\npackages = [\"x\"]\n"),
+    ];
+    let mut files: Vec<String> = good.iter().map(|p| p.display().to_string()).collect();
+    for (name, text) in bad {
+        let path = ctx.dir.path().join(format!("bad-{name}.toml"));
+        std::fs::write(&path, text).unwrap();
+        files.push(path.display().to_string());
+        let dir = ctx.dir.path().join(format!("bad-{name}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("bosun.toml"), text).unwrap();
+        let refused = ctx.bosun(&["lock", "--file", dir.join("bosun.toml").to_str().unwrap()]);
+        assert_eq!(
+            refused.code, 2,
+            "bosun takes bad-{name}: {}",
+            refused.stderr
+        );
+    }
+    let report = bosun_test::run(
+        Command::new(python)
+            .arg("-c")
+            .arg(VALIDATE)
+            .arg(&schema)
+            .args(&files),
+    );
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), files.len(), "{report}");
+    for line in lines {
+        let bad = line.contains("/bad-");
+        assert_eq!(line.ends_with(" ok"), !bad, "{line}");
+    }
+}

@@ -105,6 +105,12 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Sbom(args) => sbom::run(&store_dir, &args, printer),
         Command::Scan(args) => scan::run(&store_dir, &args, printer),
         Command::Db { command } => scan::db(&command, printer),
+        Command::Spec {
+            command: crate::cli::SpecCommand::Schema,
+        } => {
+            printer.data(&serde_json::to_string_pretty(&bosun_spec::json_schema())?)?;
+            Ok(ExitStatus::Success)
+        }
         Command::Policy {
             command: crate::cli::PolicyCommand::Check(args),
         } => policy::check(&store_dir, &args, printer),
