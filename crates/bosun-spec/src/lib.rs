@@ -8,6 +8,8 @@
 mod lock;
 mod spec;
 
+mod vars;
+
 pub use lock::{LockedGroup, LockedInput, LockedPackage, LockedRelease, Lockfile};
 pub use spec::{
     ACCOUNTS, Account, BaseGroup, Compression, CopyEntry, DebianSection, Healthcheck, ImageSpec,

@@ -24,6 +24,10 @@ use crate::{Error, parse_toml};
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
+    /// Variables for `${name}` in string values, with the values they took (`--set`,
+    /// `BOSUN_VAR_<NAME>`, else as written).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vars: BTreeMap<String, String>,
     /// Where packages come from.
     pub debian: DebianSection,
     /// Shared package groups; each becomes one layer shared by every image that uses it.
@@ -300,13 +304,29 @@ impl ImageSpec {
 impl Spec {
     /// Reads and validates a spec file.
     pub fn load(path: &Path) -> Result<Self, Error> {
+        Self::load_with(path, &BTreeMap::new())
+    }
+
+    /// Reads a spec with `--set` values for its variables.
+    pub fn load_with(path: &Path, set: &BTreeMap<String, String>) -> Result<Self, Error> {
         let text = crate::read(path)?;
-        Self::parse(path, &text)
+        Self::parse_with(path, &text, set)
     }
 
     /// Parses and validates spec text; `path` only names the file in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
-        let spec: Spec = parse_toml(path, text)?;
+        Self::parse_with(path, text, &BTreeMap::new())
+    }
+
+    /// Expands the variables of spec text (`set` holds `--set` values), then parses and
+    /// validates it.
+    pub fn parse_with(
+        path: &Path,
+        text: &str,
+        set: &BTreeMap<String, String>,
+    ) -> Result<Self, Error> {
+        let text = crate::vars::expand(path, text, set)?;
+        let spec: Spec = parse_toml(path, &text)?;
         spec.validate().map_err(|message| Error::Invalid {
             path: path.to_path_buf(),
             message,

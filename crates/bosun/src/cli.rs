@@ -223,6 +223,23 @@ pub(crate) enum SpecCommand {
     /// Print the JSON Schema of bosun.toml (save it beside the spec and start the spec with
     /// `#:schema ./bosun.schema.json`: TOML language servers then complete and check it)
     Schema,
+    /// Print the spec as bosun reads it: variables expanded, defaults filled in
+    Show {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Output format
+        #[arg(long, value_enum, default_value = "toml")]
+        format: ShowFormat,
+    },
+}
+
+/// How `spec show` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ShowFormat {
+    /// TOML, as a spec is written
+    Toml,
+    /// JSON
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -713,4 +730,24 @@ pub(crate) struct SpecArgs {
     /// The spec
     #[arg(short = 'f', long = "file", default_value = "bosun.toml")]
     pub(crate) file: PathBuf,
+    /// Give a [vars] entry this value (over BOSUN_VAR_<NAME> and the spec); repeatable
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+    pub(crate) set: Vec<(String, String)>,
+}
+
+impl SpecArgs {
+    /// Reads the spec, its variables set.
+    pub(crate) fn load(&self) -> anyhow::Result<bosun_spec::Spec> {
+        Ok(bosun_spec::Spec::load_with(
+            &self.file,
+            &self.set.iter().cloned().collect(),
+        )?)
+    }
+}
+
+fn parse_set(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not NAME=VALUE"))?;
+    Ok((name.to_string(), value.to_string()))
 }

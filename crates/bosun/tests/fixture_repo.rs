@@ -2656,3 +2656,81 @@ fn schema_is_current_and_validates_every_spec() {
         assert_eq!(line.ends_with(" ok"), !bad, "{line}");
     }
 }
+
+#[test]
+fn variables_expand_before_locking() {
+    let f = fixture();
+    let ctx = context(&f);
+    ctx.write(
+        "bosun.toml",
+        r#"[vars]
+pager = "less"
+
+[debian]
+suite = "bosuntest"
+
+[image.app]
+packages = ["${pager}"]
+tags = ["app-${pager}:${suite}"]
+labels = { "org.opencontainers.image.title" = "${image}" }
+"#,
+    );
+    let shown = ctx.bosun(&["spec", "show"]).ok();
+    assert!(
+        shown.stdout.contains("packages = [\"less\"]"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("tags = [\"app-less:bosuntest\"]"),
+        "{}",
+        shown.stdout
+    );
+    ctx.bosun(&["lock"]).ok();
+    assert!(lock_toml(&ctx).contains("name = \"less\""));
+    // --set changes what it names, the lock follows the expanded spec, and --locked knows.
+    ctx.bosun(&["lock", "--set", "pager=most"]).ok();
+    let lock = lock_toml(&ctx);
+    assert!(
+        lock.contains("name = \"most\"") && !lock.contains("name = \"less\""),
+        "{lock}"
+    );
+    ctx.bosun(&["build", "--locked"])
+        .fails(2, "bosun.lock is out of date with bosun.toml");
+    let built: serde_json::Value = ctx
+        .bosun(&[
+            "build",
+            "--locked",
+            "--set",
+            "pager=most",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        built[0]["tags"],
+        serde_json::json!(["app-most:bosuntest"]),
+        "{built}"
+    );
+    // BOSUN_VAR_<NAME> sits between the spec and --set.
+    let mut env = context(&f);
+    env.write(
+        "bosun.toml",
+        &std::fs::read_to_string(ctx.project().join("bosun.toml")).unwrap(),
+    );
+    env.set("BOSUN_VAR_PAGER", "most");
+    let shown = env.bosun(&["spec", "show", "--format", "json"]).ok();
+    let spec: serde_json::Value = shown.json();
+    assert_eq!(
+        spec["image"]["app"]["packages"],
+        serde_json::json!(["most"])
+    );
+    // Errors point at the reference.
+    ctx.write(
+        "bosun.toml",
+        "[debian]\nsuite = \"bosuntest\"\n[image.app]\npackages = [\"${pagr}\"]\n",
+    );
+    ctx.bosun(&["lock"])
+        .fails(2, "bosun.toml:4:14: undefined variable `pagr`");
+}

@@ -7,7 +7,7 @@ use bosun_deb::{Cache, Fetcher, Repository};
 use bosun_oci::Store;
 use bosun_spec::{Lockfile, Spec};
 
-use crate::cli::RegistryArgs;
+use crate::cli::{RegistryArgs, SpecArgs};
 use crate::{ExitStatus, Printer, settings};
 
 /// What `bosun lock` is asked to do.
@@ -19,14 +19,15 @@ pub(crate) struct Mode {
 }
 
 pub(crate) fn run(
-    spec_path: &Path,
+    spec_args: &SpecArgs,
     mode: Mode,
     why: Option<&str>,
     arch: Option<&str>,
     images: Images<'_>,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let spec = Spec::load(spec_path)?;
+    let spec_path = spec_args.file.as_path();
+    let spec = spec_args.load()?;
     let lock_path = super::lock_path(spec_path);
     if let Some(package) = why {
         let lock = Lockfile::load(&lock_path)?;

@@ -44,7 +44,7 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             security_only,
             registry,
         } => lock::run(
-            &spec.file,
+            &spec,
             lock::Mode {
                 check,
                 update,
@@ -109,6 +109,19 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             command: crate::cli::SpecCommand::Schema,
         } => {
             printer.data(&serde_json::to_string_pretty(&bosun_spec::json_schema())?)?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Spec {
+            command: crate::cli::SpecCommand::Show { spec, format },
+        } => {
+            let spec = spec.load()?;
+            printer.data(
+                match format {
+                    crate::cli::ShowFormat::Toml => toml::to_string_pretty(&spec)?,
+                    crate::cli::ShowFormat::Json => serde_json::to_string_pretty(&spec)?,
+                }
+                .trim_end(),
+            )?;
             Ok(ExitStatus::Success)
         }
         Command::Policy {
