@@ -2578,10 +2578,9 @@ fn schema_is_current_and_validates_every_spec() {
     let f = fixture();
     let ctx = context(&f);
     let out = ctx.bosun(&["spec", "schema"]).ok();
-    let checked_in = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/bosun.schema.json"),
-    )
-    .unwrap();
+    let checked_in =
+        std::fs::read_to_string(bosun_test::workspace_root().join("schema/bosun.schema.json"))
+            .unwrap();
     assert!(
         out.stdout == checked_in,
         "schema/bosun.schema.json is stale: run `bosun spec schema > schema/bosun.schema.json`"
@@ -2590,7 +2589,7 @@ fn schema_is_current_and_validates_every_spec() {
     std::fs::write(&schema, &out.stdout).unwrap();
     // Every spec the project holds or writes: the examples, what `init` writes, the tests'.
     let mut good: Vec<std::path::PathBuf> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples"))
+        std::fs::read_dir(bosun_test::workspace_root().join("examples"))
             .unwrap()
             .map(|e| e.unwrap().path().join("bosun.toml"))
             .filter(|p| p.is_file())
