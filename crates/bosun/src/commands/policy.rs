@@ -374,7 +374,7 @@ fn evaluate(
     }
     // Provenance statements serve two rules.
     let provenance = match (&policy.provenance, trust.available()) {
-        (Some(p), true) => trust.statements(&keys(dir, &p.keys)?, dsse::SLSA_PROVENANCE_V1)?,
+        (Some(p), true) => trust.statements(&keys(dir, &p.keys)?, &[dsse::SLSA_PROVENANCE_V1])?,
         _ => Vec::new(),
     };
     if let Some(r) = &policy.base {
@@ -467,9 +467,9 @@ fn evaluate(
             match trust.available() {
                 false => unsigned_place(),
                 true => {
-                    let keys = keys(dir, &r.keys)?;
-                    let found = trust.statements(&keys, dsse::SPDX)?.len()
-                        + trust.statements(&keys, dsse::CYCLONEDX)?.len();
+                    let found = trust
+                        .statements(&keys(dir, &r.keys)?, &[dsse::SPDX, dsse::CYCLONEDX])?
+                        .len();
                     match found {
                         0 => fail("no SBOM attested by the keys".into()),
                         n => pass(format!("{n} SBOM attestation(s)")),

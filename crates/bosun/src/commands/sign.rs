@@ -434,29 +434,34 @@ fn report(
     Ok(ExitStatus::Success)
 }
 
-/// The statements of `predicate_type` in the Sigstore bundles about the image, checked with
-/// `key`: the envelope's signature, the predicate type, the subject's digest.
-fn bundle_statements(target: &Target, key: &PublicKey, predicate_type: &str) -> Result<Checked> {
+/// The statements of the `predicate_types` in the Sigstore bundles about the image, checked
+/// with `key`: the envelope's signature, the predicate type, the subject's digest.
+fn bundle_statements(
+    target: &Target,
+    key: &PublicKey,
+    predicate_types: &[&str],
+) -> Result<Checked> {
     let hex = target.hex();
     check_all(target, Kind::Bundle, |_, blob| {
         let envelope = dsse::envelope_in(&blob).map_err(|e| e.to_string())?;
-        statement_about(&envelope, key, predicate_type, &hex)
+        statement_about(&envelope, key, predicate_types, &hex)
     })
 }
 
 /// The statement an envelope signs with `key` about the image whose sha256 is `hex`; `None`
-/// when it attests another predicate type (not asked for, so neither accepted nor refused).
+/// when it attests a predicate type not in `predicate_types` (not asked for, so neither
+/// accepted nor refused).
 fn statement_about(
     envelope: &Envelope,
     key: &PublicKey,
-    predicate_type: &str,
+    predicate_types: &[&str],
     hex: &str,
 ) -> Result<Option<serde_json::Value>, String> {
     let statement = envelope.verify(key).map_err(|e| e.to_string())?;
     let statement: serde_json::Value = serde_json::from_slice(&statement)
         .map_err(|e| format!("its statement is not JSON: {e}"))?;
     let found = statement["predicateType"].as_str().unwrap_or_default();
-    if found != predicate_type {
+    if !predicate_types.contains(&found) {
         return Ok(None);
     }
     let about = statement["subject"]
@@ -475,7 +480,7 @@ fn statement_about(
 /// (cosign 3's form) count too, printed as cosign prints them.
 fn signatures(target: &Target, key: &PublicKey) -> Result<Checked> {
     let digest = target.descriptor().digest.to_string();
-    let mut bundles = bundle_statements(target, key, dsse::COSIGN_SIGN)?;
+    let mut bundles = bundle_statements(target, key, &[dsse::COSIGN_SIGN])?;
     for statement in &mut bundles.accepted {
         *statement = serde_json::json!({
             "critical": {
@@ -508,13 +513,13 @@ fn signatures(target: &Target, key: &PublicKey) -> Result<Checked> {
 
 /// The image's attestations of `predicate_type`, checked with `key`; the statements (from
 /// cosign's `.att` form and from Sigstore bundles).
-fn attestations(target: &Target, key: &PublicKey, predicate_type: &str) -> Result<Checked> {
+fn attestations(target: &Target, key: &PublicKey, predicate_types: &[&str]) -> Result<Checked> {
     let hex = target.hex();
     let mut checked = check_all(target, Kind::Attestation, |_, blob| {
         let envelope = Envelope::parse(&blob).map_err(|e| e.to_string())?;
-        statement_about(&envelope, key, predicate_type, &hex)
+        statement_about(&envelope, key, predicate_types, &hex)
     })?;
-    let bundles = bundle_statements(target, key, predicate_type)?;
+    let bundles = bundle_statements(target, key, predicate_types)?;
     checked.accepted.extend(bundles.accepted);
     checked.rejected.extend(bundles.rejected);
     Ok(checked)
@@ -550,7 +555,7 @@ pub(crate) fn verify_attestation(
 ) -> Result<ExitStatus> {
     let key = load_public(&args.key)?;
     let target = Target::open(store_dir, &args.image, &args.registry)?;
-    let checked = attestations(&target, &key, predicate_type(args.kind))?;
+    let checked = attestations(&target, &key, &[predicate_type(args.kind)])?;
     report(
         checked,
         "attestation",
@@ -603,18 +608,19 @@ impl Trust {
         Ok((0, rejected))
     }
 
-    /// The valid statements of `predicate_type` by any of `keys`.
+    /// The valid statements of any of `predicate_types` by any of `keys` (the attestations
+    /// are read once per key, whatever the number of types).
     pub(crate) fn statements(
         &self,
         keys: &[PublicKey],
-        predicate_type: &str,
+        predicate_types: &[&str],
     ) -> Result<Vec<serde_json::Value>> {
         let Some(target) = &self.target else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
         for key in keys {
-            out.extend(attestations(target, key, predicate_type)?.accepted);
+            out.extend(attestations(target, key, predicate_types)?.accepted);
         }
         Ok(out)
     }
