@@ -182,10 +182,20 @@ pub fn tree(name: &str, layers: &[&[Entry]], view: &View, owners: &Owners) -> No
 /// each layer's captured files ([`owner_file`]).
 pub fn owners(layers: &[&[Entry]], view: &View, captured: &[&[(String, Vec<u8>)]]) -> Owners {
     let entry = |path: &str| view.visible.get(path).map(|&(l, i)| (l, &layers[l][i]));
+    // Each layer's captured files by path, indexed once: a package's list is looked up per
+    // package, and a Debian image has hundreds of them.
+    let by_path: Vec<HashMap<&str, &[u8]>> = captured
+        .iter()
+        .map(|files| {
+            files
+                .iter()
+                .map(|(p, b)| (p.as_str(), b.as_slice()))
+                .collect()
+        })
+        .collect();
     let content = |path: &str| -> Option<&str> {
         let &(l, _) = view.visible.get(path)?;
-        let (_, bytes) = captured[l].iter().find(|(p, _)| p == path)?;
-        std::str::from_utf8(bytes).ok()
+        std::str::from_utf8(by_path[l].get(path)?).ok()
     };
     let mut claims: HashMap<String, usize> = HashMap::new();
     let mut list: Vec<(OwnerKind, String, Option<String>)> = Vec::new();
