@@ -66,8 +66,7 @@ pub(crate) fn run(
     };
     let lock = resolve_with(&spec, spec_path, images, previous, printer)?;
     if check {
-        let current = Lockfile::load(&lock_path).ok();
-        return Ok(match current {
+        return Ok(match old {
             // A lock from before the rules were recorded still holds what it should.
             Some(c)
                 if c.to_toml()
