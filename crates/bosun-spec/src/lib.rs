@@ -5,15 +5,16 @@
 //! - [`Lockfile`]: what the spec resolved to, down to the sha256 of each `.deb`.
 #![deny(missing_docs)]
 
+mod compose;
 mod lock;
+mod sources;
 mod spec;
-
 mod vars;
 
-pub use lock::{LockedGroup, LockedInput, LockedPackage, LockedRelease, Lockfile};
+pub use lock::{LockedGroup, LockedInclude, LockedInput, LockedPackage, LockedRelease, Lockfile};
 pub use spec::{
     ACCOUNTS, Account, BaseGroup, Compression, CopyEntry, DebianSection, Healthcheck, ImageSpec,
-    Spec, json_schema, parse_duration, parse_mode,
+    LoadOptions, Place, Spec, json_schema, parse_duration, parse_mode,
 };
 
 use std::path::PathBuf;
@@ -56,18 +57,32 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
     text: &str,
 ) -> Result<T, Error> {
-    toml::from_str(text).map_err(|err| {
-        let offset = err.span().map_or(0, |s| s.start);
-        let before = &text[..offset.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Error::Syntax {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: err.message().trim().replace('\n', " "),
-        }
-    })
+    toml::from_str(text).map_err(|err| toml_error(path, text, err))
+}
+
+/// A TOML error in `text` (the contents of `path`) as `file:line:column: message`.
+fn toml_error(path: &std::path::Path, text: &str, err: toml::de::Error) -> Error {
+    let offset = err.span().map_or(0, |s| s.start);
+    syntax(path, text, offset, err.message().trim().replace('\n', " "))
+}
+
+/// An error at byte `offset` of `text` (the contents of `path`).
+fn syntax(path: &std::path::Path, text: &str, offset: usize, message: String) -> Error {
+    let (line, column) = position(text, offset);
+    Error::Syntax {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// The 1-based line and column of byte `offset` of `text`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 #[cfg(test)]

@@ -34,6 +34,10 @@
 //! reference = "docker://registry.internal/team/core:1"
 //! digest = "sha256:…"           # what the reference named when it was locked
 //! manifests = { amd64 = "sha256:…", arm64 = "sha256:…" }  # the image used per architecture
+//!
+//! [[include]]                   # a file the spec includes, as its bytes were when locked
+//! path = "../platform/core.toml" # relative to the spec's directory
+//! sha256 = "…"
 //! ```
 //!
 //! Mirror URLs are deliberately absent: a lockfile names content by hash, so it works with
@@ -72,6 +76,20 @@ pub struct Lockfile {
     /// The images the spec builds on or copies from, by digest.
     #[serde(default, rename = "input", skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<LockedInput>,
+    /// The files the spec includes, by sha256: a change to a shared file is a change to
+    /// review, so `--locked` refuses it until the lock is made again.
+    #[serde(default, rename = "include", skip_serializing_if = "Vec::is_empty")]
+    pub includes: Vec<LockedInclude>,
+}
+
+/// A file the spec includes, pinned.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LockedInclude {
+    /// Relative to the spec's directory, `/`-separated.
+    pub path: String,
+    /// sha256 of its bytes, hex.
+    pub sha256: String,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -246,6 +264,30 @@ impl Lockfile {
             .sort_by(|a, b| (&a.architecture, &a.name).cmp(&(&b.architecture, &b.name)));
         self.inputs.sort_by(|a, b| a.reference.cmp(&b.reference));
         self.inputs.dedup();
+        self.includes.sort_by(|a, b| a.path.cmp(&b.path));
+        self.includes.dedup();
+    }
+
+    /// The first file `includes` (what a spec includes now) that differs from what the lock
+    /// recorded: its path, and the sha256 the lock has for it (`None` when the lock has it
+    /// not). A file the lock has but the spec no longer includes counts too.
+    pub fn changed_include<'a>(
+        &'a self,
+        includes: &'a [LockedInclude],
+    ) -> Option<(&'a str, Option<&'a str>)> {
+        let locked = |path: &str| self.includes.iter().find(|i| i.path == path);
+        includes
+            .iter()
+            .find_map(|now| match locked(&now.path) {
+                Some(was) if was.sha256 == now.sha256 => None,
+                was => Some((now.path.as_str(), was.map(|w| w.sha256.as_str()))),
+            })
+            .or_else(|| {
+                self.includes
+                    .iter()
+                    .find(|was| !includes.iter().any(|now| now.path == was.path))
+                    .map(|was| (was.path.as_str(), Some(was.sha256.as_str())))
+            })
     }
 
     /// The pinned input an image reference names.

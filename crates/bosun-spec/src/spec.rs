@@ -7,7 +7,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::{Error, parse_toml};
+use crate::Error;
+use crate::lock::LockedInclude;
 
 /// A whole `bosun.toml`.
 ///
@@ -40,6 +41,48 @@ pub struct Spec {
     /// times. A spec is a value read from a file; change a fresh one, not one already hashed.
     #[serde(skip)]
     resolution: std::sync::OnceLock<String>,
+    /// Where each table and each named package is written.
+    #[serde(skip)]
+    origins: Origins,
+    /// The files the spec includes, with their sha256.
+    #[serde(skip)]
+    includes: Vec<LockedInclude>,
+}
+
+/// How a spec is read beyond its own text.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--set` values for `[vars]` entries.
+    pub set: BTreeMap<String, String>,
+    /// Directories includes may come from, besides the git work tree that holds the spec (or
+    /// the spec's directory outside one).
+    pub include_roots: Vec<PathBuf>,
+}
+
+/// A place in a spec file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The file, as the spec's path and its includes name it.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.path.display(), self.line, self.column)
+    }
+}
+
+/// Where the values of a spec are written.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Origins {
+    /// Each table (`debian`, `base.NAME`, `image.NAME`), by where its name is written.
+    pub(crate) tables: BTreeMap<String, Place>,
+    /// Each entry of a table's `packages`: (table, package).
+    pub(crate) packages: BTreeMap<(String, String), Place>,
 }
 
 /// The `[debian]` table.
@@ -206,10 +249,38 @@ pub struct Healthcheck {
 /// cannot drift from what [`Spec::parse`] accepts in shape. `schema/bosun.schema.json` in the
 /// repository is this, checked by a test.
 pub fn json_schema() -> serde_json::Value {
+    use serde_json::json;
     let mut schema = serde_json::to_value(schemars::schema_for!(Spec)).unwrap_or_default();
     schema["title"] = "bosun.toml".into();
     schema["description"] =
         "A bosun spec: Debian packages and files assembled into distroless images.".into();
+    // What composing a spec from files reads, and the built spec no longer has: includes,
+    // override flags and matrices. [debian] may come from an included file.
+    if let Some(top) = schema.as_object_mut() {
+        top.remove("required");
+    }
+    schema["properties"]["include"] = json!({
+        "description": "Spec files whose tables, [vars] and images this one takes, relative to this file; the lock records their sha256.",
+        "type": "array",
+        "items": { "type": "string" },
+    });
+    let replaces = json!({
+        "description": "Replace the table (or [vars] entries) of the same name from an included file, as a whole.",
+        "type": "boolean",
+    });
+    schema["properties"]["vars"]["properties"] = json!({ "override": replaces });
+    for table in ["DebianSection", "BaseGroup", "ImageSpec"] {
+        schema["$defs"][table]["properties"]["override"] = replaces.clone();
+    }
+    schema["$defs"]["ImageSpec"]["properties"]["matrix"] = json!({
+        "description": "One image per combination of these values, each usable as ${NAME} in the table.",
+        "type": "object",
+        "additionalProperties": { "type": "array", "items": { "type": "string" }, "minItems": 1 },
+    });
+    schema["$defs"]["ImageSpec"]["properties"]["name"] = json!({
+        "description": "The name of each matrix image, such as \"api-${python}\" (default: the table's name and the values, joined by `-`).",
+        "type": "string",
+    });
     schema
 }
 
@@ -304,62 +375,106 @@ impl ImageSpec {
 impl Spec {
     /// Reads and validates a spec file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        Self::load_with(path, &BTreeMap::new())
+        Self::load_with(path, &LoadOptions::default())
     }
 
-    /// Reads a spec with `--set` values for its variables.
-    pub fn load_with(path: &Path, set: &BTreeMap<String, String>) -> Result<Self, Error> {
+    /// Reads a spec file, the files it includes, and `--set` values for its variables.
+    pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Self, Error> {
         let text = crate::read(path)?;
-        Self::parse_with(path, &text, set)
+        Self::parse_with(path, &text, options)
     }
 
-    /// Parses and validates spec text; `path` only names the file in errors.
+    /// Parses and validates spec text; `path` names the file in errors, and its directory is
+    /// where relative includes are read from.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
-        Self::parse_with(path, text, &BTreeMap::new())
+        Self::parse_with(path, text, &LoadOptions::default())
     }
 
-    /// Expands the variables of spec text (`set` holds `--set` values), then parses and
-    /// validates it.
-    pub fn parse_with(
-        path: &Path,
-        text: &str,
-        set: &BTreeMap<String, String>,
-    ) -> Result<Self, Error> {
-        let text = crate::vars::expand(path, text, set)?;
-        let spec: Spec = parse_toml(path, &text)?;
-        spec.validate().map_err(|message| Error::Invalid {
-            path: path.to_path_buf(),
-            message,
-        })?;
-        Ok(spec)
+    /// Reads the includes of spec text, merges them, expands the variables (`options.set`
+    /// holds `--set` values), then reads and validates the result.
+    pub fn parse_with(path: &Path, text: &str, options: &LoadOptions) -> Result<Self, Error> {
+        let files = crate::sources::gather(path, text.to_string(), &options.include_roots)?;
+        crate::compose::compose(&files, &options.set)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    /// A spec made of its parts; [`crate::compose`] validates it.
+    pub(crate) fn composed(
+        vars: BTreeMap<String, String>,
+        debian: DebianSection,
+        base: BTreeMap<String, BaseGroup>,
+        image: BTreeMap<String, ImageSpec>,
+        origins: Origins,
+        includes: Vec<LockedInclude>,
+    ) -> Self {
+        Self {
+            vars,
+            debian,
+            base,
+            image,
+            resolution: Default::default(),
+            origins,
+            includes,
+        }
+    }
+
+    /// The files the spec includes (relative to its directory) and their sha256, in the
+    /// order they apply.
+    pub fn includes(&self) -> &[LockedInclude] {
+        &self.includes
+    }
+
+    /// Where a table (`debian`, `base.NAME`, `image.NAME`) is written.
+    pub fn place(&self, table: &str) -> Option<&Place> {
+        self.origins.tables.get(table)
+    }
+
+    /// The tables whose `packages` name `package`, and where each names it.
+    pub fn named_by(&self, package: &str) -> Vec<(&str, &Place)> {
+        self.origins
+            .packages
+            .iter()
+            .filter(|((_, p), _)| p == package)
+            .map(|((table, _), place)| (table.as_str(), place))
+            .collect()
+    }
+
+    /// Checks what the types cannot; an error names the table it is about (empty for none).
+    pub(crate) fn validate(&self) -> Result<(), (String, String)> {
         let d = &self.debian;
+        let debian = |message: String| ("debian".to_string(), message);
         if d.suite.is_empty() || d.suite.contains(['/', ' ']) {
-            return Err(format!("[debian] suite {:?} is not a suite name", d.suite));
+            return Err(debian(format!(
+                "[debian] suite {:?} is not a suite name",
+                d.suite
+            )));
         }
         if d.architectures.is_empty() {
-            return Err("[debian] architectures is empty".into());
+            return Err(debian("[debian] architectures is empty".into()));
         }
         for arch in &d.architectures {
             if !ARCHITECTURES.contains(&arch.as_str()) {
-                return Err(format!(
+                return Err(debian(format!(
                     "[debian] unknown architecture `{arch}` (known: {})",
                     ARCHITECTURES.join(", ")
-                ));
+                )));
             }
         }
         if self.image.is_empty() {
-            return Err("no [image.NAME] table: nothing to build".into());
+            return Err((
+                String::new(),
+                "no [image.NAME] table: nothing to build".into(),
+            ));
         }
         for (name, base) in &self.base {
             if base.packages.is_empty() {
-                return Err(format!("[base.{name}] has no packages"));
+                return Err((
+                    format!("base.{name}"),
+                    format!("[base.{name}] has no packages"),
+                ));
             }
         }
         for (name, image) in &self.image {
-            validate_image(name, image, &self.base)?;
+            validate_image(name, image, &self.base).map_err(|m| (format!("image.{name}"), m))?;
         }
         Ok(())
     }

@@ -19,146 +19,111 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
-use std::path::Path;
 
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
-use crate::Error;
+use crate::sources::SourceFile;
+use crate::{Error, syntax};
 
-/// Expands the variables of spec `text`; `set` holds `--set` values. Text without variables is
-/// returned as it is.
-pub(crate) fn expand(
-    path: &Path,
-    text: &str,
-    set: &BTreeMap<String, String>,
-) -> Result<String, Error> {
-    if !text.contains("${") && set.is_empty() {
-        return Ok(text.to_string());
-    }
-    // A document that does not parse is left to the spec parser, whose errors say more.
-    let Ok(root) = DeTable::parse(text) else {
-        return Ok(text.to_string());
-    };
-    let fail = |span: Range<usize>, message: String| syntax(path, text, span.start, message);
-    let mut vars: BTreeMap<String, (String, Range<usize>)> = BTreeMap::new();
-    let mut vars_span = None;
-    if let Some((key, table)) = root
-        .get_ref()
-        .iter()
-        .find(|(k, _)| k.get_ref().as_ref() == "vars")
-    {
-        vars_span = Some(key.span());
-        let DeValue::Table(entries) = table.get_ref() else {
-            return Err(fail(
-                table.span(),
-                "`vars` must be a table of strings".into(),
-            ));
-        };
-        for (name, value) in entries {
-            let DeValue::String(s) = value.get_ref() else {
-                return Err(fail(
-                    value.span(),
-                    format!("variable `{}` must be a string", name.get_ref()),
-                ));
-            };
-            vars.insert(name.get_ref().to_string(), (s.to_string(), value.span()));
-        }
-    }
-    for name in set.keys() {
-        if !vars.contains_key(name) {
-            return Err(Error::Invalid {
-                path: path.to_path_buf(),
-                message: format!("--set {name}: there is no `{name}` in [vars]"),
-            });
-        }
-    }
-    let mut overridden: BTreeMap<String, String> = BTreeMap::new();
-    for name in vars.keys() {
-        let env = format!("BOSUN_VAR_{}", name.to_ascii_uppercase().replace('-', "_"));
-        if let Some(v) = set.get(name).cloned().or_else(|| std::env::var(&env).ok()) {
-            overridden.insert(name.clone(), v);
-        }
-    }
-    let suite = root
-        .get_ref()
-        .iter()
-        .find(|(k, _)| k.get_ref().as_ref() == "debian")
-        .and_then(|(_, d)| match d.get_ref() {
-            DeValue::Table(t) => t.iter().find(|(k, _)| k.get_ref().as_ref() == "suite"),
-            _ => None,
-        })
-        .and_then(|(_, v)| match v.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
-            _ => None,
-        });
-    let mut expander = Expander {
-        path,
-        text,
-        vars: &vars,
-        overridden: &overridden,
-        suite,
-        resolved: BTreeMap::new(),
-    };
-    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-    // The [vars] entries themselves show their final values (`bosun spec show`).
-    for (name, (_, span)) in &vars {
-        let value = expander.var(name, span.clone(), &mut Vec::new())?;
-        edits.push((span.clone(), quote(&value)));
-    }
-    for (key, value) in root.get_ref() {
-        if Some(key.span()) == vars_span {
-            continue;
-        }
-        let section = key.get_ref().to_string();
-        expander.walk(&section, None, key, value, &mut edits)?;
-    }
-    edits.sort_by_key(|(span, _)| span.start);
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (span, replacement) in edits {
-        if span.start < at {
-            continue;
-        }
-        out.push_str(&text[at..span.start]);
-        out.push_str(&replacement);
-        at = span.end;
-    }
-    out.push_str(&text[at..]);
-    Ok(out)
+/// One `[vars]` entry as written.
+pub(crate) struct Definition {
+    /// The value before expansion.
+    pub(crate) raw: String,
+    /// The file that defines it (an index into the spec's files).
+    pub(crate) file: usize,
+    /// Where the value is written.
+    pub(crate) span: Range<usize>,
 }
 
-struct Expander<'a> {
-    path: &'a Path,
-    text: &'a str,
-    vars: &'a BTreeMap<String, (String, Range<usize>)>,
-    overridden: &'a BTreeMap<String, String>,
+/// What else a string can name where it is written: `${image}` and the matrix's variables
+/// inside an `[image.NAME]` table.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Scope<'s> {
+    pub(crate) image: Option<&'s str>,
+    pub(crate) matrix: &'s [(String, String)],
+}
+
+/// A spec's variables: definitions, overrides and the values worked out so far.
+pub(crate) struct Vars<'f> {
+    files: &'f [SourceFile],
+    defined: BTreeMap<String, Definition>,
+    overridden: BTreeMap<String, String>,
     suite: Option<String>,
     resolved: BTreeMap<String, String>,
 }
 
-impl Expander<'_> {
-    fn fail(&self, at: usize, message: String) -> Error {
-        syntax(self.path, self.text, at, message)
+impl<'f> Vars<'f> {
+    /// The variables `defined` across `files`, with `set` (`--set`) and `BOSUN_VAR_<NAME>`
+    /// over them; `suite` is what `${suite}` gives.
+    pub(crate) fn new(
+        files: &'f [SourceFile],
+        defined: BTreeMap<String, Definition>,
+        set: &BTreeMap<String, String>,
+        suite: Option<String>,
+    ) -> Result<Self, Error> {
+        if let Some(name) = set.keys().find(|n| !defined.contains_key(*n)) {
+            return Err(Error::Invalid {
+                path: files[files.len() - 1].path.clone(),
+                message: format!("--set {name}: there is no `{name}` in [vars]"),
+            });
+        }
+        let overridden = defined
+            .keys()
+            .filter_map(|name| {
+                let env = format!("BOSUN_VAR_{}", name.to_ascii_uppercase().replace('-', "_"));
+                let value = set
+                    .get(name)
+                    .cloned()
+                    .or_else(|| std::env::var(&env).ok())?;
+                Some((name.clone(), value))
+            })
+            .collect();
+        Ok(Self {
+            files,
+            defined,
+            overridden,
+            suite,
+            resolved: BTreeMap::new(),
+        })
     }
 
-    /// The final value of variable `name`, defined at `span`; `stack` holds the variables
-    /// being resolved, to name a cycle.
-    fn var(
-        &mut self,
-        name: &str,
-        span: Range<usize>,
-        stack: &mut Vec<String>,
-    ) -> Result<String, Error> {
-        if let Some(v) = self.resolved.get(name) {
+    /// What `${suite}` gives.
+    pub(crate) fn set_suite(&mut self, suite: String) {
+        self.suite = Some(suite);
+    }
+
+    /// Whether `name` is a `[vars]` entry.
+    pub(crate) fn is_defined(&self, name: &str) -> bool {
+        self.defined.contains_key(name)
+    }
+
+    /// Every variable's final value.
+    pub(crate) fn values(&mut self) -> Result<BTreeMap<String, String>, Error> {
+        let names: Vec<String> = self.defined.keys().cloned().collect();
+        names
+            .into_iter()
+            .map(|name| Ok((name.clone(), self.var(&name, &mut Vec::new())?)))
+            .collect()
+    }
+
+    fn fail(&self, file: usize, at: usize, message: String) -> Error {
+        let f = &self.files[file];
+        syntax(&f.path, &f.text, at, message)
+    }
+
+    /// The final value of variable `name`; `stack` holds the variables being worked out, to
+    /// name a cycle.
+    fn var(&mut self, name: &str, stack: &mut Vec<String>) -> Result<String, Error> {
+        if let Some(v) = self.resolved.get(name).or(self.overridden.get(name)) {
             return Ok(v.clone());
         }
-        if let Some(v) = self.overridden.get(name) {
-            return Ok(v.clone());
-        }
+        let def = &self.defined[name];
+        let (raw, file, span) = (def.raw.clone(), def.file, def.span.clone());
         if stack.iter().any(|s| s == name) {
             stack.push(name.to_string());
             return Err(self.fail(
+                file,
                 span.start,
                 format!(
                     "variables refer to each other in a cycle: {}",
@@ -167,19 +132,19 @@ impl Expander<'_> {
             ));
         }
         stack.push(name.to_string());
-        let raw = self.vars[name].0.clone();
-        let value = self.interpolate(&raw, span, None, stack)?;
+        let value = self.interpolate(&raw, file, span, Scope::default(), stack)?;
         stack.pop();
         self.resolved.insert(name.to_string(), value.clone());
         Ok(value)
     }
 
-    /// `raw` (a string value at `span`) with its `${...}` replaced.
-    fn interpolate(
+    /// `raw` (a string value written at `span` in `file`) with its `${...}` replaced.
+    pub(crate) fn interpolate(
         &mut self,
         raw: &str,
+        file: usize,
         span: Range<usize>,
-        image: Option<&str>,
+        scope: Scope<'_>,
         stack: &mut Vec<String>,
     ) -> Result<String, Error> {
         let mut out = String::with_capacity(raw.len());
@@ -198,34 +163,46 @@ impl Expander<'_> {
                 continue;
             };
             // Where in the file this reference is, for errors.
-            let source = &self.text[span.clone()];
+            let source = self.files[file].text.get(span.clone()).unwrap_or_default();
             let here = span.start + source.find("${").unwrap_or(0);
             let Some(end) = after.find('}') else {
-                return Err(self.fail(here, "`${` without a closing `}`".into()));
+                return Err(self.fail(file, here, "`${` without a closing `}`".into()));
             };
             let name = &after[..end];
             let here = span.start + source.find(&format!("${{{name}}}")).unwrap_or(0);
-            let value = match name {
-                "image" => image.map(str::to_string).ok_or_else(|| {
-                    self.fail(
-                        here,
-                        "`${image}` is only defined inside an [image.NAME] table".into(),
-                    )
-                })?,
-                "suite" if !self.vars.contains_key("suite") => self
-                    .suite
-                    .clone()
-                    .ok_or_else(|| self.fail(here, "`${suite}` needs a [debian] suite".into()))?,
-                _ => match self.vars.get(name) {
-                    Some((_, def)) => self.var(name, def.clone(), stack)?,
-                    None => {
+            let value = if let Some((_, v)) = scope.matrix.iter().find(|(k, _)| k == name) {
+                v.clone()
+            } else if self.defined.contains_key(name) {
+                self.var(name, stack)?
+            } else {
+                match name {
+                    "image" => scope.image.map(str::to_string).ok_or_else(|| {
+                        self.fail(
+                            file,
+                            here,
+                            "`${image}` is only defined inside an [image.NAME] table".into(),
+                        )
+                    })?,
+                    "suite" => self.suite.clone().ok_or_else(|| {
+                        self.fail(file, here, "`${suite}` needs a [debian] suite".into())
+                    })?,
+                    "arch" => {
+                        return Err(self.fail(
+                            file,
+                            here,
+                            "`${arch}` is not available: one spec serves all of [debian] architectures, so its values cannot differ by architecture".into(),
+                        ));
+                    }
+                    _ => {
                         let known: BTreeSet<&str> = self
-                            .vars
+                            .defined
                             .keys()
                             .map(String::as_str)
+                            .chain(scope.matrix.iter().map(|(k, _)| k.as_str()))
                             .chain(["suite", "image"])
                             .collect();
                         return Err(self.fail(
+                            file,
                             here,
                             format!(
                                 "undefined variable `{name}` (defined: {})",
@@ -233,7 +210,7 @@ impl Expander<'_> {
                             ),
                         ));
                     }
-                },
+                }
             };
             out.push_str(&value);
             rest = &after[end + 1..];
@@ -242,50 +219,29 @@ impl Expander<'_> {
         Ok(out)
     }
 
-    /// Walks one value below `section` (`image.NAME` gives `${image}`), recording the string
-    /// values that change.
-    fn walk(
+    /// Expands every string below `value` (written in `file`) in place. Spans stay those of
+    /// the strings as written, so later errors point at the spec's own text.
+    pub(crate) fn expand(
         &mut self,
-        section: &str,
-        image: Option<&str>,
-        key: &Spanned<std::borrow::Cow<'_, str>>,
-        value: &Spanned<DeValue<'_>>,
-        edits: &mut Vec<(Range<usize>, String)>,
+        file: usize,
+        value: &mut Spanned<DeValue<'_>>,
+        scope: Scope<'_>,
     ) -> Result<(), Error> {
-        if key.get_ref().contains("${") {
-            return Err(self.fail(
-                key.span().start,
-                format!(
-                    "`{}`: a variable cannot name a table key (keys must read as they are)",
-                    key.get_ref()
-                ),
-            ));
-        }
-        match value.get_ref() {
+        let span = value.span();
+        match value.get_mut() {
             DeValue::String(s) if s.contains('$') => {
-                let expanded = self.interpolate(s, value.span(), image, &mut Vec::new())?;
-                if expanded != s.as_ref() {
-                    edits.push((value.span(), quote(&expanded)));
-                }
+                let expanded = self.interpolate(s, file, span, scope, &mut Vec::new())?;
+                *s = expanded.into();
             }
             DeValue::Array(items) => {
-                for item in items.iter() {
-                    self.walk(section, image, key, item, edits)?;
+                for item in items.iter_mut() {
+                    self.expand(file, item, scope)?;
                 }
             }
             DeValue::Table(table) => {
-                for (k, v) in table {
-                    // `[image.NAME]`: the name is the key right below `image`.
-                    let name = match (section, image) {
-                        ("image", None) => Some(k.get_ref().as_ref()),
-                        _ => image,
-                    };
-                    let section = if section == "image" && image.is_none() {
-                        "image.NAME"
-                    } else {
-                        section
-                    };
-                    self.walk(section, name, k, v, edits)?;
+                for (key, item) in table.iter_mut() {
+                    no_variable_in_key(self.files, file, key)?;
+                    self.expand(file, item, scope)?;
                 }
             }
             _ => {}
@@ -294,91 +250,23 @@ impl Expander<'_> {
     }
 }
 
-/// A TOML basic string holding `value`.
-fn quote(value: &str) -> String {
-    toml::Value::String(value.to_string()).to_string()
-}
-
-fn syntax(path: &Path, text: &str, offset: usize, message: String) -> Error {
-    let before = &text[..offset.min(text.len())];
-    Error::Syntax {
-        path: path.to_path_buf(),
-        line: before.matches('\n').count() + 1,
-        column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-        message,
+/// Keys stay literal: a name must read where it is defined as everyone refers to it.
+pub(crate) fn no_variable_in_key(
+    files: &[SourceFile],
+    file: usize,
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+) -> Result<(), Error> {
+    if !key.get_ref().contains("${") {
+        return Ok(());
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(text: &str, set: &[(&str, &str)]) -> Result<String, String> {
-        let set = set
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        expand(Path::new("s.toml"), text, &set).map_err(|e| e.to_string())
-    }
-
-    #[test]
-    fn values_builtins_overrides_and_escapes() {
-        let text = "[vars]\npy = \"3.${minor}\"\nminor = \"13\"\n[debian]\nsuite = \"trixie\"\n[image.api]\npackages = [\"python${py}\"]\ntags = [\"${image}:${suite}\", \"$${literal}\"]\n";
-        let out = run(text, &[]).unwrap();
-        assert!(out.contains("packages = [\"python3.13\"]"), "{out}");
-        assert!(
-            out.contains("tags = [\"api:trixie\", \"${literal}\"]"),
-            "{out}"
-        );
-        assert!(out.contains("py = \"3.13\""), "{out}");
-        let out = run(text, &[("minor", "11")]).unwrap();
-        assert!(out.contains("packages = [\"python3.11\"]"), "{out}");
-        assert_eq!(
-            run("[debian]\nsuite = \"x\"\n", &[]).unwrap(),
-            "[debian]\nsuite = \"x\"\n"
-        );
-    }
-
-    #[test]
-    fn errors_name_file_line_and_column() {
-        let undefined = run(
-            "[debian]\nsuite = \"t\"\n[image.a]\npackages = [\"x${nope}\"]\n",
-            &[],
-        );
-        assert!(
-            undefined
-                .as_ref()
-                .unwrap_err()
-                .starts_with("s.toml:4:15: undefined variable `nope`"),
-            "{undefined:?}"
-        );
-        let cycle = run(
-            "[vars]\na = \"${b}\"\nb = \"${a}\"\n[debian]\nsuite = \"t\"\n",
-            &[],
-        );
-        assert!(
-            cycle.as_ref().unwrap_err().contains("cycle: a -> b -> a"),
-            "{cycle:?}"
-        );
-        let key = run(
-            "[debian]\nsuite = \"t\"\n[image.\"${x}\"]\npackages = []\n",
-            &[],
-        );
-        assert!(
-            key.as_ref().unwrap_err().starts_with("s.toml:3:8:")
-                && key.as_ref().unwrap_err().contains("table key"),
-            "{key:?}"
-        );
-        let image = run("[debian]\nsuite = \"${image}\"\n", &[]);
-        assert!(
-            image
-                .unwrap_err()
-                .contains("only defined inside an [image.NAME]")
-        );
-        let set = run("[vars]\na = \"1\"\n", &[("b", "2")]);
-        assert!(
-            set.unwrap_err()
-                .contains("--set b: there is no `b` in [vars]")
-        );
-    }
+    let f = &files[file];
+    Err(syntax(
+        &f.path,
+        &f.text,
+        key.span().start,
+        format!(
+            "`{}`: a variable cannot name a table key (keys must read as they are)",
+            key.get_ref()
+        ),
+    ))
 }

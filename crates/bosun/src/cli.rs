@@ -733,15 +733,26 @@ pub(crate) struct SpecArgs {
     /// Give a [vars] entry this value (over BOSUN_VAR_<NAME> and the spec); repeatable
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     pub(crate) set: Vec<(String, String)>,
+    /// Let `include` read files below DIR too (besides the spec's git work tree, and
+    /// BOSUN_INCLUDE_ROOTS); repeatable
+    #[arg(long = "include-root", value_name = "DIR")]
+    pub(crate) include_roots: Vec<PathBuf>,
 }
 
 impl SpecArgs {
-    /// Reads the spec, its variables set.
+    /// Reads the spec and its includes, its variables set.
     pub(crate) fn load(&self) -> anyhow::Result<bosun_spec::Spec> {
-        Ok(bosun_spec::Spec::load_with(
-            &self.file,
-            &self.set.iter().cloned().collect(),
-        )?)
+        let from_env = std::env::var_os("BOSUN_INCLUDE_ROOTS").unwrap_or_default();
+        let options = bosun_spec::LoadOptions {
+            set: self.set.iter().cloned().collect(),
+            include_roots: self
+                .include_roots
+                .iter()
+                .cloned()
+                .chain(std::env::split_paths(&from_env).filter(|p| !p.as_os_str().is_empty()))
+                .collect(),
+        };
+        Ok(bosun_spec::Spec::load_with(&self.file, &options)?)
     }
 }
 

@@ -51,12 +51,19 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     }
     let lock_path = super::lock_path(spec_path);
     let lock = match Lockfile::load(&lock_path) {
-        Ok(lock) if lock.spec_hash == spec.resolution_hash() => lock,
+        Ok(lock)
+            if lock.spec_hash == spec.resolution_hash()
+                && lock.changed_include(spec.includes()).is_none() =>
+        {
+            lock
+        }
         other => {
-            let why = if other.is_ok() {
-                "is out of date with bosun.toml"
-            } else {
-                "does not exist"
+            let why = match &other {
+                Ok(lock) if lock.spec_hash == spec.resolution_hash() => {
+                    super::lock::include_change(lock, &spec)
+                }
+                Ok(_) => "is out of date with bosun.toml".to_string(),
+                Err(_) => "does not exist".to_string(),
             };
             if locked {
                 bail!(
@@ -69,7 +76,14 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 store_dir,
                 registry: &args.registry,
             };
-            let lock = super::lock::resolve(&spec, spec_path, images, printer)?;
+            let lock = match other {
+                // Only an include changed, and not what resolution reads: the pins stand.
+                Ok(old) if old.spec_hash == spec.resolution_hash() => Lockfile {
+                    includes: spec.includes().to_vec(),
+                    ..old
+                },
+                _ => super::lock::resolve(&spec, spec_path, images, printer)?,
+            };
             bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())
                 .with_context(|| format!("cannot write {}", lock_path.display()))?;
             lock

@@ -48,8 +48,16 @@ pub(crate) fn run(
         if chains.is_empty() {
             bail!("`{package}` is not in {} for {arch}", lock_path.display());
         }
-        for chain in chains {
+        for chain in &chains {
             printer.data(&chain.join(" -> "))?;
+        }
+        // Where the spec asks for the top of each chain, even when an include asks.
+        let mut roots: Vec<&String> = chains.iter().filter_map(|c| c.first()).collect();
+        roots.dedup();
+        for root in roots {
+            for (table, place) in spec.named_by(root) {
+                printer.status(&format!("{place}: [{table}] packages names `{root}`"));
+            }
         }
         return Ok(ExitStatus::Success);
     }
@@ -86,6 +94,14 @@ pub(crate) fn run(
                 ));
                 ExitStatus::Failure
             }
+            Some(c) if c.changed_include(spec.includes()).is_some() => {
+                printer.status(&format!(
+                    "{} {}",
+                    lock_path.display(),
+                    include_change(&c, &spec)
+                ));
+                ExitStatus::Failure
+            }
             Some(c) => {
                 report_updates(&c, &lock, printer)?;
                 ExitStatus::Failure
@@ -118,6 +134,21 @@ pub(crate) fn run(
         lock_path.display()
     ));
     Ok(ExitStatus::Success)
+}
+
+/// Why `lock` no longer matches the files `spec` includes, naming the file.
+pub(crate) fn include_change(lock: &Lockfile, spec: &Spec) -> String {
+    match lock.changed_include(spec.includes()) {
+        Some((path, Some(_))) if !spec.includes().iter().any(|i| i.path == path) => {
+            format!("records an include, {path}, that the spec no longer has")
+        }
+        Some((path, Some(was))) => format!(
+            "was made with {path} at sha256:{}, and that file has changed since",
+            &was[..12.min(was.len())]
+        ),
+        Some((path, None)) => format!("was made before the spec included {path}"),
+        None => "matches the spec's includes".to_string(),
+    }
 }
 
 /// Where image inputs go and how registries are reached.
@@ -188,7 +219,10 @@ fn resolve_with(
         )
     {
         tracing::debug!("the spec, releases and inputs are unchanged: the lock stands");
-        return Ok(old.clone());
+        return Ok(Lockfile {
+            includes: spec.includes().to_vec(),
+            ..old.clone()
+        });
     }
     let from = match &store {
         Some(store) => super::inputs::from_packages(spec, &inputs, store)?,
@@ -200,6 +234,7 @@ fn resolve_with(
     };
     let mut lock = bosun_build::lock::resolve(spec, &repo, &from, pins)?;
     lock.inputs = locked;
+    lock.includes = spec.includes().to_vec();
     if printer.verbose() {
         printer.status(&format!(
             "resolved in {:.2}s",

@@ -117,7 +117,13 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             let spec = spec.load()?;
             printer.data(
                 match format {
-                    crate::cli::ShowFormat::Toml => toml::to_string_pretty(&spec)?,
+                    // A reviewer sees which files it was made of, and which bytes of them.
+                    crate::cli::ShowFormat::Toml => spec
+                        .includes()
+                        .iter()
+                        .map(|i| format!("# included: {} (sha256:{})\n", i.path, i.sha256))
+                        .chain([toml::to_string_pretty(&spec)?])
+                        .collect::<String>(),
                     crate::cli::ShowFormat::Json => serde_json::to_string_pretty(&spec)?,
                 }
                 .trim_end(),

@@ -1,0 +1,461 @@
+//! One [`Spec`] from the files it is made of: tables merged, variables expanded, matrices
+//! multiplied, each table read with the position of every value in its own file.
+//!
+//! A table (`[debian]`, `[base.NAME]`, `[image.NAME]`) or variable is defined once. A later
+//! file (the including one comes after what it includes) replaces an earlier definition only
+//! when its table says `override = true`; the replacement is whole, so the table a reviewer
+//! reads is the table that is built. Anything else defined twice is an error naming both
+//! places.
+//!
+//! ```toml
+//! [image.api]
+//! matrix = { python = ["3.11", "3.13"], channel = ["stable", "edge"] }
+//! name = "api-${python}-${channel}"       # default: api-3.11-stable, ...
+//! packages = ["python${python}"]
+//! ```
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::lock::LockedInclude;
+use crate::sources::SourceFile;
+use crate::spec::{Origins, Place, Spec};
+use crate::vars::{Definition, Scope, Vars, no_variable_in_key};
+use crate::{Error, syntax, toml_error};
+
+/// The most images one matrix may stand for: a typo in an axis should not build thousands.
+const MATRIX_LIMIT: usize = 256;
+
+/// A table as one file defines it.
+struct Table<'a> {
+    file: usize,
+    /// Where its name is written.
+    key: Range<usize>,
+    span: Range<usize>,
+    entries: DeTable<'a>,
+}
+
+/// Composes the spec `files` make (the spec itself last); `set` holds `--set` values.
+pub(crate) fn compose(files: &[SourceFile], set: &BTreeMap<String, String>) -> Result<Spec, Error> {
+    let mut defined: BTreeMap<String, Definition> = BTreeMap::new();
+    let mut tables: BTreeMap<String, Table<'_>> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        let doc = DeTable::parse(&f.text).map_err(|e| toml_error(&f.path, &f.text, e))?;
+        let fail = |at: usize, message: String| syntax(&f.path, &f.text, at, message);
+        for (key, value) in doc.into_inner() {
+            no_variable_in_key(files, i, &key)?;
+            let section = key.get_ref().to_string();
+            match section.as_str() {
+                "include" => {}
+                "vars" => define_vars(files, i, value, &mut defined)?,
+                "debian" => define(files, i, section, key.span(), value, &mut tables)?,
+                "base" | "image" => {
+                    let DeValue::Table(entries) = value.into_inner() else {
+                        return Err(fail(
+                            key.span().start,
+                            format!("`{section}` must hold [{section}.NAME] tables"),
+                        ));
+                    };
+                    for (name, table) in entries {
+                        no_variable_in_key(files, i, &name)?;
+                        let id = format!("{section}.{}", name.get_ref());
+                        define(files, i, id, name.span(), table, &mut tables)?;
+                    }
+                }
+                other => {
+                    return Err(fail(
+                        key.span().start,
+                        format!(
+                            "unknown table `{other}` (a spec has include, vars, debian, base and image)"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let spec_file = files.len() - 1;
+    let mut vars = Vars::new(files, defined, set, None)?;
+    // `${suite}` is the suite as the [debian] table gives it, its own variables expanded.
+    if let Some(t) = tables.get("debian")
+        && let Some(suite) = t.entries.get("suite")
+        && let DeValue::String(raw) = suite.get_ref()
+    {
+        let value =
+            vars.interpolate(raw, t.file, suite.span(), Scope::default(), &mut Vec::new())?;
+        vars.set_suite(value);
+    }
+    let mut origins = Origins::default();
+    let Some(debian) = tables.remove("debian") else {
+        return Err(Error::Invalid {
+            path: files[spec_file].path.clone(),
+            message: "no [debian] table, here or in a file it includes".into(),
+        });
+    };
+    let debian = read_table(
+        files,
+        &mut vars,
+        "debian",
+        debian,
+        Scope::default(),
+        &mut origins,
+    )?;
+    let mut base = BTreeMap::new();
+    let mut image = BTreeMap::new();
+    for (id, table) in tables {
+        if let Some(name) = id.strip_prefix("base.") {
+            let group = read_table(files, &mut vars, &id, table, Scope::default(), &mut origins)?;
+            base.insert(name.to_string(), group);
+            continue;
+        }
+        let name = id.strip_prefix("image.").unwrap_or(&id).to_string();
+        for (name, matrix, table) in variants(files, &mut vars, &name, table)? {
+            if image.contains_key(&name) {
+                let f = &files[table.file];
+                return Err(syntax(
+                    &f.path,
+                    &f.text,
+                    table.key.start,
+                    format!("the matrix names an image `{name}`, which another table also names"),
+                ));
+            }
+            let scope = Scope {
+                image: Some(&name),
+                matrix: &matrix,
+            };
+            let id = format!("image.{name}");
+            let spec = read_table(files, &mut vars, &id, table, scope, &mut origins)?;
+            image.insert(name, spec);
+        }
+    }
+    let includes = files[..spec_file]
+        .iter()
+        .map(|f| LockedInclude {
+            path: f.relative.clone(),
+            sha256: f.sha256(),
+        })
+        .collect();
+    let spec = Spec::composed(vars.values()?, debian, base, image, origins, includes);
+    spec.validate()
+        .map_err(|(table, message)| match spec.place(&table) {
+            Some(place) => Error::Syntax {
+                path: place.path.clone(),
+                line: place.line,
+                column: place.column,
+                message,
+            },
+            None => Error::Invalid {
+                path: files[spec_file].path.clone(),
+                message,
+            },
+        })?;
+    Ok(spec)
+}
+
+/// Records the `[vars]` entries of file `i`.
+fn define_vars(
+    files: &[SourceFile],
+    i: usize,
+    value: Spanned<DeValue<'_>>,
+    defined: &mut BTreeMap<String, Definition>,
+) -> Result<(), Error> {
+    let f = &files[i];
+    let fail = |at: usize, message: String| syntax(&f.path, &f.text, at, message);
+    let span = value.span();
+    let DeValue::Table(mut entries) = value.into_inner() else {
+        return Err(fail(span.start, "`vars` must be a table of strings".into()));
+    };
+    let replaces = take_override(files, i, &mut entries)?;
+    for (name, value) in entries {
+        no_variable_in_key(files, i, &name)?;
+        let DeValue::String(raw) = value.get_ref() else {
+            return Err(fail(
+                value.span().start,
+                format!("variable `{}` must be a string", name.get_ref()),
+            ));
+        };
+        let earlier = defined.get(name.get_ref().as_ref());
+        if let Some(earlier) = earlier
+            && !replaces
+        {
+            return Err(fail(
+                name.span().start,
+                format!(
+                    "variable `{}` is already defined at {}; write `override = true` in this [vars] to replace it",
+                    name.get_ref(),
+                    place(files, earlier.file, earlier.span.clone())
+                ),
+            ));
+        }
+        defined.insert(
+            name.get_ref().to_string(),
+            Definition {
+                raw: raw.to_string(),
+                file: i,
+                span: value.span(),
+            },
+        );
+    }
+    Ok(())
+}
+
+/// Records table `id` as file `i` defines it, replacing an earlier definition only where the
+/// table says `override = true`.
+fn define<'a>(
+    files: &[SourceFile],
+    i: usize,
+    id: String,
+    key: Range<usize>,
+    value: Spanned<DeValue<'a>>,
+    tables: &mut BTreeMap<String, Table<'a>>,
+) -> Result<(), Error> {
+    let f = &files[i];
+    let fail = |message: String| syntax(&f.path, &f.text, key.start, message);
+    let span = value.span();
+    let DeValue::Table(mut entries) = value.into_inner() else {
+        return Err(fail(format!("[{id}] must be a table")));
+    };
+    let replaces = take_override(files, i, &mut entries)?;
+    match (tables.get(&id), replaces) {
+        (Some(earlier), false) => {
+            return Err(fail(format!(
+                "[{id}] is already defined at {}; write `override = true` in this table to replace it",
+                place(files, earlier.file, earlier.key.clone())
+            )));
+        }
+        (None, true) => {
+            return Err(fail(format!(
+                "[{id}] says `override = true`, but no file included before this one defines it"
+            )));
+        }
+        _ => {}
+    }
+    tables.insert(
+        id,
+        Table {
+            file: i,
+            key,
+            span,
+            entries,
+        },
+    );
+    Ok(())
+}
+
+/// Removes a table's `override` flag and says whether it was set.
+fn take_override(files: &[SourceFile], i: usize, table: &mut DeTable<'_>) -> Result<bool, Error> {
+    match table.remove("override") {
+        None => Ok(false),
+        Some(flag) => flag.get_ref().as_bool().ok_or_else(|| {
+            let f = &files[i];
+            syntax(
+                &f.path,
+                &f.text,
+                flag.span().start,
+                "`override` must be true or false".into(),
+            )
+        }),
+    }
+}
+
+/// The images one `[image.NAME]` table stands for: itself, or one per combination of its
+/// matrix, each with its name and the matrix's values.
+#[allow(clippy::type_complexity)]
+fn variants<'a>(
+    files: &[SourceFile],
+    vars: &mut Vars<'_>,
+    name: &str,
+    table: Table<'a>,
+) -> Result<Vec<(String, Vec<(String, String)>, Table<'a>)>, Error> {
+    let f = &files[table.file];
+    let fail = |at: usize, message: String| syntax(&f.path, &f.text, at, message);
+    let Table {
+        file,
+        key,
+        span,
+        mut entries,
+    } = table;
+    let template = entries.remove("name");
+    let Some(matrix) = entries.remove("matrix") else {
+        if let Some(t) = template {
+            return Err(fail(
+                t.span().start,
+                "`name` names the images of a matrix; this table has no `matrix`".into(),
+            ));
+        }
+        let table = Table {
+            file,
+            key,
+            span,
+            entries,
+        };
+        return Ok(vec![(name.to_string(), Vec::new(), table)]);
+    };
+    let matrix_span = matrix.span();
+    let DeValue::Table(axes) = matrix.into_inner() else {
+        return Err(fail(
+            matrix_span.start,
+            "`matrix` must be a table of arrays of strings, such as { python = [\"3.11\", \"3.13\"] }".into(),
+        ));
+    };
+    // The axes in the order they are written: that is the order of the default names.
+    let mut axes: Vec<_> = axes.into_iter().collect();
+    axes.sort_by_key(|(k, _)| k.span().start);
+    let mut combinations: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    for (axis, values) in axes {
+        no_variable_in_key(files, file, &axis)?;
+        let axis_name = axis.get_ref().to_string();
+        if vars.is_defined(&axis_name) || matches!(axis_name.as_str(), "image" | "suite") {
+            return Err(fail(
+                axis.span().start,
+                format!(
+                    "matrix variable `{axis_name}` is also a [vars] entry or a built-in; rename one"
+                ),
+            ));
+        }
+        let values_span = values.span();
+        let items = match values.into_inner() {
+            DeValue::Array(items) if !items.is_empty() => items,
+            _ => {
+                return Err(fail(
+                    values_span.start,
+                    format!("matrix `{axis_name}` must be a non-empty array of strings"),
+                ));
+            }
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for item in items.iter() {
+            let DeValue::String(raw) = item.get_ref() else {
+                return Err(fail(
+                    item.span().start,
+                    format!("matrix `{axis_name}` values must be strings"),
+                ));
+            };
+            let value =
+                vars.interpolate(raw, file, item.span(), Scope::default(), &mut Vec::new())?;
+            if seen.contains(&value) {
+                return Err(fail(
+                    item.span().start,
+                    format!("matrix `{axis_name}` lists {value:?} twice"),
+                ));
+            }
+            seen.push(value);
+        }
+        combinations = combinations
+            .into_iter()
+            .flat_map(|c| {
+                let axis_name = &axis_name;
+                seen.iter().map(move |v| {
+                    let mut c = c.clone();
+                    c.push((axis_name.clone(), v.clone()));
+                    c
+                })
+            })
+            .collect();
+        if combinations.len() > MATRIX_LIMIT {
+            return Err(fail(
+                matrix_span.start,
+                format!("the matrix makes more than {MATRIX_LIMIT} images"),
+            ));
+        }
+    }
+    let mut out = Vec::with_capacity(combinations.len());
+    for combination in combinations {
+        let image = match &template {
+            Some(t) => {
+                let DeValue::String(raw) = t.get_ref() else {
+                    return Err(fail(t.span().start, "`name` must be a string".into()));
+                };
+                let scope = Scope {
+                    image: None,
+                    matrix: &combination,
+                };
+                vars.interpolate(raw, file, t.span(), scope, &mut Vec::new())?
+            }
+            None => std::iter::once(name)
+                .chain(combination.iter().map(|(_, v)| v.as_str()))
+                .collect::<Vec<_>>()
+                .join("-"),
+        };
+        let at = template.as_ref().map_or(key.start, |t| t.span().start);
+        if image.is_empty()
+            || !image
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        {
+            return Err(fail(
+                at,
+                format!(
+                    "the matrix names an image {image:?}: use lower-case letters, digits, `.`, `_` and `-`"
+                ),
+            ));
+        }
+        if out.iter().any(|(n, _, _): &(String, _, _)| *n == image) {
+            return Err(fail(
+                at,
+                format!(
+                    "the matrix names two images {image:?}: put every matrix variable in `name`"
+                ),
+            ));
+        }
+        let table = Table {
+            file,
+            key: key.clone(),
+            span: span.clone(),
+            entries: entries.clone(),
+        };
+        out.push((image, combination, table));
+    }
+    Ok(out)
+}
+
+/// Expands and reads one table, recording where it and each package it names are written.
+fn read_table<T: DeserializeOwned>(
+    files: &[SourceFile],
+    vars: &mut Vars<'_>,
+    id: &str,
+    table: Table<'_>,
+    scope: Scope<'_>,
+    origins: &mut Origins,
+) -> Result<T, Error> {
+    let Table {
+        file,
+        key,
+        span,
+        entries,
+    } = table;
+    let mut value = Spanned::new(span, DeValue::Table(entries));
+    vars.expand(file, &mut value, scope)?;
+    origins
+        .tables
+        .insert(id.to_string(), place(files, file, key));
+    if let Some(packages) = value.get_ref().get("packages")
+        && let DeValue::Array(items) = packages.get_ref()
+    {
+        for item in items.iter() {
+            if let DeValue::String(name) = item.get_ref() {
+                origins.packages.insert(
+                    (id.to_string(), name.to_string()),
+                    place(files, file, item.span()),
+                );
+            }
+        }
+    }
+    let f = &files[file];
+    T::deserialize(toml::de::ValueDeserializer::from(value))
+        .map_err(|e| toml_error(&f.path, &f.text, e))
+}
+
+/// Where `span` of file `i` is.
+fn place(files: &[SourceFile], i: usize, span: Range<usize>) -> Place {
+    let f = &files[i];
+    let (line, column) = crate::position(&f.text, span.start);
+    Place {
+        path: f.path.clone(),
+        line,
+        column,
+    }
+}
