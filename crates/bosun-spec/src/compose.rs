@@ -112,7 +112,12 @@ pub(crate) fn compose(files: &[SourceFile], set: &BTreeMap<String, String>) -> R
             continue;
         }
         let name = id.strip_prefix("image.").unwrap_or(&id).to_string();
-        for (name, matrix, table) in variants(files, &mut vars, &name, table)? {
+        for (image_name, matrix, table) in variants(files, &mut vars, &name, table)? {
+            if !matrix.is_empty() {
+                let family = origins.matrices.entry(name.clone()).or_default();
+                family.push(image_name.clone());
+            }
+            let name = image_name;
             if image.contains_key(&name) {
                 let f = &files[table.file];
                 return Err(syntax(
@@ -457,5 +462,295 @@ fn place(files: &[SourceFile], i: usize, span: Range<usize>) -> Place {
         path: f.path.clone(),
         line,
         column,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::{LoadOptions, Spec};
+
+    fn set(pairs: &[(&str, &str)]) -> LoadOptions {
+        LoadOptions {
+            set: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn parse(text: &str, pairs: &[(&str, &str)]) -> Result<Spec, String> {
+        Spec::parse_with(Path::new("s.toml"), text, &set(pairs)).map_err(|e| e.to_string())
+    }
+
+    fn err(text: &str) -> String {
+        parse(text, &[]).unwrap_err()
+    }
+
+    #[test]
+    fn values_builtins_overrides_and_escapes() {
+        let text = "[vars]\npy = \"3.${minor}\"\nminor = \"13\"\n[debian]\nsuite = \"trixie\"\n[image.api]\npackages = [\"python${py}\"]\ntags = [\"${image}:${suite}\", \"a:b\"]\nlabels = { x = \"$${literal}\" }\n";
+        let spec = parse(text, &[]).unwrap();
+        let api = &spec.image["api"];
+        assert_eq!(api.packages, ["python3.13"]);
+        assert_eq!(api.tags, ["api:trixie", "a:b"]);
+        assert_eq!(api.labels["x"], "${literal}");
+        assert_eq!(spec.vars["py"], "3.13");
+        let spec = parse(text, &[("minor", "11")]).unwrap();
+        assert_eq!(spec.image["api"].packages, ["python3.11"]);
+        // Positions survive expansion: a shape error after a variable points at its line.
+        let shape = err(
+            "[vars]\na = \"x\"\n[debian]\nsuite = \"${a}\"\n[image.i]\npackages = [\"${a}\"]\nuser = 7\n",
+        );
+        assert!(shape.starts_with("s.toml:7:8:"), "{shape}");
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        for (text, start, needle) in [
+            (
+                "[debian]\nsuite = \"t\"\n[image.a]\npackages = [\"x${nope}\"]\n",
+                "s.toml:4:15:",
+                "undefined variable `nope`",
+            ),
+            (
+                "[vars]\na = \"${b}\"\nb = \"${a}\"\n[debian]\nsuite = \"t\"\n[image.a]\npackages = [\"${a}\"]\n",
+                "s.toml:",
+                "cycle: a -> b -> a",
+            ),
+            (
+                "[debian]\nsuite = \"t\"\n[image.\"${x}\"]\npackages = [\"p\"]\n",
+                "s.toml:3:8:",
+                "table key",
+            ),
+            (
+                "[debian]\nsuite = \"${image}\"\n[image.a]\npackages = [\"p\"]\n",
+                "s.toml:2:10:",
+                "only defined inside an [image.NAME]",
+            ),
+            (
+                "[debian]\nsuite = \"t\"\n[image.a]\npackages = [\"p-${arch}\"]\n",
+                "s.toml:4:16:",
+                "`${arch}` is not available",
+            ),
+            (
+                "[debian]\nsuite = \"t\"\n[image.a]\noverride = true\npackages = [\"p\"]\n",
+                "s.toml:3:8:",
+                "no file included before this one defines it",
+            ),
+            (
+                "[debian]\nsuite = \"t\"\n[image.a]\nbases = [\"nope\"]\n",
+                "s.toml:3:8:",
+                "no [base.nope]",
+            ),
+            (
+                "[debian]\nsuite = \"t\"\n[images.a]\npackages = [\"p\"]\n",
+                "s.toml:3:2:",
+                "unknown table `images`",
+            ),
+        ] {
+            let e = err(text);
+            assert!(e.starts_with(start) && e.contains(needle), "{e}");
+        }
+        let e = parse(
+            "[vars]\na = \"1\"\n[debian]\nsuite = \"t\"\n",
+            &[("b", "2")],
+        )
+        .unwrap_err();
+        assert!(e.contains("--set b: there is no `b` in [vars]"), "{e}");
+    }
+
+    #[test]
+    fn matrix_makes_one_image_per_combination() {
+        let text = r#"[vars]
+newest = "3.13"
+[debian]
+suite = "trixie"
+[base.core]
+packages = ["base-files"]
+[image.api]
+matrix = { python = ["3.11", "${newest}"], channel = ["stable", "edge"] }
+bases = ["core"]
+packages = ["python${python}"]
+labels = { channel = "${channel}", name = "${image}" }
+[image.tool]
+matrix = { v = ["1", "2"] }
+name = "tool-v${v}"
+packages = ["tool"]
+"#;
+        let spec = parse(text, &[]).unwrap();
+        let names: Vec<&String> = spec.image.keys().collect();
+        assert_eq!(
+            names,
+            [
+                "api-3.11-edge",
+                "api-3.11-stable",
+                "api-3.13-edge",
+                "api-3.13-stable",
+                "tool-v1",
+                "tool-v2"
+            ]
+        );
+        let edge = &spec.image["api-3.13-edge"];
+        assert_eq!(edge.packages, ["python3.13"]);
+        assert_eq!(edge.labels["channel"], "edge");
+        assert_eq!(edge.labels["name"], "api-3.13-edge");
+        assert_eq!(spec.tags_of("tool-v2"), ["tool-v2:latest"]);
+        // Each combination is its own group of the lock; --set moves only what it names.
+        let moved = parse(text, &[("newest", "3.14")]).unwrap();
+        assert_eq!(moved.image["api-3.11-edge"].packages, ["python3.11"]);
+        assert_eq!(moved.image["api-3.14-edge"].packages, ["python3.14"]);
+        assert!(!moved.image.contains_key("api-3.13-edge"));
+        assert_eq!(
+            spec.place("image.api-3.11-edge").unwrap().to_string(),
+            "s.toml:7:8"
+        );
+        for (bad, needle) in [
+            (
+                "matrix = { v = [] }\npackages = [\"p\"]",
+                "non-empty array of strings",
+            ),
+            (
+                "matrix = { v = [\"1\", \"1\"] }\npackages = [\"p\"]",
+                "lists \"1\" twice",
+            ),
+            (
+                "matrix = { a = [\"1\", \"2\"], b = [\"x\"] }\nname = \"m-${b}\"\npackages = [\"p\"]",
+                "names two images \"m-x\"",
+            ),
+            (
+                "matrix = { newest = [\"1\"] }\npackages = [\"p\"]",
+                "also a [vars] entry",
+            ),
+            ("name = \"x\"\npackages = [\"p\"]", "has no `matrix`"),
+            (
+                "matrix = { v = [\"A\"] }\npackages = [\"p\"]",
+                "lower-case letters",
+            ),
+        ] {
+            let e = err(&format!(
+                "[vars]\nnewest = \"1\"\n[debian]\nsuite = \"t\"\n[image.m]\n{bad}\n"
+            ));
+            assert!(e.starts_with("s.toml:"), "{e}");
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
+    }
+
+    /// A platform core in another directory of the same work tree, included by an app.
+    fn platform(dir: &Path) {
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        std::fs::create_dir_all(dir.join("platform")).unwrap();
+        std::fs::create_dir_all(dir.join("apps/a")).unwrap();
+        std::fs::write(
+            dir.join("platform/core.toml"),
+            "include = [\"debian.toml\"]\n[vars]\npython = \"3.13\"\n[base.core]\npackages = [\"base-files\", \"ca-certificates\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("platform/debian.toml"),
+            "[debian]\nsuite = \"trixie\"\n",
+        )
+        .unwrap();
+    }
+
+    fn load(path: &Path, roots: &[&Path]) -> Result<Spec, String> {
+        let options = LoadOptions {
+            include_roots: roots.iter().map(|r| r.to_path_buf()).collect(),
+            ..Default::default()
+        };
+        Spec::load_with(path, &options).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn includes_merge_and_record_their_digests() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        platform(dir);
+        let app = dir.join("apps/a/bosun.toml");
+        let write = |text: &str| std::fs::write(&app, text).unwrap();
+        write(
+            "include = [\"../../platform/core.toml\"]\n[image.api]\nbases = [\"core\"]\npackages = [\"python${python}\"]\n",
+        );
+        let spec = load(&app, &[]).unwrap();
+        assert_eq!(spec.debian.suite, "trixie");
+        assert_eq!(spec.image["api"].packages, ["python3.13"]);
+        let includes: Vec<&str> = spec.includes().iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            includes,
+            ["../../platform/debian.toml", "../../platform/core.toml"]
+        );
+        assert_eq!(spec.includes()[1].sha256.len(), 64);
+        let named = spec.named_by("base-files");
+        assert_eq!(named[0].0, "base.core");
+        assert!(
+            named[0]
+                .1
+                .to_string()
+                .ends_with("apps/a/../../platform/core.toml:5:13")
+                || named[0].1.to_string().ends_with("platform/core.toml:5:13"),
+            "{}",
+            named[0].1
+        );
+        // Redefinition: an error naming both places, unless the later table says override.
+        write(
+            "include = [\"../../platform/core.toml\"]\n[base.core]\npackages = [\"x\"]\n[image.api]\nbases = [\"core\"]\n",
+        );
+        let e = load(&app, &[]).unwrap_err();
+        assert!(
+            e.contains("bosun.toml:2:7: [base.core] is already defined at")
+                && e.contains("platform/core.toml:4:7"),
+            "{e}"
+        );
+        write(
+            "include = [\"../../platform/core.toml\"]\n[vars]\noverride = true\npython = \"3.11\"\n[base.core]\noverride = true\npackages = [\"x\"]\n[image.api]\nbases = [\"core\"]\npackages = [\"python${python}\"]\n",
+        );
+        let spec = load(&app, &[]).unwrap();
+        assert_eq!(spec.base["core"].packages, ["x"]);
+        assert_eq!(spec.image["api"].packages, ["python3.11"]);
+        write(
+            "include = [\"../../platform/core.toml\"]\n[vars]\npython = \"3.11\"\n[image.api]\nbases = [\"core\"]\n",
+        );
+        let e = load(&app, &[]).unwrap_err();
+        assert!(e.contains("variable `python` is already defined at"), "{e}");
+        // Not found, a cycle, and a file outside the allowed roots.
+        write("include = [\"../nope.toml\"]\n[image.api]\npackages = [\"p\"]\n");
+        let e = load(&app, &[]).unwrap_err();
+        assert!(
+            e.starts_with(&format!(
+                "{}:1:12: include \"../nope.toml\": cannot read",
+                app.display()
+            )) && e.contains("no such file"),
+            "{e}"
+        );
+        std::fs::write(
+            dir.join("platform/debian.toml"),
+            "include = [\"core.toml\"]\n",
+        )
+        .unwrap();
+        write("include = [\"../../platform/core.toml\"]\n[image.api]\npackages = [\"p\"]\n");
+        let e = load(&app, &[]).unwrap_err();
+        assert!(
+            e.contains("platform/debian.toml:1:12: include \"core.toml\" makes a cycle"),
+            "{e}"
+        );
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("x.toml"), "[debian]\nsuite = \"t\"\n").unwrap();
+        let rel = format!("{}/x.toml", outside.path().display());
+        write(&format!(
+            "include = [{rel:?}]\n[image.api]\npackages = [\"p\"]\n"
+        ));
+        let e = load(&app, &[]).unwrap_err();
+        assert!(
+            e.contains(":1:12: include") && e.contains("outside the allowed roots"),
+            "{e}"
+        );
+        assert!(load(&app, &[outside.path()]).is_ok());
+        // A symlink inside the tree does not widen it.
+        std::os::unix::fs::symlink(outside.path(), dir.join("platform/link")).unwrap();
+        write("include = [\"../../platform/link/x.toml\"]\n[image.api]\npackages = [\"p\"]\n");
+        let e = load(&app, &[]).unwrap_err();
+        assert!(e.contains("outside the allowed roots"), "{e}");
     }
 }

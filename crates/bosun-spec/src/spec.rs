@@ -83,6 +83,8 @@ pub(crate) struct Origins {
     pub(crate) tables: BTreeMap<String, Place>,
     /// Each entry of a table's `packages`: (table, package).
     pub(crate) packages: BTreeMap<(String, String), Place>,
+    /// The images each `[image.NAME]` table with a matrix stands for.
+    pub(crate) matrices: BTreeMap<String, Vec<String>>,
 }
 
 /// The `[debian]` table.
@@ -281,7 +283,29 @@ pub fn json_schema() -> serde_json::Value {
         "description": "The name of each matrix image, such as \"api-${python}\" (default: the table's name and the values, joined by `-`).",
         "type": "string",
     });
+    literal_keys(&mut schema);
     schema
+}
+
+/// Every map of the spec (tables of images, groups, variables, env, labels, matrices) refuses
+/// keys with `${`: names stay literal.
+fn literal_keys(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if map
+                .get("additionalProperties")
+                .is_some_and(|a| a.is_object())
+            {
+                map.insert(
+                    "propertyNames".into(),
+                    serde_json::json!({ "not": { "pattern": "\\$\\{" } }),
+                );
+            }
+            map.values_mut().for_each(literal_keys);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(literal_keys),
+        _ => {}
+    }
 }
 
 /// A user account every bosun image has.
@@ -421,6 +445,16 @@ impl Spec {
     /// order they apply.
     pub fn includes(&self) -> &[LockedInclude] {
         &self.includes
+    }
+
+    /// The images `name` selects: the image of that name, or every image of the
+    /// `[image.NAME]` table with a matrix; empty when there is neither.
+    pub fn select(&self, name: &str) -> Vec<String> {
+        match self.origins.matrices.get(name) {
+            Some(images) => images.clone(),
+            None if self.image.contains_key(name) => vec![name.to_string()],
+            None => Vec::new(),
+        }
     }
 
     /// Where a table (`debian`, `base.NAME`, `image.NAME`) is written.

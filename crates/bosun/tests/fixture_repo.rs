@@ -2602,6 +2602,33 @@ fn schema_is_current_and_validates_every_spec() {
         good.push(dir.join("bosun.toml"));
     }
     good.push(ctx.project().join("bosun.toml"));
+    // A spec made of files: an include, an override and a matrix.
+    ctx.write(
+        "composed/core.toml",
+        "[vars]\nchannel = \"stable\"\n[debian]\nsuite = \"bosuntest\"\n[base.core]\npackages = [\"base-files\"]\n",
+    );
+    ctx.write(
+        "composed/bosun.toml",
+        "include = [\"core.toml\"]\n[vars]\noverride = true\nchannel = \"edge\"\n[base.core]\noverride = true\npackages = [\"base-files\", \"ca-certificates\"]\n[image.app]\nmatrix = { pager = [\"less\", \"most\"] }\nname = \"app-${pager}\"\nbases = [\"core\"]\npackages = [\"${pager}\"]\nlabels = { channel = \"${channel}\" }\n",
+    );
+    for file in ["core.toml", "bosun.toml"] {
+        good.push(ctx.project().join("composed").join(file));
+    }
+    let shown = ctx
+        .bosun(&[
+            "spec",
+            "show",
+            "--file",
+            "composed/bosun.toml",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json::<serde_json::Value>();
+    assert_eq!(
+        shown["image"]["app-most"]["labels"]["channel"], "edge",
+        "{shown}"
+    );
     // Shape errors: the schema refuses each, and so does bosun.
     let bad = [
         (
@@ -2624,7 +2651,26 @@ fn schema_is_current_and_validates_every_spec() {
             "copy-mode",
             "[debian]\nsuite = \"trixie\"\n[image.a]\ncopy = [{ src = \"a\", dst = \"/a\", mode = \"rwx\" }]\n",
         ),
-        ("no-suite", "[image.a]\npackages = [\"x\"]\n"),
+        (
+            "no-suite",
+            "[debian]\ncomponents = [\"main\"]\n[image.a]\npackages = [\"x\"]\n",
+        ),
+        (
+            "variable-in-key",
+            "[debian]\nsuite = \"trixie\"\n[image.\"${x}\"]\npackages = [\"x\"]\n",
+        ),
+        (
+            "override-not-bool",
+            "[debian]\nsuite = \"trixie\"\n[image.a]\noverride = \"yes\"\npackages = [\"x\"]\n",
+        ),
+        (
+            "empty-matrix-axis",
+            "[debian]\nsuite = \"trixie\"\n[image.a]\nmatrix = { v = [] }\npackages = [\"x\"]\n",
+        ),
+        (
+            "include-not-a-list",
+            "include = \"core.toml\"\n[debian]\nsuite = \"trixie\"\n[image.a]\npackages = [\"x\"]\n",
+        ),
     ];
     let mut files: Vec<String> = good.iter().map(|p| p.display().to_string()).collect();
     for (name, text) in bad {
@@ -2732,4 +2778,261 @@ labels = { "org.opencontainers.image.title" = "${image}" }
     );
     ctx.bosun(&["lock"])
         .fails(2, "bosun.toml:4:14: undefined variable `pagr`");
+}
+
+/// The layers of a `build --format json` result, per image: (created_by, digest).
+fn built_layers(built: &serde_json::Value) -> BTreeMap<String, Vec<(String, String)>> {
+    built
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|image| {
+            let layers = image["layers"]["amd64"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    (
+                        l["created_by"].as_str().unwrap().to_string(),
+                        l["digest"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            (image["image"].as_str().unwrap().to_string(), layers)
+        })
+        .collect()
+}
+
+#[test]
+fn specs_compose_from_includes_and_matrices() {
+    let f = fixture();
+    let mut ctx = context(&f);
+    // The project is a work tree: includes may come from anywhere in it.
+    ctx.write(".git/HEAD", "ref: refs/heads/main\n");
+    ctx.write(
+        "platform/core.toml",
+        "[debian]\nsuite = \"bosuntest\"\n\n[base.core]\npackages = [\"base-files\", \"ca-certificates\"]\n",
+    );
+    let apps = [("a", "less"), ("b", "most"), ("c", "libfoo1")];
+    for (app, package) in apps {
+        ctx.write(
+            &format!("apps/{app}/bosun.toml"),
+            &format!(
+                "include = [\"../../platform/core.toml\"]\n\n[image.{app}]\nbases = [\"core\"]\npackages = [\"{package}\"]\n"
+            ),
+        );
+    }
+    // Three apps in three directories: one core layer, byte for byte.
+    let mut cores = BTreeSet::new();
+    for (app, _) in apps {
+        let file = format!("apps/{app}/bosun.toml");
+        let built = ctx
+            .bosun(&["build", "--file", &file, "--format", "json"])
+            .ok()
+            .json::<serde_json::Value>();
+        let layers = &built_layers(&built)[app];
+        let core: Vec<&String> = layers
+            .iter()
+            .filter(|(by, _)| by.contains("base core"))
+            .map(|(_, d)| d)
+            .collect();
+        assert_eq!(core.len(), 1, "{layers:?}");
+        cores.insert(core[0].clone());
+        let lock =
+            std::fs::read_to_string(ctx.project().join(format!("apps/{app}/bosun.lock"))).unwrap();
+        assert!(
+            lock.contains("[[include]]\npath = \"../../platform/core.toml\"\nsha256 = \""),
+            "{lock}"
+        );
+        ctx.bosun(&["build", "--locked", "--file", &file]).ok();
+    }
+    assert_eq!(cores.len(), 1, "{cores:?}");
+    // lock --why points into the included file.
+    let why = ctx
+        .bosun(&[
+            "lock",
+            "--why",
+            "ca-certificates",
+            "--file",
+            "apps/a/bosun.toml",
+        ])
+        .ok();
+    assert_eq!(why.stdout.trim(), "ca-certificates", "{why:?}");
+    assert!(
+        why.stderr
+            .contains("platform/core.toml:5:27: [base.core] packages names `ca-certificates`"),
+        "{why:?}"
+    );
+    // A change to the shared core stops every --locked build, naming the file, until relocked.
+    let core = ctx.project().join("platform/core.toml");
+    let text = std::fs::read_to_string(&core).unwrap();
+    std::fs::write(&core, format!("# reviewed by the platform team\n{text}")).unwrap();
+    for (app, _) in apps {
+        let file = format!("apps/{app}/bosun.toml");
+        ctx.bosun(&["build", "--locked", "--file", &file]).fails(
+            2,
+            &format!("apps/{app}/bosun.lock was made with ../../platform/core.toml at sha256:"),
+        );
+        let check = ctx.bosun(&["lock", "--check", "--file", &file]);
+        assert!(
+            check.code == 1 && check.stderr.contains("that file has changed since"),
+            "{check:?}"
+        );
+        let before =
+            std::fs::read_to_string(ctx.project().join(format!("apps/{app}/bosun.lock"))).unwrap();
+        ctx.bosun(&["lock", "--file", &file]).ok();
+        let after =
+            std::fs::read_to_string(ctx.project().join(format!("apps/{app}/bosun.lock"))).unwrap();
+        assert_ne!(before, after);
+        // Only the include's line moved: the pins stand.
+        let changed: Vec<(&str, &str)> = before
+            .lines()
+            .zip(after.lines())
+            .filter(|(b, a)| b != a)
+            .collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(changed[0].0.starts_with("sha256 = "), "{changed:?}");
+        ctx.bosun(&["build", "--locked", "--file", &file]).ok();
+    }
+    // An include outside the work tree needs the caller's leave, by flag or environment.
+    let elsewhere = ctx.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(
+        elsewhere.join("debian.toml"),
+        "[debian]\nsuite = \"bosuntest\"\n",
+    )
+    .unwrap();
+    ctx.write(
+        "outside/bosun.toml",
+        &format!(
+            "include = [{:?}]\n[image.x]\npackages = [\"less\"]\n",
+            elsewhere.join("debian.toml").display().to_string()
+        ),
+    );
+    ctx.bosun(&["spec", "show", "--file", "outside/bosun.toml"])
+        .fails(2, "outside/bosun.toml:1:12: include");
+    let shown = ctx
+        .bosun(&[
+            "spec",
+            "show",
+            "--file",
+            "outside/bosun.toml",
+            "--include-root",
+            elsewhere.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(
+        shown.stdout.starts_with(&format!(
+            "# included: {}/debian.toml (sha256:",
+            elsewhere.display()
+        )),
+        "{}",
+        shown.stdout
+    );
+    ctx.set("BOSUN_INCLUDE_ROOTS", elsewhere.to_str().unwrap());
+    ctx.bosun(&["spec", "show", "--file", "outside/bosun.toml"])
+        .ok();
+
+    // A 2 x 2 matrix: four images; each layer the combinations share is stored once.
+    ctx.write(
+        "matrix/bosun.toml",
+        r#"include = ["../platform/core.toml"]
+
+[vars]
+other = "most"
+
+[image.pager]
+matrix = { pager = ["less", "${other}"], channel = ["stable", "edge"] }
+name = "pager-${pager}-${channel}"
+bases = ["core"]
+packages = ["${pager}"]
+labels = { channel = "${channel}" }
+"#,
+    );
+    let built = ctx
+        .bosun(&[
+            "build",
+            "--file",
+            "matrix/bosun.toml",
+            "pager",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json::<serde_json::Value>();
+    let images = built_layers(&built);
+    assert_eq!(
+        images.keys().collect::<Vec<_>>(),
+        [
+            "pager-less-edge",
+            "pager-less-stable",
+            "pager-most-edge",
+            "pager-most-stable"
+        ]
+    );
+    let all: Vec<&String> = images.values().flatten().map(|(_, d)| d).collect();
+    let distinct: BTreeSet<&String> = all.iter().copied().collect();
+    let per_image = images["pager-less-edge"].len();
+    assert_eq!(all.len(), 4 * per_image);
+    // Everything below the own layer is shared by all four; the own layer by each pager's two.
+    assert_eq!(distinct.len(), per_image - 1 + 2, "{images:?}");
+    let digests = |name: &str| -> Vec<String> {
+        images[name].iter().map(|(_, d)| d.clone()).collect()
+    };
+    assert_eq!(digests("pager-less-edge"), digests("pager-less-stable"));
+    assert!(
+        cores.contains(
+            &images["pager-most-edge"]
+                .iter()
+                .find(|(by, _)| by.contains("base core"))
+                .unwrap()
+                .1
+        )
+    );
+    let digest_of = |built: &serde_json::Value, name: &str| {
+        built
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["image"] == name)
+            .map(|i| i["digest"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_ne!(
+        digest_of(&built, "pager-less-edge"),
+        digest_of(&built, "pager-less-stable"),
+        "the channel label differs"
+    );
+    // --set moves only what uses the variable.
+    let moved = ctx
+        .bosun(&[
+            "build",
+            "--file",
+            "matrix/bosun.toml",
+            "--set",
+            "other=gawk",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json::<serde_json::Value>();
+    for name in ["pager-less-edge", "pager-less-stable"] {
+        assert_eq!(digest_of(&moved, name), digest_of(&built, name));
+    }
+    let names: Vec<String> = built_layers(&moved).into_keys().collect();
+    assert!(names.contains(&"pager-gawk-edge".to_string()), "{names:?}");
+    assert!(!names.contains(&"pager-most-edge".to_string()), "{names:?}");
+    // One combination by its own name.
+    let one = ctx
+        .bosun(&[
+            "build",
+            "--file",
+            "matrix/bosun.toml",
+            "pager-most-edge",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json::<serde_json::Value>();
+    assert_eq!(one.as_array().unwrap().len(), 1);
 }

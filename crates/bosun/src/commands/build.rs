@@ -40,13 +40,21 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         (true, Some(key)) => Some(super::sign::load_key(key)?),
         _ => None,
     };
+    // A name selects its image, or every image of a matrix table.
+    let mut selected: Vec<String> = Vec::new();
     for name in images {
-        if !spec.image.contains_key(name) {
+        let chosen = spec.select(name);
+        if chosen.is_empty() {
             bail!(
                 "no image `{name}` in {} (it has: {})",
                 spec_path.display(),
                 spec.image.keys().cloned().collect::<Vec<_>>().join(", ")
             );
+        }
+        for image in chosen {
+            if !selected.contains(&image) {
+                selected.push(image);
+            }
         }
     }
     let lock_path = super::lock_path(spec_path);
@@ -151,7 +159,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     let names: Vec<String> = if images.is_empty() {
         spec.image.keys().cloned().collect()
     } else {
-        images.to_vec()
+        selected
     };
     let mut built = Vec::new();
     for name in &names {
@@ -330,6 +338,12 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
         serde_json::json!({ "name": "bosun.toml", "digest": { "sha256": sha256_file(p.spec_path)? } }),
         serde_json::json!({ "name": "bosun.lock", "digest": { "sha256": sha256_file(&lock_path)? } }),
     ];
+    // The files the spec includes, by the bytes this build read.
+    for include in p.spec.includes() {
+        dependencies.push(
+            serde_json::json!({ "name": include.path, "digest": { "sha256": include.sha256 } }),
+        );
+    }
     let mut debs = std::collections::BTreeSet::new();
     for group in p.lock.groups.iter().filter(|g| groups.contains(&g.name)) {
         for package in &group.packages {
