@@ -141,6 +141,7 @@ pub(crate) fn compose(files: &[SourceFile], set: &BTreeMap<String, String>) -> R
         .map(|f| LockedInclude {
             path: f.relative.clone(),
             sha256: f.sha256(),
+            digest: f.remote.as_ref().map(|(_, digest, _)| digest.clone()),
         })
         .collect();
     let spec = Spec::composed(vars.values()?, debian, base, image, origins, includes);

@@ -14,7 +14,7 @@ mod vars;
 pub use lock::{LockedGroup, LockedInclude, LockedInput, LockedPackage, LockedRelease, Lockfile};
 pub use spec::{
     ACCOUNTS, Account, BaseGroup, Compression, CopyEntry, DebianSection, Healthcheck, ImageSpec,
-    LoadOptions, Place, Spec, json_schema, parse_duration, parse_mode,
+    IncludeFetcher, LoadOptions, Place, Spec, json_schema, parse_duration, parse_mode,
 };
 
 use std::path::PathBuf;

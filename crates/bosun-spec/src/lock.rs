@@ -38,6 +38,11 @@
 //! [[include]]                   # a file the spec includes, as its bytes were when locked
 //! path = "../platform/core.toml" # relative to the spec's directory
 //! sha256 = "…"
+//!
+//! [[include]]                   # a file of an OCI artifact in a registry
+//! path = "docker://registry.internal/platform/core:1#core.toml"
+//! sha256 = "…"
+//! digest = "sha256:…"           # the artifact's manifest it was read from
 //! ```
 //!
 //! Mirror URLs are deliberately absent: a lockfile names content by hash, so it works with
@@ -90,6 +95,10 @@ pub struct LockedInclude {
     pub path: String,
     /// sha256 of its bytes, hex.
     pub sha256: String,
+    /// For a file of a registry artifact (`docker://REF#FILE`): the digest of the manifest
+    /// it was read from. Builds read it there, wherever the tag has moved since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -214,11 +223,17 @@ impl Lockfile {
                 ),
             });
         }
+        let hex64 = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
+        let digest = |d: &str| d.strip_prefix("sha256:").is_some_and(hex64);
+        for i in &lock.includes {
+            if !hex64(&i.sha256) || !i.digest.as_deref().is_none_or(digest) {
+                return Err(Error::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!("include {} has a malformed digest", i.path),
+                });
+            }
+        }
         for i in &lock.inputs {
-            let digest = |d: &str| {
-                d.strip_prefix("sha256:")
-                    .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-            };
             if !digest(&i.digest) || !i.manifests.values().all(|d| digest(d)) {
                 return Err(Error::Invalid {
                     path: path.to_path_buf(),
@@ -227,7 +242,7 @@ impl Lockfile {
             }
         }
         for p in &lock.packages {
-            if p.sha256.len() != 64 || !p.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if !hex64(&p.sha256) {
                 return Err(Error::Invalid {
                     path: path.to_path_buf(),
                     message: format!("package {} has a malformed sha256", p.name),
@@ -279,7 +294,7 @@ impl Lockfile {
         includes
             .iter()
             .find_map(|now| match locked(&now.path) {
-                Some(was) if was.sha256 == now.sha256 => None,
+                Some(was) if was.sha256 == now.sha256 && was.digest == now.digest => None,
                 was => Some((now.path.as_str(), was.map(|w| w.sha256.as_str()))),
             })
             .or_else(|| {

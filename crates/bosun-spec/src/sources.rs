@@ -16,17 +16,20 @@ use std::path::{Component, Path, PathBuf};
 use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue};
 
-use crate::{Error, syntax};
+use crate::{Error, LoadOptions, syntax};
 
 /// One file of a spec.
 pub(crate) struct SourceFile {
     /// How errors name it: the spec's path as given, includes joined onto it.
     pub(crate) path: PathBuf,
-    /// Its path relative to the spec's directory, `/`-separated: what the lock records
-    /// (empty for the spec itself).
+    /// Its path relative to the spec's directory, `/`-separated, or `docker://REF#FILE`: what
+    /// the lock records (empty for the spec itself).
     pub(crate) relative: String,
     /// Its contents.
     pub(crate) text: String,
+    /// For a file of a registry artifact: the artifact's reference as written, the manifest
+    /// digest it was read at, and its title there.
+    pub(crate) remote: Option<(String, String, String)>,
     /// Where it really is, for cycles and the allowed roots.
     canonical: Option<PathBuf>,
 }
@@ -39,16 +42,17 @@ impl SourceFile {
 }
 
 /// Reads the spec at `path` (with contents `text`) and every file it includes, in order: each
-/// file's includes first, then the file. `extra_roots` widens where includes may come from.
+/// file's includes first, then the file.
 pub(crate) fn gather(
     path: &Path,
     text: String,
-    extra_roots: &[PathBuf],
+    options: &LoadOptions,
 ) -> Result<Vec<SourceFile>, Error> {
     let root = SourceFile {
         path: path.to_path_buf(),
         relative: String::new(),
         text,
+        remote: None,
         canonical: std::fs::canonicalize(path).ok(),
     };
     if includes(&root)?.is_empty() {
@@ -56,12 +60,13 @@ pub(crate) fn gather(
     }
     let dir = spec_dir(path);
     let mut roots: Vec<PathBuf> = std::iter::once(work_tree(&dir).unwrap_or(dir))
-        .chain(extra_roots.iter().cloned())
+        .chain(options.include_roots.iter().cloned())
         .filter_map(|r| std::fs::canonicalize(r).ok())
         .collect();
     roots.dedup();
     let mut gathered = Gathered {
         roots,
+        options,
         files: Vec::new(),
         stack: Vec::new(),
     };
@@ -69,14 +74,15 @@ pub(crate) fn gather(
     Ok(gathered.files)
 }
 
-struct Gathered {
+struct Gathered<'o> {
     roots: Vec<PathBuf>,
+    options: &'o LoadOptions,
     files: Vec<SourceFile>,
     /// The files being read, outermost first: an include of one of them is a cycle.
     stack: Vec<PathBuf>,
 }
 
-impl Gathered {
+impl Gathered<'_> {
     fn visit(&mut self, file: SourceFile) -> Result<(), Error> {
         let own = file.canonical.clone().unwrap_or_else(|| file.path.clone());
         self.stack.push(own);
@@ -87,28 +93,37 @@ impl Gathered {
                     "include {written:?}: an include path is read before variables and must be literal"
                 )));
             }
-            let path = lexical(&spec_dir(&file.path).join(&written));
-            let canonical = std::fs::canonicalize(&path).map_err(|e| {
-                fail(format!(
-                    "include {written:?}: cannot read {}: {}",
-                    path.display(),
-                    match e.kind() {
-                        std::io::ErrorKind::NotFound => "no such file".to_string(),
-                        _ => e.to_string(),
+            let child = match (written.strip_prefix("docker://"), &file.remote) {
+                (Some(rest), _) => {
+                    let (reference, title) = rest.split_once('#').ok_or_else(|| {
+                        fail(format!(
+                            "include {written:?}: name the file of the artifact, as docker://HOST/REPO:TAG#core.toml"
+                        ))
+                    })?;
+                    let pin = self.options.pinned.get(&written).cloned();
+                    self.fetch(reference, pin, title, &written)
+                        .map_err(|e| fail(format!("include {written:?}: {e}")))?
+                }
+                // A relative include in a registry file: another file of the same artifact,
+                // read at the same manifest.
+                (None, Some((reference, digest, title))) => {
+                    let joined = match Path::new(title).parent() {
+                        Some(dir) => lexical(&dir.join(&written)),
+                        None => lexical(Path::new(&written)),
+                    };
+                    let joined = joined.to_string_lossy().replace('\\', "/");
+                    if Path::new(&written).is_absolute() || joined.starts_with("..") {
+                        return Err(fail(format!(
+                            "include {written:?}: a file from a registry includes only other files of its artifact, or registry files"
+                        )));
                     }
-                ))
-            })?;
-            if !self.roots.iter().any(|r| canonical.starts_with(r)) {
-                return Err(fail(format!(
-                    "include {written:?} is {}, outside the allowed roots ({}); allow its directory with --include-root or BOSUN_INCLUDE_ROOTS",
-                    canonical.display(),
-                    self.roots
-                        .iter()
-                        .map(|r| r.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
+                    let full = format!("docker://{reference}#{joined}");
+                    self.fetch(reference, Some(digest.clone()), &joined, &full)
+                        .map_err(|e| fail(format!("include {full:?}: {e}")))?
+                }
+                (None, None) => self.local(&file, &written).map_err(fail)?,
+            };
+            let canonical = child.canonical.clone().unwrap_or_default();
             if let Some(at) = self.stack.iter().position(|s| *s == canonical) {
                 let cycle: Vec<String> = self.stack[at..]
                     .iter()
@@ -121,28 +136,80 @@ impl Gathered {
                 )));
             }
             // A file two others include (a diamond) is read once, where it first appears.
-            if self
-                .files
-                .iter()
-                .any(|f| f.canonical.as_ref() == Some(&canonical))
-            {
+            if self.files.iter().any(|f| f.canonical == child.canonical) {
                 continue;
             }
-            let text = crate::read(&path)?;
-            let relative = match Path::new(&file.relative).parent() {
-                Some(dir) if !file.relative.is_empty() => lexical(&dir.join(&written)),
-                _ => lexical(Path::new(&written)),
-            };
-            self.visit(SourceFile {
-                path,
-                relative: relative.to_string_lossy().replace('\\', "/"),
-                text,
-                canonical: Some(canonical),
-            })?;
+            self.visit(child)?;
         }
         self.stack.pop();
         self.files.push(file);
         Ok(())
+    }
+
+    /// A file on this machine that `file` includes as `written`.
+    fn local(&self, file: &SourceFile, written: &str) -> Result<SourceFile, String> {
+        let path = lexical(&spec_dir(&file.path).join(written));
+        let canonical = std::fs::canonicalize(&path).map_err(|e| {
+            format!(
+                "include {written:?}: cannot read {}: {}",
+                path.display(),
+                match e.kind() {
+                    std::io::ErrorKind::NotFound => "no such file".to_string(),
+                    _ => e.to_string(),
+                }
+            )
+        })?;
+        if !self.roots.iter().any(|r| canonical.starts_with(r)) {
+            return Err(format!(
+                "include {written:?} is {}, outside the allowed roots ({}); allow its directory with --include-root or BOSUN_INCLUDE_ROOTS",
+                canonical.display(),
+                self.roots
+                    .iter()
+                    .map(|r| r.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let text = crate::read(&path).map_err(|e| e.to_string())?;
+        let relative = match Path::new(&file.relative).parent() {
+            Some(dir) if !file.relative.is_empty() => lexical(&dir.join(written)),
+            _ => lexical(Path::new(written)),
+        };
+        Ok(SourceFile {
+            path,
+            relative: relative.to_string_lossy().replace('\\', "/"),
+            text,
+            remote: None,
+            canonical: Some(canonical),
+        })
+    }
+
+    /// File `title` of the artifact `reference` names, at manifest `pin` when given; `full`
+    /// is how the spec names it.
+    fn fetch(
+        &self,
+        reference: &str,
+        pin: Option<String>,
+        title: &str,
+        full: &str,
+    ) -> Result<SourceFile, String> {
+        let fetcher = self
+            .options
+            .fetcher
+            .as_ref()
+            .ok_or("registry includes are not read here")?;
+        let (digest, bytes) = fetcher.fetch(reference, pin.as_deref(), title)?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())?;
+        Ok(SourceFile {
+            path: PathBuf::from(full),
+            relative: full.to_string(),
+            text,
+            canonical: Some(PathBuf::from(format!(
+                "docker://{reference}@{digest}#{title}"
+            ))),
+            remote: Some((reference.to_string(), digest, title.to_string())),
+        })
     }
 }
 

@@ -50,13 +50,32 @@ pub struct Spec {
 }
 
 /// How a spec is read beyond its own text.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct LoadOptions {
     /// `--set` values for `[vars]` entries.
     pub set: BTreeMap<String, String>,
     /// Directories includes may come from, besides the git work tree that holds the spec (or
     /// the spec's directory outside one).
     pub include_roots: Vec<PathBuf>,
+    /// Reads `docker://REF#FILE` includes; without one, such an include is an error.
+    pub fetcher: Option<std::sync::Arc<dyn IncludeFetcher + Send + Sync>>,
+    /// The manifest digest each registry include is read at (a lock's pins, by the include
+    /// as written); an include without a pin is read at what its tag names now.
+    pub pinned: BTreeMap<String, String>,
+}
+
+/// Reads files of OCI artifacts in registries, for `include = ["docker://REF#FILE"]`. The
+/// caller owns the network; this crate only asks.
+pub trait IncludeFetcher {
+    /// The bytes of the layer titled `file` (`org.opencontainers.image.title`) of the
+    /// artifact `reference` (`HOST/REPO[:TAG|@DIGEST]`) names, read at manifest digest `pin`
+    /// when given, and the digest of the manifest it was read from.
+    fn fetch(
+        &self,
+        reference: &str,
+        pin: Option<&str>,
+        file: &str,
+    ) -> Result<(String, Vec<u8>), String>;
 }
 
 /// A place in a spec file.
@@ -417,7 +436,7 @@ impl Spec {
     /// Reads the includes of spec text, merges them, expands the variables (`options.set`
     /// holds `--set` values), then reads and validates the result.
     pub fn parse_with(path: &Path, text: &str, options: &LoadOptions) -> Result<Self, Error> {
-        let files = crate::sources::gather(path, text.to_string(), &options.include_roots)?;
+        let files = crate::sources::gather(path, text.to_string(), options)?;
         crate::compose::compose(&files, &options.set)
     }
 

@@ -223,13 +223,27 @@ pub(crate) enum SpecCommand {
     /// Print the JSON Schema of bosun.toml (save it beside the spec and start the spec with
     /// `#:schema ./bosun.schema.json`: TOML language servers then complete and check it)
     Schema,
-    /// Print the spec as bosun reads it: variables expanded, defaults filled in
+    /// Print the spec as bosun reads it: includes merged, variables expanded, matrices
+    /// multiplied, defaults filled in
     Show {
         #[command(flatten)]
         spec: SpecArgs,
         /// Output format
         #[arg(long, value_enum, default_value = "toml")]
         format: ShowFormat,
+        #[command(flatten)]
+        registry: RegistryArgs,
+    },
+    /// Push spec files to a registry as one OCI artifact, for other specs to include as
+    /// docker://HOST/REPO:TAG#FILE (prints the artifact's digest)
+    Push {
+        /// Where to: docker://HOST/REPO:TAG
+        target: String,
+        /// The files, each named by its file name in the artifact
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        registry: RegistryArgs,
     },
 }
 
@@ -737,23 +751,6 @@ pub(crate) struct SpecArgs {
     /// BOSUN_INCLUDE_ROOTS); repeatable
     #[arg(long = "include-root", value_name = "DIR")]
     pub(crate) include_roots: Vec<PathBuf>,
-}
-
-impl SpecArgs {
-    /// Reads the spec and its includes, its variables set.
-    pub(crate) fn load(&self) -> anyhow::Result<bosun_spec::Spec> {
-        let from_env = std::env::var_os("BOSUN_INCLUDE_ROOTS").unwrap_or_default();
-        let options = bosun_spec::LoadOptions {
-            set: self.set.iter().cloned().collect(),
-            include_roots: self
-                .include_roots
-                .iter()
-                .cloned()
-                .chain(std::env::split_paths(&from_env).filter(|p| !p.as_os_str().is_empty()))
-                .collect(),
-        };
-        Ok(bosun_spec::Spec::load_with(&self.file, &options)?)
-    }
 }
 
 fn parse_set(text: &str) -> Result<(String, String), String> {

@@ -2976,9 +2976,8 @@ labels = { channel = "${channel}" }
     assert_eq!(all.len(), 4 * per_image);
     // Everything below the own layer is shared by all four; the own layer by each pager's two.
     assert_eq!(distinct.len(), per_image - 1 + 2, "{images:?}");
-    let digests = |name: &str| -> Vec<String> {
-        images[name].iter().map(|(_, d)| d.clone()).collect()
-    };
+    let digests =
+        |name: &str| -> Vec<String> { images[name].iter().map(|(_, d)| d.clone()).collect() };
     assert_eq!(digests("pager-less-edge"), digests("pager-less-stable"));
     assert!(
         cores.contains(
@@ -3035,4 +3034,179 @@ labels = { channel = "${channel}" }
         .ok()
         .json::<serde_json::Value>();
     assert_eq!(one.as_array().unwrap().len(), 1);
+}
+
+/// Spec files shared through a registry: pushed as an OCI artifact, included by reference,
+/// pinned by manifest digest in the lock, read from the cache once pinned.
+#[test]
+fn registry_includes_are_pinned_by_digest() {
+    let Some(reg) = bosun_test::registry::Registry::start(None, bosun_test::registry::Auth::None)
+    else {
+        return;
+    };
+    let f = fixture();
+    let ctx = context(&f);
+    ctx.write(
+        "platform/core.toml",
+        "include = [\"debian.toml\"]\n\n[base.core]\npackages = [\"base-files\", \"ca-certificates\"]\n",
+    );
+    ctx.write("platform/debian.toml", "[debian]\nsuite = \"bosuntest\"\n");
+    let target = format!("docker://{}/platform/core:1", reg.host);
+    let push = || {
+        ctx.bosun(&[
+            "spec",
+            "push",
+            "--tls-verify=false",
+            &target,
+            "platform/core.toml",
+            "platform/debian.toml",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string()
+    };
+    let first = push();
+    assert!(
+        first.starts_with(&format!("docker://{}/platform/core@sha256:", reg.host)),
+        "{first}"
+    );
+    assert_eq!(push(), first, "the same files make the same artifact");
+    let first_digest = first.rsplit('@').next().unwrap().to_string();
+    // skopeo reads it as an OCI artifact with one titled layer per file.
+    match peer("skopeo") {
+        Some(skopeo) => {
+            let raw = bosun_test::run(
+                Command::new(skopeo)
+                    .args(["inspect", "--raw", "--tls-verify=false"])
+                    .arg(&target),
+            );
+            let manifest: serde_json::Value = serde_json::from_str(&raw).unwrap();
+            assert_eq!(
+                manifest["artifactType"], "application/vnd.bosun.spec.v1+toml",
+                "{manifest}"
+            );
+            let titles: Vec<&str> = manifest["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    l["annotations"]["org.opencontainers.image.title"]
+                        .as_str()
+                        .unwrap()
+                })
+                .collect();
+            assert_eq!(titles, ["core.toml", "debian.toml"]);
+        }
+        None => bosun_test::missing_peer("skopeo"),
+    }
+    let include = format!("docker://{}/platform/core:1#core.toml", reg.host);
+    ctx.write(
+        "svc/bosun.toml",
+        &format!(
+            "include = [{include:?}]\n\n[image.svc]\nbases = [\"core\"]\npackages = [\"less\"]\n"
+        ),
+    );
+    let build = |extra: &[&str]| {
+        let mut args = vec![
+            "build",
+            "--tls-verify=false",
+            "--file",
+            "svc/bosun.toml",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        ctx.bosun(&args).ok().json::<serde_json::Value>()[0]["digest"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let built = build(&[]);
+    let lock = std::fs::read_to_string(ctx.project().join("svc/bosun.lock")).unwrap();
+    for file in ["core.toml", "debian.toml"] {
+        let entry = format!(
+            "[[include]]\npath = \"docker://{}/platform/core:1#{file}\"\nsha256 = \"",
+            reg.host
+        );
+        assert!(lock.contains(&entry), "{lock}");
+    }
+    assert_eq!(
+        lock.matches(&format!("digest = \"{first_digest}\""))
+            .count(),
+        2,
+        "{lock}"
+    );
+    // Errors name the include: a file the artifact lacks, a reference without a file.
+    ctx.write(
+        "bad/bosun.toml",
+        &format!(
+            "include = [\"docker://{}/platform/core:1#nope.toml\"]\n[image.x]\npackages = [\"less\"]\n",
+            reg.host
+        ),
+    );
+    ctx.bosun(&[
+        "spec",
+        "show",
+        "--tls-verify=false",
+        "--file",
+        "bad/bosun.toml",
+    ])
+    .fails(2, "bad/bosun.toml:1:12: include \"docker://")
+    .fails(
+        2,
+        "the artifact has no file nope.toml (it has: core.toml, debian.toml)",
+    );
+    ctx.write(
+        "bad/bosun.toml",
+        &format!(
+            "include = [\"docker://{}/platform/core:1\"]\n[image.x]\npackages = [\"less\"]\n",
+            reg.host
+        ),
+    );
+    ctx.bosun(&[
+        "spec",
+        "show",
+        "--tls-verify=false",
+        "--file",
+        "bad/bosun.toml",
+    ])
+    .fails(2, "name the file of the artifact");
+    // The tag moves: builds keep the pinned artifact until `bosun lock` follows the tag.
+    ctx.write(
+        "platform/core.toml",
+        "include = [\"debian.toml\"]\n\n[base.core]\npackages = [\"base-files\"]\n",
+    );
+    let second = push();
+    assert_ne!(second, first);
+    assert_eq!(build(&["--locked"]), built);
+    let check = ctx.bosun(&[
+        "lock",
+        "--check",
+        "--tls-verify=false",
+        "--file",
+        "svc/bosun.toml",
+    ]);
+    assert!(check.code == 1, "{check:?}");
+    ctx.bosun(&["lock", "--tls-verify=false", "--file", "svc/bosun.toml"])
+        .ok();
+    let lock = std::fs::read_to_string(ctx.project().join("svc/bosun.lock")).unwrap();
+    let second_digest = second.rsplit('@').next().unwrap();
+    assert!(lock.contains(second_digest), "{lock}");
+    let moved = build(&["--locked"]);
+    assert_ne!(moved, built);
+    // Pinned, the spec reads without the registry: the cache has the artifact.
+    drop(reg);
+    assert_eq!(build(&["--locked"]), moved);
+    let why = ctx
+        .bosun(&["lock", "--why", "base-files", "--file", "svc/bosun.toml"])
+        .ok();
+    assert!(
+        why.stderr
+            .contains("/platform/core:1#core.toml:4:13: [base.core] packages names `base-files`"),
+        "{why:?}"
+    );
+    // Unpinned, an unreachable registry is one clear error naming the include.
+    ctx.bosun(&["lock", "--tls-verify=false", "--file", "svc/bosun.toml"])
+        .fails(2, &format!("svc/bosun.toml:1:12: include {include:?}"));
 }

@@ -20,7 +20,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     let started_on = jiff::Timestamp::now();
     let (spec_path, images, locked, format) =
         (&args.spec.file, &args.images, args.locked, args.format);
-    let spec = args.spec.load()?;
+    let spec = args.spec.load(&args.registry, super::spec::Pins::Locked)?;
     // A bad --push fails before any work, and so does an unreadable registries.conf.
     let push = args
         .push

@@ -27,7 +27,13 @@ pub(crate) fn run(
     printer: &Printer,
 ) -> Result<ExitStatus> {
     let spec_path = spec_args.file.as_path();
-    let spec = spec_args.load()?;
+    // `lock` reads each registry include at what its tag names now; --why explains the lock
+    // as it stands, offline.
+    let pins = match why {
+        Some(_) => super::spec::Pins::Locked,
+        None => super::spec::Pins::Fresh,
+    };
+    let spec = spec_args.load(images.registry, pins)?;
     let lock_path = super::lock_path(spec_path);
     if let Some(package) = why {
         let lock = Lockfile::load(&lock_path)?;

@@ -16,6 +16,7 @@ mod policy;
 mod sbom;
 mod scan;
 mod sign;
+mod spec;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -105,31 +106,19 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Sbom(args) => sbom::run(&store_dir, &args, printer),
         Command::Scan(args) => scan::run(&store_dir, &args, printer),
         Command::Db { command } => scan::db(&command, printer),
-        Command::Spec {
-            command: crate::cli::SpecCommand::Schema,
-        } => {
-            printer.data(&serde_json::to_string_pretty(&bosun_spec::json_schema())?)?;
-            Ok(ExitStatus::Success)
-        }
-        Command::Spec {
-            command: crate::cli::SpecCommand::Show { spec, format },
-        } => {
-            let spec = spec.load()?;
-            printer.data(
-                match format {
-                    // A reviewer sees which files it was made of, and which bytes of them.
-                    crate::cli::ShowFormat::Toml => spec
-                        .includes()
-                        .iter()
-                        .map(|i| format!("# included: {} (sha256:{})\n", i.path, i.sha256))
-                        .chain([toml::to_string_pretty(&spec)?])
-                        .collect::<String>(),
-                    crate::cli::ShowFormat::Json => serde_json::to_string_pretty(&spec)?,
-                }
-                .trim_end(),
-            )?;
-            Ok(ExitStatus::Success)
-        }
+        Command::Spec { command } => match command {
+            crate::cli::SpecCommand::Schema => spec::schema(printer),
+            crate::cli::SpecCommand::Show {
+                spec,
+                format,
+                registry,
+            } => spec::show(&spec, &registry, format, printer),
+            crate::cli::SpecCommand::Push {
+                target,
+                files,
+                registry,
+            } => spec::push(&target, &files, &registry, printer),
+        },
         Command::Policy {
             command: crate::cli::PolicyCommand::Check(args),
         } => policy::check(&store_dir, &args, printer),

@@ -671,7 +671,7 @@ pub(crate) fn push_to_tag(
     Ok(())
 }
 
-fn push_bytes(repo: &bosun_registry::Repository, bytes: &[u8]) -> Result<()> {
+pub(crate) fn push_bytes(repo: &bosun_registry::Repository, bytes: &[u8]) -> Result<()> {
     let owned = bytes.to_vec();
     let open = move || -> std::io::Result<Box<dyn std::io::Read + Send>> {
         Ok(Box::new(std::io::Cursor::new(owned.clone())))
