@@ -769,6 +769,13 @@ fn init_writes_a_spec_that_parses_and_zstd_layers_build() {
         .ok();
     bosun_spec::Spec::load(&dir.join("bosun.toml")).unwrap();
     assert!(dir.join("app/main.py").exists());
+    // Editors find the schema: a `#:schema` line, and the schema itself beside the spec.
+    let spec = std::fs::read_to_string(dir.join("bosun.toml")).unwrap();
+    assert!(spec.starts_with("#:schema ./bosun.schema.json\n"), "{spec}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("bosun.schema.json")).unwrap(),
+        ctx.bosun(&["spec", "schema"]).ok().stdout
+    );
     ctx.bosun(&["init", "python", "--dir", dir.to_str().unwrap()])
         .fails(2, "already exists");
     ctx.write(

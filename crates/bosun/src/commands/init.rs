@@ -11,6 +11,8 @@ const PYTHON_SPEC: &str = include_str!("../../../../examples/python/bosun.toml")
 const PYTHON_MAIN: &str = include_str!("../../../../examples/python/app/main.py");
 const PYTHON_IGNORE: &str = include_str!("../../../../examples/python/.dockerignore");
 const STATIC_SPEC: &str = include_str!("../../../../examples/static/bosun.toml");
+/// The JSON Schema written beside a new spec.
+const SCHEMA: &str = "bosun.schema.json";
 
 pub(crate) fn run(template: Template, dir: &Path, printer: &Printer) -> Result<ExitStatus> {
     let files: &[(&str, &str)] = match template {
@@ -21,13 +23,32 @@ pub(crate) fn run(template: Template, dir: &Path, printer: &Printer) -> Result<E
         ],
         Template::Static => &[("bosun.toml", STATIC_SPEC)],
     };
-    for (name, _) in files {
+    // Editors that read `#:schema` (the TOML language servers) complete and check the spec
+    // from the first keystroke.
+    let spec = files
+        .iter()
+        .find(|(n, _)| *n == "bosun.toml")
+        .map(|(_, t)| *t);
+    let spec = format!("#:schema ./{SCHEMA}\n{}", spec.unwrap_or_default());
+    let schema = serde_json::to_string_pretty(&bosun_spec::json_schema())? + "\n";
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|&(n, t)| {
+            if n == "bosun.toml" {
+                (n, spec.as_str())
+            } else {
+                (n, t)
+            }
+        })
+        .chain([(SCHEMA, schema.as_str())])
+        .collect();
+    for (name, _) in &files {
         let path = dir.join(name);
         if path.exists() {
             bail!("{} already exists; not overwriting it", path.display());
         }
     }
-    for (name, text) in files {
+    for (name, text) in &files {
         let path = dir.join(name);
         bosun_fs::write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
