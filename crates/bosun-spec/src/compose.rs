@@ -443,9 +443,12 @@ fn read_table<T: DeserializeOwned>(
     {
         for item in items.iter() {
             if let DeValue::String(name) = item.get_ref() {
+                // A name made by variables keeps how it is written, to explain itself.
+                let literal = files[file].text.get(item.span()).unwrap_or_default();
+                let written = literal.contains("${").then(|| literal.to_string());
                 origins.packages.insert(
                     (id.to_string(), name.to_string()),
-                    place(files, file, item.span()),
+                    (place(files, file, item.span()), written),
                 );
             }
         }

@@ -100,8 +100,9 @@ impl std::fmt::Display for Place {
 pub(crate) struct Origins {
     /// Each table (`debian`, `base.NAME`, `image.NAME`), by where its name is written.
     pub(crate) tables: BTreeMap<String, Place>,
-    /// Each entry of a table's `packages`: (table, package).
-    pub(crate) packages: BTreeMap<(String, String), Place>,
+    /// Each entry of a table's `packages`, by (table, package): where, and the string as
+    /// written when variables made it.
+    pub(crate) packages: BTreeMap<(String, String), (Place, Option<String>)>,
     /// The images each `[image.NAME]` table with a matrix stands for.
     pub(crate) matrices: BTreeMap<String, Vec<String>>,
 }
@@ -481,13 +482,14 @@ impl Spec {
         self.origins.tables.get(table)
     }
 
-    /// The tables whose `packages` name `package`, and where each names it.
-    pub fn named_by(&self, package: &str) -> Vec<(&str, &Place)> {
+    /// The tables whose `packages` name `package`, where each names it, and the string as
+    /// written there when variables made the name (such as `"python${python}"`).
+    pub fn named_by(&self, package: &str) -> Vec<(&str, &Place, Option<&str>)> {
         self.origins
             .packages
             .iter()
             .filter(|((_, p), _)| p == package)
-            .map(|((table, _), place)| (table.as_str(), place))
+            .map(|((table, _), (place, written))| (table.as_str(), place, written.as_deref()))
             .collect()
     }
 

@@ -2740,6 +2740,12 @@ labels = { "org.opencontainers.image.title" = "${image}" }
     );
     ctx.bosun(&["lock"]).ok();
     assert!(lock_toml(&ctx).contains("name = \"less\""));
+    let why = ctx.bosun(&["lock", "--why", "less"]).ok();
+    assert!(
+        why.stderr
+            .contains("bosun.toml:8:13: [image.app] packages names `less` (written \"${pager}\")"),
+        "{why:?}"
+    );
     // --set changes what it names, the lock follows the expanded spec, and --locked knows.
     ctx.bosun(&["lock", "--set", "pager=most"]).ok();
     let lock = lock_toml(&ctx);

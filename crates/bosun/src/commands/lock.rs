@@ -61,8 +61,13 @@ pub(crate) fn run(
         let mut roots: Vec<&String> = chains.iter().filter_map(|c| c.first()).collect();
         roots.dedup();
         for root in roots {
-            for (table, place) in spec.named_by(root) {
-                printer.status(&format!("{place}: [{table}] packages names `{root}`"));
+            for (table, place, written) in spec.named_by(root) {
+                let written = written
+                    .map(|w| format!(" (written {w})"))
+                    .unwrap_or_default();
+                printer.status(&format!(
+                    "{place}: [{table}] packages names `{root}`{written}"
+                ));
             }
         }
         return Ok(ExitStatus::Success);
