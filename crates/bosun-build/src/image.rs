@@ -164,6 +164,13 @@ pub fn build_image(
     let mut manifests = Vec::new();
     let mut all_layers = BTreeMap::new();
     for arch in &spec.debian.architectures {
+        // What the image holds and runs may differ per architecture (`${arch}`); its name,
+        // tags and inputs do not.
+        let image = spec
+            .for_arch(arch)
+            .image
+            .get(name)
+            .ok_or_else(|| Error::NoImage(name.to_string()))?;
         let base = match &image.from {
             Some(reference) => Some(base_image(ctx, reference, arch)?),
             None => None,

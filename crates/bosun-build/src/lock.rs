@@ -54,6 +54,8 @@ pub fn resolve(
     };
     let mut packages: BTreeMap<(String, String), LockedPackage> = BTreeMap::new();
     for arch in &spec.debian.architectures {
+        // `${arch}` may give each architecture its own package lists.
+        let spec = spec.for_arch(arch);
         let universe = repo.universe(arch)?;
         let universe = match security_only {
             Some(old) => universe.filtered(|r| match old.package(arch, &r.name) {

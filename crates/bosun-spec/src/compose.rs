@@ -39,8 +39,58 @@ struct Table<'a> {
     entries: DeTable<'a>,
 }
 
-/// Composes the spec `files` make (the spec itself last); `set` holds `--set` values.
+/// Composes the spec `files` make (the spec itself last); `set` holds `--set` values. A spec
+/// that uses `${arch}` is composed once more per architecture: the spec common to all keeps
+/// `${arch}` as written (what `spec show` prints), and [`Spec::for_arch`] gives each one.
 pub(crate) fn compose(files: &[SourceFile], set: &BTreeMap<String, String>) -> Result<Spec, Error> {
+    let mut spec = compose_for(files, set, None)?;
+    if !files.iter().any(|f| f.text.contains("${arch}")) {
+        return validated(files, spec);
+    }
+    // The common spec holds `${arch}` as written, which no check would take: each
+    // architecture's spec is checked instead, and they agree on everything else.
+    let common = arch_independent(&spec);
+    let mut variants = BTreeMap::new();
+    for arch in &spec.debian.architectures {
+        let variant = validated(files, compose_for(files, set, Some(arch))?)?;
+        if arch_independent(&variant) != common {
+            return Err(Error::Invalid {
+                path: files[files.len() - 1].path.clone(),
+                message: "`${arch}` may decide what an image holds and runs (packages, exclude, copy sources, env, labels, entrypoint, cmd, workdir, healthcheck), not what is one for every architecture ([debian], image and base names, bases, tags, from, copy images, user)".into(),
+            });
+        }
+        variants.insert(arch.clone(), variant);
+    }
+    spec.set_variants(variants);
+    Ok(spec)
+}
+
+/// What every architecture's spec must agree on.
+fn arch_independent(spec: &Spec) -> serde_json::Value {
+    let images: BTreeMap<&String, serde_json::Value> = spec
+        .image
+        .iter()
+        .map(|(name, i)| {
+            let copies: Vec<(&Option<String>, &String)> =
+                i.copy.iter().map(|c| (&c.image, &c.dst)).collect();
+            let fixed = serde_json::json!({
+                "tags": spec.tags_of(name), "from": i.from, "bases": i.bases, "copies": copies,
+                "user": i.user, "init": i.init, "compression": i.compression,
+                "ignore": i.ignore_file, "keep_docs": i.keep_docs,
+            });
+            (name, fixed)
+        })
+        .collect();
+    let bases: Vec<&String> = spec.base.keys().collect();
+    serde_json::json!({ "debian": spec.debian, "images": images, "bases": bases })
+}
+
+/// The spec for one architecture (`${arch}` its name), or common to all (`${arch}` kept).
+fn compose_for(
+    files: &[SourceFile],
+    set: &BTreeMap<String, String>,
+    arch: Option<&str>,
+) -> Result<Spec, Error> {
     let mut defined: BTreeMap<String, Definition> = BTreeMap::new();
     let mut tables: BTreeMap<String, Table<'_>> = BTreeMap::new();
     for (i, f) in files.iter().enumerate() {
@@ -78,7 +128,7 @@ pub(crate) fn compose(files: &[SourceFile], set: &BTreeMap<String, String>) -> R
         }
     }
     let spec_file = files.len() - 1;
-    let mut vars = Vars::new(files, defined, set, None)?;
+    let mut vars = Vars::new(files, defined, set, arch.map(str::to_string))?;
     // `${suite}` is the suite as the [debian] table gives it, its own variables expanded.
     if let Some(t) = tables.get("debian")
         && let Some(suite) = t.entries.get("suite")
@@ -144,7 +194,19 @@ pub(crate) fn compose(files: &[SourceFile], set: &BTreeMap<String, String>) -> R
             digest: f.remote.as_ref().map(|(_, digest, _)| digest.clone()),
         })
         .collect();
-    let spec = Spec::composed(vars.values()?, debian, base, image, origins, includes);
+    Ok(Spec::composed(
+        vars.values()?,
+        debian,
+        base,
+        image,
+        origins,
+        includes,
+    ))
+}
+
+/// `spec` if it passes [`Spec::validate`]; an error names the place of its table.
+fn validated(files: &[SourceFile], spec: Spec) -> Result<Spec, Error> {
+    let spec_file = files.len() - 1;
     spec.validate()
         .map_err(|(table, message)| match spec.place(&table) {
             Some(place) => Error::Syntax {
@@ -535,11 +597,6 @@ mod tests {
                 "only defined inside an [image.NAME]",
             ),
             (
-                "[debian]\nsuite = \"t\"\n[image.a]\npackages = [\"p-${arch}\"]\n",
-                "s.toml:4:16:",
-                "`${arch}` is not available",
-            ),
-            (
                 "[debian]\nsuite = \"t\"\n[image.a]\noverride = true\npackages = [\"p\"]\n",
                 "s.toml:3:8:",
                 "no file included before this one defines it",
@@ -564,6 +621,32 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("--set b: there is no `b` in [vars]"), "{e}");
+    }
+
+    #[test]
+    fn arch_gives_each_architecture_its_own_values() {
+        let text = "[debian]\nsuite = \"t\"\narchitectures = [\"amd64\", \"arm64\"]\n[image.a]\npackages = [\"libfoo-${arch}\"]\ncopy = [{ src = \"dist/${arch}/\", dst = \"/opt\" }]\nenv = { ARCH = \"${arch}\" }\n";
+        let spec = parse(text, &[]).unwrap();
+        // The spec common to all keeps `${arch}`; each architecture's has its own values.
+        assert_eq!(spec.image["a"].packages, ["libfoo-${arch}"]);
+        let arm = spec.for_arch("arm64");
+        assert_eq!(arm.image["a"].packages, ["libfoo-arm64"]);
+        assert_eq!(arm.image["a"].copy[0].src, "dist/arm64/");
+        assert_eq!(spec.for_arch("amd64").image["a"].env["ARCH"], "amd64");
+        // What each architecture resolves is part of the lock's hash.
+        let other = parse(&text.replace("libfoo-${arch}", "libfoo-amd64"), &[]).unwrap();
+        assert_ne!(spec.resolution_hash(), other.resolution_hash());
+        // Names, tags and inputs are one for every architecture.
+        for bad in [
+            "tags = [\"a:${arch}\"]",
+            "from = \"docker://r.example/x-${arch}:1\"",
+        ] {
+            let e = err(&format!("{text}{bad}\n"));
+            assert!(
+                e.contains("`${arch}` may decide what an image holds"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

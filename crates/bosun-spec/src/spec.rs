@@ -47,6 +47,9 @@ pub struct Spec {
     /// The files the spec includes, with their sha256.
     #[serde(skip)]
     includes: Vec<LockedInclude>,
+    /// The spec of each architecture, when `${arch}` makes them differ.
+    #[serde(skip)]
+    per_arch: BTreeMap<String, Spec>,
 }
 
 /// How a spec is read beyond its own text.
@@ -458,7 +461,21 @@ impl Spec {
             resolution: Default::default(),
             origins,
             includes,
+            per_arch: BTreeMap::new(),
         }
+    }
+
+    /// Sets the spec of each architecture (see [`Spec::for_arch`]).
+    pub(crate) fn set_variants(&mut self, per_arch: BTreeMap<String, Spec>) {
+        self.per_arch = per_arch;
+        self.resolution = Default::default();
+    }
+
+    /// The spec for one of its architectures: `${arch}` expanded to `arch`. What differs per
+    /// architecture is what an image holds and runs; names, tags and inputs are the same in
+    /// each (composition checks it).
+    pub fn for_arch(&self, arch: &str) -> &Spec {
+        self.per_arch.get(arch).unwrap_or(self)
     }
 
     /// The files the spec includes (relative to its directory) and their sha256, in the
@@ -590,6 +607,15 @@ impl Spec {
             .collect();
         if !inputs.is_empty() {
             canonical["inputs"] = serde_json::json!(inputs);
+        }
+        // With `${arch}`, what each architecture resolves.
+        if !self.per_arch.is_empty() {
+            let per_arch: BTreeMap<&String, String> = self
+                .per_arch
+                .iter()
+                .map(|(arch, spec)| (arch, spec.compute_resolution_hash()))
+                .collect();
+            canonical["per-arch"] = serde_json::json!(per_arch);
         }
         let digest = Sha256::digest(canonical.to_string().as_bytes());
         format!("sha256:{}", hex::encode(digest))

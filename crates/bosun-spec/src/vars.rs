@@ -10,12 +10,13 @@
 //! labels = { "org.opencontainers.image.title" = "${image}" }
 //! ```
 //!
-//! Every string value may use `${name}`: a `[vars]` entry (which may use other entries), or a
-//! built-in: `${suite}` (the `[debian]` suite) and, inside an `[image.NAME]` table, `${image}`.
-//! `$${` writes a literal `${`. A value comes from `--set name=value`, else
-//! `BOSUN_VAR_<NAME>` (upper case, `-` as `_`), else the spec. Table keys stay literal: a name
-//! must be readable where it is defined. Expansion rewrites only the string values that use a
-//! variable, in place, so every other error still points at the spec's own line.
+//! Every string value may use `${name}`: a `[vars]` entry (which may use other entries), a
+//! matrix variable of its image, or a built-in: `${suite}` (the `[debian]` suite), `${arch}`
+//! (each Debian architecture in turn) and, inside an `[image.NAME]` table, `${image}`. `$${`
+//! writes a literal `${`. A value comes from `--set name=value`, else `BOSUN_VAR_<NAME>` (upper
+//! case, `-` as `_`), else the spec. Table keys stay literal: a name must be readable where it
+//! is defined. Strings are expanded in place in the parsed document, keeping their spans, so
+//! every later error still points at the spec's own line.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -50,17 +51,20 @@ pub(crate) struct Vars<'f> {
     defined: BTreeMap<String, Definition>,
     overridden: BTreeMap<String, String>,
     suite: Option<String>,
+    /// What `${arch}` gives; `None` leaves it as written (the spec common to every
+    /// architecture).
+    arch: Option<String>,
     resolved: BTreeMap<String, String>,
 }
 
 impl<'f> Vars<'f> {
     /// The variables `defined` across `files`, with `set` (`--set`) and `BOSUN_VAR_<NAME>`
-    /// over them; `suite` is what `${suite}` gives.
+    /// over them; `arch` is what `${arch}` gives.
     pub(crate) fn new(
         files: &'f [SourceFile],
         defined: BTreeMap<String, Definition>,
         set: &BTreeMap<String, String>,
-        suite: Option<String>,
+        arch: Option<String>,
     ) -> Result<Self, Error> {
         if let Some(name) = set.keys().find(|n| !defined.contains_key(*n)) {
             return Err(Error::Invalid {
@@ -83,7 +87,8 @@ impl<'f> Vars<'f> {
             files,
             defined,
             overridden,
-            suite,
+            suite: None,
+            arch,
             resolved: BTreeMap::new(),
         })
     }
@@ -186,20 +191,14 @@ impl<'f> Vars<'f> {
                     "suite" => self.suite.clone().ok_or_else(|| {
                         self.fail(file, here, "`${suite}` needs a [debian] suite".into())
                     })?,
-                    "arch" => {
-                        return Err(self.fail(
-                            file,
-                            here,
-                            "`${arch}` is not available: one spec serves all of [debian] architectures, so its values cannot differ by architecture".into(),
-                        ));
-                    }
+                    "arch" => self.arch.clone().unwrap_or_else(|| "${arch}".into()),
                     _ => {
                         let known: BTreeSet<&str> = self
                             .defined
                             .keys()
                             .map(String::as_str)
                             .chain(scope.matrix.iter().map(|(k, _)| k.as_str()))
-                            .chain(["suite", "image"])
+                            .chain(["suite", "image", "arch"])
                             .collect();
                         return Err(self.fail(
                             file,

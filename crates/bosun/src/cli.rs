@@ -231,6 +231,9 @@ pub(crate) enum SpecCommand {
         /// Output format
         #[arg(long, value_enum, default_value = "toml")]
         format: ShowFormat,
+        /// The spec of one architecture, ${arch} expanded [default: common to all, ${arch} kept]
+        #[arg(long, value_name = "ARCH")]
+        arch: Option<String>,
         #[command(flatten)]
         registry: RegistryArgs,
     },

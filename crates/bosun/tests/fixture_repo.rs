@@ -3223,3 +3223,90 @@ fn registry_includes_are_pinned_by_digest() {
     ctx.bosun(&["lock", "--tls-verify=false", "--file", "svc/bosun.toml"])
         .fails(2, &format!("svc/bosun.toml:1:12: include {include:?}"));
 }
+
+/// `${arch}`: each platform of one image gets its own files and environment.
+#[test]
+fn arch_variable_gives_each_platform_its_own_files() {
+    let f = fixture();
+    let ctx = context(&f);
+    ctx.write(
+        "bosun.toml",
+        r#"[debian]
+suite = "bosuntest"
+architectures = ["amd64", "arm64"]
+
+[image.tool]
+packages = ["ca-certificates"]
+copy = [{ src = "dist/${arch}/", dst = "/opt/tool" }]
+env = { TOOL_ARCH = "${arch}" }
+"#,
+    );
+    ctx.write("dist/amd64/tool", "built for amd64\n");
+    ctx.write("dist/arm64/tool", "built for arm64\n");
+    let shown = ctx.bosun(&["spec", "show"]).ok().stdout;
+    assert!(shown.contains("src = \"dist/${arch}/\""), "{shown}");
+    let arm = ctx.bosun(&["spec", "show", "--arch", "arm64"]).ok().stdout;
+    assert!(arm.contains("src = \"dist/arm64/\""), "{arm}");
+    ctx.bosun(&["spec", "show", "--arch", "s390x"])
+        .fails(2, "--arch s390x: the spec builds for amd64, arm64");
+    let built = ctx
+        .bosun(&["build", "--format", "json"])
+        .ok()
+        .json::<serde_json::Value>();
+    let layers = &built[0]["layers"];
+    let last = |arch: &str| {
+        layers[arch].as_array().unwrap().last().unwrap()["digest"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(last("amd64"), last("arm64"), "{built}");
+    // Each platform's config says which it is, and its files are its own.
+    let index: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            ctx.store()
+                .join("blobs/sha256")
+                .join(&built[0]["digest"].as_str().unwrap()[7..]),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let manifests = index["manifests"].as_array().unwrap();
+    assert_eq!(manifests.len(), 2, "{index}");
+    for m in manifests {
+        let arch = m["platform"]["architecture"].as_str().unwrap();
+        let blob = |digest: &str| {
+            std::fs::read(ctx.store().join("blobs/sha256").join(&digest[7..])).unwrap()
+        };
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&blob(m["digest"].as_str().unwrap())).unwrap();
+        let config: serde_json::Value =
+            serde_json::from_slice(&blob(manifest["config"]["digest"].as_str().unwrap())).unwrap();
+        let env: Vec<&str> = config["config"]["Env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap())
+            .collect();
+        assert!(
+            env.contains(&format!("TOOL_ARCH={arch}").as_str()),
+            "{env:?}"
+        );
+        let layers = manifest["layers"].as_array().unwrap();
+        let top = blob(layers.last().unwrap()["digest"].as_str().unwrap());
+        let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(&top[..]));
+        let mut found = None;
+        for entry in tar.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            if entry.path().unwrap().ends_with("opt/tool/tool") {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+                found = Some(text);
+            }
+        }
+        assert_eq!(
+            found.as_deref(),
+            Some(format!("built for {arch}\n").as_str())
+        );
+    }
+}

@@ -61,7 +61,7 @@ pub(crate) fn run(
         let mut roots: Vec<&String> = chains.iter().filter_map(|c| c.first()).collect();
         roots.dedup();
         for root in roots {
-            for (table, place, written) in spec.named_by(root) {
+            for (table, place, written) in spec.for_arch(arch).named_by(root) {
                 let written = written
                     .map(|w| format!(" (written {w})"))
                     .unwrap_or_default();

@@ -111,8 +111,9 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             crate::cli::SpecCommand::Show {
                 spec,
                 format,
+                arch,
                 registry,
-            } => spec::show(&spec, &registry, format, printer),
+            } => spec::show(&spec, &registry, format, arch.as_deref(), printer),
             crate::cli::SpecCommand::Push {
                 target,
                 files,

@@ -29,18 +29,27 @@ pub(crate) fn show(
     spec: &SpecArgs,
     registry: &RegistryArgs,
     format: ShowFormat,
+    arch: Option<&str>,
     printer: &Printer,
 ) -> Result<ExitStatus> {
     let spec = spec.load(registry, Pins::Locked)?;
+    let spec = match arch {
+        Some(arch) if !spec.debian.architectures.iter().any(|a| a == arch) => bail!(
+            "--arch {arch}: the spec builds for {}",
+            spec.debian.architectures.join(", ")
+        ),
+        Some(arch) => spec.for_arch(arch),
+        None => &spec,
+    };
     let text = match format {
         // A reviewer sees which files it was made of, and which bytes of them.
         ShowFormat::Toml => spec
             .includes()
             .iter()
             .map(|i| format!("# included: {} (sha256:{})\n", i.path, i.sha256))
-            .chain([toml::to_string_pretty(&spec)?])
+            .chain([toml::to_string_pretty(spec)?])
             .collect::<String>(),
-        ShowFormat::Json => serde_json::to_string_pretty(&spec)?,
+        ShowFormat::Json => serde_json::to_string_pretty(spec)?,
     };
     printer.data(text.trim_end())?;
     Ok(ExitStatus::Success)
