@@ -43,7 +43,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::{PolicyArgs, ReportFormat};
 use crate::commands::copy::parse_platform;
-use crate::commands::open_image;
 use crate::commands::sign::{Trust, public_key};
 use crate::{ExitStatus, Printer, settings};
 
@@ -344,10 +343,11 @@ fn evaluate(
     printer: &Printer,
 ) -> Result<ImageResult> {
     let platform = args.platform.as_deref().map(parse_platform).transpose()?;
-    let opened = open_image(store_dir, image, platform.as_ref(), &args.registry)?;
+    // One manifest read serves both the contents and the signatures.
+    let trust = Trust::open(store_dir, image, &args.registry)?;
+    let opened = trust.open_image(store_dir, image, platform.as_ref(), &args.registry)?;
     let report = inspect::inspect(&opened.image, &Options::default())
         .with_context(|| format!("cannot inspect {image}"))?;
-    let trust = Trust::open(store_dir, image, &args.registry)?;
     let mut rules = Vec::new();
     let mut add = |rule: &'static str, mode: Mode, (result, reason): (Outcome, String)| {
         rules.push(RuleResult {

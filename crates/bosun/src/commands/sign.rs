@@ -587,6 +587,35 @@ impl Trust {
         Ok(Trust { target })
     }
 
+    /// The image whose signatures this checks, opened for reading. A registry image is read
+    /// at the digest already fetched, through the same repository handle: a tag that moves
+    /// meanwhile cannot pair one image's signatures with another's contents.
+    pub(crate) fn open_image(
+        &self,
+        store_dir: &Path,
+        image: &str,
+        platform: Option<&bosun_oci::model::Platform>,
+        registry: &crate::cli::RegistryArgs,
+    ) -> Result<super::OpenedImage> {
+        match &self.target {
+            Some(Target::Registry { repo, descriptor }) => {
+                let remote =
+                    std::sync::Arc::new(bosun_registry::transfer::RemoteImage(repo.clone()));
+                let opened = bosun_oci::source::open_remote(
+                    image,
+                    remote,
+                    descriptor.digest.as_str(),
+                    platform,
+                )?;
+                Ok(super::OpenedImage {
+                    image: opened,
+                    _lock: None,
+                })
+            }
+            _ => super::open_image(store_dir, image, platform, registry),
+        }
+    }
+
     /// Whether signatures can be looked for at all.
     pub(crate) fn available(&self) -> bool {
         self.target.is_some()
