@@ -615,6 +615,14 @@ mod tests {
             let e = err(text);
             assert!(e.starts_with(start) && e.contains(needle), "{e}");
         }
+        // Variables that use each other twice over stop before they fill the memory.
+        let mut laughs = String::from("[vars]\nv0 = \"lol\"\n");
+        for i in 1..64 {
+            laughs.push_str(&format!("v{i} = \"${{v{}}}${{v{}}}\"\n", i - 1, i - 1));
+        }
+        laughs.push_str("[debian]\nsuite = \"t\"\n[image.a]\npackages = [\"${v63}\"]\n");
+        let e = err(&laughs);
+        assert!(e.contains("longer than 1048576 bytes"), "{e}");
         let e = parse(
             "[vars]\na = \"1\"\n[debian]\nsuite = \"t\"\n",
             &[("b", "2")],
@@ -834,6 +842,18 @@ packages = ["tool"]
             "{e}"
         );
         assert!(load(&app, &[outside.path()]).is_ok());
+        // A chain of includes deeper than any layout needs is refused, not recursed into.
+        for i in 0..40 {
+            std::fs::write(
+                dir.join(format!("platform/chain{i}.toml")),
+                format!("include = [\"chain{}.toml\"]\n", i + 1),
+            )
+            .unwrap();
+        }
+        std::fs::write(dir.join("platform/chain40.toml"), "").unwrap();
+        write("include = [\"../../platform/chain0.toml\"]\n[image.api]\npackages = [\"p\"]\n");
+        let e = load(&app, &[]).unwrap_err();
+        assert!(e.contains("includes nest more than 32 deep"), "{e}");
         // A symlink inside the tree does not widen it.
         std::os::unix::fs::symlink(outside.path(), dir.join("platform/link")).unwrap();
         write("include = [\"../../platform/link/x.toml\"]\n[image.api]\npackages = [\"p\"]\n");

@@ -18,6 +18,10 @@ use toml::de::{DeTable, DeValue};
 
 use crate::{Error, LoadOptions, syntax};
 
+/// How deep includes may nest: a chain longer than any layout needs is a mistake, and
+/// each level is a frame of recursion.
+const MAX_DEPTH: usize = 32;
+
 /// One file of a spec.
 pub(crate) struct SourceFile {
     /// How errors name it: the spec's path as given, includes joined onto it.
@@ -88,6 +92,11 @@ impl Gathered<'_> {
         self.stack.push(own);
         for (written, span) in includes(&file)? {
             let fail = |message: String| syntax(&file.path, &file.text, span.start, message);
+            if self.stack.len() > MAX_DEPTH {
+                return Err(fail(format!(
+                    "include {written:?}: includes nest more than {MAX_DEPTH} deep"
+                )));
+            }
             if written.contains("${") {
                 return Err(fail(format!(
                     "include {written:?}: an include path is read before variables and must be literal"

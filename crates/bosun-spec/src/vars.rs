@@ -27,6 +27,10 @@ use toml::de::DeValue;
 use crate::sources::SourceFile;
 use crate::{Error, syntax};
 
+/// The longest value expansion may make: variables that use each other twice over would
+/// otherwise double it at every step.
+const MAX_VALUE: usize = 1 << 20;
+
 /// One `[vars]` entry as written.
 pub(crate) struct Definition {
     /// The value before expansion.
@@ -211,6 +215,13 @@ impl<'f> Vars<'f> {
                     }
                 }
             };
+            if out.len() + value.len() > MAX_VALUE {
+                return Err(self.fail(
+                    file,
+                    here,
+                    format!("`${{{name}}}` makes this value longer than {MAX_VALUE} bytes"),
+                ));
+            }
             out.push_str(&value);
             rest = &after[end + 1..];
         }
