@@ -387,6 +387,12 @@ fn shared_core_is_stored_once() {
             .map(|l| l["digest"].as_str().unwrap().to_string())
             .collect()
     };
+    // The core came from the included file, which the lock pins.
+    let lock = std::fs::read_to_string(ctx.project().join("bosun.lock")).unwrap();
+    assert!(
+        lock.contains("[[include]]\npath = \"platform/core.toml\"\nsha256 = "),
+        "{lock}"
+    );
     let (api, worker) = (layers(0), layers(1));
     assert_eq!(api.len(), 3);
     assert_eq!(api[0], worker[0], "the core layer is shared");
