@@ -523,7 +523,7 @@ fn read_table<T: DeserializeOwned>(
 /// Where `span` of file `i` is.
 fn place(files: &[SourceFile], i: usize, span: Range<usize>) -> Place {
     let f = &files[i];
-    let (line, column) = crate::position(&f.text, span.start);
+    let (line, column) = f.position(span.start);
     Place {
         path: f.path.clone(),
         line,
