@@ -809,6 +809,12 @@ packages = ["tool"]
         );
         let e = load(&app, &[]).unwrap_err();
         assert!(e.contains("variable `python` is already defined at"), "{e}");
+        // The same file twice in one list (here by two spellings) is refused.
+        write(
+            "include = [\"../../platform/core.toml\", \"../a/../../platform/core.toml\"]\n[image.api]\npackages = [\"p\"]\n",
+        );
+        let e = load(&app, &[]).unwrap_err();
+        assert!(e.contains(":1:40: include \"../a/../../platform/core.toml\" names a file this list already includes"), "{e}");
         // Not found, a cycle, and a file outside the allowed roots.
         write("include = [\"../nope.toml\"]\n[image.api]\npackages = [\"p\"]\n");
         let e = load(&app, &[]).unwrap_err();

@@ -111,6 +111,7 @@ impl Gathered<'_> {
     fn visit(&mut self, file: SourceFile) -> Result<(), Error> {
         let own = file.canonical.clone().unwrap_or_else(|| file.path.clone());
         self.stack.push(own);
+        let mut listed: Vec<Option<PathBuf>> = Vec::new();
         for (written, span) in includes(&file)? {
             let fail = |message: String| syntax(&file.path, &file.text, span.start, message);
             if self.stack.len() > MAX_DEPTH {
@@ -165,7 +166,14 @@ impl Gathered<'_> {
                     cycle.join(" -> ")
                 )));
             }
-            // A file two others include (a diamond) is read once, where it first appears.
+            // The same file twice in one list is a slip; two files that include a third (a
+            // diamond) read it once, where it first appears.
+            if listed.contains(&child.canonical) {
+                return Err(fail(format!(
+                    "include {written:?} names a file this list already includes"
+                )));
+            }
+            listed.push(child.canonical.clone());
             if self.files.iter().any(|f| f.canonical == child.canonical) {
                 continue;
             }
