@@ -3150,6 +3150,50 @@ fn registry_includes_are_pinned_by_digest() {
         2,
         "{lock}"
     );
+    // A file of an image's filesystem: the platform ships its spec files in an image.
+    ctx.write(
+        "files/bosun.toml",
+        "[debian]\nsuite = \"bosuntest\"\n[image.platform-files]\ncopy = [{ src = \"conf/\", dst = \"/etc/bosun\" }]\n",
+    );
+    ctx.write(
+        "files/conf/core.toml",
+        "include = [\"debian.toml\"]\n[base.core]\npackages = [\"base-files\"]\n",
+    );
+    ctx.write(
+        "files/conf/debian.toml",
+        "[debian]\nsuite = \"bosuntest\"\n",
+    );
+    ctx.bosun(&["build", "--file", "files/bosun.toml"]).ok();
+    let files_image = format!("docker://{}/platform/files:1", reg.host);
+    ctx.bosun(&["copy", "--tls-verify=false", "platform-files", &files_image])
+        .ok();
+    ctx.write(
+        "svc2/bosun.toml",
+        &format!(
+            "include = [\"{files_image}#/etc/bosun/core.toml\"]\n[image.svc2]\nbases = [\"core\"]\npackages = [\"less\"]\n"
+        ),
+    );
+    ctx.bosun(&["build", "--tls-verify=false", "--file", "svc2/bosun.toml"])
+        .ok();
+    let lock = std::fs::read_to_string(ctx.project().join("svc2/bosun.lock")).unwrap();
+    for file in ["core.toml", "debian.toml"] {
+        let entry = format!("path = \"{files_image}#/etc/bosun/{file}\"");
+        assert!(lock.contains(&entry), "{lock}");
+    }
+    ctx.write(
+        "bad/bosun.toml",
+        &format!(
+            "include = [\"{files_image}#/etc/bosun/nope.toml\"]\n[image.x]\npackages = [\"less\"]\n"
+        ),
+    );
+    ctx.bosun(&[
+        "spec",
+        "show",
+        "--tls-verify=false",
+        "--file",
+        "bad/bosun.toml",
+    ])
+    .fails(2, "the image has no /etc/bosun/nope.toml");
     // Errors name the include: a file the artifact lacks, a reference without a file.
     ctx.write(
         "bad/bosun.toml",
@@ -3211,6 +3255,8 @@ fn registry_includes_are_pinned_by_digest() {
     // Pinned, the spec reads without the registry: the cache has the artifact.
     drop(reg);
     assert_eq!(build(&["--locked"]), moved);
+    ctx.bosun(&["build", "--locked", "--file", "svc2/bosun.toml"])
+        .ok();
     let why = ctx
         .bosun(&["lock", "--why", "base-files", "--file", "svc/bosun.toml"])
         .ok();

@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail};
 use bosun_oci::Digest;
-use bosun_registry::{Client, Reference};
+use bosun_oci::layer::EntryKind;
+use bosun_oci::model::Platform;
+use bosun_registry::{Client, Reference, Repository};
 
 use crate::cli::{RegistryArgs, ShowFormat, SpecArgs};
 use crate::{ExitStatus, Printer, settings};
@@ -197,6 +199,13 @@ impl RegistryIncludes {
         }
     }
 
+    /// The repository `reference` names, for reading at `digest`.
+    fn repository(&self, reference: &str, digest: &Digest) -> Result<Repository> {
+        let client = self.client().map_err(anyhow::Error::msg)?;
+        let text = format!("{}@{digest}", Reference::parse(reference)?.name());
+        Ok(super::registry_repository(client, &text)?.0)
+    }
+
     fn read(&self, reference: &str, pin: Option<&str>, file: &str) -> Result<(String, Vec<u8>)> {
         let pin = pin.map(str::parse::<Digest>).transpose()?;
         let cached = pin.as_ref().and_then(|d| self.cached(d));
@@ -212,9 +221,6 @@ impl RegistryIncludes {
                 };
                 let (r, object) = super::registry_repository(client, &text)?;
                 let fetched = r.manifest(&object)?;
-                if bosun_registry::is_index(&fetched.media_type) {
-                    bail!("it names an index; give the artifact that holds the file");
-                }
                 self.keep(&fetched.bytes);
                 repo = Some(r);
                 fetched.bytes
@@ -223,6 +229,16 @@ impl RegistryIncludes {
         let digest = Digest::of(&manifest);
         let parsed: serde_json::Value =
             serde_json::from_slice(&manifest).context("its manifest is not JSON")?;
+        // An absolute path is a file of the image's filesystem; a name, a titled layer.
+        if file.starts_with('/') {
+            let bytes = self.from_filesystem(reference, &digest, &parsed, repo, file)?;
+            return Ok((digest.to_string(), bytes));
+        }
+        if parsed["manifests"].is_array() {
+            bail!(
+                "it names an index; give the artifact that holds {file}, or a path in the image (#/etc/...)"
+            );
+        }
         let layers = parsed["layers"].as_array().cloned().unwrap_or_default();
         let Some(layer) = layers.iter().find(|l| l["annotations"][TITLE] == file) else {
             let titles: Vec<&str> = layers
@@ -251,16 +267,60 @@ impl RegistryIncludes {
         }
         let repo = match repo {
             Some(r) => r,
-            None => {
-                let client = self.client().map_err(anyhow::Error::msg)?;
-                let text = format!("{}@{digest}", Reference::parse(reference)?.name());
-                super::registry_repository(client, &text)?.0
-            }
+            None => self.repository(reference, &digest)?,
         };
         let mut bytes = Vec::with_capacity(size as usize);
         repo.fetch_blob(&blob, size, &mut bytes)?;
         self.keep(&bytes);
         Ok((digest.to_string(), bytes))
+    }
+
+    /// File `path` of the filesystem of the image `digest` names (`manifest` parsed): of an
+    /// index, its first image, so that every machine reads the same file. The cache keeps
+    /// which file that was, by manifest and path.
+    fn from_filesystem(
+        &self,
+        reference: &str,
+        digest: &Digest,
+        manifest: &serde_json::Value,
+        repo: Option<Repository>,
+        path: &str,
+    ) -> Result<Vec<u8>> {
+        let note = self.cache.join(format!(
+            "{}-{}",
+            digest.as_str().replace(':', "-"),
+            Digest::of(path.as_bytes()).as_str().replace(':', "-")
+        ));
+        if let Some(bytes) = std::fs::read_to_string(&note)
+            .ok()
+            .and_then(|d| d.trim().parse::<Digest>().ok())
+            .and_then(|d| self.cached(&d))
+        {
+            return Ok(bytes);
+        }
+        let platform: Option<Platform> = manifest["manifests"]
+            .get(0)
+            .and_then(|m| serde_json::from_value(m["platform"].clone()).ok());
+        let repo = match repo {
+            Some(r) => r,
+            None => self.repository(reference, digest)?,
+        };
+        let image = bosun_oci::source::open_remote(
+            &format!("docker://{reference}"),
+            std::sync::Arc::new(bosun_registry::transfer::RemoteImage(repo)),
+            digest.as_str(),
+            platform.as_ref(),
+        )?;
+        let wanted = path.trim_start_matches('/');
+        let tree = image.read_tree(&|p| p == wanted, MAX_FILE)?;
+        let bytes = match tree.get(wanted).map(|e| &e.kind) {
+            Some(EntryKind::File(bytes)) => bytes.clone(),
+            Some(_) => bail!("{path} in the image is not a regular file"),
+            None => bail!("the image has no {path}"),
+        };
+        self.keep(&bytes);
+        let _ = bosun_fs::write_atomic(&note, Digest::of(&bytes).as_str().as_bytes());
+        Ok(bytes)
     }
 }
 
