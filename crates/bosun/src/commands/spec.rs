@@ -231,7 +231,7 @@ impl RegistryIncludes {
             serde_json::from_slice(&manifest).context("its manifest is not JSON")?;
         // An absolute path is a file of the image's filesystem; a name, a titled layer.
         if file.starts_with('/') {
-            let bytes = self.from_filesystem(reference, &digest, &parsed, repo, file)?;
+            let bytes = self.image_file(reference, &digest, &parsed, repo, file)?;
             return Ok((digest.to_string(), bytes));
         }
         if parsed["manifests"].is_array() {
@@ -278,7 +278,7 @@ impl RegistryIncludes {
     /// File `path` of the filesystem of the image `digest` names (`manifest` parsed): of an
     /// index, its first image, so that every machine reads the same file. The cache keeps
     /// which file that was, by manifest and path.
-    fn from_filesystem(
+    fn image_file(
         &self,
         reference: &str,
         digest: &Digest,
