@@ -867,3 +867,34 @@ packages = ["tool"]
         assert!(e.contains("outside the allowed roots"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use std::path::Path;
+
+    use crate::Spec;
+
+    /// Every prefix of a spec that uses every feature, and every one-byte change of it into
+    /// a character the syntax cares about, is read without a panic: an error or a spec.
+    #[test]
+    fn damaged_specs_never_panic() {
+        let text = "[vars]\nv = \"1\"\nw = \"${v}-${suite}\"\n[debian]\nsuite = \"trixie\"\narchitectures = [\"amd64\", \"arm64\"]\n[base.core]\npackages = [\"base-files\"]\n[image.api]\nmatrix = { a = [\"x\", \"${v}\"], b = [\"y\"] }\nname = \"api-${a}-${b}\"\nbases = [\"core\"]\npackages = [\"p${a}\", \"q-${arch}\"]\ncopy = [{ src = \"d/${arch}/\", dst = \"/opt\" }]\nlabels = { l = \"${image} $${no}\" }\n";
+        let mut cases = 0;
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|i| text.is_char_boundary(*i))
+            .collect();
+        for &end in &boundaries {
+            let _ = Spec::parse(Path::new("s.toml"), &text[..end]);
+            cases += 1;
+        }
+        for at in 0..text.len() {
+            for c in ["$", "{", "}", "\"", "[", "]", "=", "\n", "é"] {
+                let mut damaged = text.to_string();
+                damaged.replace_range(at..at + 1, c);
+                let _ = Spec::parse(Path::new("s.toml"), &damaged);
+                cases += 1;
+            }
+        }
+        assert!(cases > 3000, "{cases}");
+    }
+}
