@@ -47,6 +47,8 @@ pub struct BuildContext<'a> {
     pub inputs: &'a BTreeMap<String, Input>,
     /// A layer cache elsewhere (a registry), asked for what the store's own cache lacks.
     pub remote: Option<&'a dyn RemoteLayers>,
+    /// Build every layer anew, asking no layer cache (the layers built are still recorded).
+    pub no_cache: bool,
     /// Where locked packages the mirror has dropped are found again.
     pub snapshot: Option<Snapshot>,
 }
@@ -185,9 +187,12 @@ pub fn build_image(
         let mut cached: Vec<Option<(Descriptor, Digest)>> = Vec::with_capacity(keys.len());
         let mut remote = Vec::with_capacity(keys.len());
         for key in &keys {
-            let local = ctx.store.cached_layer(key);
+            let local = match ctx.no_cache {
+                true => None,
+                false => ctx.store.cached_layer(key),
+            };
             let fetched = match (&local, ctx.remote) {
-                (None, Some(r)) => r.fetch(key).unwrap_or_else(|e| {
+                (None, Some(r)) if !ctx.no_cache => r.fetch(key).unwrap_or_else(|e| {
                     tracing::warn!(key, error = %e, "remote layer cache failed; building the layer");
                     None
                 }),

@@ -295,6 +295,10 @@ pub(crate) struct BuildArgs {
     /// tags (docker://HOST/NAMESPACE; an image `api:1` goes to HOST/NAMESPACE/api:1)
     #[arg(long, value_name = "docker://REPO")]
     pub(crate) push: Option<String>,
+    /// Build every layer anew, taking none from a layer cache (what is built is still
+    /// recorded): a rebuild that shows the image is reproducible
+    #[arg(long, conflicts_with = "cache_from")]
+    pub(crate) no_cache: bool,
     /// Take layers from this registry-held layer cache when the store lacks them (no .deb
     /// is fetched and nothing compressed for them)
     #[arg(long, value_name = "docker://REF")]

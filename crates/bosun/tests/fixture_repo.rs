@@ -288,6 +288,20 @@ fn builds_a_layered_image_and_rebuilds_from_cache() {
         hits_before,
         "a locked rebuild touches no network"
     );
+    // --no-cache builds every layer anew: the same bytes, so the same image.
+    let fresh: serde_json::Value = ctx
+        .bosun(&["build", "--locked", "--no-cache", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(fresh[0]["digest"], built[0]["digest"]);
+    assert!(
+        fresh[0]["layers"]["amd64"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["cached"] == false),
+        "{fresh}"
+    );
     let names: Vec<String> = images(&ctx)
         .iter()
         .map(|i| i["name"].as_str().unwrap().to_string())

@@ -151,6 +151,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         reporter: &reporter,
         inputs: &inputs,
         remote: remote.as_ref().map(|r| r as &dyn RemoteLayers),
+        no_cache: args.no_cache,
         snapshot: settings::snapshot(&spec).map(|root| bosun_build::Snapshot {
             root,
             releases: lock.releases.clone(),
