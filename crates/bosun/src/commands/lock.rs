@@ -58,8 +58,8 @@ pub(crate) fn run(
             printer.data(&chain.join(" -> "))?;
         }
         // Where the spec asks for the top of each chain, even when an include asks.
-        let mut roots: Vec<&String> = chains.iter().filter_map(|c| c.first()).collect();
-        roots.dedup();
+        let roots: std::collections::BTreeSet<&String> =
+            chains.iter().filter_map(|c| c.first()).collect();
         for root in roots {
             for (table, place, written) in spec.for_arch(arch).named_by(root) {
                 let written = written
