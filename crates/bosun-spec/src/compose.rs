@@ -161,13 +161,17 @@ fn compose_for(
             base.insert(name.to_string(), group);
             continue;
         }
-        let name = id.strip_prefix("image.").unwrap_or(&id).to_string();
-        for (image_name, matrix, table) in variants(files, &mut vars, &name, table)? {
+        let table_name = id.strip_prefix("image.").unwrap_or(&id);
+        for Variant {
+            name,
+            matrix,
+            table,
+        } in variants(files, &mut vars, table_name, table)?
+        {
             if !matrix.is_empty() {
-                let family = origins.matrices.entry(name.clone()).or_default();
-                family.push(image_name.clone());
+                let family = origins.matrices.entry(table_name.to_string()).or_default();
+                family.push(name.clone());
             }
-            let name = image_name;
             if image.contains_key(&name) {
                 let f = &files[table.file];
                 return Err(syntax(
@@ -329,15 +333,23 @@ fn take_override(files: &[SourceFile], i: usize, table: &mut DeTable<'_>) -> Res
     }
 }
 
+/// One image an `[image.NAME]` table stands for.
+struct Variant<'a> {
+    /// The image's name.
+    name: String,
+    /// The matrix's values for it (none without a matrix).
+    matrix: Vec<(String, String)>,
+    table: Table<'a>,
+}
+
 /// The images one `[image.NAME]` table stands for: itself, or one per combination of its
-/// matrix, each with its name and the matrix's values.
-#[allow(clippy::type_complexity)]
+/// matrix.
 fn variants<'a>(
     files: &[SourceFile],
     vars: &mut Vars<'_>,
     name: &str,
     table: Table<'a>,
-) -> Result<Vec<(String, Vec<(String, String)>, Table<'a>)>, Error> {
+) -> Result<Vec<Variant<'a>>, Error> {
     let f = &files[table.file];
     let fail = |at: usize, message: String| syntax(&f.path, &f.text, at, message);
     let Table {
@@ -360,7 +372,11 @@ fn variants<'a>(
             span,
             entries,
         };
-        return Ok(vec![(name.to_string(), Vec::new(), table)]);
+        return Ok(vec![Variant {
+            name: name.to_string(),
+            matrix: Vec::new(),
+            table,
+        }]);
     };
     let matrix_span = matrix.span();
     let DeValue::Table(axes) = matrix.into_inner() else {
@@ -461,7 +477,7 @@ fn variants<'a>(
                 ),
             ));
         }
-        if out.iter().any(|(n, _, _): &(String, _, _)| *n == image) {
+        if out.iter().any(|v: &Variant| v.name == image) {
             return Err(fail(
                 at,
                 format!(
@@ -475,7 +491,11 @@ fn variants<'a>(
             span: span.clone(),
             entries: entries.clone(),
         };
-        out.push((image, combination, table));
+        out.push(Variant {
+            name: image,
+            matrix: combination,
+            table,
+        });
     }
     Ok(out)
 }

@@ -139,7 +139,18 @@ fn context(f: &Fixture) -> Context {
 }
 
 fn lock_toml(ctx: &Context) -> String {
-    std::fs::read_to_string(ctx.project().join("bosun.lock")).unwrap()
+    lock_of(ctx, "bosun.toml")
+}
+
+/// The lock beside the spec at `spec` (relative to the project).
+fn lock_of(ctx: &Context, spec: &str) -> String {
+    let spec = ctx.project().join(spec);
+    std::fs::read_to_string(spec.with_file_name("bosun.lock")).unwrap()
+}
+
+/// A blob of the store, by digest (`sha256:...`).
+fn store_blob(ctx: &Context, digest: &str) -> Vec<u8> {
+    std::fs::read(ctx.store().join("blobs/sha256").join(&digest[7..])).unwrap()
 }
 
 fn images(ctx: &Context) -> Vec<serde_json::Value> {
@@ -799,10 +810,7 @@ fn init_writes_a_spec_that_parses_and_zstd_layers_build() {
     let built: serde_json::Value =
         serde_json::from_str(&ctx.bosun(&["build", "--format", "json"]).ok().stdout).unwrap();
     let digest = built[0]["digest"].as_str().unwrap();
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(ctx.store().join("blobs/sha256").join(&digest[7..])).unwrap(),
-    )
-    .unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&store_blob(&ctx, digest)).unwrap();
     assert!(
         manifest["layers"]
             .as_array()
@@ -2865,8 +2873,7 @@ fn specs_compose_from_includes_and_matrices() {
             .collect();
         assert_eq!(core.len(), 1, "{layers:?}");
         cores.insert(core[0].clone());
-        let lock =
-            std::fs::read_to_string(ctx.project().join(format!("apps/{app}/bosun.lock"))).unwrap();
+        let lock = lock_of(&ctx, &format!("apps/{app}/bosun.toml"));
         assert!(
             lock.contains("[[include]]\npath = \"../../platform/core.toml\"\nsha256 = \""),
             "{lock}"
@@ -2905,11 +2912,9 @@ fn specs_compose_from_includes_and_matrices() {
             check.code == 1 && check.stderr.contains("that file has changed since"),
             "{check:?}"
         );
-        let before =
-            std::fs::read_to_string(ctx.project().join(format!("apps/{app}/bosun.lock"))).unwrap();
+        let before = lock_of(&ctx, &format!("apps/{app}/bosun.toml"));
         ctx.bosun(&["lock", "--file", &file]).ok();
-        let after =
-            std::fs::read_to_string(ctx.project().join(format!("apps/{app}/bosun.lock"))).unwrap();
+        let after = lock_of(&ctx, &format!("apps/{app}/bosun.toml"));
         assert_ne!(before, after);
         // Only the include's line moved: the pins stand.
         let changed: Vec<(&str, &str)> = before
@@ -3150,7 +3155,7 @@ fn registry_includes_are_pinned_by_digest() {
             .to_string()
     };
     let built = build(&[]);
-    let lock = std::fs::read_to_string(ctx.project().join("svc/bosun.lock")).unwrap();
+    let lock = lock_of(&ctx, "svc/bosun.toml");
     for file in ["core.toml", "debian.toml"] {
         let entry = format!(
             "[[include]]\npath = \"docker://{}/platform/core:1#{file}\"\nsha256 = \"",
@@ -3189,7 +3194,7 @@ fn registry_includes_are_pinned_by_digest() {
     );
     ctx.bosun(&["build", "--tls-verify=false", "--file", "svc2/bosun.toml"])
         .ok();
-    let lock = std::fs::read_to_string(ctx.project().join("svc2/bosun.lock")).unwrap();
+    let lock = lock_of(&ctx, "svc2/bosun.toml");
     for file in ["core.toml", "debian.toml"] {
         let entry = format!("path = \"{files_image}#/etc/bosun/{file}\"");
         assert!(lock.contains(&entry), "{lock}");
@@ -3261,7 +3266,7 @@ fn registry_includes_are_pinned_by_digest() {
     assert!(check.code == 1, "{check:?}");
     ctx.bosun(&["lock", "--tls-verify=false", "--file", "svc/bosun.toml"])
         .ok();
-    let lock = std::fs::read_to_string(ctx.project().join("svc/bosun.lock")).unwrap();
+    let lock = lock_of(&ctx, "svc/bosun.toml");
     let second_digest = second.rsplit('@').next().unwrap();
     assert!(lock.contains(second_digest), "{lock}");
     let moved = build(&["--locked"]);
@@ -3322,22 +3327,13 @@ env = { TOOL_ARCH = "${arch}" }
     };
     assert_ne!(last("amd64"), last("arm64"), "{built}");
     // Each platform's config says which it is, and its files are its own.
-    let index: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(
-            ctx.store()
-                .join("blobs/sha256")
-                .join(&built[0]["digest"].as_str().unwrap()[7..]),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let index: serde_json::Value =
+        serde_json::from_slice(&store_blob(&ctx, built[0]["digest"].as_str().unwrap())).unwrap();
     let manifests = index["manifests"].as_array().unwrap();
     assert_eq!(manifests.len(), 2, "{index}");
     for m in manifests {
         let arch = m["platform"]["architecture"].as_str().unwrap();
-        let blob = |digest: &str| {
-            std::fs::read(ctx.store().join("blobs/sha256").join(&digest[7..])).unwrap()
-        };
+        let blob = |digest: &str| store_blob(&ctx, digest);
         let manifest: serde_json::Value =
             serde_json::from_slice(&blob(m["digest"].as_str().unwrap())).unwrap();
         let config: serde_json::Value =

@@ -15,31 +15,23 @@ const STATIC_SPEC: &str = include_str!("../../../../examples/static/bosun.toml")
 const SCHEMA: &str = "bosun.schema.json";
 
 pub(crate) fn run(template: Template, dir: &Path, printer: &Printer) -> Result<ExitStatus> {
-    let files: &[(&str, &str)] = match template {
-        Template::Python => &[
-            ("bosun.toml", PYTHON_SPEC),
-            ("app/main.py", PYTHON_MAIN),
-            (".dockerignore", PYTHON_IGNORE),
-        ],
-        Template::Static => &[("bosun.toml", STATIC_SPEC)],
+    let (spec, others): (&str, &[(&str, &str)]) = match template {
+        Template::Python => (
+            PYTHON_SPEC,
+            &[
+                ("app/main.py", PYTHON_MAIN),
+                (".dockerignore", PYTHON_IGNORE),
+            ],
+        ),
+        Template::Static => (STATIC_SPEC, &[]),
     };
     // Editors that read `#:schema` (the TOML language servers) complete and check the spec
     // from the first keystroke.
-    let spec = files
-        .iter()
-        .find(|(n, _)| *n == "bosun.toml")
-        .map(|(_, t)| *t);
-    let spec = format!("#:schema ./{SCHEMA}\n{}", spec.unwrap_or_default());
-    let schema = serde_json::to_string_pretty(&bosun_spec::json_schema())? + "\n";
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|&(n, t)| {
-            if n == "bosun.toml" {
-                (n, spec.as_str())
-            } else {
-                (n, t)
-            }
-        })
+    let spec = format!("#:schema ./{SCHEMA}\n{spec}");
+    let schema = super::spec::schema_text()? + "\n";
+    let files: Vec<(&str, &str)> = [("bosun.toml", spec.as_str())]
+        .into_iter()
+        .chain(others.iter().copied())
         .chain([(SCHEMA, schema.as_str())])
         .collect();
     for (name, _) in &files {

@@ -23,8 +23,13 @@ const TITLE: &str = "org.opencontainers.image.title";
 const MAX_FILE: u64 = 4 << 20;
 
 pub(crate) fn schema(printer: &Printer) -> Result<ExitStatus> {
-    printer.data(&serde_json::to_string_pretty(&bosun_spec::json_schema())?)?;
+    printer.data(&schema_text()?)?;
     Ok(ExitStatus::Success)
+}
+
+/// The JSON Schema of bosun.toml as `spec schema` prints it and `init` writes it.
+pub(crate) fn schema_text() -> Result<String> {
+    Ok(serde_json::to_string_pretty(&bosun_spec::json_schema())?)
 }
 
 pub(crate) fn show(
