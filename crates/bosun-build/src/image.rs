@@ -18,6 +18,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use crate::Error;
+use crate::app::{AppLayer, python_target};
 use crate::assemble::{self, AssembleOptions};
 use crate::copy::{self, Ignore};
 use crate::inputs::{Input, copy_from_image};
@@ -136,6 +137,8 @@ pub(crate) struct LayerPlan<'l> {
     pub(crate) packages: Vec<&'l LockedPackage>,
     pub(crate) skeleton: bool,
     pub(crate) app: Option<LayerBuilder>,
+    /// The app's PyPI or npm dependencies.
+    pub(crate) deps: Option<AppLayer<'l>>,
 }
 
 /// Builds one image of the spec for every architecture into the store. Its names are set
@@ -311,6 +314,7 @@ fn plan<'l>(
             packages,
             skeleton: false,
             app: None,
+            deps: None,
         });
     }
     let own = packages_of(&format!("image.{name}"))?;
@@ -322,7 +326,53 @@ fn plan<'l>(
             packages: own,
             skeleton: false,
             app: None,
+            deps: None,
         });
+    }
+    // The app's dependencies, one layer per ecosystem, below its own files: an edit to the
+    // app rebuilds only the layer of its files.
+    if let Some(py) = &image.python {
+        let packages = lock.app_packages(name, "pypi", arch);
+        let target = python_target(lock, name, image, arch).ok_or(Error::StaleLock)?;
+        if !packages.is_empty() {
+            plans.push(LayerPlan {
+                created_by: format!(
+                    "bosun: python dependencies from {} ({} packages)",
+                    py.lock,
+                    packages.len()
+                ),
+                packages: vec![],
+                skeleton: false,
+                app: None,
+                deps: Some(AppLayer {
+                    ecosystem: "pypi",
+                    packages,
+                    python: Some(target),
+                    dst: String::new(),
+                }),
+            });
+        }
+    }
+    if let Some(node) = &image.node {
+        let packages = lock.app_packages(name, "npm", arch);
+        if !packages.is_empty() {
+            plans.push(LayerPlan {
+                created_by: format!(
+                    "bosun: npm dependencies from {} ({} packages)",
+                    node.lock,
+                    packages.len()
+                ),
+                packages: vec![],
+                skeleton: false,
+                app: None,
+                deps: Some(AppLayer {
+                    ecosystem: "npm",
+                    packages,
+                    python: None,
+                    dst: node.dst.trim_matches('/').to_string(),
+                }),
+            });
+        }
     }
     if !image.copy.is_empty() {
         let mut app = LayerBuilder::new();
@@ -351,6 +401,7 @@ fn plan<'l>(
             packages: vec![],
             skeleton: false,
             app: Some(app),
+            deps: None,
         });
     }
     if image.from.is_none() {
@@ -382,6 +433,11 @@ fn layer_key(
         put(&pkg.name);
         put(&pkg.sha256);
     }
+    if let Some(deps) = &p.deps {
+        for part in deps.key_parts() {
+            put(&part);
+        }
+    }
     if let Some(app) = &p.app {
         for e in app.entries() {
             put(&format!("{}\0{:o}\0{}\0{}", e.path, e.mode, e.uid, e.gid));
@@ -412,6 +468,20 @@ fn fetch_missing(
     }
     ctx.debs
         .ensure_debs(ctx.fetcher, &requests, ctx.parallel_downloads, ctx.reporter)?;
+    let dists: Vec<_> = plans
+        .iter()
+        .zip(cached)
+        .filter(|(_, hit)| hit.is_none())
+        .filter_map(|(p, _)| p.deps.as_ref())
+        .flat_map(|d| d.packages.iter().copied())
+        .collect();
+    crate::app::ensure(
+        ctx.debs.root(),
+        ctx.fetcher,
+        &dists,
+        ctx.parallel_downloads,
+        ctx.reporter,
+    )?;
     Ok(())
 }
 
@@ -461,6 +531,9 @@ fn make_layer(
         assemble::skeleton(&mut layer);
     }
     assemble::add_packages(&mut layer, &p.packages, ctx.debs, options)?;
+    if let Some(deps) = &p.deps {
+        deps.add_to(&mut layer, ctx.debs.root())?;
+    }
     if let Some(app) = &p.app {
         for e in app.entries() {
             layer.insert(e.clone());

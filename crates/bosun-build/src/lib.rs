@@ -7,6 +7,7 @@
 //!   without running anything from them, and commit the image to a [`bosun_oci::Store`].
 #![deny(missing_docs)]
 
+pub mod app;
 pub mod assemble;
 pub mod copy;
 mod image;
@@ -27,6 +28,9 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Oci(#[from] bosun_oci::Error),
+    /// An app's dependencies cannot be locked or installed.
+    #[error(transparent)]
+    Lang(#[from] bosun_lang::Error),
     /// Cataloguing a built image failed.
     #[error(transparent)]
     Sbom(#[from] bosun_sbom::Error),

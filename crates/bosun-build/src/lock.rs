@@ -21,11 +21,15 @@ pub type FromPackages = BTreeMap<String, BTreeMap<String, Vec<PackageRecord>>>;
 /// With `security_only` (an earlier lock), every package that lock holds keeps its version
 /// unless a `-security` suite has a newer one: a relock that takes security fixes and
 /// nothing else (new dependencies those fixes bring resolve as usual).
+///
+/// `needs` adds packages to an image's roots: the system libraries its app dependencies
+/// load ([`crate::app::needs`]).
 pub fn resolve(
     spec: &Spec,
     repo: &Repository,
     from: &FromPackages,
     security_only: Option<&Lockfile>,
+    needs: &BTreeMap<String, std::collections::BTreeSet<String>>,
 ) -> Result<Lockfile, Error> {
     let mut lock = Lockfile {
         version: Lockfile::VERSION,
@@ -108,8 +112,14 @@ pub fn resolve(
             for b in &image.bases {
                 installed.extend(bases[b.as_str()].clone());
             }
+            let mut roots = image.roots();
+            for need in needs.get(name).into_iter().flatten() {
+                if !roots.contains(need) {
+                    roots.push(need.clone());
+                }
+            }
             let sel = universe
-                .resolve(&image.roots(), &installed, &omit(&image.exclude))
+                .resolve(&roots, &installed, &omit(&image.exclude))
                 .map_err(|e| Error::Resolve {
                     group: format!("image.{name}"),
                     source: e,

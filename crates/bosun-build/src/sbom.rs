@@ -50,11 +50,35 @@ pub(crate) fn attach(
         .collect();
     // Locked packages from the lock's facts; what else the image holds (a `from` base's
     // packages, app dependencies) as the catalog found it.
+    // App dependencies: the hash of the wheel or tarball each came from, by name and version.
+    let app_files: BTreeMap<(Kind, &str, &str), &str> = plans
+        .iter()
+        .filter_map(|p| p.deps.as_ref())
+        .flat_map(|d| {
+            let kind = match d.ecosystem {
+                "pypi" => Kind::Python,
+                _ => Kind::Npm,
+            };
+            d.packages
+                .iter()
+                .map(move |p| ((kind, p.name.as_str(), p.version.as_str()), p.hash.as_str()))
+        })
+        .collect();
     let mut packages: Vec<bosun_sbom::Package> = found
         .packages
         .iter()
         .filter(|p| !(p.kind == Kind::Deb && locked.contains_key(p.name.as_str())))
         .cloned()
+        .map(|mut p| {
+            if let Some(hash) = app_files.get(&(p.kind, p.name.as_str(), p.version.as_str())) {
+                match hash.split_once(':') {
+                    Some(("sha256", hex)) => p.sha256 = Some(hex.to_string()),
+                    Some(("sha512", hex)) => p.sha512 = Some(hex.to_string()),
+                    _ => {}
+                }
+            }
+            p
+        })
         .collect();
     for pkg in locked.values() {
         let mut p = deb_package(DebFacts {

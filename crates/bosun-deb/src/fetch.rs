@@ -58,6 +58,7 @@ impl Fetcher {
                 .max_idle_connections_per_host(bosun_http::CONNECTIONS_PER_HOST)
                 .timeout_connect(Some(Duration::from_secs(10)))
                 .timeout_recv_body(Some(Duration::from_secs(300)))
+                .tls_config(bosun_http::system_tls())
                 .user_agent(bosun_http::USER_AGENT)
                 .build(),
         );
@@ -280,6 +281,11 @@ impl Cache {
     /// A cache rooted at `root` (created on first write).
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
+    }
+
+    /// The cache's root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     /// Where a `.deb` with this sha256 lives.

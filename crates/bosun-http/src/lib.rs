@@ -23,6 +23,43 @@ pub const CONNECTIONS_PER_HOST: usize = 16;
 /// bosun's `User-Agent`.
 pub const USER_AGENT: &str = concat!("bosun/", env!("CARGO_PKG_VERSION"));
 
+/// The machine's CA bundle: `SSL_CERT_FILE`, else Debian's, Fedora's or Alpine's place.
+pub fn system_bundle() -> Option<std::path::PathBuf> {
+    std::env::var_os("SSL_CERT_FILE")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain(
+            [
+                "/etc/ssl/certs/ca-certificates.crt",
+                "/etc/pki/tls/certs/ca-bundle.crt",
+                "/etc/ssl/cert.pem",
+            ]
+            .map(std::path::PathBuf::from),
+        )
+        .find(|p| p.is_file())
+}
+
+/// TLS that trusts the machine's CA bundle, as curl, pip and apt do, so that a mirror or
+/// index behind a company CA works; without a readable bundle, the built-in roots.
+pub fn system_tls() -> ureq::tls::TlsConfig {
+    let roots: Vec<ureq::tls::Certificate<'static>> = system_bundle()
+        .and_then(|path| std::fs::read(path).ok())
+        .map(|bytes| {
+            ureq::tls::parse_pem(&bytes)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut builder = ureq::tls::TlsConfig::builder();
+    if !roots.is_empty() {
+        builder = builder.root_certs(ureq::tls::RootCerts::new_with_certs(&roots));
+    }
+    builder.build()
+}
+
 /// An agent with this configuration that looks each host up once.
 pub fn agent(config: Config) -> ureq::Agent {
     ureq::Agent::with_parts(config, DefaultConnector::default(), OnceResolver::default())

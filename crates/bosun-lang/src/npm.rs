@@ -27,6 +27,32 @@ pub struct Registries {
     pub scoped: BTreeMap<String, String>,
 }
 
+impl Registries {
+    /// Takes the registry settings of an `.npmrc` (`registry=`, `@scope:registry=`); a
+    /// later file overrides an earlier one, as npm layers its configuration files.
+    pub fn read_npmrc(&mut self, text: &str) {
+        for line in text.lines() {
+            let line = line.trim();
+            if line.starts_with(['#', ';']) {
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let (key, value) = (key.trim(), value.trim().trim_matches('"'));
+            if value.is_empty() || value.contains("${") {
+                continue;
+            }
+            if key == "registry" {
+                self.default = Some(value.to_string());
+            } else if let Some(scope) = key.strip_suffix(":registry").filter(|s| s.starts_with('@'))
+            {
+                self.scoped.insert(scope.to_string(), value.to_string());
+            }
+        }
+    }
+}
+
 /// What to take from the lock.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -727,6 +753,15 @@ mod tests {
             "{err}"
         );
         assert!(install(b"junk", &pkg(b"junk"), "app").is_err());
+    }
+
+    #[test]
+    fn reads_npmrc() {
+        let mut r = Registries::default();
+        r.read_npmrc("registry=https://a.example/\n@corp:registry = https://corp.example/npm\n//a.example/:_authToken=${TOKEN}\n; comment\n");
+        r.read_npmrc("registry=\"https://b.example/\"\n");
+        assert_eq!(r.default.as_deref(), Some("https://b.example/"));
+        assert_eq!(r.scoped["@corp"], "https://corp.example/npm");
     }
 
     #[test]

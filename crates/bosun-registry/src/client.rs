@@ -218,8 +218,8 @@ impl Client {
 fn tls_config(certs: &CertFiles, insecure: bool) -> Result<TlsConfig, Error> {
     let mut builder = TlsConfig::builder().disable_verification(insecure);
     let mut roots: Vec<Certificate<'static>> = Vec::new();
-    if !certs.roots.is_empty() || system_bundle().is_some() {
-        for file in system_bundle()
+    if !certs.roots.is_empty() || bosun_http::system_bundle().is_some() {
+        for file in bosun_http::system_bundle()
             .into_iter()
             .chain(certs.roots.iter().cloned())
         {
@@ -253,22 +253,6 @@ fn tls_config(certs: &CertFiles, insecure: bool) -> Result<TlsConfig, Error> {
         builder = builder.client_cert(Some(ClientCert::new_with_certs(&chain, private)));
     }
     Ok(builder.build())
-}
-
-/// The machine's CA bundle: `SSL_CERT_FILE`, else Debian's, Fedora's or Alpine's place.
-fn system_bundle() -> Option<PathBuf> {
-    std::env::var_os("SSL_CERT_FILE")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain(
-            [
-                "/etc/ssl/certs/ca-certificates.crt",
-                "/etc/pki/tls/certs/ca-bundle.crt",
-                "/etc/ssl/cert.pem",
-            ]
-            .map(PathBuf::from),
-        )
-        .find(|p| p.is_file())
 }
 
 fn read_pem(path: &Path) -> Result<Vec<PemItem<'static>>, Error> {

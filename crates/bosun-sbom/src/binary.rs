@@ -83,6 +83,7 @@ fn go_modules(location: &str, data: &[u8]) -> Vec<Package> {
         licenses: Vec::new(),
         location: location.to_string(),
         sha256: None,
+        sha512: None,
         suite: None,
         depends: Vec::new(),
     };

@@ -99,8 +99,12 @@ pub fn document(sbom: &Sbom) -> Value {
         if let Some(l) = licenses(p) {
             c["licenses"] = l;
         }
-        if let Some(sha) = &p.sha256 {
-            c["hashes"] = json!([{"alg": "SHA-256", "content": sha}]);
+        let hashes: Vec<serde_json::Value> = [("SHA-256", &p.sha256), ("SHA-512", &p.sha512)]
+            .into_iter()
+            .filter_map(|(alg, h)| Some(json!({"alg": alg, "content": h.as_ref()?})))
+            .collect();
+        if !hashes.is_empty() {
+            c["hashes"] = json!(hashes);
         }
         components.push(c);
         let targets: Vec<String> = sbom

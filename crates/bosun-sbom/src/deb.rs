@@ -130,6 +130,7 @@ pub fn deb_package(f: DebFacts<'_>) -> Package {
         licenses: f.licenses,
         location: f.location,
         sha256: None,
+        sha512: None,
         suite: None,
         depends: f.depends,
     }

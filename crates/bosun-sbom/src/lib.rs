@@ -86,9 +86,13 @@ pub struct Package {
     pub licenses: Vec<String>,
     /// Where it was found: the metadata file, binary or archive (absolute path).
     pub location: String,
-    /// The sha256 of the `.deb` it was installed from (images bosun builds).
+    /// The sha256 of the file it was installed from (images bosun builds: the `.deb`, the
+    /// wheel).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// The sha512 of the file it was installed from (images bosun builds: an npm tarball).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<String>,
     /// The suite it came from (images bosun builds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suite: Option<String>,
@@ -109,6 +113,7 @@ impl Package {
             licenses: Vec::new(),
             location: location.to_string(),
             sha256: None,
+            sha512: None,
             suite: None,
             depends: Vec::new(),
         }

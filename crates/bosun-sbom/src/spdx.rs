@@ -94,8 +94,12 @@ pub fn document(sbom: &Sbom) -> Value {
                 "referenceLocator": p.purl,
             }],
         });
-        if let Some(sha) = &p.sha256 {
-            package["checksums"] = json!([{"algorithm": "SHA256", "checksumValue": sha}]);
+        let checksums: Vec<serde_json::Value> = [("SHA256", &p.sha256), ("SHA512", &p.sha512)]
+            .into_iter()
+            .filter_map(|(alg, h)| Some(json!({"algorithm": alg, "checksumValue": h.as_ref()?})))
+            .collect();
+        if !checksums.is_empty() {
+            package["checksums"] = json!(checksums);
         }
         if let Some((name, version)) = &p.source {
             package["comment"] = json!(format!("source package {name} {version}"));

@@ -11,10 +11,14 @@ mod sources;
 mod spec;
 mod vars;
 
-pub use lock::{LockedGroup, LockedInclude, LockedInput, LockedPackage, LockedRelease, Lockfile};
+pub use lock::{
+    LockedApp, LockedAppPackage, LockedGroup, LockedInclude, LockedInput, LockedPackage,
+    LockedRelease, Lockfile,
+};
 pub use spec::{
     ACCOUNTS, Account, BaseGroup, Compression, CopyEntry, DebianSection, Healthcheck, ImageSpec,
-    IncludeFetcher, LoadOptions, Place, Spec, json_schema, parse_duration, parse_mode,
+    IncludeFetcher, LoadOptions, NodeDeps, Place, PythonDeps, Spec, json_schema, parse_duration,
+    parse_mode,
 };
 
 use std::path::PathBuf;

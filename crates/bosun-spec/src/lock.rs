@@ -43,6 +43,26 @@
 //! path = "docker://registry.internal/platform/core:1#core.toml"
 //! sha256 = "…"
 //! digest = "sha256:…"           # the artifact's manifest it was read from
+//!
+//! [[app]]                       # an app lockfile an image takes dependencies from
+//! image = "api"
+//! ecosystem = "pypi"            # "pypi" or "npm"
+//! lockfile = "app/uv.lock"      # relative to the spec's directory
+//! sha256 = "…"                  # of the lockfile's bytes when locked
+//!
+//! [[app-package]]               # one per (image, ecosystem, architecture, package)
+//! image = "api"
+//! ecosystem = "pypi"
+//! architecture = "arm64"
+//! name = "numpy"
+//! version = "2.3.1"
+//! filename = "numpy-2.3.1-cp313-cp313-manylinux_2_28_aarch64.whl"
+//! url = "https://…/numpy-2.3.1-cp313-cp313-manylinux_2_28_aarch64.whl"
+//! hash = "sha256:…"             # npm: its integrity, e.g. "sha512:<hex>"
+//! size = 14190880               # when the app's lockfile says
+//! depends = []
+//! needs = ["libstdc++6"]        # Debian packages with the system libraries it loads
+//! # npm only: path = "node_modules/x", bin = { x = "cli.js" }, link = "packages/x"
 //! ```
 //!
 //! Mirror URLs are deliberately absent: a lockfile names content by hash, so it works with
@@ -85,6 +105,70 @@ pub struct Lockfile {
     /// review, so `--locked` refuses it until the lock is made again.
     #[serde(default, rename = "include", skip_serializing_if = "Vec::is_empty")]
     pub includes: Vec<LockedInclude>,
+    /// The app lockfiles images take dependencies from, by sha256.
+    #[serde(default, rename = "app", skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<LockedApp>,
+    /// The files chosen from them, per image and architecture.
+    #[serde(default, rename = "app-package", skip_serializing_if = "Vec::is_empty")]
+    pub app_packages: Vec<LockedAppPackage>,
+}
+
+/// An app lockfile (`uv.lock`, `package-lock.json`...) an image reads, pinned.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LockedApp {
+    /// The image.
+    pub image: String,
+    /// `pypi` or `npm`.
+    pub ecosystem: String,
+    /// Relative to the spec's directory, `/`-separated.
+    pub lockfile: String,
+    /// sha256 of its bytes, hex.
+    pub sha256: String,
+}
+
+/// One file of an app's dependencies, chosen for an image and architecture.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LockedAppPackage {
+    /// The image.
+    pub image: String,
+    /// `pypi` or `npm`.
+    pub ecosystem: String,
+    /// Debian architecture.
+    pub architecture: String,
+    /// Package name (PyPI: normalised).
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// npm: the install path (`node_modules/x`, `node_modules/a/node_modules/b`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The file's name (PyPI: the wheel).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub filename: String,
+    /// Where it is fetched from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub url: String,
+    /// `ALGORITHM:HEX` of the file, as the app's lockfile pins it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hash: String,
+    /// Size in bytes, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Names of the packages it needs (for `bosun lock --why`).
+    #[serde(default)]
+    pub depends: Vec<String>,
+    /// npm: commands it provides (name to file in the package).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub bin: std::collections::BTreeMap<String, String>,
+    /// npm: a workspace link's target directory, relative to the project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// Debian packages with the system libraries its native code loads (a wheel's
+    /// `libstdc++.so.6`: `libstdc++6`); they join the image's packages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
 }
 
 /// A file the spec includes, pinned.
@@ -241,6 +325,27 @@ impl Lockfile {
                 });
             }
         }
+        for a in &lock.apps {
+            if !hex64(&a.sha256) {
+                return Err(Error::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!("app lockfile {} has a malformed sha256", a.lockfile),
+                });
+            }
+        }
+        for p in &lock.app_packages {
+            let hash_ok = p.hash.split_once(':').is_some_and(|(alg, hex)| {
+                ["sha1", "sha256", "sha384", "sha512"].contains(&alg)
+                    && !hex.is_empty()
+                    && hex.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+            if p.link.is_none() && !hash_ok {
+                return Err(Error::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!("{} {} has a malformed hash", p.ecosystem, p.name),
+                });
+            }
+        }
         for p in &lock.packages {
             if !hex64(&p.sha256) {
                 return Err(Error::Invalid {
@@ -281,6 +386,60 @@ impl Lockfile {
         self.inputs.dedup();
         self.includes.sort_by(|a, b| a.path.cmp(&b.path));
         self.includes.dedup();
+        self.apps
+            .sort_by(|a, b| (&a.image, &a.ecosystem).cmp(&(&b.image, &b.ecosystem)));
+        self.apps.dedup();
+        for p in &mut self.app_packages {
+            p.depends.sort();
+            p.depends.dedup();
+            p.needs.sort();
+            p.needs.dedup();
+        }
+        self.app_packages.sort_by(|a, b| {
+            (&a.image, &a.ecosystem, &a.architecture, &a.path, &a.name).cmp(&(
+                &b.image,
+                &b.ecosystem,
+                &b.architecture,
+                &b.path,
+                &b.name,
+            ))
+        });
+    }
+
+    /// The first app lockfile whose bytes differ from what the lock recorded, given what
+    /// each is now (`apps`, as [`LockedApp`] with the current sha256; `None` for a file
+    /// that cannot be read): its path and the sha256 the lock has (`None` when the lock has
+    /// it not). An app lockfile the lock has but the spec no longer uses counts too.
+    pub fn changed_app<'a>(&'a self, apps: &'a [LockedApp]) -> Option<(&'a str, Option<&'a str>)> {
+        let key = |a: &LockedApp| (a.image.clone(), a.ecosystem.clone(), a.lockfile.clone());
+        apps.iter()
+            .find_map(
+                |now| match self.apps.iter().find(|was| key(was) == key(now)) {
+                    Some(was) if was.sha256 == now.sha256 => None,
+                    was => Some((now.lockfile.as_str(), was.map(|w| w.sha256.as_str()))),
+                },
+            )
+            .or_else(|| {
+                self.apps
+                    .iter()
+                    .find(|was| !apps.iter().any(|now| key(now) == key(was)))
+                    .map(|was| (was.lockfile.as_str(), Some(was.sha256.as_str())))
+            })
+    }
+
+    /// The app packages of an image for an ecosystem and architecture.
+    pub fn app_packages(
+        &self,
+        image: &str,
+        ecosystem: &str,
+        architecture: &str,
+    ) -> Vec<&LockedAppPackage> {
+        self.app_packages
+            .iter()
+            .filter(|p| {
+                p.image == image && p.ecosystem == ecosystem && p.architecture == architecture
+            })
+            .collect()
     }
 
     /// The first file `includes` (what a spec includes now) that differs from what the lock

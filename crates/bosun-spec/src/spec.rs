@@ -231,6 +231,52 @@ pub struct ImageSpec {
     /// Ignore file for `copy` sources, relative to the project (default `.bosunignore`,
     /// else `.dockerignore`).
     pub ignore_file: Option<String>,
+    /// The app's Python dependencies, from its own lockfile: one layer of their wheels,
+    /// chosen for the image's `python3` and architecture, installed in
+    /// `/usr/local/lib/python3.X/dist-packages`. Adds `python3` to the packages.
+    pub python: Option<PythonDeps>,
+    /// The app's npm dependencies, from its `package-lock.json`: one layer of their
+    /// tarballs, laid out as `node_modules` in `dst`. Adds `nodejs` to the packages.
+    pub node: Option<NodeDeps>,
+}
+
+/// `python = { lock = "uv.lock" }`: where an image's Python dependencies are locked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PythonDeps {
+    /// The lockfile, relative to the project: `uv.lock`, `pylock.toml` (PEP 751), or a
+    /// `requirements.txt` with `--hash` on every line.
+    pub lock: String,
+    /// Extras of the project to install (uv.lock, pylock.toml).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extras: Vec<String>,
+    /// Dependency groups to install (default: none, so no dev tools ship).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    /// Package index for a requirements file that names none (default: pip's or uv's
+    /// configured index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+}
+
+/// `node = { lock = "package-lock.json", dst = "/app" }`: an image's npm dependencies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeDeps {
+    /// The `package-lock.json` (lockfile version 2 or 3), relative to the project.
+    pub lock: String,
+    /// The directory that gets `node_modules` (the app's directory in the image).
+    #[schemars(regex(pattern = r"^/"))]
+    pub dst: String,
+    /// Install `devDependencies` too (default false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dev: bool,
+    /// Packages with install scripts to install without running them (bosun runs none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_scripts: Vec<String>,
+    /// Registry for tarballs the lock gives no URL for (default: npm's configured one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
 }
 
 /// One `copy` entry.
@@ -380,13 +426,30 @@ const INIT_PACKAGE: &str = "tini";
 const INIT_ENTRYPOINT: &[&str] = &["/usr/bin/tini", "--"];
 
 impl ImageSpec {
-    /// The packages the image's resolution starts from: its own, and `tini` with `init`.
+    /// The packages the image's resolution starts from: its own, `tini` with `init`, the
+    /// interpreter its app dependencies run on (`python3`, `nodejs`) unless it names one.
     pub fn roots(&self) -> Vec<String> {
         let mut roots = self.packages.clone();
         if self.init && !roots.iter().any(|p| p == INIT_PACKAGE) {
             roots.push(INIT_PACKAGE.into());
         }
+        if self.python.is_some() && !roots.iter().any(|p| p.starts_with("python3")) {
+            roots.push("python3".into());
+        }
+        if self.node.is_some() && !roots.iter().any(|p| p == "nodejs") {
+            roots.push("nodejs".into());
+        }
         roots
+    }
+
+    /// The app lockfiles the image takes dependencies from: `(ecosystem, path)`, with
+    /// `pypi` and `npm` as ecosystems.
+    pub fn app_lockfiles(&self) -> Vec<(&'static str, &str)> {
+        self.python
+            .iter()
+            .map(|p| ("pypi", p.lock.as_str()))
+            .chain(self.node.iter().map(|n| ("npm", n.lock.as_str())))
+            .collect()
     }
 
     /// Every image this one reads: `from`, then the `image` of each copy entry, once each.
@@ -608,6 +671,16 @@ impl Spec {
         if !inputs.is_empty() {
             canonical["inputs"] = serde_json::json!(inputs);
         }
+        // App dependencies: which lockfile and what of it; only when a spec has some.
+        let apps: BTreeMap<&String, (&Option<PythonDeps>, &Option<NodeDeps>)> = self
+            .image
+            .iter()
+            .filter(|(_, i)| i.python.is_some() || i.node.is_some())
+            .map(|(n, i)| (n, (&i.python, &i.node)))
+            .collect();
+        if !apps.is_empty() {
+            canonical["apps"] = serde_json::json!(apps);
+        }
         // With `${arch}`, what each architecture resolves.
         if !self.per_arch.is_empty() {
             let per_arch: BTreeMap<&String, String> = self
@@ -665,6 +738,8 @@ fn validate_image(
         && image.bases.is_empty()
         && image.copy.is_empty()
         && image.from.is_none()
+        && image.python.is_none()
+        && image.node.is_none()
     {
         return Err(format!("{at} has no from, packages, bases or copy entries"));
     }
@@ -694,6 +769,29 @@ fn validate_image(
         }
         if let Some(mode) = &c.mode {
             parse_mode(mode).ok_or_else(|| format!("{at} copy mode {mode:?} is not octal"))?;
+        }
+    }
+    let inside = |path: &str| !path.starts_with('/') && !path.split('/').any(|p| p == "..");
+    if let Some(p) = &image.python
+        && !inside(&p.lock)
+    {
+        return Err(format!(
+            "{at} python lock {:?} must stay inside the project directory",
+            p.lock
+        ));
+    }
+    if let Some(n) = &image.node {
+        if !inside(&n.lock) {
+            return Err(format!(
+                "{at} node lock {:?} must stay inside the project directory",
+                n.lock
+            ));
+        }
+        if !n.dst.starts_with('/') || n.dst.split('/').any(|p| p == "..") {
+            return Err(format!(
+                "{at} node dst {:?} must be an absolute path without `..`",
+                n.dst
+            ));
         }
     }
     for tag in &image.tags {

@@ -32,5 +32,17 @@ pub const COSIGN_PASSWORD: &str = "COSIGN_PASSWORD";
 pub const BOSUN_NO_PROGRESS: &str = "BOSUN_NO_PROGRESS";
 /// Tests: a missing peer tool fails instead of skipping.
 pub const BOSUN_REQUIRE_PEERS: &str = "BOSUN_REQUIRE_PEERS";
+/// uv's default package index (read for Python app dependencies a lockfile gives no URL).
+pub const UV_DEFAULT_INDEX: &str = "UV_DEFAULT_INDEX";
+/// uv's older name for it.
+pub const UV_INDEX_URL: &str = "UV_INDEX_URL";
+/// pip's package index.
+pub const PIP_INDEX_URL: &str = "PIP_INDEX_URL";
+/// pip's configuration file, read before the user's and the machine's.
+pub const PIP_CONFIG_FILE: &str = "PIP_CONFIG_FILE";
+/// npm's registry (for tarballs a `package-lock.json` gives no URL).
+pub const NPM_CONFIG_REGISTRY: &str = "NPM_CONFIG_REGISTRY";
+/// npm's user configuration file (default `~/.npmrc`).
+pub const NPM_CONFIG_USERCONFIG: &str = "NPM_CONFIG_USERCONFIG";
 /// Fixed timestamp for layers and configs (default: derived from the lockfile).
 pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";

@@ -41,6 +41,54 @@ pub(crate) fn cache_dir() -> PathBuf {
         .join("bosun")
 }
 
+/// Where app dependencies come from when their lockfile does not say, found as pip, uv and
+/// npm find them on this machine: the environment, then uv's and pip's configuration
+/// files (user, then machine); npm's `.npmrc` files of the machine, the user and the
+/// project (`project`), then `NPM_CONFIG_REGISTRY`. With none found, a lockfile that needs
+/// one fails naming what to set.
+pub(crate) fn app_sources(project: &Path) -> bosun_build::app::AppSources {
+    use bosun_lang::python::config::{pip_index, uv_index};
+    let config_home = env("XDG_CONFIG_HOME").map_or_else(|| home().join(".config"), PathBuf::from);
+    let read = |p: &Path| std::fs::read_to_string(p).ok();
+    let uv_files = [
+        config_home.join("uv/uv.toml"),
+        PathBuf::from("/etc/uv/uv.toml"),
+    ];
+    let pip_files: Vec<PathBuf> = env(PIP_CONFIG_FILE)
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            config_home.join("pip/pip.conf"),
+            home().join(".pip/pip.conf"),
+            PathBuf::from("/etc/xdg/pip/pip.conf"),
+            PathBuf::from("/etc/pip.conf"),
+        ])
+        .collect();
+    let python_index = env(UV_DEFAULT_INDEX)
+        .or_else(|| env(UV_INDEX_URL))
+        .or_else(|| env(PIP_INDEX_URL))
+        .or_else(|| uv_files.iter().find_map(|p| uv_index(&read(p)?)))
+        .or_else(|| pip_files.iter().find_map(|p| pip_index(&read(p)?)));
+    let mut npm = bosun_lang::npm::Registries::default();
+    let user_npmrc =
+        env(NPM_CONFIG_USERCONFIG).map_or_else(|| home().join(".npmrc"), PathBuf::from);
+    for file in [
+        PathBuf::from("/usr/etc/npmrc"),
+        PathBuf::from("/usr/local/etc/npmrc"),
+        PathBuf::from("/etc/npmrc"),
+        user_npmrc,
+        project.join(".npmrc"),
+    ] {
+        if let Some(text) = read(&file) {
+            npm.read_npmrc(&text);
+        }
+    }
+    if let Some(r) = env(NPM_CONFIG_REGISTRY).or_else(|| env("npm_config_registry")) {
+        npm.default = Some(r);
+    }
+    bosun_build::app::AppSources { python_index, npm }
+}
+
 /// The archive roots: `debian` and (when known) `security`.
 pub(crate) fn mirrors(spec: &Spec) -> Result<BTreeMap<String, String>> {
     machine_mirrors(

@@ -7,7 +7,9 @@
 //! `/usr/local/lib/python3.X/dist-packages` (on `sys.path` of Debian's interpreter without
 //! any setting), with console scripts in `/usr/local/bin`.
 
+pub mod config;
 pub mod markers;
+pub mod native;
 pub mod pylock;
 pub mod requirements;
 pub mod simple;

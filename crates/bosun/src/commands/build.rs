@@ -58,15 +58,22 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         }
     }
     let lock_path = super::lock_path(spec_path);
-    let lock = match Lockfile::load(&lock_path) {
+    let loaded = Lockfile::load(&lock_path);
+    let app_change = match &loaded {
+        Ok(lock) => super::lock::app_change(lock, &spec, spec_path)?,
+        Err(_) => None,
+    };
+    let lock = match loaded {
         Ok(lock)
             if lock.spec_hash == spec.resolution_hash()
-                && lock.changed_include(spec.includes()).is_none() =>
+                && lock.changed_include(spec.includes()).is_none()
+                && app_change.is_none() =>
         {
             lock
         }
         other => {
             let why = match &other {
+                Ok(_) if app_change.is_some() => app_change.clone().unwrap_or_default(),
                 Ok(lock) if lock.spec_hash == spec.resolution_hash() => {
                     super::lock::include_change(lock, &spec)
                 }
@@ -85,11 +92,16 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 registry: &args.registry,
             };
             let lock = match other {
-                // Only an include changed, and not what resolution reads: the pins stand.
-                Ok(old) if old.spec_hash == spec.resolution_hash() => Lockfile {
-                    includes: spec.includes().to_vec(),
-                    ..old
-                },
+                // Only an include or an app lockfile changed, and not what Debian resolution
+                // reads: the Debian pins stand.
+                Ok(old) if old.spec_hash == spec.resolution_hash() => {
+                    let mut lock = Lockfile {
+                        includes: spec.includes().to_vec(),
+                        ..old
+                    };
+                    super::lock::lock_apps(&mut lock, &spec, spec_path, None)?;
+                    lock
+                }
                 _ => super::lock::resolve(&spec, spec_path, images, printer)?,
             };
             bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())
@@ -362,6 +374,34 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
             "name": deb.filename,
             "digest": { "sha256": deb.sha256 },
             "annotations": { "suite": deb.suite, "source": deb.source, "sourceVersion": deb.source_version },
+        }));
+    }
+    // The app's lockfiles, and each PyPI or npm file this image's layers unpacked.
+    for app in p.lock.apps.iter().filter(|a| a.image == *name) {
+        dependencies
+            .push(serde_json::json!({ "name": app.lockfile, "digest": { "sha256": app.sha256 } }));
+    }
+    for dep in p
+        .lock
+        .app_packages
+        .iter()
+        .filter(|d| d.image == *name && d.link.is_none())
+    {
+        let purl = match dep.ecosystem.as_str() {
+            "pypi" => bosun_sbom::purl::purl("pypi", None, &dep.name, &dep.version, &[]),
+            _ => match dep.name.split_once('/') {
+                Some((scope, short)) => {
+                    bosun_sbom::purl::purl("npm", Some(scope), short, &dep.version, &[])
+                }
+                None => bosun_sbom::purl::purl("npm", None, &dep.name, &dep.version, &[]),
+            },
+        };
+        let (algorithm, hex) = dep.hash.split_once(':').unwrap_or(("sha256", &dep.hash));
+        dependencies.push(serde_json::json!({
+            "uri": purl,
+            "name": if dep.filename.is_empty() { &dep.url } else { &dep.filename },
+            "digest": { algorithm: hex },
+            "annotations": { "architecture": dep.architecture, "url": dep.url },
         }));
     }
     for input in &p.lock.inputs {

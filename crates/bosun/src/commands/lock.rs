@@ -40,6 +40,24 @@ pub(crate) fn run(
         let arch = arch.unwrap_or(&spec.debian.architectures[0]);
         let chains = bosun_build::lock::why(&lock, arch, package);
         let dropped_by = bosun_build::lock::dropped_by(&lock, arch, package);
+        // An app's PyPI or npm package: the chain inside its lockfile, and the lockfile.
+        let app = bosun_build::app::why(&lock, arch, package);
+        for (image, ecosystem, chain) in &app {
+            printer.data(&format!("{ecosystem}: {}", chain.join(" -> ")))?;
+            if let Some(a) = lock
+                .apps
+                .iter()
+                .find(|a| a.image == *image && a.ecosystem == *ecosystem)
+            {
+                printer.status(&format!(
+                    "{}: [image.{image}] takes its {ecosystem} dependencies from it",
+                    a.lockfile
+                ));
+            }
+        }
+        if chains.is_empty() && !app.is_empty() {
+            return Ok(ExitStatus::Success);
+        }
         if chains.is_empty() && !dropped_by.is_empty() {
             printer.data(&format!(
                 "`{package}` is left out: {} depend{} on it only to run maintainer scripts, which bosun never runs",
@@ -103,6 +121,11 @@ pub(crate) fn run(
                     "{} is stale: bosun.toml changed since it was written",
                     lock_path.display()
                 ));
+                ExitStatus::Failure
+            }
+            Some(c) if app_change(&c, &spec, spec_path)?.is_some() => {
+                let why = app_change(&c, &spec, spec_path)?.unwrap_or_default();
+                printer.status(&format!("{} {why}", lock_path.display()));
                 ExitStatus::Failure
             }
             Some(c) if c.changed_include(spec.includes()).is_some() => {
@@ -222,30 +245,52 @@ fn resolve_with(
     };
     // Resolution is a function of the spec, the signed releases, the image inputs and the
     // rules: with all four unchanged, one small request per suite answers `bosun lock`.
-    if let Previous::Reuse(old) = previous
-        && old.is_reusable(
-            &spec.resolution_hash(),
-            &bosun_build::lock::releases(&repo),
-            &locked,
-        )
-    {
-        tracing::debug!("the spec, releases and inputs are unchanged: the lock stands");
-        return Ok(Lockfile {
-            includes: spec.includes().to_vec(),
-            ..old.clone()
-        });
-    }
-    let from = match &store {
-        Some(store) => super::inputs::from_packages(spec, &inputs, store)?,
-        None => Default::default(),
+    let from = || -> Result<_> {
+        Ok(match &store {
+            Some(store) => super::inputs::from_packages(spec, &inputs, store)?,
+            None => Default::default(),
+        })
     };
     let pins = match previous {
         Previous::Pins(old) => Some(old),
         _ => None,
     };
-    let mut lock = bosun_build::lock::resolve(spec, &repo, &from, pins)?;
-    lock.inputs = locked;
-    lock.includes = spec.includes().to_vec();
+    let no_needs = Default::default();
+    let mut lock = match previous {
+        Previous::Reuse(old)
+            if old.is_reusable(
+                &spec.resolution_hash(),
+                &bosun_build::lock::releases(&repo),
+                &locked,
+            ) =>
+        {
+            tracing::debug!("the spec, releases and inputs are unchanged: the lock stands");
+            let mut lock = Lockfile {
+                includes: spec.includes().to_vec(),
+                ..old.clone()
+            };
+            lock_apps(&mut lock, spec, spec_path, Some(old))?;
+            lock
+        }
+        _ => {
+            let mut lock = bosun_build::lock::resolve(spec, &repo, &from()?, pins, &no_needs)?;
+            lock.inputs = locked.clone();
+            lock.includes = spec.includes().to_vec();
+            lock_apps(&mut lock, spec, spec_path, None)?;
+            lock
+        }
+    };
+    // The system libraries the app's native wheels load (libstdc++...) join the image's
+    // packages: a second resolution, with them as roots, when the first lacks them.
+    let needs = bosun_build::app::needs(&lock);
+    if !bosun_build::app::needs_met(&lock, spec, &needs) {
+        let mut again = bosun_build::lock::resolve(spec, &repo, &from()?, pins, &needs)?;
+        again.inputs = locked;
+        again.includes = spec.includes().to_vec();
+        again.apps = std::mem::take(&mut lock.apps);
+        again.app_packages = std::mem::take(&mut lock.app_packages);
+        lock = again;
+    }
     if printer.verbose() {
         printer.status(&format!(
             "resolved in {:.2}s",
@@ -253,6 +298,62 @@ fn resolve_with(
         ));
     }
     Ok(lock)
+}
+
+/// Chooses the files of the app dependencies (PyPI, npm) for each image and architecture,
+/// from the app lockfiles as they are now. An earlier lock's choice stands when its Debian
+/// packages were kept and no app lockfile changed (a hashed requirements file asks the
+/// package index, which a standing lock need not).
+pub(crate) fn lock_apps(
+    lock: &mut Lockfile,
+    spec: &Spec,
+    spec_path: &Path,
+    kept: Option<&Lockfile>,
+) -> Result<()> {
+    let project = super::project_dir(spec_path);
+    if !spec
+        .image
+        .values()
+        .any(|i| i.python.is_some() || i.node.is_some())
+    {
+        lock.apps.clear();
+        lock.app_packages.clear();
+        return Ok(());
+    }
+    let now = bosun_build::app::app_lockfiles(spec, &project)?;
+    if let Some(old) = kept
+        && old.changed_app(&now).is_none()
+    {
+        return Ok(());
+    }
+    let sources = settings::app_sources(&project);
+    let (apps, packages) = bosun_build::app::lock_apps(
+        spec,
+        lock,
+        &project,
+        &sources,
+        &Fetcher::new(),
+        &settings::cache_dir(),
+    )?;
+    lock.apps = apps;
+    lock.app_packages = packages;
+    Ok(())
+}
+
+/// Why `lock` no longer matches the app lockfiles of `spec`, naming the file; `None` when
+/// it matches.
+pub(crate) fn app_change(lock: &Lockfile, spec: &Spec, spec_path: &Path) -> Result<Option<String>> {
+    let now = bosun_build::app::app_lockfiles(spec, &super::project_dir(spec_path))?;
+    Ok(lock.changed_app(&now).map(|change| match change {
+        (path, Some(_)) if !now.iter().any(|a| a.lockfile == path) => {
+            format!("records an app lockfile, {path}, that the spec no longer uses")
+        }
+        (path, Some(was)) => format!(
+            "was made with {path} at sha256:{}, and that file has changed since",
+            &was[..12.min(was.len())]
+        ),
+        (path, None) => format!("was made before the spec used {path}"),
+    }))
 }
 
 /// For each package whose version changed, the CVE ids the new version's changelog names
@@ -341,6 +442,30 @@ fn report_updates(old: &Lockfile, new: &Lockfile, printer: &Printer) -> Result<(
         if new.package(&o.architecture, &o.name).is_none() {
             printer.data(&format!("{} {}: no longer needed", o.architecture, o.name))?;
         }
+    }
+    // App dependencies, once per image, ecosystem and package (architectures agree on
+    // versions; they differ in files).
+    let key =
+        |p: &bosun_spec::LockedAppPackage| (p.image.clone(), p.ecosystem.clone(), p.name.clone());
+    let versions =
+        |lock: &Lockfile| -> std::collections::BTreeMap<(String, String, String), String> {
+            lock.app_packages
+                .iter()
+                .map(|p| (key(p), p.version.clone()))
+                .collect()
+        };
+    let (was, now) = (versions(old), versions(new));
+    for (k @ (image, ecosystem, name), v) in &now {
+        match was.get(k) {
+            Some(o) if o != v => {
+                printer.data(&format!("{image} {ecosystem} {name}: {o} -> {v}"))?
+            }
+            None => printer.data(&format!("{image} {ecosystem} {name}: new {v}"))?,
+            _ => {}
+        }
+    }
+    for ((image, ecosystem, name), _) in was.iter().filter(|(k, _)| !now.contains_key(*k)) {
+        printer.data(&format!("{image} {ecosystem} {name}: no longer needed"))?;
     }
     Ok(())
 }
