@@ -9,6 +9,9 @@ use bosun_test::{Context, FixtureRepo, Pkg, Server, peer};
 
 const SUITE: &str = "bosuntest";
 
+#[path = "fixture_repo/app_deps.rs"]
+mod app_deps;
+
 fn packages() -> Vec<Pkg> {
     // The real thing when it is installed (the podman test runs it); a stand-in otherwise,
     // for the tests that only read the image.
