@@ -63,6 +63,11 @@ pub(crate) enum Template {
     Python,
     /// Static binaries: base-files, CA certificates, tzdata, netbase
     Static,
+    /// A Flask web app whose PyPI packages come from its uv.lock (run `uv lock` first)
+    Flask,
+    /// An Express web app whose npm packages come from its package-lock.json (run `npm
+    /// install --package-lock-only` first)
+    Express,
 }
 
 #[derive(Debug, Subcommand)]

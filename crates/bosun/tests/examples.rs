@@ -9,6 +9,9 @@ use std::process::Command;
 
 use bosun_test::{Context, peer, workspace_root};
 
+#[path = "examples/app_deps.rs"]
+mod app_deps;
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {

@@ -806,6 +806,23 @@ fn init_writes_a_spec_that_parses_and_zstd_layers_build() {
     );
     ctx.bosun(&["init", "python", "--dir", dir.to_str().unwrap()])
         .fails(2, "already exists");
+    // The web starters: the app, its manifest with exact pins, and a spec that takes the
+    // dependencies from the lockfile the app's own tool writes next.
+    for (template, manifest, next) in [
+        ("flask", "pyproject.toml", "uv lock"),
+        ("express", "package.json", "npm install --package-lock-only"),
+    ] {
+        let dir = ctx.dir.path().join(template);
+        let out = ctx
+            .bosun(&["init", template, "--dir", dir.to_str().unwrap()])
+            .ok();
+        assert!(out.stderr.contains(next), "{}", out.stderr);
+        let spec = bosun_spec::Spec::load(&dir.join("bosun.toml")).unwrap();
+        assert!(dir.join(manifest).exists());
+        let image = spec.image.values().next().unwrap();
+        assert!(image.python.is_some() || image.node.is_some());
+        assert_eq!(image.user, None, "nonroot by default");
+    }
     ctx.write(
         "bosun.toml",
         &SPEC.replace("tags = [", "compression = \"zstd\"\ntags = ["),

@@ -11,6 +11,13 @@ const PYTHON_SPEC: &str = include_str!("../../../../examples/python/bosun.toml")
 const PYTHON_MAIN: &str = include_str!("../../../../examples/python/app/main.py");
 const PYTHON_IGNORE: &str = include_str!("../../../../examples/python/.dockerignore");
 const STATIC_SPEC: &str = include_str!("../../../../examples/static/bosun.toml");
+const FLASK_SPEC: &str = include_str!("../../../../examples/flask/bosun.toml");
+const FLASK_PROJECT: &str = include_str!("../../../../examples/flask/pyproject.toml");
+const FLASK_MAIN: &str = include_str!("../../../../examples/flask/app/main.py");
+const EXPRESS_SPEC: &str = include_str!("../../../../examples/express/bosun.toml");
+const EXPRESS_PACKAGE: &str = include_str!("../../../../examples/express/package.json");
+const EXPRESS_SERVER: &str = include_str!("../../../../examples/express/server.js");
+const EXPRESS_IGNORE: &str = include_str!("../../../../examples/express/.dockerignore");
 /// The JSON Schema written beside a new spec.
 const SCHEMA: &str = "bosun.schema.json";
 
@@ -24,6 +31,22 @@ pub(crate) fn run(template: Template, dir: &Path, printer: &Printer) -> Result<E
             ],
         ),
         Template::Static => (STATIC_SPEC, &[]),
+        Template::Flask => (
+            FLASK_SPEC,
+            &[
+                ("pyproject.toml", FLASK_PROJECT),
+                ("app/main.py", FLASK_MAIN),
+                (".dockerignore", PYTHON_IGNORE),
+            ],
+        ),
+        Template::Express => (
+            EXPRESS_SPEC,
+            &[
+                ("package.json", EXPRESS_PACKAGE),
+                ("server.js", EXPRESS_SERVER),
+                (".dockerignore", EXPRESS_IGNORE),
+            ],
+        ),
     };
     // Editors that read `#:schema` (the TOML language servers) complete and check the spec
     // from the first keystroke.
@@ -45,6 +68,14 @@ pub(crate) fn run(template: Template, dir: &Path, printer: &Printer) -> Result<E
         bosun_fs::write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         printer.status(&format!("wrote {}", path.display()));
+    }
+    // The app's own lockfile comes from its own tool, with the exact pins written here.
+    match template {
+        Template::Flask => printer.hint("next: `uv lock`, then `bosun build`"),
+        Template::Express => {
+            printer.hint("next: `npm install --package-lock-only`, then `bosun build`")
+        }
+        _ => {}
     }
     Ok(ExitStatus::Success)
 }
