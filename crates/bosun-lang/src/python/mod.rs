@@ -277,6 +277,50 @@ pub fn choose(candidates: &[Candidate], target: &Target) -> Result<Vec<Dist>, Er
     Ok(out)
 }
 
+/// Errs, naming the lockfile at `path`, unless the target's Python is in its
+/// `requires-python` range.
+pub(crate) fn require_python(
+    path: &Path,
+    requires: Option<&str>,
+    target: &Target,
+) -> Result<(), Error> {
+    match requires {
+        Some(range) if !target.satisfies(range) => Err(Error::Lockfile {
+            path: path.to_path_buf(),
+            message: format!(
+                "the project requires Python {range}, and the image has {}",
+                target.minor_version()
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Errs, naming the lockfile at `path`, unless one of the environments it was locked for
+/// (markers; none means any) holds for the target.
+pub(crate) fn require_environment(
+    path: &Path,
+    environments: &[String],
+    env: &Environment,
+    target: &Target,
+) -> Result<(), Error> {
+    let invalid = |message: String| Error::Lockfile {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut any = environments.is_empty();
+    for m in environments {
+        any |= markers::evaluate(m, env).map_err(invalid)?;
+    }
+    match any {
+        true => Ok(()),
+        false => Err(invalid(format!(
+            "the project is locked only for {} and the image is {target}",
+            environments.join(" or ")
+        ))),
+    }
+}
+
 /// The tag sets of some wheels, shortened for an error message.
 fn platforms(wheels: &[File]) -> String {
     let tags: BTreeSet<String> = wheels

@@ -80,32 +80,14 @@ pub fn candidates(
             lock.lock_version
         )));
     }
-    if let Some(rp) = &lock.requires_python
-        && !target.satisfies(rp)
-    {
-        return Err(invalid(format!(
-            "the lock requires Python {rp}, and the image has {}",
-            target.minor_version()
-        )));
-    }
+    super::require_python(path, lock.requires_python.as_deref(), target)?;
     // Groups: what the spec asks for, else the lock's defaults.
     let groups = match selection.groups.is_empty() {
         true => lock.default_groups.clone(),
         false => selection.groups.clone(),
     };
     let env = target.environment(&selection.extras, &groups);
-    if !lock.environments.is_empty() {
-        let mut any = false;
-        for m in &lock.environments {
-            any |= markers::evaluate(m, &env).map_err(invalid)?;
-        }
-        if !any {
-            return Err(invalid(format!(
-                "the lock is only for {} and the image is {target}",
-                lock.environments.join(" or ")
-            )));
-        }
-    }
+    super::require_environment(path, &lock.environments, &env, target)?;
     let mut out = Vec::new();
     for p in &lock.packages {
         if let Some(m) = &p.marker
@@ -234,6 +216,6 @@ wheels = [{ url = "https://files.example/pytest-8.4.1-py3-none-any.whl", hashes 
         let err = candidates(path, &mac, &target("amd64"), &Selection::default())
             .unwrap_err()
             .to_string();
-        assert!(err.contains("only for sys_platform == 'darwin'"), "{err}");
+        assert!(err.contains("locked only for sys_platform == 'darwin'"), "{err}");
     }
 }

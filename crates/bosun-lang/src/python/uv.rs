@@ -104,27 +104,9 @@ pub fn candidates(
             lock.version
         )));
     }
-    if let Some(rp) = &lock.requires_python
-        && !target.satisfies(rp)
-    {
-        return Err(invalid(format!(
-            "the project requires Python {rp}, and the image has {}",
-            target.minor_version()
-        )));
-    }
+    super::require_python(path, lock.requires_python.as_deref(), target)?;
     let env = target.environment(&[], &[]);
-    if !lock.supported_markers.is_empty() {
-        let mut supported = false;
-        for m in &lock.supported_markers {
-            supported |= markers::evaluate(m, &env).map_err(invalid)?;
-        }
-        if !supported {
-            return Err(invalid(format!(
-                "the project is locked only for {} and the image is {target}",
-                lock.supported_markers.join(" or ")
-            )));
-        }
-    }
+    super::require_environment(path, &lock.supported_markers, &env, target)?;
     let members: BTreeSet<String> = lock
         .manifest
         .iter()
