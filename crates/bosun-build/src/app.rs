@@ -43,7 +43,7 @@ pub fn app_lockfiles(spec: &Spec, project: &Path) -> Result<Vec<LockedApp>, Erro
     for (name, image) in &spec.image {
         for (ecosystem, lockfile) in image.app_lockfiles() {
             let path = project.join(lockfile);
-            let bytes = std::fs::read(&path).map_err(|source| Error::CopyRead {
+            let bytes = std::fs::read(&path).map_err(|source| Error::AppFile {
                 path: path.clone(),
                 source,
             })?;
@@ -173,7 +173,7 @@ pub fn lock_apps(
 }
 
 fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::CopyRead {
+    std::fs::read_to_string(path).map_err(|source| Error::AppFile {
         path: path.to_path_buf(),
         source,
     })
@@ -334,7 +334,7 @@ fn ensure_one(
         return Ok(());
     }
     reporter.on_download_start(&label, p.size.unwrap_or(0));
-    let mut file = bosun_fs::AtomicFile::create(&path).map_err(|source| Error::CopyRead {
+    let mut file = bosun_fs::AtomicFile::create(&path).map_err(|source| Error::AppFile {
         path: path.clone(),
         source,
     })?;
@@ -349,11 +349,11 @@ fn ensure_one(
     let got = {
         use std::io::Seek;
         let f = file.file();
-        f.rewind().map_err(|source| Error::CopyRead {
+        f.rewind().map_err(|source| Error::AppFile {
             path: path.clone(),
             source,
         })?;
-        hash_reader(f, &integrity).map_err(|source| Error::CopyRead {
+        hash_reader(f, &integrity).map_err(|source| Error::AppFile {
             path: path.clone(),
             source,
         })?
@@ -369,7 +369,7 @@ fn ensure_one(
         }));
     }
     file.commit()
-        .map_err(|source| Error::CopyRead { path, source })?;
+        .map_err(|source| Error::AppFile { path, source })?;
     reporter.on_download_complete(&label);
     Ok(())
 }
@@ -459,7 +459,7 @@ impl AppLayer<'_> {
     ) -> Result<Vec<bosun_oci::layer::Entry>, Error> {
         let integrity = integrity_of(p)?;
         let path = cache_path(cache, &integrity);
-        let bytes = std::fs::read(&path).map_err(|source| Error::CopyRead {
+        let bytes = std::fs::read(&path).map_err(|source| Error::AppFile {
             path: path.clone(),
             source,
         })?;

@@ -84,6 +84,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file of the app's dependencies (its lockfile, a cached wheel or tarball) cannot be
+    /// read or written.
+    #[error("{}", path.display())]
+    AppFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The remote layer cache failed.
     #[error("remote layer cache")]
     Remote(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -216,6 +216,9 @@ wheels = [{ url = "https://files.example/pytest-8.4.1-py3-none-any.whl", hashes 
         let err = candidates(path, &mac, &target("amd64"), &Selection::default())
             .unwrap_err()
             .to_string();
-        assert!(err.contains("locked only for sys_platform == 'darwin'"), "{err}");
+        assert!(
+            err.contains("locked only for sys_platform == 'darwin'"),
+            "{err}"
+        );
     }
 }

@@ -328,6 +328,56 @@ fn flask_app_from_uv_lock() {
         .json::<serde_json::Value>();
     assert_eq!(again[0]["digest"], digest.as_str());
 
+    // The same project exported by uv as pylock.toml and as hashed requirements: bosun
+    // chooses the same files from each (requirements name no URLs: the files come from the
+    // index uv.lock names, given as pip or uv users give it).
+    let chosen = |lock: &bosun_spec::Lockfile| -> BTreeSet<(String, String, String)> {
+        lock.app_packages
+            .iter()
+            .map(|p| (p.architecture.clone(), p.filename.clone(), p.hash.clone()))
+            .collect()
+    };
+    let from_uv = chosen(&lock);
+    let uv_lock: toml::Value =
+        toml::from_str(&std::fs::read_to_string(project.join("uv.lock")).unwrap()).unwrap();
+    let index = uv_lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|p| p["source"].get("registry")?.as_str())
+        .unwrap()
+        .to_string();
+    let spec = std::fs::read_to_string(project.join("bosun.toml")).unwrap();
+    let mut exported = example("flask");
+    exported.set("UV_DEFAULT_INDEX", &index);
+    for f in ["pyproject.toml", "uv.lock", "app/main.py", "app/stats.py"] {
+        std::fs::copy(project.join(f), exported.project().join(f)).unwrap();
+    }
+    for (format, file) in [
+        ("pylock.toml", "pylock.toml"),
+        ("requirements.txt", "requirements.txt"),
+    ] {
+        run(Command::new(&uv)
+            .args([
+                "export",
+                "-q",
+                "--format",
+                format,
+                "--no-dev",
+                "--no-emit-project",
+                "-o",
+                file,
+            ])
+            .current_dir(exported.project()));
+        exported.write(
+            "bosun.toml",
+            &spec.replace("lock = \"uv.lock\"", &format!("lock = \"{file}\"")),
+        );
+        exported.bosun(&["lock"]).ok();
+        let lock = bosun_spec::Lockfile::load(&exported.project().join("bosun.lock")).unwrap();
+        assert_eq!(chosen(&lock), from_uv, "{file}");
+    }
+
     // An edit to the app rebuilds the app's layer and nothing else.
     ctx.write(
         "app/stats.py",
