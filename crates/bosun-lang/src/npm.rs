@@ -199,10 +199,9 @@ pub fn lock(
         )));
     }
     let cpu = cpu(arch).ok_or_else(|| invalid(format!("no Node.js architecture for {arch}")))?;
-    let root = lock
-        .packages
-        .get("")
-        .ok_or_else(|| invalid("no root package (\"\" in packages)".into()))?;
+    if !lock.packages.contains_key("") {
+        return Err(invalid("no root package (\"\" in packages)".into()));
+    }
     let fits =
         |e: &Entry_| allows(&e.os, "linux") && allows(&e.cpu, cpu) && allows(&e.libc, "glibc");
     // Breadth first from the root: (path, the edges that reach it).
@@ -262,7 +261,6 @@ pub fn lock(
         }
         reached.insert(at, deps);
     }
-    let _ = root;
     let mut out = Vec::new();
     for (at, deps) in reached {
         if at.is_empty() {

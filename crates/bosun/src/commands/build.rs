@@ -92,16 +92,16 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 registry: &args.registry,
             };
             let lock = match other {
-                // Only an include or an app lockfile changed, and not what Debian resolution
-                // reads: the Debian pins stand.
-                Ok(old) if old.spec_hash == spec.resolution_hash() => {
-                    let mut lock = Lockfile {
-                        includes: spec.includes().to_vec(),
-                        ..old
-                    };
-                    super::lock::lock_apps(&mut lock, &spec, spec_path, None)?;
-                    lock
+                // An app lockfile changed: its packages are chosen again, and the Debian
+                // pins stand unless the releases moved or its native code needs more.
+                Ok(old) if app_change.is_some() => {
+                    super::lock::relock(&spec, spec_path, images, &old, printer)?
                 }
+                // Only an include changed, and not what resolution reads: the pins stand.
+                Ok(old) if old.spec_hash == spec.resolution_hash() => Lockfile {
+                    includes: spec.includes().to_vec(),
+                    ..old
+                },
                 _ => super::lock::resolve(&spec, spec_path, images, printer)?,
             };
             bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())

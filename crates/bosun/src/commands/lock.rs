@@ -75,6 +75,17 @@ pub(crate) fn run(
         for chain in &chains {
             printer.data(&chain.join(" -> "))?;
         }
+        // A system library an app's native code loads (numpy's libstdc++).
+        for p in lock
+            .app_packages
+            .iter()
+            .filter(|p| p.architecture == arch && p.needs.iter().any(|n| n == package))
+        {
+            printer.status(&format!(
+                "[image.{}] {} {} {} loads a library `{package}` ships",
+                p.image, p.ecosystem, p.name, p.version
+            ));
+        }
         // Where the spec asks for the top of each chain, even when an include asks.
         let roots: std::collections::BTreeSet<&String> =
             chains.iter().filter_map(|c| c.first()).collect();
@@ -200,6 +211,18 @@ pub(crate) fn resolve(
     printer: &Printer,
 ) -> Result<Lockfile> {
     resolve_with(spec, spec_path, images, Previous::None, printer)
+}
+
+/// Resolves again from an existing lock: it stands where nothing it depends on changed
+/// (`bosun lock` without flags).
+pub(crate) fn relock(
+    spec: &Spec,
+    spec_path: &Path,
+    images: Images<'_>,
+    old: &Lockfile,
+    printer: &Printer,
+) -> Result<Lockfile> {
+    resolve_with(spec, spec_path, images, Previous::Reuse(old), printer)
 }
 
 /// What an existing lock is to a new resolution.

@@ -269,6 +269,15 @@ fn flask_app_from_uv_lock() {
     );
     // numpy's extension modules load libstdc++: the image gets it.
     assert!(lock.package("arm64", "libstdc++6").is_some());
+    let why = ctx
+        .bosun(&["lock", "--why", "libstdc++6", "--arch", "arm64"])
+        .ok();
+    assert!(
+        why.stderr
+            .contains("[image.flask-app] pypi numpy 2.3.1 loads a library `libstdc++6` ships"),
+        "{}",
+        why.stderr
+    );
     let built = ctx
         .bosun(&["build", "--locked", "--format", "json"])
         .ok()
