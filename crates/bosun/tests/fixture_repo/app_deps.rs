@@ -499,7 +499,12 @@ fn app_dependencies_from_their_own_lockfiles() {
     );
     ctx.bosun(&["build", "--locked"])
         .fails(2, "was made with uv.lock at sha256:");
-    ctx.bosun(&["lock"]).ok();
+    let relocked = ctx.bosun(&["build"]).ok();
+    assert!(
+        relocked.stderr.contains("uv.lock at sha256:") && relocked.stderr.contains("; locking"),
+        "{}",
+        relocked.stderr
+    );
     ctx.bosun(&["build", "--locked"]).ok();
 
     let tagged = |ctx: &Context| super::images(ctx).len();
