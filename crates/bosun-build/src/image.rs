@@ -52,6 +52,9 @@ pub struct BuildContext<'a> {
     pub no_cache: bool,
     /// Where locked packages the mirror has dropped are found again.
     pub snapshot: Option<Snapshot>,
+    /// What cataloguing for the SBOMs found in each layer, shared by the images of a build:
+    /// N images on one core read its layer once.
+    pub scans: &'a bosun_sbom::LayerScans,
 }
 
 /// A snapshot archive (Debian's snapshot service, or one laid out like it): every file the
@@ -127,9 +130,13 @@ pub struct BuiltImage {
     pub media_type: String,
     /// Layers per architecture.
     pub layers: BTreeMap<String, Vec<BuiltLayer>>,
-    /// What its names point at, for [`bosun_oci::Store::tag_all`].
+    /// What its names point at, for [`bosun_oci::Store::tag_all_with`].
     #[serde(skip)]
     pub descriptor: Descriptor,
+    /// The artifacts (SBOMs) written about it and not yet listed in the store's
+    /// `index.json`: [`bosun_oci::Store::tag_all_with`] lists them with the names.
+    #[serde(skip)]
+    pub artifacts: Vec<Descriptor>,
 }
 
 pub(crate) struct LayerPlan<'l> {
@@ -141,8 +148,8 @@ pub(crate) struct LayerPlan<'l> {
     pub(crate) deps: Option<AppLayer<'l>>,
 }
 
-/// Builds one image of the spec for every architecture into the store. Its names are set
-/// by the caller, all images' at once ([`bosun_oci::Store::tag_all`]).
+/// Builds one image of the spec for every architecture into the store. Its names and its
+/// SBOMs are listed by the caller, all images' at once ([`bosun_oci::Store::tag_all_with`]).
 pub fn build_image(
     spec: &Spec,
     lock: &Lockfile,
@@ -167,6 +174,7 @@ pub fn build_image(
     let _hold = ctx.store.lock_shared()?;
     let ignore = Ignore::load(ctx.project, image.ignore_file.as_deref())?;
     let mut manifests = Vec::new();
+    let mut artifacts = Vec::new();
     let mut all_layers = BTreeMap::new();
     for arch in &spec.debian.architectures {
         // What the image holds and runs may differ per architecture (`${arch}`); its name,
@@ -249,7 +257,13 @@ pub fn build_image(
             annotations,
         };
         let mut desc = ctx.store.write_json(&manifest, MEDIA_MANIFEST)?;
-        crate::sbom::attach(ctx, &spec.tags_of(name)[0], &plans, &desc, epoch)?;
+        artifacts.extend(crate::sbom::attach(
+            ctx,
+            &spec.tags_of(name)[0],
+            &plans,
+            &desc,
+            epoch,
+        )?);
         desc.platform = Some(platform_for_debian(arch));
         manifests.push(desc);
         let layers = plans
@@ -288,6 +302,7 @@ pub fn build_image(
         media_type: root.media_type.clone(),
         layers: all_layers,
         descriptor: root,
+        artifacts,
     })
 }
 

@@ -12,7 +12,7 @@ use bosun_oci::model::{Descriptor, rfc3339};
 use bosun_oci::source::open_descriptor;
 use bosun_sbom::deb::{DebFacts, deb_package};
 use bosun_sbom::{
-    CYCLONEDX_ARTIFACT, FileEntry, Kind, SPDX_ARTIFACT, Sbom, catalog, cyclonedx, spdx,
+    CYCLONEDX_ARTIFACT, FileEntry, Kind, SPDX_ARTIFACT, Sbom, catalog_with, cyclonedx, spdx,
 };
 use bosun_spec::LockedPackage;
 use sha2::{Digest as _, Sha256};
@@ -21,23 +21,24 @@ use crate::Error;
 use crate::image::{BuildContext, LayerPlan};
 
 /// Writes the SBOMs of one built manifest, unless the store has them already (a rebuild
-/// that changed nothing makes the same manifest, and pays nothing here).
+/// that changed nothing makes the same manifest, and pays nothing here). They are returned,
+/// not yet listed in `index.json`: the build lists every image's at once, with the names.
 pub(crate) fn attach(
     ctx: &BuildContext<'_>,
     name: &str,
     plans: &[LayerPlan<'_>],
     manifest: &Descriptor,
     epoch: i64,
-) -> Result<(), Error> {
+) -> Result<Vec<Descriptor>, Error> {
     let existing = ctx.store.referrers(&manifest.digest)?;
     if existing
         .iter()
         .any(|(_, kind)| kind.as_deref() == Some(SPDX_ARTIFACT))
     {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let image = open_descriptor(name, ctx.store.root(), manifest, None)?;
-    let found = catalog(&image)?;
+    let found = catalog_with(&image, ctx.scans)?;
     let locked: BTreeMap<&str, &LockedPackage> = plans
         .iter()
         .flat_map(|p| p.packages.iter().map(|pkg| (pkg.name.as_str(), *pkg)))
@@ -129,10 +130,13 @@ pub(crate) fn attach(
         (SPDX_ARTIFACT, spdx::document(&sbom)),
         (CYCLONEDX_ARTIFACT, cyclonedx::document(&sbom)),
     ];
+    let mut written = Vec::new();
     for (kind, doc) in docs {
         let bytes = serde_json::to_vec_pretty(&doc).expect("JSON");
-        ctx.store
-            .write_artifact(manifest, kind, &bytes, annotations.clone())?;
+        written.push(
+            ctx.store
+                .prepare_artifact(manifest, kind, &bytes, annotations.clone())?,
+        );
     }
-    Ok(())
+    Ok(written)
 }

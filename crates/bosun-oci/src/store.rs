@@ -15,6 +15,12 @@
 //! Blobs are written to `tmp/`, fsynced, and renamed to their digest, so a reader never sees a
 //! partial blob and two writers of the same blob both succeed. `index.json` changes happen
 //! under `.index.lock` with the same temp-and-rename step.
+//!
+//! Artifacts about an image (SBOMs, signatures) are unnamed entries of `index.json`; bosun
+//! annotates each with its subject's digest (`dev.bosun.subject`) and its `artifactType`
+//! (`dev.bosun.artifact-type`), so they are found without reading every artifact manifest.
+//! Entries without them (written by other tools) are read once per change of `index.json`.
+//! A build writes all its names and artifacts in one rewrite.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -35,6 +41,27 @@ use crate::{Digest, Error};
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    /// The referrers of the `index.json` last read, with what identifies that file (inode,
+    /// size, mtime): each rewrite is a new file, so a changed index is never taken for it.
+    referrers: std::sync::Arc<std::sync::Mutex<Option<ReadReferrers>>>,
+}
+
+/// The annotation of an artifact's `index.json` entry naming its subject's digest.
+pub const SUBJECT: &str = "dev.bosun.subject";
+/// The annotation of an artifact's `index.json` entry giving its `artifactType`.
+pub const ARTIFACT_TYPE: &str = "dev.bosun.artifact-type";
+
+/// Artifacts by subject digest: each entry's descriptor and `artifactType`.
+type Referrers = BTreeMap<String, Vec<(Descriptor, Option<String>)>>;
+
+/// The referrers of one version of `index.json`, and what identifies that version.
+type ReadReferrers = (IndexStamp, std::sync::Arc<Referrers>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IndexStamp {
+    inode: u64,
+    size: u64,
+    modified: Option<std::time::SystemTime>,
 }
 
 /// A blob being written; it gets its name from its digest on [`BlobWriter::commit`].
@@ -135,6 +162,7 @@ impl Store {
     pub fn open(root: &Path) -> Result<Self, Error> {
         let store = Self {
             root: root.to_path_buf(),
+            referrers: Default::default(),
         };
         fs::create_dir_all(store.root.join(LAYOUT_BLOBS)).map_err(|e| with_path(root, e))?;
         let layout = root.join("oci-layout");
@@ -285,6 +313,16 @@ impl Store {
         &self,
         names: impl IntoIterator<Item = (String, Descriptor)>,
     ) -> Result<(), Error> {
+        self.tag_all_with(names, [])
+    }
+
+    /// Points every name at its descriptor and lists every artifact (from
+    /// [`Store::prepare_artifact`], or a copied referrer) in one rewrite of `index.json`.
+    pub fn tag_all_with(
+        &self,
+        names: impl IntoIterator<Item = (String, Descriptor)>,
+        artifacts: impl IntoIterator<Item = Descriptor>,
+    ) -> Result<(), Error> {
         let _guard = self.index_lock()?;
         let before = self.index()?;
         let mut by_name: BTreeMap<String, Descriptor> = BTreeMap::new();
@@ -301,6 +339,18 @@ impl Store {
             descriptor.annotations.insert(REF_NAME.into(), name.clone());
             by_name.insert(name, descriptor);
         }
+        let listed: BTreeSet<Digest> = unnamed.iter().map(|d| d.digest.clone()).collect();
+        let mut added: Vec<Descriptor> = Vec::new();
+        for artifact in artifacts {
+            if !listed.contains(&artifact.digest)
+                && !added.iter().any(|a| a.digest == artifact.digest)
+            {
+                added.push(self.annotated(artifact));
+            }
+        }
+        // New artifacts first, as they were listed before batching.
+        added.reverse();
+        let unnamed: Vec<Descriptor> = added.into_iter().chain(unnamed).collect();
         let mut index = before.clone();
         index.manifests = unnamed.into_iter().chain(by_name.into_values()).collect();
         index.manifests.sort_by(|a, b| {
@@ -384,23 +434,48 @@ impl Store {
     /// `subject`) to `index.json`, unnamed, as OCI image layouts hold referrers; it is found by
     /// its subject ([`Store::referrers`]) and lives as long as its subject does.
     pub fn add_referrer(&self, descriptor: Descriptor) -> Result<(), Error> {
-        let _guard = self.index_lock()?;
-        let mut index = self.index()?;
-        if index
-            .manifests
-            .iter()
-            .any(|d| d.digest == descriptor.digest)
-        {
-            return Ok(());
+        self.tag_all_with([], [descriptor])
+    }
+
+    /// `descriptor` with the annotations that let [`Store::referrers`] find it without reading
+    /// its manifest (read here once when it lacks them).
+    fn annotated(&self, mut descriptor: Descriptor) -> Descriptor {
+        if descriptor.annotations.contains_key(SUBJECT) {
+            return descriptor;
         }
-        index.manifests.insert(0, descriptor);
-        self.write_index(&index)
+        if let Ok(manifest) = self.read_json::<serde_json::Value>(&descriptor.digest) {
+            if let Some(subject) = manifest.pointer("/subject/digest").and_then(|v| v.as_str()) {
+                descriptor
+                    .annotations
+                    .insert(SUBJECT.into(), subject.to_string());
+            }
+            if let Some(kind) = manifest.get("artifactType").and_then(|t| t.as_str()) {
+                descriptor
+                    .annotations
+                    .insert(ARTIFACT_TYPE.into(), kind.to_string());
+            }
+        }
+        descriptor
     }
 
     /// Stores `content` as an OCI 1.1 artifact about `subject` (a manifest whose
     /// `artifactType` says what it is, with an empty config, the content as its one layer, and
     /// the subject), and lists it in `index.json` as a referrer.
     pub fn write_artifact(
+        &self,
+        subject: &Descriptor,
+        artifact_type: &str,
+        content: &[u8],
+        annotations: BTreeMap<String, String>,
+    ) -> Result<Descriptor, Error> {
+        let descriptor = self.prepare_artifact(subject, artifact_type, content, annotations)?;
+        self.add_referrer(descriptor.clone())?;
+        Ok(descriptor)
+    }
+
+    /// Stores an artifact as [`Store::write_artifact`] does, without listing it: the caller
+    /// lists many at once with [`Store::tag_all_with`].
+    pub fn prepare_artifact(
         &self,
         subject: &Descriptor,
         artifact_type: &str,
@@ -422,35 +497,59 @@ impl Store {
             "subject": subject,
             "annotations": annotations,
         });
-        let descriptor = self.write_json(&manifest, MEDIA_MANIFEST)?;
-        self.add_referrer(descriptor.clone())?;
+        let mut descriptor = self.write_json(&manifest, MEDIA_MANIFEST)?;
+        descriptor
+            .annotations
+            .insert(SUBJECT.into(), subject.digest.to_string());
+        descriptor
+            .annotations
+            .insert(ARTIFACT_TYPE.into(), artifact_type.to_string());
         Ok(descriptor)
     }
 
     /// The unnamed manifests of `index.json` whose `subject` is `digest`, with their
     /// `artifactType`.
     pub fn referrers(&self, subject: &Digest) -> Result<Vec<(Descriptor, Option<String>)>, Error> {
-        let mut out = Vec::new();
-        for d in self.index()?.manifests {
+        let all = self.all_referrers()?;
+        Ok(all.get(subject.as_str()).cloned().unwrap_or_default())
+    }
+
+    /// Every artifact of `index.json` by subject, parsed once per version of the file: a
+    /// build of 1,000 images asks 1,000 times.
+    fn all_referrers(&self) -> Result<std::sync::Arc<Referrers>, Error> {
+        use std::os::unix::fs::MetadataExt;
+        let path = self.root.join(LAYOUT_INDEX);
+        let stamp = |m: fs::Metadata| IndexStamp {
+            inode: m.ino(),
+            size: m.len(),
+            modified: m.modified().ok(),
+        };
+        let before = stamp(fs::metadata(&path).map_err(|e| with_path(&path, e))?);
+        let mut cached = self.referrers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, map)) = cached.as_ref()
+            && *at == before
+        {
+            return Ok(map.clone());
+        }
+        let index = self.index()?;
+        let mut map = Referrers::new();
+        for d in index.manifests {
             if d.annotations.contains_key(REF_NAME) || !self.has_blob(&d.digest) {
                 continue;
             }
-            let Ok(manifest) = self.read_json::<serde_json::Value>(&d.digest) else {
+            let d = self.annotated(d);
+            let Some(subject) = d.annotations.get(SUBJECT).cloned() else {
                 continue;
             };
-            let about = manifest
-                .pointer("/subject/digest")
-                .and_then(|v| v.as_str())
-                .is_some_and(|s| s == subject.as_str());
-            if about {
-                let kind = manifest
-                    .get("artifactType")
-                    .and_then(|t| t.as_str())
-                    .map(str::to_string);
-                out.push((d, kind));
-            }
+            let kind = d.annotations.get(ARTIFACT_TYPE).cloned();
+            map.entry(subject).or_default().push((d, kind));
         }
-        Ok(out)
+        let map = std::sync::Arc::new(map);
+        // Kept only when the file read is the file stamped (no rewrite in between).
+        if fs::metadata(&path).map(stamp).ok() == Some(before) {
+            *cached = Some((before, map.clone()));
+        }
+        Ok(map)
     }
 
     /// Removes blobs no name reaches (nor an artifact whose subject a name reaches), stale
@@ -630,6 +729,63 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o222, 0, "{mode:o}");
+    }
+
+    /// Artifacts listed with the names in one rewrite, found by subject from the index's
+    /// annotations; an entry another tool listed without them is found by its manifest; a
+    /// second process's rewrite is seen.
+    #[test]
+    fn referrers_by_subject_in_one_rewrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let image = store
+            .write_json(&serde_json::json!({"image": 1}), MEDIA_MANIFEST)
+            .unwrap();
+        let sbom = store
+            .prepare_artifact(&image, "application/spdx+json", b"{}", BTreeMap::new())
+            .unwrap();
+        assert!(
+            store.referrers(&image.digest).unwrap().is_empty(),
+            "not listed yet"
+        );
+        store
+            .tag_all_with(
+                [("app:1".to_string(), image.clone())],
+                [sbom.clone(), sbom.clone()],
+            )
+            .unwrap();
+        let found = store.referrers(&image.digest).unwrap();
+        assert_eq!(found.len(), 1, "listed once");
+        assert_eq!(found[0].1.as_deref(), Some("application/spdx+json"));
+        // Listed by another tool: no annotations; and by another process.
+        let other = store
+            .prepare_artifact(
+                &image,
+                "application/vnd.dev.cosign.simplesigning.v1+json",
+                b"x",
+                BTreeMap::new(),
+            )
+            .unwrap();
+        let bare = Descriptor {
+            annotations: BTreeMap::new(),
+            ..other
+        };
+        let mut index = store.index().unwrap();
+        index.manifests.insert(0, bare);
+        Store::open(dir.path())
+            .unwrap()
+            .write_index(&index)
+            .unwrap();
+        let kinds: Vec<Option<String>> = store
+            .referrers(&image.digest)
+            .unwrap()
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect();
+        assert_eq!(kinds.len(), 2, "{kinds:?}");
+        assert!(kinds.contains(&Some(
+            "application/vnd.dev.cosign.simplesigning.v1+json".into()
+        )));
     }
 
     #[test]

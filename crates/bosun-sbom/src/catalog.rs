@@ -69,92 +69,142 @@ fn classify(path: &str) -> Wanted {
 
 /// Catalogues `image`: every package its final filesystem holds.
 pub fn catalog(image: &Image) -> Result<Sbom, Error> {
+    catalog_with(image, &LayerScans::default())
+}
+
+/// What cataloguing found in each layer, by the layer's diff id, kept for the images that
+/// share it: a fleet of N images on one core reads the core's layer once, not N times.
+#[derive(Debug, Default)]
+pub struct LayerScans {
+    scans: std::sync::Mutex<BTreeMap<bosun_oci::Digest, std::sync::Arc<LayerScan>>>,
+}
+
+/// What one layer holds for the catalog.
+#[derive(Debug)]
+pub struct LayerScan {
+    found: BTreeMap<String, Found>,
+    touched: BTreeSet<String>,
+    removed: Vec<String>,
+    opaque: Vec<String>,
+}
+
+/// Catalogues `image`, reading only the layers `scans` has not seen.
+pub fn catalog_with(image: &Image, scans: &LayerScans) -> Result<Sbom, Error> {
     let mut found: BTreeMap<String, Found> = BTreeMap::new();
     for index in 0..image.layers.len() {
-        let what = format!("{} layer {index}", image.reference);
-        let bad = |e: std::io::Error| Error::Layer {
-            what: what.clone(),
-            source: e,
+        let key = image.layers[index].diff_id.clone();
+        let known = scans
+            .scans
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let scan = match known {
+            Some(scan) => scan,
+            None => {
+                let scan = std::sync::Arc::new(scan_layer(image, index)?);
+                scans
+                    .scans
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(key, scan.clone());
+                scan
+            }
         };
-        let reader = image.open_layer(index, false)?;
-        let mut archive = tar::Archive::new(reader);
-        let mut layer: BTreeMap<String, Found> = BTreeMap::new();
-        let mut touched: BTreeSet<String> = BTreeSet::new();
-        let mut removed: Vec<String> = Vec::new();
-        let mut opaque: Vec<String> = Vec::new();
-        for entry in archive.entries().map_err(bad)? {
-            let mut entry = entry.map_err(bad)?;
-            let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-            let Some(path) = bosun_fs::clean_path(raw.trim_start_matches('/')) else {
-                continue; // a name that climbs out is nothing an image can hold
-            };
-            let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
-            if name == ".wh..wh..opq" {
-                opaque.push(dir.to_string());
-                continue;
-            }
-            if let Some(target) = name.strip_prefix(".wh.") {
-                removed.push(if dir.is_empty() {
-                    target.to_string()
-                } else {
-                    format!("{dir}/{target}")
-                });
-                continue;
-            }
-            touched.insert(path.clone());
-            if !entry.header().entry_type().is_file() {
-                continue;
-            }
-            let size = entry.size();
-            let mode = entry.header().mode().unwrap_or(0);
-            match classify(&path) {
-                Wanted::Text(parse) if size <= MAX_TEXT => {
-                    let mut bytes = Vec::with_capacity(size as usize);
-                    entry.read_to_end(&mut bytes).map_err(bad)?;
-                    if let Some(f) = parse(&format!("/{path}"), &String::from_utf8_lossy(&bytes)) {
-                        layer.insert(path, f);
-                    }
-                }
-                Wanted::Archive if size <= MAX_BINARY => {
-                    let mut bytes = Vec::with_capacity(size as usize);
-                    entry.read_to_end(&mut bytes).map_err(bad)?;
-                    let packages = crate::java::archive(&format!("/{path}"), &bytes);
-                    if !packages.is_empty() {
-                        layer.insert(path, Found::Packages(packages));
-                    }
-                }
-                // Only executables can carry Go build info or an auditable dependency list;
-                // the first four bytes say whether it is ELF before the rest is read.
-                Wanted::Binary if mode & 0o111 != 0 && size > 64 && size <= MAX_BINARY => {
-                    let mut head = [0u8; 4];
-                    if entry.read_exact(&mut head).is_err() || head != *b"\x7fELF" {
-                        continue;
-                    }
-                    let mut bytes = Vec::with_capacity(size as usize);
-                    bytes.extend_from_slice(&head);
-                    entry.read_to_end(&mut bytes).map_err(bad)?;
-                    let packages = crate::binary::packages(&format!("/{path}"), &bytes);
-                    if !packages.is_empty() {
-                        layer.insert(path, Found::Packages(packages));
-                    }
-                }
-                _ => {}
-            }
-        }
-        archive.into_inner().finish()?;
         let under = |root: &str, p: &str| {
             root.is_empty() || p == root || p.starts_with(&format!("{root}/"))
         };
         found.retain(|p, _| {
-            !touched.contains(p)
-                && !removed.iter().any(|r| under(r, p))
-                && !opaque.iter().any(|d| p != d && under(d, p))
+            !scan.touched.contains(p)
+                && !scan.removed.iter().any(|r| under(r, p))
+                && !scan.opaque.iter().any(|d| p != d && under(d, p))
         });
-        found.extend(layer);
+        found.extend(scan.found.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     let mut sbom = assemble(image, found);
     sbom.normalize();
     Ok(sbom)
+}
+
+/// Reads one layer: what its files say, every path it touches, what it deletes.
+fn scan_layer(image: &Image, index: usize) -> Result<LayerScan, Error> {
+    let what = format!("{} layer {index}", image.reference);
+    let bad = |e: std::io::Error| Error::Layer {
+        what: what.clone(),
+        source: e,
+    };
+    let reader = image.open_layer(index, false)?;
+    let mut archive = tar::Archive::new(reader);
+    let mut layer: BTreeMap<String, Found> = BTreeMap::new();
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut removed: Vec<String> = Vec::new();
+    let mut opaque: Vec<String> = Vec::new();
+    for entry in archive.entries().map_err(bad)? {
+        let mut entry = entry.map_err(bad)?;
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let Some(path) = bosun_fs::clean_path(raw.trim_start_matches('/')) else {
+            continue; // a name that climbs out is nothing an image can hold
+        };
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
+        if name == ".wh..wh..opq" {
+            opaque.push(dir.to_string());
+            continue;
+        }
+        if let Some(target) = name.strip_prefix(".wh.") {
+            removed.push(if dir.is_empty() {
+                target.to_string()
+            } else {
+                format!("{dir}/{target}")
+            });
+            continue;
+        }
+        touched.insert(path.clone());
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let size = entry.size();
+        let mode = entry.header().mode().unwrap_or(0);
+        match classify(&path) {
+            Wanted::Text(parse) if size <= MAX_TEXT => {
+                let mut bytes = Vec::with_capacity(size as usize);
+                entry.read_to_end(&mut bytes).map_err(bad)?;
+                if let Some(f) = parse(&format!("/{path}"), &String::from_utf8_lossy(&bytes)) {
+                    layer.insert(path, f);
+                }
+            }
+            Wanted::Archive if size <= MAX_BINARY => {
+                let mut bytes = Vec::with_capacity(size as usize);
+                entry.read_to_end(&mut bytes).map_err(bad)?;
+                let packages = crate::java::archive(&format!("/{path}"), &bytes);
+                if !packages.is_empty() {
+                    layer.insert(path, Found::Packages(packages));
+                }
+            }
+            // Only executables can carry Go build info or an auditable dependency list;
+            // the first four bytes say whether it is ELF before the rest is read.
+            Wanted::Binary if mode & 0o111 != 0 && size > 64 && size <= MAX_BINARY => {
+                let mut head = [0u8; 4];
+                if entry.read_exact(&mut head).is_err() || head != *b"\x7fELF" {
+                    continue;
+                }
+                let mut bytes = Vec::with_capacity(size as usize);
+                bytes.extend_from_slice(&head);
+                entry.read_to_end(&mut bytes).map_err(bad)?;
+                let packages = crate::binary::packages(&format!("/{path}"), &bytes);
+                if !packages.is_empty() {
+                    layer.insert(path, Found::Packages(packages));
+                }
+            }
+            _ => {}
+        }
+    }
+    archive.into_inner().finish()?;
+    Ok(LayerScan {
+        found: layer,
+        touched,
+        removed,
+        opaque,
+    })
 }
 
 fn assemble(image: &Image, found: BTreeMap<String, Found>) -> Sbom {

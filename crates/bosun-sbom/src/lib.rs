@@ -20,7 +20,7 @@ pub mod spdx;
 
 use serde::Serialize;
 
-pub use catalog::catalog;
+pub use catalog::{LayerScans, catalog, catalog_with};
 pub use lang::pep503_name;
 
 /// The `artifactType` (and layer media type) of an SPDX JSON document.

@@ -152,6 +152,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     let fetcher = Fetcher::new();
     let reporter = DownloadReporter::new(printer.progress());
     let project = super::project_dir(spec_path);
+    let scans = bosun_sbom::LayerScans::default();
     let ctx = BuildContext {
         store: &store,
         debs: &debs,
@@ -168,6 +169,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             root,
             releases: lock.releases.clone(),
         }),
+        scans: &scans,
     };
     let names: Vec<String> = if images.is_empty() {
         spec.image.keys().cloned().collect()
@@ -317,7 +319,8 @@ fn tag(store: &bosun_oci::Store, built: &[bosun_build::BuiltImage]) -> Result<()
             .iter()
             .map(move |t| (t.clone(), b.descriptor.clone()))
     });
-    store.tag_all(names)?;
+    let artifacts = built.iter().flat_map(|b| b.artifacts.iter().cloned());
+    store.tag_all_with(names, artifacts)?;
     Ok(())
 }
 
