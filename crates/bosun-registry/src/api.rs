@@ -201,11 +201,35 @@ impl Repository {
         Ok(header(response.headers(), "oci-subject").is_some())
     }
 
+    /// Uploads a manifest under `object` unless `object` already names these bytes (a HEAD
+    /// answers that): a re-publish of what the registry has writes nothing. Returns whether
+    /// it uploaded.
+    pub fn put_manifest_if_changed(
+        &self,
+        object: &str,
+        bytes: &[u8],
+        media_type: &str,
+    ) -> Result<bool, Error> {
+        if self
+            .resolve(object)?
+            .is_some_and(|(digest, _)| digest == Digest::of(bytes))
+        {
+            return Ok(false);
+        }
+        self.put_manifest(object, bytes, media_type)?;
+        Ok(true)
+    }
+
     /// Puts an artifact manifest (one with a `subject`) by its digest. A registry that keeps
     /// referrers itself says so (`OCI-Subject`); for one that does not, the OCI 1.1 fallback:
     /// the index tagged `sha256-<hex of the subject>` lists it, beside what it listed before.
+    /// A manifest the registry has already was put (and listed) by an earlier push: nothing
+    /// is written again.
     pub fn put_referrer(&self, bytes: &[u8], media_type: &str) -> Result<(), Error> {
         let digest = Digest::of(bytes);
+        if self.resolve(digest.as_str())?.is_some() {
+            return Ok(());
+        }
         let kept = self.put_manifest(digest.as_str(), bytes, media_type)?;
         let manifest: serde_json::Value =
             serde_json::from_slice(bytes).map_err(|e| Error::Protocol {

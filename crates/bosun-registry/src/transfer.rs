@@ -378,17 +378,18 @@ pub fn push(
     for t in &targets {
         // Children by digest first, the top by digest, then the tag: a tag never points at
         // something incomplete.
+        // What the registry has under the same name already is not written again.
         for m in &t.manifests {
             let bytes = store.read_blob(&m.digest)?;
             t.repo
-                .put_manifest(m.digest.as_str(), &bytes, &m.media_type)?;
+                .put_manifest_if_changed(m.digest.as_str(), &bytes, &m.media_type)?;
         }
         let bytes = store.read_blob(&t.top.digest)?;
         t.repo
-            .put_manifest(t.top.digest.as_str(), &bytes, &t.top.media_type)?;
+            .put_manifest_if_changed(t.top.digest.as_str(), &bytes, &t.top.media_type)?;
         if t.reference.digest.is_none() {
             t.repo
-                .put_manifest(&t.reference.object(), &bytes, &t.top.media_type)?;
+                .put_manifest_if_changed(&t.reference.object(), &bytes, &t.top.media_type)?;
         }
         report.artifacts += push_referrers(store, &t.repo, &t.top)?;
         report

@@ -1782,6 +1782,19 @@ sys.stdout.write(private.public_key().public_bytes(serialization.Encoding.PEM, s
         "{}",
         out.stderr
     );
+    // Signing the unchanged image again writes nothing: the same signature, the same SBOM
+    // attestations, and its provenance kept.
+    let index = std::fs::read(ctx.store().join("index.json")).unwrap();
+    let again = ctx.bosun(&["build", "--sign", "--key", "cosign.key"]).ok();
+    assert!(
+        again.stderr.contains("provenance (kept)"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        std::fs::read(ctx.store().join("index.json")).unwrap(),
+        index
+    );
     // ... and attested its provenance and its SBOMs.
     let attestation = |kind: &str, key: &str| {
         ctx.bosun(&[
@@ -1944,6 +1957,33 @@ for path in sys.argv[2:]:
             statements[0]["predicateType"],
             "https://slsa.dev/provenance/v1"
         );
+        // A signed publish of the unchanged spec, again: the registry gets no write at all
+        // (Distribution's access log lists every request).
+        let publish = || {
+            ctx.bosun(&[
+                "build",
+                "--tls-verify=false",
+                "--sign",
+                "--key",
+                "cosign.key",
+                "--push",
+                &format!("docker://{}/team", reg.host),
+            ])
+            .ok()
+        };
+        publish();
+        let seen = std::fs::read_to_string(&reg.log).unwrap().len();
+        publish();
+        let log = std::fs::read_to_string(&reg.log).unwrap();
+        let writes: Vec<&str> = log[seen..]
+            .lines()
+            .filter(|l| {
+                ["\"PUT ", "\"POST ", "\"PATCH ", "\"DELETE "]
+                    .iter()
+                    .any(|m| l.contains(m))
+            })
+            .collect();
+        assert!(writes.is_empty(), "{writes:#?}");
     }
     // cosign 3's form in the store: a Sigstore bundle about the image counts as a signature,
     // and is not taken for an attestation.

@@ -261,23 +261,36 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 Some((repo, _)) => format!("{repo}/{name}"),
                 None => name.to_string(),
             };
-            let mut attest = vec![(
+            // Signatures (RFC 6979) and SBOM attestations are deterministic, so signing an
+            // unchanged image again adds nothing; its provenance, which has timestamps, is
+            // kept rather than minted anew: a re-publish writes nothing.
+            let mut attest = Vec::new();
+            let proven = super::sign::attested(
+                &store,
+                &image.descriptor.digest,
+                &key.public(),
                 bosun_sign::dsse::SLSA_PROVENANCE_V1,
-                provenance(&Provenance {
-                    spec: &spec,
-                    spec_path,
-                    lock: &lock,
-                    image,
-                    args,
-                    started_on,
-                })?,
-            )];
+            )?;
+            if !proven {
+                attest.push((
+                    bosun_sign::dsse::SLSA_PROVENANCE_V1,
+                    provenance(&Provenance {
+                        spec: &spec,
+                        spec_path,
+                        lock: &lock,
+                        image,
+                        args,
+                        started_on,
+                    })?,
+                ));
+            }
             attest.extend(sbom_predicates(&store, &image.descriptor.digest)?);
             super::sign::sign_in_store(&store, &image.descriptor, &repository, key, &attest)?;
+            let sboms = attest.len() - usize::from(!proven);
             printer.status(&format!(
-                "signed {repository}@{} and attested its provenance and {} SBOM(s)",
+                "signed {repository}@{} and attested its provenance{} and {sboms} SBOM(s)",
                 image.digest,
-                attest.len() - 1
+                if proven { " (kept)" } else { "" },
             ));
         }
     }

@@ -369,6 +369,43 @@ pub(crate) fn sign_in_store(
     add_to_store(store, descriptor, &stored)
 }
 
+/// Whether the store holds an attestation of `predicate_type` about `digest` that `key`
+/// signed: a re-publish of an unchanged image keeps it rather than minting another.
+pub(crate) fn attested(
+    store: &Store,
+    digest: &Digest,
+    key: &PublicKey,
+    predicate_type: &str,
+) -> Result<bool> {
+    // What cannot be read (a damaged or tampered blob) is not an attestation to keep.
+    for (d, artifact) in store.referrers(digest)? {
+        if artifact.as_deref() != Some(Kind::Attestation.artifact_type()) {
+            continue;
+        }
+        let Ok(value) = store.read_json::<serde_json::Value>(&d.digest) else {
+            continue;
+        };
+        for layer in manifest::layers(&value, Kind::Attestation) {
+            let kept = layer
+                .annotations
+                .get(manifest::PREDICATE_ANNOTATION)
+                .map(String::as_str)
+                == Some(predicate_type)
+                && layer
+                    .digest
+                    .parse()
+                    .ok()
+                    .and_then(|d| store.read_blob(&d).ok())
+                    .and_then(|blob| Envelope::parse(&blob).ok())
+                    .is_some_and(|e| e.verify(key).is_ok());
+            if kept {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
 /// What verification found: the accepted blobs, and why the others were refused.
 struct Checked {
     accepted: Vec<serde_json::Value>,
@@ -763,19 +800,22 @@ pub(crate) fn add_to_store(store: &Store, subject: &Descriptor, stored: &[Stored
     let subject_json = serde_json::json!({
         "mediaType": subject.media_type, "digest": subject.digest, "size": subject.size,
     });
+    let mut referrers = Vec::new();
     for (layer, blob) in stored {
         store.write_blob(blob)?;
         store.write_blob(manifest::EMPTY_CONFIG)?;
         let bytes = manifest::referrer_manifest(layer, &subject_json);
         let digest = store.write_blob(&bytes)?;
-        store.add_referrer(Descriptor {
+        referrers.push(Descriptor {
             media_type: OCI_MANIFEST.to_string(),
             digest,
             size: bytes.len() as u64,
             platform: None,
             annotations: BTreeMap::new(),
-        })?;
+        });
     }
+    // One rewrite of index.json for all of them.
+    store.tag_all_with([], referrers)?;
     Ok(())
 }
 
