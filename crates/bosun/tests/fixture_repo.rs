@@ -1836,6 +1836,22 @@ sys.stdout.write(private.public_key().public_bytes(serialization.Encoding.PEM, s
         .unwrap_or_else(|| panic!("{definition}"));
     assert_eq!(dep["digest"]["sha256"], libfoo["sha256"].as_str().unwrap());
     assert_eq!(dep["name"], libfoo["filename"].as_str().unwrap());
+    // The epoch the layers were clamped to (the lock's), and each layer's real media type.
+    assert!(
+        definition["internalParameters"]["sourceDateEpoch"]
+            .as_i64()
+            .is_some_and(|e| e > 0),
+        "{definition}"
+    );
+    for byproduct in statement["predicate"]["runDetails"]["byproducts"]
+        .as_array()
+        .unwrap()
+    {
+        assert_eq!(
+            byproduct["mediaType"],
+            "application/vnd.oci.image.layer.v1.tar+gzip"
+        );
+    }
     let lock_sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
         std::fs::read(project.join("bosun.lock")).unwrap(),
     ));
@@ -1938,9 +1954,16 @@ for path in sys.argv[2:]:
             .ok();
         let elsewhere = Context::new();
         let public = public.to_str().unwrap();
-        elsewhere
+        let verified = elsewhere
             .bosun(&["verify", "--tls-verify=false", &remote, "--key", public])
             .ok();
+        // Two signatures (one with `-a build=42`), each under cosign's tag and as a
+        // referrer: counted once each.
+        assert!(
+            verified.stderr.contains(": 2 valid signatures for the key"),
+            "{}",
+            verified.stderr
+        );
         let out = elsewhere
             .bosun(&[
                 "verify-attestation",

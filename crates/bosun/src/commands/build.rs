@@ -426,6 +426,11 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
             "digest": { "sha256": input.digest.trim_start_matches("sha256:") },
         }));
     }
+    // The digest is of the compressed blob, so the media type is the compressed one.
+    let media_type = match p.spec.image[name].compression {
+        bosun_spec::Compression::Gzip => bosun_oci::model::MEDIA_LAYER_GZIP,
+        bosun_spec::Compression::Zstd => bosun_oci::model::MEDIA_LAYER_ZSTD,
+    };
     let byproducts: Vec<serde_json::Value> = p
         .image
         .layers
@@ -435,7 +440,7 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
             serde_json::json!({
                 "name": format!("{arch}: {}", l.created_by),
                 "digest": { "sha256": l.digest.as_str().trim_start_matches("sha256:") },
-                "mediaType": "application/vnd.oci.image.layer.v1.tar",
+                "mediaType": media_type,
             })
         })
         .collect();
@@ -449,7 +454,12 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
                 "locked": p.args.locked,
                 "push": p.args.push,
             },
-            "internalParameters": { "sourceDateEpoch": settings::source_date_epoch()? },
+            // What the layers were clamped to: SOURCE_DATE_EPOCH, else the lock's newest
+            // release date.
+            "internalParameters": {
+                "sourceDateEpoch": settings::source_date_epoch()?
+                    .unwrap_or_else(|| p.lock.source_date_epoch())
+            },
             "resolvedDependencies": dependencies,
         },
         "runDetails": {

@@ -422,8 +422,13 @@ fn check_all(
         accepted: Vec::new(),
         rejected: Vec::new(),
     };
+    // The same signature under cosign's tag and as a referrer counts once.
+    let mut seen = std::collections::BTreeSet::new();
     for (place, manifest) in target.manifests(kind)? {
         for layer in manifest::layers(&manifest, kind) {
+            if !seen.insert(layer.digest.clone()) {
+                continue;
+            }
             match target.blob(&layer).and_then(|blob| check(&layer, blob)) {
                 Ok(Some(value)) => checked.accepted.push(value),
                 Ok(None) => {}
