@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use bosun_deb::packages::PackageRecord;
 use bosun_deb::resolve::Selected;
-use bosun_deb::{MAINTAINER_SCRIPT_TOOLS, Omit, Repository, Selection};
+use bosun_deb::{MAINTAINER_SCRIPT_EDGES, MAINTAINER_SCRIPT_TOOLS, Omit, Repository, Selection};
 use bosun_spec::{LockedGroup, LockedPackage, LockedRelease, Lockfile, Spec};
 
 use crate::Error;
@@ -52,9 +52,17 @@ pub fn resolve(
             .map(|t| t.to_string())
             .collect(),
     };
+    let maintainer_edges: HashSet<(String, String)> = match spec.debian.include_maintainer_deps {
+        true => HashSet::new(),
+        false => MAINTAINER_SCRIPT_EDGES
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+    };
     let omit = |extra: &[String]| Omit {
         exclude: global.iter().chain(extra).cloned().collect(),
         maintainer_tools: maintainer_tools.clone(),
+        maintainer_edges: maintainer_edges.clone(),
     };
     let mut packages: BTreeMap<(String, String), LockedPackage> = BTreeMap::new();
     for arch in &spec.debian.architectures {

@@ -28,7 +28,9 @@ use sha2::{Digest, Sha256};
 
 pub use fetch::{Cache, CacheRequest, Fetcher, NoReporter, Reporter, hash_file};
 pub use release::{Keyring, Release};
-pub use resolve::{MAINTAINER_SCRIPT_TOOLS, Omit, ResolveError, Selection, Universe};
+pub use resolve::{
+    MAINTAINER_SCRIPT_EDGES, MAINTAINER_SCRIPT_TOOLS, Omit, ResolveError, Selection, Universe,
+};
 pub use version::Version;
 
 /// Errors of the repository client. Each names the URL, file or package it is about.

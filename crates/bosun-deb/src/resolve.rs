@@ -40,6 +40,13 @@ pub const MAINTAINER_SCRIPT_TOOLS: &[&str] = &[
     "ucf",
 ];
 
+/// Dependencies of one package on another that only its maintainer scripts use, where the
+/// other is a real tool elsewhere: `ca-certificates` runs `openssl` from
+/// `update-ca-certificates` in its postinst to hash the certificate directory; bosun writes
+/// the CA bundle itself, so the edge is not followed (and neither are `libssl3t64` and
+/// `openssl-provider-legacy`, unless something else needs them).
+pub const MAINTAINER_SCRIPT_EDGES: &[(&str, &str)] = &[("ca-certificates", "openssl")];
+
 /// What a resolution leaves out.
 #[derive(Debug, Clone, Default)]
 pub struct Omit {
@@ -49,6 +56,9 @@ pub struct Omit {
     /// them (see [`MAINTAINER_SCRIPT_TOOLS`]); each such edge is recorded in
     /// [`Selected::dropped`].
     pub maintainer_tools: HashSet<String>,
+    /// `(package, dependency)` edges not followed for the same reason (see
+    /// [`MAINTAINER_SCRIPT_EDGES`]).
+    pub maintainer_edges: HashSet<(String, String)>,
 }
 
 /// A selected package and why it is there.
@@ -199,10 +209,12 @@ impl Universe {
                 if alternatives.iter().any(|a| exclude.contains(&a.name)) {
                     continue;
                 }
-                if let Some(tool) = alternatives
-                    .iter()
-                    .find(|a| omit.maintainer_tools.contains(&a.name))
-                {
+                if let Some(tool) = alternatives.iter().find(|a| {
+                    omit.maintainer_tools.contains(&a.name)
+                        || omit
+                            .maintainer_edges
+                            .contains(&(name.clone(), a.name.clone()))
+                }) {
                     // Followed only when something else already brought the tool in.
                     let already = alternatives.iter().find_map(|a| {
                         find_satisfier(a, &selection).or_else(|| find_satisfier(a, installed))
@@ -421,6 +433,15 @@ mod tests {
                 pkg("uses-virtual", "1", "awk (>= 2)", ""),
                 pkg("gawk", "5", "", "awk (= 3)"),
                 pkg("mawk", "1.3", "", "awk (= 3)"),
+                pkg(
+                    "ca-certificates",
+                    "20250419",
+                    "openssl (>= 1.1.1), debconf (>= 0.5) | debconf-2.0",
+                    "",
+                ),
+                pkg("openssl", "3.5.4-1", "libssl3t64 (>= 3.5.4)", ""),
+                pkg("libssl3t64", "3.5.4-1", "libc6", ""),
+                pkg("curl", "8.14-1", "openssl", ""),
             ],
             "amd64",
             "test/main amd64".into(),
@@ -508,6 +529,37 @@ mod tests {
             .resolve(&["dpkg".into(), "python3".into()], &Selection::new(), &omit)
             .unwrap();
         assert!(s.contains_key("dpkg") && s["python3"].depends.contains("dpkg"));
+    }
+
+    /// `ca-certificates` needs `openssl` only for its postinst: that edge alone is dropped;
+    /// a package that runs openssl itself still gets it.
+    #[test]
+    fn maintainer_edges_are_not_followed() {
+        let u = universe();
+        let omit = Omit {
+            maintainer_edges: MAINTAINER_SCRIPT_EDGES
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            ..Omit::default()
+        };
+        let s = u
+            .resolve(&["ca-certificates".into()], &Selection::new(), &omit)
+            .unwrap();
+        assert!(
+            !s.contains_key("openssl") && !s.contains_key("libssl3t64"),
+            "{:?}",
+            names(&s)
+        );
+        assert!(s["ca-certificates"].dropped.contains("openssl"));
+        let s = u
+            .resolve(
+                &["ca-certificates".into(), "curl".into()],
+                &Selection::new(),
+                &omit,
+            )
+            .unwrap();
+        assert!(s.contains_key("openssl") && s["curl"].depends.contains("openssl"));
     }
 
     #[test]

@@ -267,7 +267,8 @@ impl Lockfile {
     /// The revision of the resolution rules. Raise it whenever a change to the resolver
     /// could select other packages from the same spec and indexes, so that `bosun lock`
     /// resolves again instead of reusing locks made by the old rules.
-    pub const RESOLVER: u32 = 1;
+    /// 2: `ca-certificates`' dependency on `openssl` is a maintainer-script one.
+    pub const RESOLVER: u32 = 2;
 
     /// Whether this lock is exactly what resolving again would give: made by the current
     /// rules from a spec with `spec_hash`, the same signed releases (by `InRelease` sha256)

@@ -81,6 +81,15 @@ fn umoci_unpack(layout: &Path, tag: &str, bundle: &Path) -> Option<PathBuf> {
 fn python_example_runs_is_minimal_and_reproducible() {
     let ctx = example("python");
     ctx.bosun(&["lock"]).ok();
+    // ca-certificates wants openssl only for its postinst; bosun writes the CA bundle itself.
+    let why = ctx.bosun(&["lock", "--why", "openssl"]).ok();
+    assert!(
+        why.stdout.contains(
+            "`openssl` is left out: ca-certificates depends on it only to run maintainer scripts"
+        ),
+        "{}",
+        why.stdout
+    );
     let built = ctx
         .bosun(&["build", "--locked", "--format", "json"])
         .ok()

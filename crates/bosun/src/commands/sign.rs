@@ -422,11 +422,13 @@ fn check_all(
         accepted: Vec::new(),
         rejected: Vec::new(),
     };
-    // The same signature under cosign's tag and as a referrer counts once.
+    // The same signature under cosign's tag and as a referrer counts once: the same blob
+    // with the same annotations (a simple-signing layer's signature is an annotation, so two
+    // keys' signatures of one payload share the blob and stay two).
     let mut seen = std::collections::BTreeSet::new();
     for (place, manifest) in target.manifests(kind)? {
         for layer in manifest::layers(&manifest, kind) {
-            if !seen.insert(layer.digest.clone()) {
+            if !seen.insert((layer.digest.clone(), layer.annotations.clone())) {
                 continue;
             }
             match target.blob(&layer).and_then(|blob| check(&layer, blob)) {
