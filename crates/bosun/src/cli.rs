@@ -395,6 +395,10 @@ pub(crate) struct ScanArgs {
     /// Warn when the database is older than this many days
     #[arg(long, value_name = "DAYS", default_value_t = 5, env = crate::env_vars::BOSUN_DB_MAX_AGE)]
     pub(crate) max_db_age: u32,
+    /// With a severity `--fail-on`, pass when no advisory database was read (or it is older
+    /// than --max-db-age) instead of failing: the gate then checks nothing
+    #[arg(long)]
+    pub(crate) allow_missing_db: bool,
     /// Read nothing from the network: the database only, no mirror updates
     #[arg(long)]
     pub(crate) offline: bool,

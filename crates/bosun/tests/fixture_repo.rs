@@ -1100,6 +1100,31 @@ fn scan_finds_security_updates_and_their_cves() {
     assert_eq!(updates[0]["security"], true);
     assert_eq!(updates[0]["cves"], serde_json::json!(["CVE-2026-31337"]));
     assert!(report["mirror_date"].as_str().unwrap().ends_with('Z'));
+    // No advisory database here: the JSON says so, and a severity gate fails closed, naming
+    // why, unless told to pass unchecked.
+    assert_eq!(report["advisory_data"], "missing");
+    ctx.bosun(&[
+        "scan",
+        "--suite",
+        "bosuntest",
+        "--fail-on",
+        "high",
+        "hello:1",
+    ])
+    .fails(
+        1,
+        "--fail-on checks nothing: no vulnerability database was read",
+    );
+    ctx.bosun(&[
+        "scan",
+        "--suite",
+        "bosuntest",
+        "--fail-on",
+        "high",
+        "--allow-missing-db",
+        "hello:1",
+    ])
+    .ok();
     let table = ctx.bosun(&[
         "scan",
         "--suite",
@@ -2195,6 +2220,32 @@ fn policy_gates_each_image_on_each_rule() {
             .contains("runs as"),
         "{}",
         results[1]
+    );
+    // With no advisory database the vulnerabilities rule checked nothing: it fails, saying so.
+    let missing = ctx.dir.path().join("no-db");
+    let run = ctx.bosun(&[
+        "policy",
+        "check",
+        "--db",
+        missing.to_str().unwrap(),
+        "--format",
+        "json",
+        "good:1",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let results: serde_json::Value = run.json();
+    let rule = &results[0]["rules"][5];
+    assert_eq!(
+        (&rule["rule"], &rule["result"]),
+        (&"vulnerabilities".into(), &"fail".into()),
+        "{rule}"
+    );
+    assert!(
+        rule["reason"]
+            .as_str()
+            .unwrap()
+            .contains("so nothing was checked"),
+        "{rule}"
     );
     // The image that meets the policy passes; a warning alone does not fail.
     let good = ctx

@@ -124,6 +124,13 @@ struct Vulnerabilities {
     severity: String,
     /// The Debian release, for images whose os-release does not name it.
     suite: Option<String>,
+    /// Days after which the advisory database counts as missing (default 5, as `scan`).
+    #[serde(default = "default_max_db_age")]
+    max_db_age: u32,
+}
+
+fn default_max_db_age() -> u32 {
+    5
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -491,12 +498,24 @@ fn evaluate(
         add(
             "vulnerabilities",
             r.mode,
+            // Fails closed: a rule that read no advisories (or only old ones) checked nothing,
+            // and passing would call the image clean. `mode = "warn"` keeps it a warning.
             match Db::open(&dir) {
-                Err(bosun_vuln::Error::NoDatabase(_)) => skip(format!(
-                    "no vulnerability database in {}: run `bosun db update`",
+                Err(bosun_vuln::Error::NoDatabase(_)) => fail(format!(
+                    "no vulnerability database in {}, so nothing was checked: run `bosun db update` (or bring one: --db DIR)",
                     dir.display()
                 )),
                 Err(e) => return Err(e.into()),
+                Ok(db)
+                    if (settings::now() - db.fetched().unwrap_or(0)).max(0) / 86_400
+                        > i64::from(r.max_db_age) =>
+                {
+                    fail(format!(
+                        "the vulnerability database in {} is older than {} days, so its verdicts are out of date: run `bosun db update`",
+                        dir.display(),
+                        r.max_db_age
+                    ))
+                }
                 Ok(db) => {
                     let sbom = bosun_sbom::catalog(&opened.image)
                         .with_context(|| format!("cannot catalogue {image}"))?;

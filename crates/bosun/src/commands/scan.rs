@@ -208,6 +208,9 @@ struct Report<'a> {
     mirror_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     database: Option<DatabaseInfo>,
+    /// What the vulnerability verdicts rest on: `current` (a database no older than
+    /// --max-db-age), `stale` (older), `missing` (none read: no vulnerability was checked).
+    advisory_data: &'static str,
     vulnerabilities: Vec<Finding>,
     ignored: Vec<Ignored>,
     updates: Vec<Update>,
@@ -255,10 +258,13 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
 
     let mut found = Vec::new();
     let mut info = None;
+    let mut advisory_data = "missing";
     if let Some(db) = &db {
         let fetched = db.fetched().unwrap_or(0);
         let age_days = (now - fetched).max(0) / 86_400;
+        advisory_data = "current";
         if age_days > i64::from(args.max_db_age) {
+            advisory_data = "stale";
             printer.warn(&format!(
                 "the vulnerability database was fetched {age_days} days ago: run `bosun db update`"
             ));
@@ -287,6 +293,7 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
         packages: scanned.components.len(),
         mirror_date,
         database: info,
+        advisory_data,
         vulnerabilities,
         ignored,
         updates,
@@ -297,6 +304,30 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
         ReportFormat::Table => table(&report, printer)?,
     }
     printer.status(&summary(&report));
+    // A severity gate fails closed: with no advisory data (or data too old) it checked
+    // nothing, and passing would say the image is clean.
+    let severity_gate = matches!(
+        args.fail_on,
+        Some(ScanFailOn::Critical | ScanFailOn::High | ScanFailOn::Medium | ScanFailOn::Low)
+    );
+    if severity_gate && advisory_data != "current" && !args.allow_missing_db {
+        let why = match advisory_data {
+            "stale" => format!(
+                "the vulnerability database in {} is older than --max-db-age ({} days)",
+                dir.display(),
+                args.max_db_age
+            ),
+            _ => format!(
+                "no vulnerability database was read (looked in {})",
+                dir.display()
+            ),
+        };
+        printer.error(&format!("--fail-on checks nothing: {why}"));
+        printer.hint(
+            "run `bosun db update` (where the tracker is out of reach, run it elsewhere and bring the directory: --db DIR or BOSUN_DB), or pass --allow-missing-db to pass unchecked",
+        );
+        return Ok(ExitStatus::Failure);
+    }
     Ok(match failed(&report, args.fail_on) {
         true => ExitStatus::Failure,
         false => ExitStatus::Success,
@@ -518,7 +549,15 @@ fn sarif(report: &Report) -> serde_json::Value {
             "properties": { "status": f.status.as_str(), "severity": f.severity.as_str(), "installed": f.version, "fixedVersion": f.fixed_version },
         }));
     }
-    bosun_analyze::sarif::log(rules.into_values().collect(), results)
+    let mut log = bosun_analyze::sarif::log(rules.into_values().collect(), results);
+    // Which data the verdicts rest on, so a gate reading the log can tell "clean" from
+    // "not checked".
+    log["runs"][0]["properties"] = serde_json::json!({
+        "advisoryData": report.advisory_data,
+        "database": report.database.as_ref().map(|d| &d.fetched),
+        "mirrorDate": report.mirror_date,
+    });
+    log
 }
 
 /// `bosun db update` and `bosun db status`.
