@@ -56,8 +56,9 @@ fn read(path: &std::path::Path) -> Result<String, Error> {
     })
 }
 
-/// Parses TOML into `T`, turning the error's byte span into `file:line:column`.
-fn parse_toml<T: serde::de::DeserializeOwned>(
+/// Parses TOML into `T`, turning the error's byte span into `file:line:column` (spec,
+/// lockfile, and the other TOML files bosun reads, such as policies).
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
     text: &str,
 ) -> Result<T, Error> {

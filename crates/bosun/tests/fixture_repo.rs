@@ -2247,6 +2247,13 @@ fn policy_gates_each_image_on_each_rule() {
             .contains("so nothing was checked"),
         "{rule}"
     );
+    // A policy missing a key says where, as spec errors do.
+    ctx.write(
+        "bad-policy.toml",
+        "[non-root]\n\n[provenance]\nbuilders = [\"x\"]\n",
+    );
+    ctx.bosun(&["policy", "check", "--policy", "bad-policy.toml", "good:1"])
+        .fails(2, "bad-policy.toml:3:1: missing field `keys`");
     // The image that meets the policy passes; a warning alone does not fail.
     let good = ctx
         .bosun(&["policy", "check", "--db", db.to_str().unwrap(), "good:1"])
@@ -2379,7 +2386,7 @@ fn policy_gates_each_image_on_each_rule() {
     // A policy with a mistake is refused with its file named.
     ctx.write("bad.toml", "[signed]\nkey = [\"cosign.pub\"]\n");
     ctx.bosun(&["policy", "check", "--policy", "bad.toml", "good:1"])
-        .fails(2, "bad.toml: unknown field `key`");
+        .fails(2, "bad.toml:2:1: unknown field `key`");
 }
 
 /// A lock builds after the mirror drops a locked version: the `.deb` comes from the snapshot

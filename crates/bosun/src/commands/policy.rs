@@ -288,8 +288,8 @@ fn keys(dir: &Path, names: &[String]) -> Result<Vec<bosun_sign::key::PublicKey>>
 pub(crate) fn check(store_dir: &Path, args: &PolicyArgs, printer: &Printer) -> Result<ExitStatus> {
     let text = std::fs::read_to_string(&args.policy)
         .with_context(|| format!("cannot read the policy {}", args.policy.display()))?;
-    let policy: Policy = toml::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {}", args.policy.display(), e.message()))?;
+    // Errors name the file, line and column, as spec errors do.
+    let policy: Policy = bosun_spec::parse_toml(&args.policy, &text)?;
     let dir = args
         .policy
         .parent()
