@@ -349,14 +349,20 @@ impl Repository {
             }
         }
         let reason = last.map_or_else(String::new, |e| e.to_string());
+        // Where podman's users put a registry's CA: their own certs.d (rootless) or the
+        // machine's.
+        let host = &self.host.name;
         let hint = if self.host.insecure {
-            ""
+            String::new()
         } else if reason.contains("certificate") || reason.contains("UnknownIssuer") {
-            " (put the registry's CA in /etc/containers/certs.d/HOST:PORT/ca.crt or pass --cert-dir)"
+            format!(
+                " (put the registry's CA in ~/.config/containers/certs.d/{host}/ca.crt (under $XDG_CONFIG_HOME when set) or /etc/containers/certs.d/{host}/ca.crt, or pass --cert-dir)"
+            )
         } else if reason.contains("corrupt message") || reason.contains("InvalidContentType") {
             " (it does not speak TLS: pass --tls-verify=false or mark it insecure in registries.conf)"
+                .to_string()
         } else {
-            ""
+            String::new()
         };
         Err(Error::Http {
             reference: self.display.clone(),

@@ -418,8 +418,16 @@ fn round_trip_with_tls_and_basic_auth() {
 
     // Without the certs.d entry, TLS fails with a hint; --cert-dir brings the CA back.
     std::fs::remove_dir_all(&certs).unwrap();
-    ctx.bosun(&["inspect", &format!("docker://{host}/team/app1:1")])
-        .fails(2, "cannot reach");
+    let unreached = ctx
+        .bosun(&["inspect", &format!("docker://{host}/team/app1:1")])
+        .fails(2, "or pass --cert-dir)");
+    assert!(
+        unreached
+            .stderr
+            .contains(&format!("~/.config/containers/certs.d/{host}/ca.crt")),
+        "the hint names the user's certs.d: {}",
+        unreached.stderr
+    );
     let other = ctx.dir.path().join("certs");
     std::fs::create_dir_all(&other).unwrap();
     std::fs::copy(&tls.ca, other.join("ca.crt")).unwrap();
