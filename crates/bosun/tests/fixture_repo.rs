@@ -829,6 +829,23 @@ fn init_writes_a_spec_that_parses_and_zstd_layers_build() {
     );
     let built: serde_json::Value =
         serde_json::from_str(&ctx.bosun(&["build", "--format", "json"]).ok().stdout).unwrap();
+    // Two specs in one directory: each locks into its own file, and neither moves the other.
+    let main_lock = lock_toml(&ctx);
+    ctx.write(
+        "other.toml",
+        &SPEC.replace("packages = [\"hello\"]", "packages = [\"hello\", \"less\"]"),
+    );
+    ctx.bosun(&["lock", "--file", "other.toml"]).ok();
+    assert!(
+        std::fs::read_to_string(ctx.project().join("other.lock"))
+            .unwrap()
+            .contains("name = \"less\"")
+    );
+    assert_eq!(lock_toml(&ctx), main_lock);
+    ctx.bosun(&["lock", "--check", "--file", "other.toml"]).ok();
+    ctx.bosun(&["build", "--locked", "--file", "other.toml"])
+        .ok();
+    ctx.bosun(&["lock", "--check"]).ok();
     let digest = built[0]["digest"].as_str().unwrap();
     let manifest: serde_json::Value = serde_json::from_slice(&store_blob(&ctx, digest)).unwrap();
     assert!(

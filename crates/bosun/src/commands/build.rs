@@ -365,7 +365,10 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
         .collect();
     let mut dependencies = vec![
         serde_json::json!({ "name": "bosun.toml", "digest": { "sha256": sha256_file(p.spec_path)? } }),
-        serde_json::json!({ "name": "bosun.lock", "digest": { "sha256": sha256_file(&lock_path)? } }),
+        serde_json::json!({
+            "name": lock_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "digest": { "sha256": sha256_file(&lock_path)? },
+        }),
     ];
     // The files the spec includes, by the bytes this build read.
     for include in p.spec.includes() {

@@ -201,7 +201,15 @@ pub(crate) fn registry_repository(
 
 /// The lockfile next to a spec.
 pub(crate) fn lock_path(spec: &Path) -> PathBuf {
-    spec.with_file_name("bosun.lock")
+    // Each spec has its own lock: `other.toml` locks into `other.lock`, so two specs in one
+    // directory never overwrite each other's.
+    match spec.file_name().and_then(|n| n.to_str()) {
+        Some("bosun.toml") | None => spec.with_file_name("bosun.lock"),
+        Some(name) => spec.with_file_name(format!(
+            "{}.lock",
+            name.strip_suffix(".toml").unwrap_or(name)
+        )),
+    }
 }
 
 /// The directory a spec lives in (its project directory).
