@@ -348,12 +348,19 @@ fn image_content_is_distroless_and_readable_by_umoci_and_skopeo() {
     let ctx = context(&f);
     ctx.bosun(&["build"]).ok();
     let layout = ctx.dir.path().join("layout");
-    ctx.bosun(&[
-        "copy",
-        "hello:1",
-        &format!("oci:{}:hello", layout.display()),
-    ])
-    .ok();
+    let copied = ctx
+        .bosun(&[
+            "copy",
+            "hello:1",
+            &format!("oci:{}:hello", layout.display()),
+        ])
+        .ok();
+    // A single-platform image: the digest said is its manifest's, and says so.
+    assert!(
+        copied.stderr.contains("(manifest sha256:"),
+        "{}",
+        copied.stderr
+    );
     if let Some(skopeo) = peer("skopeo") {
         let out = Command::new(skopeo)
             .args([

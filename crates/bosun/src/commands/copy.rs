@@ -92,6 +92,10 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
     };
     let mut wrote_platform = platform.clone();
     let digest = selected.digest.clone();
+    let selected_is_index = matches!(
+        selected.media_type.as_str(),
+        bosun_oci::model::MEDIA_INDEX | "application/vnd.docker.distribution.manifest.list.v2+json"
+    );
     match transport {
         "docker" if rest.starts_with("//") => {
             let target = Reference::parse(&rest[2..])?;
@@ -165,7 +169,14 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
         let variant = p.variant.map(|v| format!("/{v}")).unwrap_or_default();
         format!(" ({}/{}{variant})", p.os, p.architecture)
     });
-    printer.status(&format!("copied {name}{which} to {destination} ({digest})"));
+    // Which digest this is: a multi-platform index's, or one image manifest's.
+    let kind = match selected_is_index {
+        true => "index",
+        false => "manifest",
+    };
+    printer.status(&format!(
+        "copied {name}{which} to {destination} ({kind} {digest})"
+    ));
     Ok(ExitStatus::Success)
 }
 
