@@ -488,6 +488,10 @@ pub(crate) enum AttestationType {
 #[derive(Debug, Subcommand)]
 pub(crate) enum PolicyCommand {
     /// Check images against a policy file
+    #[command(after_long_help = concat!(
+        "A complete policy file (examples/policy.toml):\n\n",
+        include_str!("../../../examples/policy.toml")
+    ))]
     Check(PolicyArgs),
 }
 

@@ -2271,6 +2271,38 @@ fn policy_gates_each_image_on_each_rule() {
             .contains("so nothing was checked"),
         "{rule}"
     );
+    // The example policy (README, `policy check --help`) is one bosun reads: the fixture's
+    // image ships busybox, which the example does not allow; `digest` only warns.
+    let example =
+        std::fs::read_to_string(bosun_test::workspace_root().join("examples/policy.toml")).unwrap();
+    // (The fixture's os-release names no release: the example's commented suite says it.)
+    ctx.write(
+        "example-policy.toml",
+        &example.replace("# suite = \"trixie\"", "suite = \"bosuntest\""),
+    );
+    let run = ctx.bosun(&[
+        "policy",
+        "check",
+        "--policy",
+        "example-policy.toml",
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+        "good:1",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let results: serde_json::Value = run.json();
+    let failed: Vec<&str> = results[0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["result"] == "fail" && r["mode"] == "enforce")
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["no-shell"], "{results}");
+    let help = ctx.bosun(&["policy", "check", "--help"]).ok().stdout;
+    assert!(help.contains(&example), "{help}");
     // A policy missing a key says where, as spec errors do.
     ctx.write(
         "bad-policy.toml",

@@ -117,7 +117,7 @@ struct Provenance {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Vulnerabilities {
     #[serde(default)]
     mode: Mode,
