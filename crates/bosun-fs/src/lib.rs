@@ -59,6 +59,27 @@ pub struct AtomicFile {
     target: PathBuf,
 }
 
+/// How every [`AtomicFile`]'s temporary name starts: `.tmp-PID-`.
+pub const TEMP_PREFIX: &str = ".tmp-";
+
+/// Whether the temporary file `name` (in a directory [`AtomicFile`]s write to), last changed
+/// at `modified`, was left by a process that is gone: its pid names no live process of this
+/// machine and it has not changed for a minute (a writer in another pid namespace keeps
+/// writing, so its file stays fresh).
+pub fn abandoned(name: &str, modified: std::time::SystemTime) -> bool {
+    let Some(pid) = name
+        .strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    let quiet = modified
+        .elapsed()
+        .is_ok_and(|age| age > std::time::Duration::from_secs(60));
+    quiet && pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+}
+
 impl AtomicFile {
     /// Starts writing a file that will replace `target` on commit. Parent directories are
     /// created as needed. The file gets the mode a user expects of a new file: 0666 less the
@@ -79,8 +100,11 @@ impl AtomicFile {
         let dir = target.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
         // The kernel takes the umask off the mode at creation, as for any new file.
+        // The writer's pid in the name says whose it is, so what a killed process left
+        // behind can be told from what a live one is writing ([`abandoned`]).
+        let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
         let temp = tempfile::Builder::new()
-            .prefix(".tmp-")
+            .prefix(&prefix)
             .permissions(fs::Permissions::from_mode(mode))
             .tempfile_in(dir)
             .map_err(|e| with_path(dir, e))?;

@@ -279,7 +279,25 @@ impl Store {
 
     /// Holds the store against garbage collection while a build writes blobs.
     pub fn lock_shared(&self) -> Result<LockedFile, Error> {
-        Ok(LockedFile::shared(&self.root.join(".lock"))?)
+        let lock = LockedFile::shared(&self.root.join(".lock"))?;
+        self.remove_abandoned();
+        Ok(lock)
+    }
+
+    /// Removes the partial blobs a killed process left in `tmp/` (a Ctrl-C in a build leaves
+    /// megabytes there), as every writer starts: what a live process writes stays.
+    fn remove_abandoned(&self) {
+        let dir = self.root.join("tmp");
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let gone = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| bosun_fs::abandoned(&name, at));
+            if gone {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
     }
 
     fn index_lock(&self) -> Result<LockedFile, Error> {
@@ -786,6 +804,26 @@ mod tests {
         assert!(kinds.contains(&Some(
             "application/vnd.dev.cosign.simplesigning.v1+json".into()
         )));
+    }
+
+    /// A partial blob of a process that is gone, and quiet for a minute, is removed when the
+    /// next writer starts; one of this (live) process stays.
+    #[test]
+    fn abandoned_partial_blobs_go_at_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let tmp = dir.path().join("tmp");
+        fs::create_dir_all(&tmp).unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
+        let left = tmp.join(".tmp-4194304999-abc");
+        let mine = tmp.join(format!(".tmp-{}-def", std::process::id()));
+        let other = tmp.join("notes");
+        for f in [&left, &mine, &other] {
+            fs::File::create(f).unwrap().set_modified(old).unwrap();
+        }
+        drop(store.lock_shared().unwrap());
+        assert!(!left.exists(), "a dead writer's file goes");
+        assert!(mine.exists() && other.exists());
     }
 
     #[test]
