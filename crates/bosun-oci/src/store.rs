@@ -7,7 +7,8 @@
 //!                                    org.opencontainers.image.ref.name annotation
 //! <store>/blobs/sha256/<hex>         manifests, indexes, configs, layers
 //! <store>/cache/layers-v1/<key>      layer cache: a hash of a layer's inputs -> its descriptor
-//! <store>/tmp/                       partial writes; removed by gc
+//! <store>/tmp/                       partial writes (`.tmp-PID-*`); removed by gc, and by
+//!                                    the next build once their process is gone
 //! <store>/.lock                      shared while building, exclusive while collecting garbage
 //! <store>/.index.lock                exclusive while index.json is rewritten
 //! ```
