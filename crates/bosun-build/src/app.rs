@@ -96,7 +96,10 @@ pub fn lock_apps(
     cache: &Path,
 ) -> Result<(Vec<LockedApp>, Vec<LockedAppPackage>), Error> {
     let apps = app_lockfiles(spec, project)?;
-    let index = IndexPages { fetcher };
+    let index = IndexPages {
+        fetcher,
+        pages: Default::default(),
+    };
     let mut packages = Vec::new();
     for arch in &spec.debian.architectures {
         let spec = spec.for_arch(arch);
@@ -192,14 +195,8 @@ fn native_needs(
         .collect();
     let wanted: Vec<&LockedAppPackage> = native.iter().map(|&i| &chosen[i]).collect();
     ensure(cache, fetcher, &wanted, 8, &bosun_deb::NoReporter)?;
-    let layer = AppLayer {
-        ecosystem: "pypi",
-        packages: Vec::new(),
-        python: Some(target.clone()),
-        dst: String::new(),
-    };
     for i in native {
-        let entries = layer.unpack(&chosen[i], cache)?;
+        let entries = unpack_wheel(&chosen[i], target, cache)?;
         let mut needs = Vec::new();
         for soname in python::native::needed_libraries(&entries) {
             match python::native::debian_package(&soname) {
@@ -259,14 +256,22 @@ pub fn needs_met(
     })
 }
 
-/// Project pages of a package index, through the build's HTTP client.
+/// Project pages of a package index, through the build's HTTP client, each fetched once per
+/// `bosun lock` (every architecture and image asks for the same pages).
 struct IndexPages<'a> {
     fetcher: &'a Fetcher,
+    pages: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
 impl SimpleIndex for IndexPages<'_> {
     fn page(&self, url: &str) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(self.fetcher.get(url, 64 << 20)?)
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(body) = pages.get(url) {
+            return Ok(body.clone());
+        }
+        let body = self.fetcher.get(url, 64 << 20)?;
+        pages.insert(url.to_string(), body.clone());
+        Ok(body)
     }
 }
 
@@ -457,40 +462,45 @@ impl AppLayer<'_> {
         p: &LockedAppPackage,
         cache: &Path,
     ) -> Result<Vec<bosun_oci::layer::Entry>, Error> {
-        let integrity = integrity_of(p)?;
-        let path = cache_path(cache, &integrity);
-        let bytes = std::fs::read(&path).map_err(|source| Error::AppFile {
-            path: path.clone(),
-            source,
-        })?;
         match self.ecosystem {
             "pypi" => {
-                if !integrity.matches(&bytes) {
-                    return Err(Error::Lang(bosun_lang::Error::Hash {
-                        package: p.name.clone(),
-                        file: path.display().to_string(),
-                        against: format!("the lockfile's {}", integrity.algorithm),
-                        expected: integrity.hex.clone(),
-                        actual: integrity.digest(&bytes),
-                    }));
-                }
-                let dist = python::Dist {
-                    name: p.name.clone(),
-                    version: p.version.clone(),
-                    file: python::File {
-                        filename: p.filename.clone(),
-                        url: p.url.clone(),
-                        hash: integrity,
-                        size: p.size,
-                    },
-                    depends: p.depends.clone(),
-                };
                 let target = self.python.as_ref().expect("pypi layers have a target");
-                python::wheel::install(&bytes, &dist, target).map_err(Error::Lang)
+                unpack_wheel(p, target, cache)
             }
-            _ => npm::install(&bytes, &npm_package(p), &self.dst).map_err(Error::Lang),
+            _ => {
+                let bytes = read_cached(p, cache)?;
+                npm::install(&bytes, &npm_package(p), &self.dst).map_err(Error::Lang)
+            }
         }
     }
+}
+
+/// The bytes of a package's file in the download cache (the installers check them against
+/// the lock's hash).
+fn read_cached(p: &LockedAppPackage, cache: &Path) -> Result<Vec<u8>, Error> {
+    let path = cache_path(cache, &integrity_of(p)?);
+    std::fs::read(&path).map_err(|source| Error::AppFile { path, source })
+}
+
+/// A cached wheel installed for `target`: the layer entries it makes.
+fn unpack_wheel(
+    p: &LockedAppPackage,
+    target: &Target,
+    cache: &Path,
+) -> Result<Vec<bosun_oci::layer::Entry>, Error> {
+    let bytes = read_cached(p, cache)?;
+    let dist = python::Dist {
+        name: p.name.clone(),
+        version: p.version.clone(),
+        file: python::File {
+            filename: p.filename.clone(),
+            url: p.url.clone(),
+            hash: integrity_of(p)?,
+            size: p.size,
+        },
+        depends: p.depends.clone(),
+    };
+    python::wheel::install(&bytes, &dist, target).map_err(Error::Lang)
 }
 
 fn npm_package(p: &LockedAppPackage) -> npm::Package {

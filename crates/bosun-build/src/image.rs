@@ -346,48 +346,41 @@ fn plan<'l>(
     }
     // The app's dependencies, one layer per ecosystem, below its own files: an edit to the
     // app rebuilds only the layer of its files.
+    let mut wanted = Vec::new();
     if let Some(py) = &image.python {
-        let packages = lock.app_packages(name, "pypi", arch);
         let target = python_target(lock, name, image, arch).ok_or(Error::StaleLock)?;
-        if !packages.is_empty() {
-            plans.push(LayerPlan {
-                created_by: format!(
-                    "bosun: python dependencies from {} ({} packages)",
-                    py.lock,
-                    packages.len()
-                ),
-                packages: vec![],
-                skeleton: false,
-                app: None,
-                deps: Some(AppLayer {
-                    ecosystem: "pypi",
-                    packages,
-                    python: Some(target),
-                    dst: String::new(),
-                }),
-            });
-        }
+        wanted.push((
+            "pypi",
+            "python",
+            py.lock.as_str(),
+            Some(target),
+            String::new(),
+        ));
     }
     if let Some(node) = &image.node {
-        let packages = lock.app_packages(name, "npm", arch);
-        if !packages.is_empty() {
-            plans.push(LayerPlan {
-                created_by: format!(
-                    "bosun: npm dependencies from {} ({} packages)",
-                    node.lock,
-                    packages.len()
-                ),
-                packages: vec![],
-                skeleton: false,
-                app: None,
-                deps: Some(AppLayer {
-                    ecosystem: "npm",
-                    packages,
-                    python: None,
-                    dst: node.dst.trim_matches('/').to_string(),
-                }),
-            });
+        let dst = node.dst.trim_matches('/').to_string();
+        wanted.push(("npm", "npm", node.lock.as_str(), None, dst));
+    }
+    for (ecosystem, what, lockfile, python, dst) in wanted {
+        let packages = lock.app_packages(name, ecosystem, arch);
+        if packages.is_empty() {
+            continue;
         }
+        plans.push(LayerPlan {
+            created_by: format!(
+                "bosun: {what} dependencies from {lockfile} ({} packages)",
+                packages.len()
+            ),
+            packages: vec![],
+            skeleton: false,
+            app: None,
+            deps: Some(AppLayer {
+                ecosystem,
+                packages,
+                python,
+                dst,
+            }),
+        });
     }
     if !image.copy.is_empty() {
         let mut app = LayerBuilder::new();

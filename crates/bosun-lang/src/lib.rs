@@ -212,21 +212,13 @@ impl Hasher {
     }
 }
 
-/// A path inside an archive, made relative and checked: no absolute paths, no `..`, no
-/// empty or `.` components left. `None` for a path that would leave the archive's root.
+/// A path inside an archive, made relative and checked: no absolute paths, no `..` (even
+/// one that would stay inside), no backslash or NUL. `None` for such a path or an empty one.
 pub(crate) fn safe_relative(path: &str) -> Option<String> {
-    if path.starts_with('/') || path.contains('\\') || path.contains('\0') {
+    if path.starts_with('/') || path.contains(['\\', '\0']) || path.split('/').any(|p| p == "..") {
         return None;
     }
-    let mut parts = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => return None,
-            p => parts.push(p),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
+    bosun_fs::clean_path(path).filter(|p| !p.is_empty())
 }
 
 /// The relative path from directory `from` to `to`, both relative to one root.

@@ -204,24 +204,20 @@ pub fn lock(
     }
     let fits =
         |e: &Entry_| allows(&e.os, "linux") && allows(&e.cpu, cpu) && allows(&e.libc, "glibc");
-    // Breadth first from the root: (path, the edges that reach it).
+    // Breadth first from the root: each install path reached, with the names it needs.
     let mut reached: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut queue: VecDeque<String> = VecDeque::from([String::new()]);
-    let mut seen: BTreeSet<String> = BTreeSet::new();
     while let Some(at) = queue.pop_front() {
-        if !seen.insert(at.clone()) {
+        if reached.contains_key(&at) {
             continue;
         }
-        let entry = &lock.packages[&at];
-        // A link's dependencies are its target's.
-        let entry = match (entry.link, &entry.resolved) {
-            (true, Some(target)) => lock.packages.get(target).unwrap_or(entry),
-            _ => entry,
-        };
-        let from = match (lock.packages[&at].link, &lock.packages[&at].resolved) {
+        // A link's dependencies are its target's, found from where the target is.
+        let own = &lock.packages[&at];
+        let from = match (own.link, &own.resolved) {
             (true, Some(target)) => target.clone(),
             _ => at.clone(),
         };
+        let entry = lock.packages.get(&from).unwrap_or(own);
         let mut edges: Vec<(&String, bool)> = Vec::new();
         edges.extend(entry.dependencies.keys().map(|n| (n, true)));
         edges.extend(entry.optional_dependencies.keys().map(|n| (n, false)));
@@ -255,7 +251,7 @@ pub fn lock(
                 continue;
             }
             deps.insert(name.clone());
-            if !seen.contains(found) {
+            if !reached.contains_key(found) {
                 queue.push_back(found.to_string());
             }
         }

@@ -26,9 +26,21 @@ use crate::{Error, safe_relative};
 /// Biggest file bosun unpacks from a wheel (bytes): a bound against zip bombs.
 const MAX_FILE: u64 = 2 << 30;
 
-/// Installs the wheel `bytes` of `dist` for `target`: the layer entries it makes.
+/// Installs the wheel `bytes` of `dist` for `target`: the layer entries it makes. The bytes
+/// are checked against the lock's hash first.
 pub fn install(bytes: &[u8], dist: &Dist, target: &Target) -> Result<Vec<Entry>, Error> {
     let filename = &dist.file.filename;
+    let pinned = &dist.file.hash;
+    let actual = pinned.digest(bytes);
+    if actual != pinned.hex {
+        return Err(Error::Hash {
+            package: dist.name.clone(),
+            file: filename.clone(),
+            against: format!("the lockfile's {}", pinned.algorithm),
+            expected: pinned.hex.clone(),
+            actual,
+        });
+    }
     let archive = |message: String| Error::Archive {
         package: dist.name.clone(),
         file: filename.clone(),

@@ -114,6 +114,10 @@ pub(crate) fn run(
     };
     let lock = resolve_with(&spec, spec_path, images, previous, printer)?;
     if check {
+        let app_changed = match &old {
+            Some(c) => app_change(c, &spec, spec_path)?,
+            None => None,
+        };
         return Ok(match old {
             // A lock from before the rules were recorded still holds what it should.
             Some(c)
@@ -134,8 +138,7 @@ pub(crate) fn run(
                 ));
                 ExitStatus::Failure
             }
-            Some(c) if app_change(&c, &spec, spec_path)?.is_some() => {
-                let why = app_change(&c, &spec, spec_path)?.unwrap_or_default();
+            Some(_) if let Some(why) = &app_changed => {
                 printer.status(&format!("{} {why}", lock_path.display()));
                 ExitStatus::Failure
             }

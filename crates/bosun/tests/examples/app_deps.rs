@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use bosun_test::registry::free_port;
 use bosun_test::{Context, peer, run};
 
 use super::{example, podman, umoci_unpack};
@@ -38,14 +39,6 @@ fn http_get(port: u16, wait: Duration) -> String {
 /// A package name as PEP 503 compares it (npm names have no `_` or upper case to change).
 fn normal(name: &str) -> String {
     name.to_lowercase().replace(['_', '.'], "-")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Kills a background process when dropped (a failing assertion must not leave it).
