@@ -126,9 +126,6 @@ pub struct Options {
     pub hadolint_only: bool,
     /// Registries FROM may name (none: any).
     pub trusted_registries: Vec<String>,
-    /// The registries an image named without one resolves to (containers' registries.conf
-    /// `unqualified-search-registries`): trusting one of them trusts bare names.
-    pub default_registries: Vec<String>,
     /// Required labels and their formats.
     pub label_schema: Vec<(String, LabelType)>,
     /// No labels but the required ones.

@@ -30,7 +30,7 @@ pub use api::{BlobStream, DOCKER_LIST, DOCKER_MANIFEST, Fetched, Pushed, is_inde
 pub use auth::Credential;
 pub use client::{Client, Options, Repository};
 pub use config::{CertFiles, Endpoint, Mirror, RegistriesConf, RegistryEntry};
-pub use reference::Reference;
+pub use reference::{DOCKER_REGISTRY, Reference};
 
 use bosun_oci::Digest;
 

@@ -89,6 +89,25 @@ impl Reference {
             .collect()
     }
 
+    /// A name as Docker reads it (in a Dockerfile, by `docker pull`): without a registry host it
+    /// is in Docker's default registry, `docker.io`, and a one-component name is in that
+    /// registry's `library/` namespace (`python:3.12` is `docker.io/library/python:3.12`).
+    /// registries.conf may still map or mirror the result. Qualified names are returned as
+    /// they are, but for the default registry's old alias and missing `library/`.
+    pub fn docker_normalize(text: &str) -> String {
+        let path = match text.split_once('/') {
+            Some(("index.docker.io" | DOCKER_REGISTRY, path)) => path,
+            Some((host, _)) if is_host(host) => return text.to_string(),
+            _ => text,
+        };
+        // Only the name decides (a tag's or digest's `:` is not part of it).
+        let name = path.split(['@', ':']).next().unwrap_or_default();
+        match name.contains('/') {
+            true => format!("{DOCKER_REGISTRY}/{path}"),
+            false => format!("{DOCKER_REGISTRY}/library/{path}"),
+        }
+    }
+
     /// What the manifest endpoint is asked for: the digest when there is one, else the tag
     /// (`latest` when neither was given).
     pub fn object(&self) -> String {
@@ -125,6 +144,9 @@ impl fmt::Display for Reference {
         Ok(())
     }
 }
+
+/// Docker's default registry, which names without a host mean in Dockerfiles.
+pub const DOCKER_REGISTRY: &str = "docker.io";
 
 /// Whether a name's first component is a registry host (distribution's rule).
 fn is_host(component: &str) -> bool {
@@ -173,6 +195,29 @@ mod tests {
     use super::*;
 
     const D: &str = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    #[test]
+    fn docker_normalization() {
+        let n = Reference::docker_normalize;
+        assert_eq!(n("python:3.12-slim"), "docker.io/library/python:3.12-slim");
+        assert_eq!(n("python"), "docker.io/library/python");
+        assert_eq!(
+            n(&format!("python@{D}")),
+            format!("docker.io/library/python@{D}")
+        );
+        assert_eq!(n("team/app:1"), "docker.io/team/app:1");
+        assert_eq!(n("docker.io/python:3"), "docker.io/library/python:3");
+        assert_eq!(n("index.docker.io/team/app"), "docker.io/team/app");
+        assert_eq!(n("localhost/app:1"), "localhost/app:1");
+        assert_eq!(n("reg.internal:5000/app:1"), "reg.internal:5000/app:1");
+        assert_eq!(n("localhost:5000/app"), "localhost:5000/app");
+        // What it gives parses as a qualified reference.
+        let r = Reference::parse(&n("python:3.12")).unwrap();
+        assert_eq!(
+            (r.registry.as_str(), r.repository.as_str()),
+            ("docker.io", "library/python")
+        );
+    }
 
     #[test]
     fn qualified_references() {

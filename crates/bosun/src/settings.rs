@@ -193,12 +193,6 @@ pub(crate) fn registries_conf() -> Result<RegistriesConf> {
     )?)
 }
 
-/// The registries an image named without one is looked up in, as podman and buildah find
-/// them. A broken registries.conf only narrows what DL3026 trusts, so lint reads it leniently.
-pub(crate) fn unqualified_search_registries() -> Vec<String> {
-    registries_conf().map(|c| c.search).unwrap_or_default()
-}
-
 fn containers_root() -> PathBuf {
     PathBuf::from(env(BOSUN_CONTAINERS_ROOT).unwrap_or_else(|| "/".into()))
 }

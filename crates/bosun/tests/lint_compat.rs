@@ -499,12 +499,6 @@ fn hadolint_spec_cases_match_hadolint() {
     // Each variant (as written, and wrapped in ONBUILD) is a file; files that share a config
     // are linted in one call of each tool.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("containers")).unwrap();
-    std::fs::write(
-        dir.path().join("containers/registries.conf"),
-        "unqualified-search-registries = [\"docker.io\"]\n",
-    )
-    .unwrap();
     let mut groups: std::collections::BTreeMap<Option<&str>, Vec<(String, usize, bool)>> =
         Default::default();
     let mut code_of: std::collections::HashMap<String, &str> = Default::default();

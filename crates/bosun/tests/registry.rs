@@ -1061,6 +1061,33 @@ fn pin_dockerfiles() {
             .unwrap()
             .contains(d2.as_str())
     );
+    // Short names mean what Docker makes of them (`docker.io/library/NAME`), with no search
+    // list configured; registries.conf maps that registry to the loopback one.
+    let etc = ctx.dir.path().join("containers-root/etc/containers");
+    std::fs::create_dir_all(&etc).unwrap();
+    std::fs::write(
+        etc.join("registries.conf"),
+        format!("[[registry]]\nprefix = \"docker.io\"\nlocation = \"{host}\"\ninsecure = true\n"),
+    )
+    .unwrap();
+    for (image, target) in [
+        ("app1", "library/python:3.12-slim"),
+        ("app2", "team/tool:1"),
+    ] {
+        ctx.bosun(&["copy", image, &format!("docker://{host}/{target}")])
+            .ok();
+    }
+    ctx.write(
+        "short.Dockerfile",
+        "FROM python:3.12-slim\nCOPY --from=team/tool:1 /app/name /name\nUSER 65532\n",
+    );
+    ctx.bosun(&["pin", "short.Dockerfile"]).ok();
+    assert_eq!(
+        std::fs::read_to_string(ctx.project().join("short.Dockerfile")).unwrap(),
+        format!(
+            "FROM python:3.12-slim@{d1}\nCOPY --from=team/tool:1@{d2} /app/name /name\nUSER 65532\n"
+        )
+    );
 }
 
 /// Images as inputs of a build: `from` a base in the loopback registry (its dpkg database

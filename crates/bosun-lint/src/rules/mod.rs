@@ -437,18 +437,26 @@ impl BaseImage {
             return None;
         }
         let words = i.words(context.escape);
-        let reference = words.first()?.clone();
         let alias = match words.get(1) {
             Some(w) if w.eq_ignore_ascii_case("as") => words.get(2).cloned(),
             _ => None,
         };
+        Some(BaseImage {
+            alias,
+            platform: i.flag("platform").map(str::to_string),
+            ..BaseImage::parse(words.first()?)
+        })
+    }
+
+    /// An image reference as written (`[REGISTRY/]NAME[:TAG][@DIGEST]`), with no alias.
+    pub(crate) fn parse(reference: &str) -> BaseImage {
         let (rest, digest) = match reference.split_once('@') {
-            Some((r, d)) => (r.to_string(), Some(d.to_string())),
-            None => (reference.clone(), None),
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (reference, None),
         };
         let (path, tag) = match rest.rfind(':') {
             Some(at) if !rest[at..].contains('/') => {
-                (rest[..at].to_string(), Some(rest[at + 1..].to_string()))
+                (&rest[..at], Some(rest[at + 1..].to_string()))
             }
             _ => (rest, None),
         };
@@ -458,16 +466,16 @@ impl BaseImage {
             {
                 (Some(first.to_string()), rest.to_string())
             }
-            _ => (None, path),
+            _ => (None, path.to_string()),
         };
-        Some(BaseImage {
+        BaseImage {
             registry,
             name,
             tag,
             digest,
-            alias,
-            platform: i.flag("platform").map(str::to_string),
-        })
+            alias: None,
+            platform: None,
+        }
     }
 }
 
@@ -531,6 +539,24 @@ pub(crate) fn cache_mounts(i: &Instruction) -> Vec<String> {
                 .iter()
                 .find(|(k, _)| matches!(*k, "target" | "dst" | "destination"))
                 .map(|(_, v)| v.to_string())
+        })
+        .collect()
+}
+
+/// The images a RUN's `--mount=type=cache` and `type=bind` (the default type) mounts take files
+/// from (`from=`; `scratch` when none is named). Other mount types take no image.
+pub(crate) fn mount_images(i: &Instruction) -> Vec<String> {
+    i.flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .filter_map(|f| f.value.as_deref())
+        .filter_map(|mount| {
+            let options: Vec<(&str, &str)> =
+                mount.split(',').filter_map(|o| o.split_once('=')).collect();
+            let kind = options.iter().find(|(k, _)| *k == "type").map(|(_, v)| *v);
+            matches!(kind, None | Some("cache" | "bind")).then_some(())?;
+            let from = options.iter().find(|(k, _)| *k == "from").map(|(_, v)| *v);
+            Some(from.unwrap_or("scratch").to_string())
         })
         .collect()
 }

@@ -98,9 +98,6 @@ pub(crate) fn run(store_dir: &Path, args: &LintArgs, printer: &Printer) -> Resul
             .clone()
             .unwrap_or(file.trusted_registries.clone())
     };
-    if !options.trusted_registries.is_empty() {
-        options.default_registries = crate::settings::unqualified_search_registries();
-    }
     options.hadolint_only = args.hadolint_only;
     options.shellcheck = bosun_lint::shellcheck::find();
     options.cache_dir = Some(crate::settings::cache_dir().join("shellcheck"));

@@ -159,7 +159,10 @@ pub(crate) fn run(
         if let Some(d) = digests.get(name) {
             return Ok(d.clone());
         }
-        let (repo, object) = super::registry_repository(&client, name)?;
+        // A Dockerfile's short name means what Docker makes of it (`docker.io/library/...`),
+        // whatever registries.conf searches; registries.conf may still map or mirror that.
+        let qualified = bosun_registry::Reference::docker_normalize(name);
+        let (repo, object) = super::registry_repository(&client, &qualified)?;
         let (digest, _) = repo
             .resolve(&object)?
             .with_context(|| format!("{name}: not found"))?;
