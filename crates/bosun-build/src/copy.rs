@@ -215,6 +215,125 @@ fn read_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
+/// The symlinks copied into an image (`copied`, the copy layer) whose targets the image does
+/// not hold, as `(link, target)` with absolute paths: a host virtualenv's `bin/python3` link,
+/// or one into the build machine's home directory, copies fine and then fails in the
+/// container. `image` is the built image, all its layers.
+pub fn dangling_links(
+    copied: &LayerBuilder,
+    image: &bosun_oci::source::Image,
+) -> Result<Vec<(String, String)>, Error> {
+    let links: Vec<(&str, &str)> = copied
+        .entries()
+        .filter_map(|e| match &e.kind {
+            EntryKind::Symlink(target) => Some((e.path.as_str(), target.as_str())),
+            _ => None,
+        })
+        .collect();
+    // Links that lead into the copy itself need no look at the rest of the image.
+    let own: std::collections::BTreeMap<String, Entry> = copied
+        .entries()
+        .map(|e| (e.path.clone(), e.clone()))
+        .collect();
+    let links: Vec<(&str, &str)> = links
+        .into_iter()
+        .filter(|(path, target)| resolves(&own, &|_| true, path, target) != Ok(true))
+        .collect();
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Each round reads the paths the links' resolution needs; following a link may need
+    // more, so a few rounds settle it (links that still need more count as dangling).
+    let mut wanted: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut verdicts: Vec<Option<bool>> = vec![None; links.len()];
+    for _ in 0..8 {
+        let tree = image.read_paths(&|p: &str| wanted.contains(p))?;
+        let mut more = Vec::new();
+        for ((path, target), verdict) in links.iter().zip(&mut verdicts) {
+            if verdict.is_none() {
+                match resolves(&tree, &|p| wanted.contains(p), path, target) {
+                    Ok(found) => *verdict = Some(found),
+                    Err(need) => more.extend(need),
+                }
+            }
+        }
+        if more.is_empty() {
+            break;
+        }
+        wanted.extend(more);
+    }
+    Ok(links
+        .iter()
+        .zip(verdicts)
+        .filter(|(_, v)| *v != Some(true))
+        .map(|((path, target), _)| (format!("/{path}"), target.to_string()))
+        .collect())
+}
+
+/// Whether the symlink at `link` to `target` leads to an entry of `tree`, following links
+/// in the tree (at most 40, as the kernel does). `Err` names the paths whose entries are
+/// needed to know and were not read (`read` says which were).
+fn resolves(
+    tree: &std::collections::BTreeMap<String, Entry>,
+    read: &dyn Fn(&str) -> bool,
+    link: &str,
+    target: &str,
+) -> Result<bool, Vec<String>> {
+    let start: Vec<&str> = match target.starts_with('/') {
+        true => Vec::new(),
+        false => link.split('/').collect::<Vec<_>>()[..link.matches('/').count()].to_vec(),
+    };
+    let mut at: Vec<String> = start.iter().map(|s| s.to_string()).collect();
+    let mut rest: std::collections::VecDeque<String> = target
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut hops = 0;
+    while let Some(part) = rest.pop_front() {
+        match part.as_str() {
+            "." => continue,
+            ".." => {
+                at.pop();
+                continue;
+            }
+            _ => {}
+        }
+        at.push(part);
+        let path = at.join("/");
+        if !read(&path) {
+            // Ask for this path and, at once, the rest as it stands.
+            let mut need = vec![path.clone()];
+            let mut next = at.clone();
+            for p in &rest {
+                next.push(p.clone());
+                need.push(next.join("/"));
+            }
+            return Err(need);
+        }
+        match tree.get(&path).map(|e| &e.kind) {
+            Some(EntryKind::Symlink(to)) => {
+                hops += 1;
+                if hops > 40 {
+                    return Ok(false);
+                }
+                at.pop();
+                if to.starts_with('/') {
+                    at.clear();
+                }
+                for p in to.split('/').filter(|p| !p.is_empty()).rev() {
+                    rest.push_front(p.to_string());
+                }
+            }
+            Some(_) => {}
+            // A directory a layer only implies has no entry of its own; the last part must.
+            None if rest.is_empty() => return Ok(false),
+            None => {}
+        }
+    }
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +371,7 @@ mod tests {
             owner: Some("nonroot".into()),
             mode: None,
             image: None,
+            arch_independent: false,
         };
         add_copies(&mut l, &p.join("proj"), &[entry], &ig).unwrap();
         assert_eq!(l.get("app/main.py").unwrap().uid, 65532);
@@ -262,8 +382,45 @@ mod tests {
             owner: None,
             mode: None,
             image: None,
+            arch_independent: false,
         };
         let err = add_copies(&mut l, &p.join("proj"), &[bad], &ig).unwrap_err();
         assert!(err.to_string().contains("outside the project"), "{err}");
+    }
+
+    #[test]
+    fn links_resolve_through_the_tree() {
+        let tree: std::collections::BTreeMap<String, Entry> = [
+            Entry::symlink("bin", "usr/bin"),
+            Entry::dir("usr/bin", 0o755),
+            Entry::file("usr/bin/python3.13", 0o755, vec![]),
+            Entry::symlink("usr/bin/python3", "python3.13"),
+            Entry::symlink("loop", "loop"),
+        ]
+        .into_iter()
+        .map(|e| (e.path.clone(), e))
+        .collect();
+        let all = |_: &str| true;
+        let ok = |link: &str, target: &str| resolves(&tree, &all, link, target);
+        assert_eq!(ok("app/venv/bin/python3", "/usr/bin/python3"), Ok(true));
+        assert_eq!(ok("app/venv/bin/python3", "/bin/python3"), Ok(true));
+        assert_eq!(ok("app/x", "../bin/./python3"), Ok(true));
+        assert_eq!(ok("app/x", "../../../../usr/bin/python3.13"), Ok(true));
+        assert_eq!(
+            ok("app/venv/bin/python3", "/home/u/.pyenv/bin/python3"),
+            Ok(false)
+        );
+        assert_eq!(ok("app/x", "/usr/bin/python2"), Ok(false));
+        assert_eq!(ok("app/x", "/loop"), Ok(false));
+        // What was not read is asked for, with the rest of the path.
+        let none = |_: &str| false;
+        assert_eq!(
+            resolves(&tree, &none, "app/x", "/usr/bin/python3"),
+            Err(vec![
+                "usr".into(),
+                "usr/bin".into(),
+                "usr/bin/python3".into()
+            ])
+        );
     }
 }

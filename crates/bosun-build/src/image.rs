@@ -137,6 +137,10 @@ pub struct BuiltImage {
     /// `index.json`: [`bosun_oci::Store::tag_all_with`] lists them with the names.
     #[serde(skip)]
     pub artifacts: Vec<Descriptor>,
+    /// What the user should know about the image: it was built, but something in it will
+    /// not work as it looks (a copied symlink to a file the image lacks).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 pub(crate) struct LayerPlan<'l> {
@@ -176,6 +180,7 @@ pub fn build_image(
     let mut manifests = Vec::new();
     let mut artifacts = Vec::new();
     let mut all_layers = BTreeMap::new();
+    let mut warnings = std::collections::BTreeSet::new();
     for arch in &spec.debian.architectures {
         // What the image holds and runs may differ per architecture (`${arch}`); its name,
         // tags and inputs do not.
@@ -257,6 +262,20 @@ pub fn build_image(
             annotations,
         };
         let mut desc = ctx.store.write_json(&manifest, MEDIA_MANIFEST)?;
+        for copied in plans.iter().filter_map(|p| p.app.as_ref()) {
+            let links = copied
+                .entries()
+                .any(|e| matches!(e.kind, bosun_oci::layer::EntryKind::Symlink(_)));
+            if links {
+                let built =
+                    bosun_oci::source::open_descriptor(name, ctx.store.root(), &desc, None)?;
+                for (link, target) in copy::dangling_links(copied, &built)? {
+                    warnings.insert(format!(
+                        "image {name}: the copied symlink {link} leads to {target}, which the image does not hold; what uses it fails in the container"
+                    ));
+                }
+            }
+        }
         artifacts.extend(crate::sbom::attach(
             ctx,
             &spec.tags_of(name)[0],
@@ -303,6 +322,7 @@ pub fn build_image(
         layers: all_layers,
         descriptor: root,
         artifacts,
+        warnings: warnings.into_iter().collect(),
     })
 }
 

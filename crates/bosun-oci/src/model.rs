@@ -74,6 +74,17 @@ pub struct Platform {
     pub variant: Option<String>,
 }
 
+impl std::fmt::Display for Platform {
+    /// `os/architecture[/variant]`, as `--platform` takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.os, self.architecture)?;
+        match &self.variant {
+            Some(v) => write!(f, "/{v}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// An image manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

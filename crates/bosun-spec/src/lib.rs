@@ -15,6 +15,7 @@ pub use lock::{
     LockedApp, LockedAppPackage, LockedGroup, LockedInclude, LockedInput, LockedPackage,
     LockedRelease, Lockfile,
 };
+pub use sources::local_image_in;
 pub use spec::{
     ACCOUNTS, Account, BaseGroup, Compression, CopyEntry, DebianSection, Healthcheck, ImageSpec,
     IncludeFetcher, LoadOptions, NodeDeps, Place, PythonDeps, Spec, json_schema, parse_duration,

@@ -83,14 +83,8 @@ pub(crate) fn gather(
     if includes(&root)?.is_empty() {
         return Ok(vec![root]);
     }
-    let dir = spec_dir(path);
-    let mut roots: Vec<PathBuf> = std::iter::once(work_tree(&dir).unwrap_or(dir))
-        .chain(options.include_roots.iter().cloned())
-        .filter_map(|r| std::fs::canonicalize(r).ok())
-        .collect();
-    roots.dedup();
     let mut gathered = Gathered {
-        roots,
+        roots: allowed_roots(path, &options.include_roots),
         options,
         files: Vec::new(),
         stack: Vec::new(),
@@ -282,6 +276,98 @@ fn includes(file: &SourceFile) -> Result<Vec<(String, Range<usize>)>, Error> {
         .collect()
 }
 
+/// The directories files a spec names may lie in, symlinks resolved: the git work tree that
+/// holds the spec (else its directory), and the caller's `extra` roots.
+fn allowed_roots(spec: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
+    let dir = spec_dir(spec);
+    let mut roots: Vec<PathBuf> = std::iter::once(work_tree(&dir).unwrap_or(dir))
+        .chain(extra.iter().cloned())
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .collect();
+    roots.dedup();
+    roots
+}
+
+/// The transports whose images are files on this machine.
+const LOCAL_TRANSPORTS: [&str; 3] = ["oci:", "oci-archive:", "docker-archive:"];
+
+/// A reference to an image on this machine split into its transport, path and the `:REF`
+/// after the path (empty for none). A path may hold `:` itself when the whole rest names an
+/// existing file below `dir`.
+fn split_local<'t>(text: &'t str, dir: &Path) -> Option<(&'t str, &'t str, &'t str)> {
+    let transport = LOCAL_TRANSPORTS.iter().find(|t| text.starts_with(*t))?;
+    let rest = &text[transport.len()..];
+    let at = match dir.join(rest).exists() {
+        true => rest.len(),
+        false => rest.find(':').unwrap_or(rest.len()),
+    };
+    Some((&text[..transport.len()], &rest[..at], &rest[at..]))
+}
+
+/// `reference` with the path of an image on this machine (`oci:`, `oci-archive:`,
+/// `docker-archive:`) taken from `dir`, the spec's directory, where it is relative: specs
+/// name such images relative to themselves. Other references are returned as they are.
+pub fn local_image_in(reference: &str, dir: &Path) -> String {
+    match split_local(reference, dir) {
+        Some((transport, path, tail)) if Path::new(path).is_relative() => {
+            format!("{transport}{}{tail}", dir.join(path).display())
+        }
+        _ => reference.to_string(),
+    }
+}
+
+/// How the spec at `spec` writes the image on this machine that `reference` names: relative
+/// to the spec's directory, so its lock and its images' history name no one machine's paths;
+/// an error when the file lies outside the allowed roots, as for includes.
+pub(crate) fn localize_image(
+    reference: &str,
+    spec: &Path,
+    include_roots: &[PathBuf],
+) -> Result<String, String> {
+    let dir = spec_dir(spec);
+    let Some((transport, path, tail)) = split_local(reference, &dir) else {
+        return Ok(reference.to_string());
+    };
+    let Ok(base) = std::fs::canonicalize(&dir) else {
+        return Ok(reference.to_string());
+    };
+    let full = lexical(&base.join(path));
+    // Checked where it really is when it exists (a symlink may lead out).
+    let real = std::fs::canonicalize(&full).unwrap_or_else(|_| full.clone());
+    let roots = allowed_roots(spec, include_roots);
+    if !roots.iter().any(|r| real.starts_with(r)) {
+        return Err(format!(
+            "{reference}: {} is outside the allowed roots ({}); keep it in the work tree, or allow its directory with --include-root or BOSUN_INCLUDE_ROOTS",
+            real.display(),
+            roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if Path::new(path).is_relative() {
+        return Ok(reference.to_string());
+    }
+    Ok(format!(
+        "{transport}{}{tail}",
+        relative_path(&full, &base).display()
+    ))
+}
+
+/// `path` as seen from `dir` (both absolute and folded): `..` for each of `dir`'s own
+/// components past the common ancestor.
+fn relative_path(path: &Path, dir: &Path) -> PathBuf {
+    let (p, d): (Vec<_>, Vec<_>) = (path.components().collect(), dir.components().collect());
+    let common = p.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let up = std::iter::repeat_n(Component::ParentDir, d.len() - common);
+    let relative: PathBuf = up.chain(p[common..].iter().copied()).collect();
+    match relative.as_os_str().is_empty() {
+        true => PathBuf::from("."),
+        false => relative,
+    }
+}
+
 /// The directory a spec path is in (`.` for a bare file name).
 fn spec_dir(path: &Path) -> PathBuf {
     match path.parent() {
@@ -340,6 +426,52 @@ mod tests {
             assert_eq!(file.position(offset), expected, "{offset}");
             assert_eq!(crate::position(&file.text, offset), expected, "{offset}");
         }
+    }
+
+    #[test]
+    fn relative_paths() {
+        let r = |p: &str, d: &str| relative_path(Path::new(p), Path::new(d));
+        assert_eq!(r("/w/app/deps.tar", "/w/app"), Path::new("deps.tar"));
+        assert_eq!(
+            r("/w/out/deps.tar", "/w/app/sub"),
+            Path::new("../../out/deps.tar")
+        );
+        assert_eq!(r("/w/app", "/w/app"), Path::new("."));
+    }
+
+    #[test]
+    fn local_images_relative_to_the_spec() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("app")).unwrap();
+        std::fs::write(root.join("deps.tar"), "").unwrap();
+        let spec = root.join("app/bosun.toml");
+        let abs = format!("oci-archive:{}:app", root.join("deps.tar").display());
+        assert_eq!(
+            localize_image(&abs, &spec, &[]).unwrap(),
+            "oci-archive:../deps.tar:app"
+        );
+        assert_eq!(
+            localize_image("oci:layout:v1", &spec, &[]).unwrap(),
+            "oci:layout:v1"
+        );
+        assert_eq!(
+            localize_image("docker://reg.internal/a:1", &spec, &[]).unwrap(),
+            "docker://reg.internal/a:1"
+        );
+        let outside = tempfile::tempdir().unwrap();
+        let far = format!("oci-archive:{}", outside.path().join("x.tar").display());
+        let e = localize_image(&far, &spec, &[]).unwrap_err();
+        assert!(e.contains("outside the allowed roots"), "{e}");
+        assert!(localize_image("oci:../../../elsewhere", &spec, &[]).is_err());
+        // Allowed by the caller: kept as written relative to the spec.
+        let allowed = localize_image(&far, &spec, &[outside.path().to_path_buf()]).unwrap();
+        assert!(allowed.starts_with("oci-archive:../../"), "{allowed}");
+        assert_eq!(
+            local_image_in("oci-archive:../deps.tar:app", &root.join("app")),
+            format!("oci-archive:{}/../deps.tar:app", root.join("app").display())
+        );
     }
 
     #[test]

@@ -298,6 +298,15 @@ pub struct CopyEntry {
     /// Octal mode for copied files, such as `"0644"` (default: keep the executable bit).
     #[schemars(regex(pattern = r"^[0-7]{1,4}$"))]
     pub mode: Option<String>,
+    /// With `image`: the files fit every architecture (scripts, data), so an image of another
+    /// platform may serve them. Without it, an image with no manifest for an architecture the
+    /// spec builds is refused rather than copying foreign binaries.
+    #[serde(
+        default,
+        rename = "arch-independent",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub arch_independent: bool,
 }
 
 /// A health check.
@@ -504,7 +513,46 @@ impl Spec {
     /// holds `--set` values), then reads and validates the result.
     pub fn parse_with(path: &Path, text: &str, options: &LoadOptions) -> Result<Self, Error> {
         let files = crate::sources::gather(path, text.to_string(), options)?;
-        crate::compose::compose(&files, &options.set)
+        let mut spec = crate::compose::compose(&files, &options.set)?;
+        spec.localize_images(path, &options.include_roots)?;
+        Ok(spec)
+    }
+
+    /// Writes each image on this machine that the spec reads (`oci:`, `oci-archive:`,
+    /// `docker-archive:`) relative to the spec at `path`, and refuses one outside the allowed
+    /// roots: a lock or an image history that named one machine's paths could not be shared.
+    fn localize_images(&mut self, path: &Path, roots: &[PathBuf]) -> Result<(), Error> {
+        for (name, image) in &mut self.image {
+            let references = image
+                .from
+                .iter_mut()
+                .chain(image.copy.iter_mut().filter_map(|c| c.image.as_mut()));
+            for reference in references {
+                match crate::sources::localize_image(reference, path, roots) {
+                    Ok(local) => *reference = local,
+                    Err(message) => {
+                        let message = format!("[image.{name}] {message}");
+                        return Err(match self.origins.tables.get(&format!("image.{name}")) {
+                            Some(place) => Error::Syntax {
+                                path: place.path.clone(),
+                                line: place.line,
+                                column: place.column,
+                                message,
+                            },
+                            None => Error::Invalid {
+                                path: path.to_path_buf(),
+                                message,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        for variant in self.per_arch.values_mut() {
+            variant.localize_images(path, roots)?;
+        }
+        self.resolution = Default::default();
+        Ok(())
     }
 
     /// A spec made of its parts; [`crate::compose`] validates it.
@@ -761,6 +809,11 @@ fn validate_image(
         } else if c.src.starts_with('/') || c.src.split('/').any(|p| p == "..") {
             return Err(format!(
                 "{at} copy src {:?} must stay inside the project directory",
+                c.src
+            ));
+        } else if c.arch_independent {
+            return Err(format!(
+                "{at} copy src {:?}: arch-independent is for copies from an image",
                 c.src
             ));
         }

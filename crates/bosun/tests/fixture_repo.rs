@@ -3563,3 +3563,134 @@ env = { TOOL_ARCH = "${arch}" }
         );
     }
 }
+
+/// What a spec takes from this machine stays portable and sound: an image archive named by an
+/// absolute path is locked (and recorded in the history) relative to the spec, and one outside
+/// the work tree is refused; a single-platform image is refused as an input of another
+/// architecture unless the copy says its files fit any; a copied symlink to a file the image
+/// lacks is warned about.
+#[test]
+fn copies_from_this_machine_are_portable_and_checked() {
+    let f = fixture();
+    let ctx = context(&f);
+    std::fs::create_dir_all(ctx.project().join(".git")).unwrap();
+    ctx.bosun(&["build"]).ok();
+    let archive = ctx.project().join("out/deps.tar");
+    std::fs::create_dir_all(archive.parent().unwrap()).unwrap();
+    let to_archive = |path: &Path| {
+        ctx.bosun(&[
+            "copy",
+            "hello:1",
+            &format!("oci-archive:{}", path.display()),
+        ])
+        .ok();
+    };
+    to_archive(&archive);
+    let spec = |reference: &str, arches: &str, extra: &str| {
+        format!(
+            "[debian]\nsuite = \"bosuntest\"\narchitectures = [{arches}]\n\n[image.svc]\n\
+             packages = [\"ca-certificates\"]\n\
+             copy = [{{ image = \"oci-archive:{reference}\", src = \"/app/msg.txt\", dst = \"/srv/msg.txt\"{extra} }}, {{ src = \"files/\", dst = \"/srv/files\" }}]\n\
+             tags = [\"svc:1\"]\n"
+        )
+    };
+    ctx.write(
+        "svc/bosun.toml",
+        &spec(&archive.display().to_string(), "\"amd64\"", ""),
+    );
+    ctx.write("svc/files/real.txt", "x\n");
+    let files = ctx.project().join("svc/files");
+    for (link, target) in [
+        ("ok", "real.txt"),
+        ("bundle", "/etc/ssl/certs/ca-certificates.crt"),
+        ("python3", "/home/builder/.venv/bin/python3"),
+        ("gone", "../nothing/here"),
+    ] {
+        std::os::unix::fs::symlink(target, files.join(link)).unwrap();
+    }
+    let built = ctx
+        .bosun(&["build", "-f", "svc/bosun.toml", "--format", "json"])
+        .ok();
+    let warned = |link: &str| {
+        built
+            .stderr
+            .lines()
+            .any(|l| l.starts_with("warning:") && l.contains(&format!("/srv/files/{link} leads")))
+    };
+    assert!(warned("python3") && warned("gone"), "{}", built.stderr);
+    assert!(!warned("ok") && !warned("bundle"), "{}", built.stderr);
+    let image: Vec<serde_json::Value> = built.json();
+    assert_eq!(
+        image[0]["warnings"].as_array().unwrap().len(),
+        2,
+        "{}",
+        built.stdout
+    );
+    // The lock and the history name the archive relative to the spec, no machine's path.
+    let lock = lock_of(&ctx, "svc/bosun.toml");
+    assert!(lock.contains("\"oci-archive:../out/deps.tar\""), "{lock}");
+    let project = ctx.project().display().to_string();
+    assert!(!lock.contains(&project), "{lock}");
+    let history = built.stdout.clone();
+    assert!(
+        history.contains("oci-archive:../out/deps.tar:/app/msg.txt"),
+        "{history}"
+    );
+    assert!(!history.contains(&project), "{history}");
+    // From another directory, with the path written relative: the same image.
+    ctx.write("svc/bosun.toml", &spec("../out/deps.tar", "\"amd64\"", ""));
+    let elsewhere = ctx.dir.path().join("cwd");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let spec_path = ctx.project().join("svc/bosun.toml");
+    let again = ctx
+        .command(&[
+            "build",
+            "--locked",
+            "-f",
+            spec_path.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .current_dir(&elsewhere)
+        .output()
+        .unwrap();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let again: Vec<serde_json::Value> = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again[0]["digest"], image[0]["digest"]);
+    // Outside the work tree: refused, as includes are.
+    let far = ctx.dir.path().join("far.tar");
+    to_archive(&far);
+    ctx.write(
+        "svc/far.toml",
+        &spec(&far.display().to_string(), "\"amd64\"", ""),
+    );
+    ctx.bosun(&["lock", "-f", "svc/far.toml"])
+        .fails(2, "outside the allowed roots");
+    // A two-architecture spec cannot take amd64 files for arm64 ...
+    ctx.write(
+        "svc/multi.toml",
+        &spec("../out/deps.tar", "\"amd64\", \"arm64\"", ""),
+    );
+    let refused = ctx.bosun(&["lock", "-f", "svc/multi.toml"]);
+    assert_ne!(refused.code, 0, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("has no image for linux/arm64")
+            && refused.stderr.contains("it is linux/amd64"),
+        "{}",
+        refused.stderr
+    );
+    // ... unless the copy says they fit any architecture.
+    ctx.write(
+        "svc/multi.toml",
+        &spec(
+            "../out/deps.tar",
+            "\"amd64\", \"arm64\"",
+            ", arch-independent = true",
+        ),
+    );
+    ctx.bosun(&["build", "-f", "svc/multi.toml"]).ok();
+}

@@ -15,6 +15,24 @@ impl Image {
         wanted: &dyn Fn(&str) -> bool,
         limit: u64,
     ) -> Result<BTreeMap<String, Entry>, Error> {
+        self.walk_tree(wanted, Some(limit))
+    }
+
+    /// The entries of the final filesystem whose paths `wanted` accepts, without contents:
+    /// regular files come with an empty one.
+    pub fn read_paths(
+        &self,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<BTreeMap<String, Entry>, Error> {
+        self.walk_tree(wanted, None)
+    }
+
+    /// [`Image::read_tree`], reading contents only with a `limit`.
+    fn walk_tree(
+        &self,
+        wanted: &dyn Fn(&str) -> bool,
+        limit: Option<u64>,
+    ) -> Result<BTreeMap<String, Entry>, Error> {
         let mut tree: BTreeMap<String, Entry> = BTreeMap::new();
         for index in 0..self.layers.len() {
             let reader = self.open_layer(index, true)?;
@@ -67,7 +85,9 @@ impl Image {
                             bosun_fs::clean_path(target.trim_start_matches('/')).unwrap_or(target),
                         )
                     }
+                    t if t.is_file() && limit.is_none() => EntryKind::File(Vec::new()),
                     t if t.is_file() => {
+                        let limit = limit.unwrap_or_default();
                         let size = entry.size();
                         let used: u64 = tree
                             .values()

@@ -115,7 +115,9 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     // The images the spec reads, by the lock's digests (fetched only when the store lacks them).
     let inputs = match spec.image.values().any(|i| !i.inputs().is_empty()) {
         true => {
-            super::inputs::gather(&spec, Some(&lock.inputs), &store, &args.registry, printer)?.0
+            let dir = super::project_dir(spec_path);
+            let pins = Some(&lock.inputs[..]);
+            super::inputs::gather(&spec, &dir, pins, &store, &args.registry, printer)?.0
         }
         false => Default::default(),
     };
@@ -226,6 +228,9 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 }
             }
         }
+    }
+    for warning in built.iter().flat_map(|b| &b.warnings) {
+        printer.warn(warning);
     }
     printer.status(&format!(
         "built {} image(s) in {:.2}s",

@@ -165,10 +165,7 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
         bosun_fs::write_atomic(file, digest.as_str().as_bytes())
             .with_context(|| format!("cannot write {}", file.display()))?;
     }
-    let which = wrote_platform.map_or_else(String::new, |p| {
-        let variant = p.variant.map(|v| format!("/{v}")).unwrap_or_default();
-        format!(" ({}/{}{variant})", p.os, p.architecture)
-    });
+    let which = wrote_platform.map_or_else(String::new, |p| format!(" ({p})"));
     // Which digest this is: a multi-platform index's, or one image manifest's.
     let kind = match selected_is_index {
         true => "index",

@@ -2,12 +2,13 @@
 //! their blobs brought into the store, and pinned in the lock.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use bosun_build::inputs::{Input, installed_packages};
 use bosun_build::lock::FromPackages;
 use bosun_oci::Store;
-use bosun_oci::model::{Descriptor, platform_for_debian};
+use bosun_oci::model::{Descriptor, Platform, platform_for_debian};
 use bosun_oci::source::{self, ImageRef};
 use bosun_registry::Reference;
 use bosun_registry::transfer::{self, DEFAULT_JOBS, Platforms};
@@ -18,9 +19,11 @@ use crate::{Printer, settings};
 
 /// Every input of `spec`, in the store. With `pinned` (a lock's inputs), each is taken by its
 /// locked digests and fetched only when the store lacks it (so a locked build works offline
-/// once the blobs are there); without, each reference is resolved now.
+/// once the blobs are there); without, each reference is resolved now. Images on this machine
+/// are named relative to the spec's directory, `dir`.
 pub(crate) fn gather(
     spec: &Spec,
+    dir: &Path,
     pinned: Option<&[LockedInput]>,
     store: &Store,
     registry: &RegistryArgs,
@@ -58,6 +61,7 @@ pub(crate) fn gather(
                     fetch(
                         client,
                         reference,
+                        dir,
                         pin.map(|p| p.digest.as_str()),
                         arch,
                         store,
@@ -80,6 +84,7 @@ pub(crate) fn gather(
             }
             manifests.insert(arch.clone(), manifest);
         }
+        check_platforms(spec, reference, &manifests, store)?;
         // Named in the store by reference and digest, so gc keeps them and the name never moves.
         let digest = top.expect("at least one architecture");
         let name = format!(
@@ -138,11 +143,56 @@ fn stored_manifest(store: &Store, digest: &bosun_oci::Digest) -> Result<Descript
     })
 }
 
+/// Refuses an input whose image for an architecture of the spec is built for another one (a
+/// single-platform image read for a multi-architecture spec): its binaries would land in the
+/// wrong image. Copies that say their files fit every architecture may take it.
+fn check_platforms(
+    spec: &Spec,
+    reference: &str,
+    manifests: &BTreeMap<String, Descriptor>,
+    store: &Store,
+) -> Result<()> {
+    let independent = spec.image.values().all(|i| {
+        i.from.as_deref() != Some(reference)
+            && i.copy
+                .iter()
+                .filter(|c| c.image.as_deref() == Some(reference))
+                .all(|c| c.arch_independent)
+    });
+    if independent {
+        return Ok(());
+    }
+    let input = Input {
+        reference: reference.to_string(),
+        manifests: manifests.clone(),
+    };
+    for arch in manifests.keys() {
+        let config = input.open(store, arch)?.config;
+        let want = platform_for_debian(arch);
+        let variant_differs = matches!(
+            (&config.variant, &want.variant),
+            (Some(have), Some(want)) if have != want && want != "v8"
+        );
+        if config.architecture != want.architecture || variant_differs {
+            let have = Platform {
+                architecture: config.architecture,
+                os: config.os,
+                variant: config.variant,
+            };
+            bail!(
+                "{reference} has no image for {want} (the spec builds {arch}): it is {have}; name a multi-platform image with a {want} manifest, or mark copies whose files fit every architecture with `arch-independent = true`"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Brings the image `reference` names (at `digest` when pinned) for `arch` into the store:
 /// the digest of what the reference names, and the manifest for `arch`.
 fn fetch(
     client: &bosun_registry::Client,
     reference: &str,
+    dir: &Path,
     digest: Option<&str>,
     arch: &str,
     store: &Store,
@@ -174,7 +224,8 @@ fn fetch(
         }
         ImageRef::Store(_) => bail!("{reference}: name a transport (docker://, oci:, ...)"),
         _ => {
-            let image = source::open(reference, store.root(), Some(&platform))?;
+            let local = bosun_spec::local_image_in(reference, dir);
+            let image = source::open(&local, store.root(), Some(&platform))?;
             let root = image
                 .index_digest
                 .clone()

@@ -266,7 +266,14 @@ fn resolve_with(
             false => None,
         };
     let (inputs, locked) = match &store {
-        Some(store) => super::inputs::gather(spec, None, store, images.registry, printer)?,
+        Some(store) => super::inputs::gather(
+            spec,
+            &super::project_dir(spec_path),
+            None,
+            store,
+            images.registry,
+            printer,
+        )?,
         None => Default::default(),
     };
     // Resolution is a function of the spec, the signed releases, the image inputs and the

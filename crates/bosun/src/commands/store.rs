@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use bosun_oci::model::{Index, MEDIA_INDEX, Manifest};
+use bosun_oci::model::{Index, MEDIA_INDEX, Manifest, Platform};
 use bosun_oci::{Store, normalize_name};
 use bosun_registry::Reference;
 use serde::Serialize;
@@ -26,11 +26,6 @@ struct ImageRow {
     size: u64,
 }
 
-fn platform_name(os: &str, architecture: &str, variant: Option<&str>) -> String {
-    let variant = variant.map(|v| format!("/{v}")).unwrap_or_default();
-    format!("{os}/{architecture}{variant}")
-}
-
 pub(crate) fn images(store_dir: &Path, format: Format, printer: &Printer) -> Result<ExitStatus> {
     let store = Store::open(store_dir)?;
     let mut rows = Vec::new();
@@ -48,15 +43,16 @@ pub(crate) fn images(store_dir: &Path, format: Format, printer: &Printer) -> Res
                 .push(manifest.layers.iter().map(|l| l.size).sum::<u64>() + manifest.config.size);
             // A single-platform image names its platform in its config, not its descriptor.
             let name = match &m.platform {
-                Some(p) => platform_name(&p.os, &p.architecture, p.variant.as_deref()),
+                Some(p) => p.to_string(),
                 None => {
                     let config: serde_json::Value = store.read_json(&manifest.config.digest)?;
                     let field = |k: &str| config[k].as_str().unwrap_or("").to_string();
-                    platform_name(
-                        &field("os"),
-                        &field("architecture"),
-                        config["variant"].as_str(),
-                    )
+                    let platform = Platform {
+                        os: field("os"),
+                        architecture: field("architecture"),
+                        variant: config["variant"].as_str().map(str::to_string),
+                    };
+                    platform.to_string()
                 }
             };
             platforms.push(name);
