@@ -79,6 +79,7 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("BI003", Severity::Error, "secret in the image config"),
     ("BI010", Severity::Warning, "runs as root"),
     ("BI011", Severity::Info, "no healthcheck"),
+    ("BI012", Severity::Info, "no init as PID 1"),
     ("BI020", Severity::Warning, "setuid or setgid file"),
     (
         "BI021",
@@ -459,6 +460,45 @@ fn summarize_config(image: &Image) -> ConfigSummary {
     }
 }
 
+/// Programs made to be PID 1: they reap children and pass signals on.
+const INITS: &[&str] = &[
+    "tini",
+    "tini-static",
+    "dumb-init",
+    "catatonit",
+    "docker-init",
+    "init",
+    "s6-svscan",
+    "runsvdir",
+    "runit",
+    "supervisord",
+    "systemd",
+];
+
+/// The program a container runs as PID 1 when it is no init, and the image does not choose
+/// a stop signal other than SIGTERM (one the program handles, as Python does SIGINT). The
+/// kernel gives PID 1 no default signal actions, so a program without a SIGTERM handler
+/// ignores `docker stop` / `podman stop` until the kill.
+pub fn pid1_without_init(rc: &bosun_oci::model::RunConfig) -> Option<String> {
+    let argv = rc
+        .entrypoint
+        .as_ref()
+        .filter(|e| !e.is_empty())
+        .or(rc.cmd.as_ref())?;
+    let program = argv.first()?;
+    let stop = rc
+        .stop_signal
+        .as_deref()
+        .map(|s| s.trim_start_matches("SIG").to_ascii_uppercase());
+    let chosen = matches!(stop.as_deref(), Some(s) if s != "TERM" && s != "15");
+    (!is_init(program) && !chosen).then(|| program.clone())
+}
+
+/// Whether `program` (a path or a name) is one made to run as PID 1.
+pub fn is_init(program: &str) -> bool {
+    INITS.contains(&program.rsplit('/').next().unwrap_or(program))
+}
+
 /// A build step with secrets masked: rule matches, and `NAME=value` build arguments whose name
 /// says secret.
 pub(crate) fn redact_step(line: &str) -> String {
@@ -504,6 +544,17 @@ fn config_findings(image: &Image, out: &mut Vec<Finding>) {
             field: Some("config.Healthcheck".into()),
             ..finding("BI011", "no HEALTHCHECK is defined".into())
         });
+    }
+    if let Some(pid1) = pid1_without_init(rc) {
+        out.push(Finding {
+            field: Some("config.Entrypoint".into()),
+            ..finding(
+                "BI012",
+                format!(
+                    "{pid1} runs as PID 1 without an init: unless it handles SIGTERM itself, stopping the container waits out the timeout and kills it (bosun: init = true; docker and podman: --init)"
+                ),
+            )
+        })
     }
     for (i, kv) in rc.env.iter().enumerate() {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));

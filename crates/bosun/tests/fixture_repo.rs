@@ -56,6 +56,7 @@ fn packages() -> Vec<Pkg> {
         Pkg::new("needs-ghost", "1").depends("libghost (>= 2)"),
         Pkg::new("libghost", "1.0"),
         Pkg::new("evil", "1").file("usr/bin/evil", 0o755, "x"),
+        Pkg::new("tini", "0.19.0-1").file("usr/bin/tini", 0o755, "x"),
     ]
 }
 
@@ -2089,10 +2090,16 @@ fn policy_gates_each_image_on_each_rule() {
     let f = fixture();
     let mut ctx = context(&f);
     ctx.set("BOSUN_PASSWORD", "pw");
+    // Each image runs tini as PID 1 but nolabel, whose busybox would ignore SIGTERM.
     let image = |name: &str, extra: &str| {
+        let init = if name == "nolabel" {
+            ""
+        } else {
+            "init = true\n"
+        };
         format!(
             "[image.{name}]\nbases = [\"core\"]\npackages = [\"hello\"]\nentrypoint = [\"/usr/bin/busybox\", \"true\"]\n\
-             healthcheck = {{ cmd = [\"/usr/bin/busybox\", \"true\"] }}\ntags = [\"{name}:1\"]\n{extra}\n"
+             healthcheck = {{ cmd = [\"/usr/bin/busybox\", \"true\"] }}\ntags = [\"{name}:1\"]\n{init}{extra}\n"
         )
     };
     let source = "labels = { \"org.opencontainers.image.source\" = \"https://example.org/app\" }";
@@ -2156,7 +2163,7 @@ fn policy_gates_each_image_on_each_rule() {
         "policy.toml",
         "[digest]\nmode = \"warn\"\n[base]\nallow = [\"registry.internal/\"]\n[signed]\nkeys = [\"cosign.pub\"]\n\
          [provenance]\nkeys = [\"cosign.pub\"]\nbuilders = [\"urn:bosun:builder:v1\"]\n[sbom]\nkeys = [\"cosign.pub\"]\n\
-         [vulnerabilities]\nseverity = \"high\"\nsuite = \"bosuntest\"\n[non-root]\n[healthcheck]\n[no-shell]\nallow = [\"/usr/bin/busybox\"]\n[no-secrets]\n\
+         [vulnerabilities]\nseverity = \"high\"\nsuite = \"bosuntest\"\n[non-root]\n[healthcheck]\n[init]\n[no-shell]\nallow = [\"/usr/bin/busybox\"]\n[no-secrets]\n\
          [size]\nmax = \"50MB\"\n[labels]\nrequired = [\"org.opencontainers.image.source\"]\n[age]\nmax-days = 3650\n",
     );
     let images = [
@@ -2190,6 +2197,7 @@ fn policy_gates_each_image_on_each_rule() {
         "vulnerabilities",
         "non-root",
         "healthcheck",
+        "init",
         "no-shell",
         "no-secrets",
         "size",
@@ -2206,7 +2214,7 @@ fn policy_gates_each_image_on_each_rule() {
         ("secret:1", &["no-secrets"]),
         ("nosbom:1", &["provenance", "sbom"]),
         ("vulnerable:1", &["vulnerabilities"]),
-        ("nolabel:1", &["labels"]),
+        ("nolabel:1", &["init", "labels"]),
     ];
     for (i, (name, fails)) in expected.iter().enumerate() {
         let result = &results[i];
@@ -2244,6 +2252,14 @@ fn policy_gates_each_image_on_each_rule() {
             .contains("runs as"),
         "{}",
         results[1]
+    );
+    assert!(
+        results[7]["rules"][8]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("/usr/bin/busybox runs as PID 1 without an init"),
+        "{}",
+        results[7]
     );
     // With no advisory database the vulnerabilities rule checked nothing: it fails, saying so.
     let missing = ctx.dir.path().join("no-db");

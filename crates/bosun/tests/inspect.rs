@@ -495,6 +495,10 @@ fn findings_of_a_wasteful_root_image() {
     };
     assert!(has("BI010", None), "runs as root");
     assert!(has("BI011", None), "no healthcheck");
+    assert!(
+        !has("BI012", None),
+        "nothing runs, so nothing ignores signals"
+    );
     assert!(has("BI040", Some("/data/big")), "2 MiB deleted later");
     assert!(
         has("BI040", Some("/bin/busybox")),
@@ -547,6 +551,8 @@ fn findings_of_a_wasteful_root_image() {
         !codes.contains(&"BI010") && !codes.contains(&"BI011"),
         "{codes:?}"
     );
+    // busybox is PID 1 there, and no init: SIGTERM would be ignored.
+    assert!(codes.contains(&"BI012"), "{codes:?}");
     assert_eq!(r["config"]["user"], "65532:65532");
     assert!(r["config"]["healthcheck"].is_array());
     // SARIF for code-scanning tools.

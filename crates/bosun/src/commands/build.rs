@@ -232,6 +232,27 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     for warning in built.iter().flat_map(|b| &b.warnings) {
         printer.warn(warning);
     }
+    // PID 1 gets no default signal actions: a program that does not handle SIGTERM itself
+    // ignores `stop` until the kill. An image based on another keeps that image's choice.
+    let no_init: Vec<&str> = built
+        .iter()
+        .filter(|b| {
+            let image = &spec.image[&b.image];
+            let program = image.entrypoint.as_ref().or(image.cmd.as_ref());
+            !image.init
+                && program
+                    .and_then(|p| p.first())
+                    .is_some_and(|p| !bosun_analyze::inspect::is_init(p))
+        })
+        .map(|b| b.image.as_str())
+        .collect();
+    if !no_init.is_empty() {
+        printer.hint(&format!(
+            "{} run{} the entrypoint as PID 1 without an init, which ignores SIGTERM unless the program handles it; `init = true` puts tini first",
+            no_init.join(", "),
+            if no_init.len() == 1 { "s" } else { "" }
+        ));
+    }
     printer.status(&format!(
         "built {} image(s) in {:.2}s",
         built.len(),

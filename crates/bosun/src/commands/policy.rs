@@ -21,6 +21,7 @@
 //! severity = "high"               # (suite = "bookworm" when os-release does not say)
 //! [non-root]                      # a numeric non-zero user (Kubernetes runAsNonRoot)
 //! [healthcheck]
+//! [init]                          # PID 1 is an init (or the image chose its stop signal)
 //! [no-shell]                      # no shell or package manager, unless allowed
 //! allow = ["/bin/sh"]
 //! [no-secrets]
@@ -57,6 +58,7 @@ struct Policy {
     vulnerabilities: Option<Vulnerabilities>,
     non_root: Option<Plain>,
     healthcheck: Option<Plain>,
+    init: Option<Plain>,
     no_shell: Option<Allow>,
     no_secrets: Option<Plain>,
     size: Option<Size>,
@@ -203,6 +205,7 @@ fn has_image_rules(p: &Policy) -> bool {
         || p.vulnerabilities.is_some()
         || p.non_root.is_some()
         || p.healthcheck.is_some()
+        || p.init.is_some()
         || p.no_shell.is_some()
         || p.no_secrets.is_some()
         || p.size.is_some()
@@ -593,6 +596,19 @@ fn evaluate(
             match test {
                 Some(t) => pass(format!("healthcheck {}", t.join(" "))),
                 None => fail("no healthcheck".into()),
+            },
+        );
+    }
+    if let Some(r) = &policy.init {
+        let finding = report.findings.iter().find(|f| f.code == "BI012");
+        add(
+            "init",
+            r.mode,
+            match finding {
+                Some(f) => fail(f.message.clone()),
+                None => pass(
+                    "PID 1 handles signals (an init, a chosen stop signal, or nothing runs)".into(),
+                ),
             },
         );
     }
