@@ -216,6 +216,38 @@ impl Registry {
         );
     }
 
+    /// What the registry stores: every file of its storage (path relative to the storage
+    /// root, contents), uploads in progress left out. Two registries that hold the same
+    /// repositories, tags, manifests and blobs store the same files.
+    pub fn storage(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let root = self._dir.path().join("data");
+        let mut out = std::collections::BTreeMap::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let relative = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if relative.contains("/_uploads") {
+                    continue;
+                }
+                match entry.file_type().unwrap().is_dir() {
+                    true => stack.push(path),
+                    false => {
+                        out.insert(relative, std::fs::read(&path).unwrap());
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The access log's request lines (`METHOD PATH`) so far.
     pub fn requests(&self) -> Vec<String> {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();

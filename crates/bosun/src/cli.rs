@@ -293,6 +293,15 @@ pub(crate) struct BuildArgs {
     /// Fail instead of re-locking when bosun.lock is missing or stale
     #[arg(long)]
     pub(crate) locked: bool,
+    /// Build only shard I of N (1-based), for a CI matrix or indexed Jobs: a stable subset
+    /// of the images, chosen by each image's name alone, so an image keeps its shard as the
+    /// spec grows
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub(crate) shard: Option<(u64, u64)>,
+    /// Print the names of the images the build would build (after --shard), one per line,
+    /// and build nothing
+    #[arg(long)]
+    pub(crate) list: bool,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub(crate) format: Format,
@@ -493,6 +502,18 @@ pub(crate) enum PolicyCommand {
         include_str!("../../../examples/policy.toml")
     ))]
     Check(PolicyArgs),
+    /// Write bosun's baseline policy (what check applies without a policy file) to edit
+    Init {
+        /// The file to write
+        #[arg(long, short, value_name = "FILE", default_value = "policy.toml")]
+        output: PathBuf,
+        /// Also require a valid signature by this public key (a file, or env://VAR)
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -500,9 +521,14 @@ pub(crate) struct PolicyArgs {
     /// Images (same forms as inspect), or Kubernetes manifests (*.yaml)
     #[arg(required = true)]
     pub(crate) images: Vec<String>,
-    /// The policy file
-    #[arg(long, value_name = "FILE", default_value = "policy.toml")]
-    pub(crate) policy: PathBuf,
+    /// The policy file [default: policy.toml when there is one, else bosun's baseline:
+    /// digest, non-root, no-shell, no-secrets and the Kubernetes checks]
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+    /// With the baseline (no policy file): also require a valid signature by this public key
+    /// (a file, or env://VAR)
+    #[arg(long, value_name = "KEY", env = crate::env_vars::BOSUN_POLICY_KEY)]
+    pub(crate) key: Option<String>,
     /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
     #[arg(long)]
     pub(crate) platform: Option<String>,
@@ -771,6 +797,19 @@ pub(crate) struct SpecArgs {
     /// BOSUN_INCLUDE_ROOTS); repeatable
     #[arg(long = "include-root", value_name = "DIR")]
     pub(crate) include_roots: Vec<PathBuf>,
+}
+
+fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("{text}: give I/N with 1 <= I <= N, such as 2/3");
+    let (i, n) = text.split_once('/').ok_or_else(bad)?;
+    let (i, n) = (
+        i.parse::<u64>().map_err(|_| bad())?,
+        n.parse::<u64>().map_err(|_| bad())?,
+    );
+    match (1..=n).contains(&i) {
+        true => Ok((i, n)),
+        false => Err(bad()),
+    }
 }
 
 fn parse_set(text: &str) -> Result<(String, String), String> {

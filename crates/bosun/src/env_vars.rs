@@ -24,6 +24,9 @@ pub const BOSUN_TRACKER_URL: &str = "BOSUN_TRACKER_URL";
 pub const BOSUN_OSV_URL: &str = "BOSUN_OSV_URL";
 /// Days after which `bosun scan` warns that the database is old.
 pub const BOSUN_DB_MAX_AGE: &str = "BOSUN_DB_MAX_AGE";
+/// The public key the baseline policy checks signatures with (`bosun policy check` without
+/// a policy file).
+pub const BOSUN_POLICY_KEY: &str = "BOSUN_POLICY_KEY";
 /// The password of a private key (`bosun keygen`, `bosun sign`).
 pub const BOSUN_PASSWORD: &str = "BOSUN_PASSWORD";
 /// cosign's name for it, read when `BOSUN_PASSWORD` is not set.

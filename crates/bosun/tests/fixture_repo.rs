@@ -2337,6 +2337,76 @@ fn policy_gates_each_image_on_each_rule() {
         "{}",
         good.stderr
     );
+    // Without a policy file: bosun's baseline, said on stderr; `policy init` writes it out.
+    let elsewhere = ctx.dir.path().join("no-policy-here");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::copy(
+        ctx.project().join("cosign.pub"),
+        elsewhere.join("cosign.pub"),
+    )
+    .unwrap();
+    let baseline = |extra: &[&str]| {
+        let mut args = vec!["policy", "check", "--format", "json", "good:1", "root:1"];
+        args.extend(extra);
+        let out = ctx.command(&args).current_dir(&elsewhere).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        let results: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let outcome = |i: usize| -> BTreeMap<String, String> {
+            results[i]["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["rule"].as_str().unwrap().to_string(),
+                        r["result"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        (stderr, outcome(0), outcome(1))
+    };
+    let (stderr, good, root) = baseline(&[]);
+    assert!(
+        stderr.contains("no policy file: checking bosun's baseline"),
+        "{stderr}"
+    );
+    let expect = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    // Store names are no digests; the fixture's images ship busybox.
+    let base = [
+        ("digest", "fail"),
+        ("non-root", "pass"),
+        ("no-shell", "fail"),
+        ("no-secrets", "pass"),
+    ];
+    assert_eq!(good, expect(&base));
+    assert_eq!(root["non-root"], "fail");
+    let (_, good, _) = baseline(&["--key", "cosign.pub"]);
+    let signed: Vec<(&str, &str)> = base.iter().copied().chain([("signed", "pass")]).collect();
+    assert_eq!(good, expect(&signed));
+    let init = |extra: &[&str]| {
+        let mut args = vec!["policy", "init"];
+        args.extend(extra);
+        ctx.command(&args).current_dir(&elsewhere).output().unwrap()
+    };
+    assert!(init(&["--key", "cosign.pub"]).status.success());
+    let (stderr, good, _) = baseline(&[]);
+    assert!(
+        !stderr.contains("baseline"),
+        "policy.toml is read: {stderr}"
+    );
+    assert_eq!(good, expect(&signed));
+    let again = init(&[]);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("policy.toml exists: pass --force"),
+        "{again:?}"
+    );
     // SARIF: one result per failed rule.
     let mut args = vec![
         "policy",

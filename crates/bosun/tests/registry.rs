@@ -1734,3 +1734,134 @@ push(tag + ".att", [{"mediaType": "application/vnd.dsse.envelope.v1+json", "dige
         wrong.stderr
     );
 }
+
+/// `build --shard I/N` splits a fleet between machines: three shards, each on its own store,
+/// publish to one registry exactly what one unsharded build publishes to another (the same
+/// files in its storage), each image built by one shard only; an image keeps its shard when
+/// the spec grows.
+#[test]
+fn shards_publish_what_one_build_does() {
+    let (Some(one), Some(sharded)) = (
+        Registry::start(None, Auth::None),
+        Registry::start(None, Auth::None),
+    ) else {
+        return;
+    };
+    let repo = bosun_test::FixtureRepo::new();
+    repo.publish(
+        "bosuntest",
+        &[
+            bosun_test::Pkg::new("base-files", "13.1").file(
+                "usr/lib/os-release",
+                0o644,
+                "ID=debian\n",
+            ),
+            bosun_test::Pkg::new("greeter", "2.0").file(
+                "usr/share/greeter/hello",
+                0o644,
+                "hello\n",
+            ),
+        ],
+    );
+    repo.publish("bosuntest-updates", &[]);
+    repo.publish("bosuntest-security", &[]);
+    let server = bosun_test::Server::start(repo.root());
+    let apps = [
+        "api", "web", "worker", "cron", "admin", "search", "mail", "auth",
+    ];
+    let spec = |apps: &[&str]| {
+        let mut text =
+            "[debian]\nsuite = \"bosuntest\"\n[base.core]\npackages = [\"base-files\"]\n"
+                .to_string();
+        for app in apps {
+            text.push_str(&format!(
+                "[image.{app}]\nbases = [\"core\"]\npackages = [\"greeter\"]\ncopy = [{{ src = \"{app}/\", dst = \"/app\" }}]\n"
+            ));
+        }
+        text
+    };
+    let machine = |lock: Option<&Path>| {
+        let mut ctx = Context::new();
+        ctx.set("BOSUN_DEBIAN_MIRROR", &server.url());
+        ctx.set("BOSUN_DEBIAN_SECURITY_MIRROR", &server.url());
+        ctx.set("BOSUN_KEYRING", repo.keyring.to_str().unwrap());
+        ctx.write("bosun.toml", &spec(&apps));
+        for app in apps {
+            ctx.write(&format!("{app}/main.txt"), &format!("{app}\n"));
+        }
+        if let Some(lock) = lock {
+            std::fs::copy(lock, ctx.project().join("bosun.lock")).unwrap();
+        }
+        ctx
+    };
+    let first = machine(None);
+    first.bosun(&["lock"]).ok();
+    let lock = first.project().join("bosun.lock");
+    let push = |ctx: &Context, host: &str, shard: Option<&str>| -> Vec<String> {
+        let target = format!("docker://{host}/fleet");
+        let mut args = vec!["build", "--locked", "--tls-verify=false", "--push", &target];
+        args.extend(["--format", "json"]);
+        if let Some(shard) = shard {
+            args.extend(["--shard", shard]);
+        }
+        let built: Vec<serde_json::Value> = ctx.bosun(&args).ok().json();
+        built
+            .iter()
+            .map(|b| b["image"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = push(&first, &one.host, None);
+    assert_eq!(all.len(), apps.len());
+    let mut shards = Vec::new();
+    for i in 1..=3 {
+        let ctx = machine(Some(&lock));
+        shards.push(push(&ctx, &sharded.host, Some(&format!("{i}/3"))));
+    }
+    // Each image in exactly one shard; no shard idle at this size.
+    let mut union: Vec<String> = shards.concat();
+    union.sort();
+    let mut expected = all.clone();
+    expected.sort();
+    assert_eq!(union, expected, "{shards:?}");
+    assert!(shards.iter().all(|s| !s.is_empty()), "{shards:?}");
+    let (a, b) = (one.storage(), sharded.storage());
+    assert!(a.len() > 3 * apps.len(), "{} files", a.len());
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the same repositories, tags, manifests and blobs"
+    );
+    assert!(a == b, "the same contents");
+    // A bigger fleet: every image keeps its shard.
+    let grown: Vec<String> = (0..40).map(|n| format!("app{n}")).collect();
+    let names: Vec<&str> = apps
+        .iter()
+        .copied()
+        .chain(grown.iter().map(String::as_str))
+        .collect();
+    let ctx = machine(None);
+    ctx.write("bosun.toml", &spec(&names));
+    for name in &grown {
+        ctx.write(&format!("{name}/main.txt"), "x\n");
+    }
+    ctx.bosun(&["lock"]).ok();
+    for (i, before) in shards.iter().enumerate() {
+        let listed = ctx
+            .bosun(&[
+                "build",
+                "--locked",
+                "--shard",
+                &format!("{}/3", i + 1),
+                "--list",
+            ])
+            .ok()
+            .stdout;
+        let now: Vec<&str> = listed.lines().collect();
+        assert!(
+            before.iter().all(|b| now.contains(&b.as_str())),
+            "{before:?} {now:?}"
+        );
+    }
+    ctx.bosun(&["build", "--shard", "4/3"])
+        .fails(2, "4/3: give I/N");
+}

@@ -57,6 +57,24 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             }
         }
     }
+    let mut names: Vec<String> = match images.is_empty() {
+        true => spec.image.keys().cloned().collect(),
+        false => selected,
+    };
+    if let Some((i, n)) = args.shard {
+        let before = names.len();
+        names.retain(|name| shard_of(name, n) == i);
+        printer.status(&format!(
+            "shard {i}/{n}: {} of {before} image(s)",
+            names.len()
+        ));
+    }
+    if args.list {
+        for name in &names {
+            printer.data(name)?;
+        }
+        return Ok(ExitStatus::Success);
+    }
     let lock_path = super::lock_path(spec_path);
     let loaded = Lockfile::load(&lock_path);
     let app_change = match &loaded {
@@ -172,11 +190,6 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             releases: lock.releases.clone(),
         }),
         scans: &scans,
-    };
-    let names: Vec<String> = if images.is_empty() {
-        spec.image.keys().cloned().collect()
-    } else {
-        selected
     };
     let mut built = Vec::new();
     for name in &names {
@@ -349,6 +362,13 @@ impl RemoteLayers for RegistryCache<'_> {
             .fetch(self.store, key)
             .map_err(|e| bosun_build::Error::Remote(Box::new(e)))
     }
+}
+
+/// The shard (1 to `n`) an image lands in: by its name alone, so adding images moves none.
+fn shard_of(name: &str, n: u64) -> u64 {
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(name.as_bytes());
+    let head = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+    head % n + 1
 }
 
 /// Names every built image in the store with one rewrite of `index.json`.

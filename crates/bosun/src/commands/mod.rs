@@ -123,6 +123,9 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Policy {
             command: crate::cli::PolicyCommand::Check(args),
         } => policy::check(&store_dir, &args, printer),
+        Command::Policy {
+            command: crate::cli::PolicyCommand::Init { output, key, force },
+        } => policy::init(&output, key.as_deref(), force, printer),
         Command::Keygen {
             output_key_prefix,
             force,

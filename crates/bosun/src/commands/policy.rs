@@ -288,15 +288,80 @@ fn keys(dir: &Path, names: &[String]) -> Result<Vec<bosun_sign::key::PublicKey>>
         .collect()
 }
 
-pub(crate) fn check(store_dir: &Path, args: &PolicyArgs, printer: &Printer) -> Result<ExitStatus> {
-    let text = std::fs::read_to_string(&args.policy)
-        .with_context(|| format!("cannot read the policy {}", args.policy.display()))?;
+/// bosun's baseline: what every image should pass, checked when there is no policy file.
+const BASELINE: &str = include_str!("baseline-policy.toml");
+
+/// The baseline's text, with a `[signed]` rule for `key` when one is given.
+fn baseline(key: Option<&str>) -> String {
+    match key {
+        Some(key) => format!(
+            "{BASELINE}\n[signed]                      # a valid signature by this key\nkeys = [{}]\n",
+            toml::Value::String(key.to_string())
+        ),
+        None => BASELINE.to_string(),
+    }
+}
+
+/// `bosun policy init`: the baseline, written out to edit.
+pub(crate) fn init(
+    output: &Path,
+    key: Option<&str>,
+    force: bool,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    if !force && output.exists() {
+        bail!("{} exists: pass --force to replace it", output.display());
+    }
+    bosun_fs::write_atomic(output, baseline(key).as_bytes())
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    printer.status(&format!(
+        "wrote {}: bosun's baseline policy; `bosun policy check` reads it from here",
+        output.display()
+    ));
+    Ok(ExitStatus::Success)
+}
+
+/// How errors name the policy file (the baseline has no rule that needs it).
+fn policy_name(args: &PolicyArgs) -> &Path {
+    args.policy.as_deref().unwrap_or(Path::new("policy.toml"))
+}
+
+/// The policy `check` applies and the directory its key files are relative to: the file
+/// given, else `policy.toml` here, else the baseline (said on stderr).
+fn load(args: &PolicyArgs, printer: &Printer) -> Result<(Policy, PathBuf)> {
+    let default = Path::new("policy.toml");
+    let file = match &args.policy {
+        Some(file) => Some(file.as_path()),
+        None => default.exists().then_some(default),
+    };
+    let Some(file) = file else {
+        let text = baseline(args.key.as_deref());
+        let policy = bosun_spec::parse_toml(Path::new("baseline policy"), &text)?;
+        printer.status(&format!(
+            "no policy file: checking bosun's baseline (digest, non-root, no-shell, no-secrets, kubernetes{}); `bosun policy init` writes it out to edit",
+            if args.key.is_some() { ", signed" } else { "" }
+        ));
+        return Ok((policy, PathBuf::from(".")));
+    };
+    if args.key.is_some() {
+        bail!(
+            "--key is for the baseline policy; {} names its own keys",
+            file.display()
+        );
+    }
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the policy {}", file.display()))?;
     // Errors name the file, line and column, as spec errors do.
-    let policy: Policy = bosun_spec::parse_toml(&args.policy, &text)?;
-    let dir = args
-        .policy
+    let policy: Policy = bosun_spec::parse_toml(file, &text)?;
+    let dir = file
         .parent()
+        .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    Ok((policy, dir))
+}
+
+pub(crate) fn check(store_dir: &Path, args: &PolicyArgs, printer: &Printer) -> Result<ExitStatus> {
+    let (policy, dir) = load(args, printer)?;
     let mut results = Vec::new();
     for image in &args.images {
         match super::kubernetes::is_manifest(image) {
@@ -493,7 +558,7 @@ fn evaluate(
         if threshold == Severity::Unknown {
             bail!(
                 "{}: vulnerabilities.severity {:?}: use critical, high, medium or low",
-                args.policy.display(),
+                policy_name(args).display(),
                 r.severity
             );
         }
@@ -534,7 +599,7 @@ fn evaluate(
                     if debian && suite.is_none() {
                         bail!(
                             "{image}: its os-release names no Debian release; set vulnerabilities.suite in {}",
-                            args.policy.display()
+                            policy_name(args).display()
                         );
                     }
                     let found =
@@ -647,7 +712,7 @@ fn evaluate(
     }
     if let Some(r) = &policy.size {
         let max = bosun_analyze::ci::parse_bytes(&r.max)
-            .map_err(|e| anyhow::anyhow!("{}: size.max {:?}: {e}", args.policy.display(), r.max))?;
+            .map_err(|e| anyhow::anyhow!("{}: size.max {:?}: {e}", policy_name(args).display(), r.max))?;
         add(
             "size",
             r.mode,
