@@ -180,9 +180,11 @@ fn scan_layer(image: &Image, index: usize) -> Result<LayerScan, Error> {
                     layer.insert(path, Found::Packages(packages));
                 }
             }
-            // Only executables can carry Go build info or an auditable dependency list;
-            // the first four bytes say whether it is ELF before the rest is read.
-            Wanted::Binary if mode & 0o111 != 0 && size > 64 && size <= MAX_BINARY => {
+            // Any ELF file can carry Go build info or an auditable dependency list, with an
+            // execute bit or not (a Go program shipped 0644 inside a wheel, as syft finds it
+            // by content too); the first four bytes say whether it is ELF before the rest is
+            // read.
+            Wanted::Binary if size > 64 && size <= MAX_BINARY => {
                 let mut head = [0u8; 4];
                 if entry.read_exact(&mut head).is_err() || head != *b"\x7fELF" {
                     continue;
@@ -190,7 +192,8 @@ fn scan_layer(image: &Image, index: usize) -> Result<LayerScan, Error> {
                 let mut bytes = Vec::with_capacity(size as usize);
                 bytes.extend_from_slice(&head);
                 entry.read_to_end(&mut bytes).map_err(bad)?;
-                let packages = crate::binary::packages(&format!("/{path}"), &bytes);
+                let executable = mode & 0o111 != 0;
+                let packages = crate::binary::packages(&format!("/{path}"), &bytes, executable);
                 if !packages.is_empty() {
                     layer.insert(path, Found::Packages(packages));
                 }

@@ -844,6 +844,11 @@ fn sbom_matches_syft_and_validates() {
         &root.join("usr/lib/node_modules/npm"),
     );
     copy_tree(Path::new("/usr/bin/skopeo"), &root.join("usr/bin/skopeo"));
+    // A Go program without an execute bit, as wheels ship helper binaries (dive, a peer).
+    let Some(dive) = peer("dive") else { return };
+    let helper = root.join("usr/lib/python3/site-packages/helper/bin/dive");
+    copy_tree(&dive, &helper);
+    std::fs::set_permissions(&helper, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
     for jar in &jars {
         copy_tree(
             jar,
@@ -950,6 +955,21 @@ fn sbom_matches_syft_and_validates() {
         "syft only: {only_theirs:#?}\nbosun only: {only_ours:#?}"
     );
     assert!(ours_set.len() >= 200, "{} packages", ours_set.len());
+    // The 0644 Go program's modules are there (dive's own module among them).
+    let in_helper = ours["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["location"]
+                .as_str()
+                .is_some_and(|l| l.ends_with("helper/bin/dive"))
+        })
+        .count();
+    assert!(
+        in_helper >= 10,
+        "{in_helper} modules in the 0644 Go program"
+    );
 
     // Both documents validate, with the tools their users have, and are byte-identical across runs.
     for (format, file) in [

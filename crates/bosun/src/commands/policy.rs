@@ -711,8 +711,9 @@ fn evaluate(
         );
     }
     if let Some(r) = &policy.size {
-        let max = bosun_analyze::ci::parse_bytes(&r.max)
-            .map_err(|e| anyhow::anyhow!("{}: size.max {:?}: {e}", policy_name(args).display(), r.max))?;
+        let max = bosun_analyze::ci::parse_bytes(&r.max).map_err(|e| {
+            anyhow::anyhow!("{}: size.max {:?}: {e}", policy_name(args).display(), r.max)
+        })?;
         add(
             "size",
             r.mode,
