@@ -178,6 +178,98 @@ pub fn update(
     Ok(meta)
 }
 
+/// The files of the database in `dir`, relative to it, `meta.json` last: what a copy of the
+/// database (`bosun db push`) carries. [`Error::NoDatabase`] when there is none.
+pub fn files(dir: &Path) -> Result<Vec<String>, Error> {
+    let meta = read_meta(dir)?.ok_or_else(|| Error::NoDatabase(dir.to_path_buf()))?;
+    let mut out = Vec::new();
+    for source in &meta.sources {
+        match source.name {
+            Ecosystem::Debian => out.extend(
+                source
+                    .releases
+                    .iter()
+                    .filter(|r| release_file(dir, r).is_some_and(|p| p.is_file()))
+                    .map(|r| format!("debian/{r}.tsv")),
+            ),
+            e => out.push(format!("osv/{}.tsv", e.osv_name())),
+        }
+    }
+    out.push("meta.json".into());
+    Ok(out)
+}
+
+/// Where `name` (as [`files`] gives it) lives in a database at `dir`; `None` for a name no
+/// database holds, so a copy from elsewhere can write nothing else.
+fn file_path(dir: &Path, name: &str) -> Option<PathBuf> {
+    if name == "meta.json" {
+        return Some(meta_path(dir));
+    }
+    if let Some(release) = name
+        .strip_prefix("debian/")
+        .and_then(|n| n.strip_suffix(".tsv"))
+    {
+        return release_file(dir, release);
+    }
+    let written = name.strip_prefix("osv/")?.strip_suffix(".tsv")?;
+    Ecosystem::OSV
+        .into_iter()
+        .find(|e| e.osv_name() == written)
+        .map(|e| osv_file(dir, e))
+}
+
+/// Puts a copy of a database (`files` as [`files`] names them, with their bytes) into `dir`:
+/// every name checked, `meta.json` parsed and each source it lists present, the data written
+/// before `meta.json`, under the update lock, so a scan beside it reads one generation.
+pub fn install(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Meta, Error> {
+    let meta_bytes = files
+        .iter()
+        .find(|(n, _)| n == "meta.json")
+        .map(|(_, b)| b)
+        .ok_or_else(|| Error::invalid(dir.display(), "the copy has no meta.json"))?;
+    let meta: Meta = serde_json::from_slice(meta_bytes)
+        .map_err(|e| Error::invalid("the copy's meta.json", e))?;
+    for (name, _) in files {
+        if file_path(dir, name).is_none() {
+            return Err(Error::invalid(
+                name,
+                "is no file of a vulnerability database",
+            ));
+        }
+    }
+    let listed = |name: &str| files.iter().any(|(n, _)| n == name);
+    for source in &meta.sources {
+        let present = match source.name {
+            Ecosystem::Debian => source
+                .releases
+                .iter()
+                .all(|r| listed(&format!("debian/{r}.tsv"))),
+            e => listed(&format!("osv/{}.tsv", e.osv_name())),
+        };
+        if !present {
+            return Err(Error::invalid(
+                "the copy",
+                format!(
+                    "meta.json lists {} but its data is missing",
+                    source.name.osv_name()
+                ),
+            ));
+        }
+    }
+    for sub in ["debian", "osv"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(|e| Error::io(dir.join(sub), e))?;
+    }
+    let _lock = bosun_fs::LockedFile::exclusive(&dir.join(".lock"))
+        .map_err(|e| Error::io(dir.join(".lock"), e))?;
+    for (name, bytes) in files.iter().filter(|(n, _)| n != "meta.json") {
+        let path = file_path(dir, name).expect("checked above");
+        bosun_fs::write_atomic(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    bosun_fs::write_atomic(&meta_path(dir), meta_bytes)
+        .map_err(|e| Error::io(meta_path(dir), e))?;
+    Ok(meta)
+}
+
 /// Downloads `url` into a temporary file inside `dir` (removed when dropped).
 fn download(dir: &Path, fetcher: &Fetcher, url: &str) -> Result<tempfile::NamedTempFile, Error> {
     let mut temp = tempfile::Builder::new()
@@ -243,5 +335,72 @@ impl Db {
         let path = osv_file(&self.dir, ecosystem);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         Ok(Some(osv::select(&text, names)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_installs_only_database_files() {
+        let from = tempfile::tempdir().unwrap();
+        let meta = Meta {
+            sources: vec![
+                SourceMeta {
+                    name: Ecosystem::Debian,
+                    url: "file:tracker".into(),
+                    fetched: 1,
+                    records: 1,
+                    releases: vec!["trixie".into()],
+                },
+                SourceMeta {
+                    name: Ecosystem::PyPI,
+                    url: "file:osv".into(),
+                    fetched: 1,
+                    records: 0,
+                    releases: vec![],
+                },
+            ],
+        };
+        std::fs::create_dir_all(from.path().join("debian")).unwrap();
+        std::fs::create_dir_all(from.path().join("osv")).unwrap();
+        std::fs::write(from.path().join("debian/trixie.tsv"), "t\n").unwrap();
+        std::fs::write(from.path().join("osv/PyPI.tsv"), "p\n").unwrap();
+        std::fs::write(meta_path(from.path()), serde_json::to_vec(&meta).unwrap()).unwrap();
+        let names = files(from.path()).unwrap();
+        assert_eq!(names, ["debian/trixie.tsv", "osv/PyPI.tsv", "meta.json"]);
+        let copy: Vec<(String, Vec<u8>)> = names
+            .iter()
+            .map(|n| (n.clone(), std::fs::read(from.path().join(n)).unwrap()))
+            .collect();
+        let to = tempfile::tempdir().unwrap();
+        install(to.path(), &copy).unwrap();
+        assert_eq!(Db::open(to.path()).unwrap().meta.sources, meta.sources);
+        assert_eq!(
+            std::fs::read(to.path().join("osv/PyPI.tsv")).unwrap(),
+            b"p\n"
+        );
+        // Names outside a database, or data meta.json promises and the copy lacks: refused.
+        for bad in [
+            "../escape.tsv",
+            "debian/../../x.tsv",
+            "osv/Evil.tsv",
+            "other.json",
+        ] {
+            let mut hostile = copy.clone();
+            hostile.push((bad.into(), b"x".to_vec()));
+            assert!(install(to.path(), &hostile).is_err(), "{bad}");
+        }
+        let short: Vec<_> = copy
+            .iter()
+            .filter(|(n, _)| n != "osv/PyPI.tsv")
+            .cloned()
+            .collect();
+        assert!(install(tempfile::tempdir().unwrap().path(), &short).is_err());
+        assert!(matches!(
+            files(to.path().join("none").as_path()),
+            Err(Error::NoDatabase(_))
+        ));
     }
 }

@@ -543,9 +543,14 @@ pub(crate) struct PolicyArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct DbArgs {
-    /// The database directory [default: vuln-db-v1 in the cache directory]
-    #[arg(long, value_name = "DIR", env = crate::env_vars::BOSUN_DB)]
-    pub(crate) db: Option<PathBuf>,
+    /// The database directory [default: vuln-db-v1 in the cache directory], or a copy in a
+    /// registry (docker://REF, as `bosun db push` makes it)
+    #[arg(long, value_name = "DIR|docker://REF", env = crate::env_vars::BOSUN_DB)]
+    pub(crate) db: Option<String>,
+    /// The public key a database copy from a registry must be signed with (a file, or
+    /// env://VAR)
+    #[arg(long, value_name = "KEY", env = crate::env_vars::BOSUN_DB_KEY)]
+    pub(crate) db_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -565,6 +570,12 @@ pub(crate) enum DbCommand {
         /// The OSV ecosystems to fetch [default: all four]
         #[arg(long = "ecosystem", value_enum, value_name = "ECOSYSTEM")]
         ecosystems: Vec<OsvEcosystem>,
+        /// Copy the database `bosun db push` published there instead of downloading the
+        /// sources (checked with --db-key when given): for machines without internet
+        #[arg(long, value_name = "docker://REF")]
+        from: Option<String>,
+        #[command(flatten)]
+        registry: RegistryArgs,
     },
     /// Say what the database holds and how old it is
     Status {
@@ -573,6 +584,21 @@ pub(crate) enum DbCommand {
         /// Output format
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        #[command(flatten)]
+        registry: RegistryArgs,
+    },
+    /// Publish the database as an OCI artifact, for `db update --from` and `--db docker://REF`
+    /// on machines that cannot reach the sources (the same database gives the same digest)
+    Push {
+        /// Where: docker://HOST/REPO:TAG
+        target: String,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Sign the copy with this private key (a file, or env://VAR), as `bosun sign` does
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+        #[command(flatten)]
+        registry: RegistryArgs,
     },
 }
 

@@ -1865,3 +1865,163 @@ fn shards_publish_what_one_build_does() {
     ctx.bosun(&["build", "--shard", "4/3"])
         .fails(2, "4/3: give I/N");
 }
+
+/// `bosun db push` publishes the advisory database as a signed OCI artifact; a machine that
+/// cannot reach the sources reads it with `db update --from` or `--db docker://REF`, the
+/// signature checked with `--db-key`, and finds what the original finds; a re-push writes
+/// nothing; a copy signed by another key, or no database at all, is refused.
+#[test]
+fn vulnerability_database_through_a_registry() {
+    let Some(reg) = Registry::start(None, Auth::None) else {
+        return;
+    };
+    let host = reg.host.clone();
+    let export = r#"{"greeter": {"CVE-2026-4242": {"description": "overflow", "releases": {
+        "bosuntest": {"status": "resolved", "fixed_version": "2.1", "urgency": "high"}}}}}"#;
+    let empty_zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()))
+        .finish()
+        .unwrap()
+        .into_inner();
+    let advisories = ScriptServer::start(move |req| match req.path.as_str() {
+        "/json" => Reply::new(200).body(export),
+        "/osv/PyPI/all.zip" => Reply::new(200).body(empty_zip.clone()),
+        _ => Reply::new(404),
+    });
+    let repo = bosun_test::FixtureRepo::new();
+    repo.publish(
+        "bosuntest",
+        &[
+            bosun_test::Pkg::new("base-files", "13.1").file(
+                "usr/lib/os-release",
+                0o644,
+                "ID=debian\nVERSION_CODENAME=bosuntest\n",
+            ),
+            bosun_test::Pkg::new("greeter", "2.0").file(
+                "usr/share/greeter/hello",
+                0o644,
+                "hello\n",
+            ),
+        ],
+    );
+    repo.publish("bosuntest-updates", &[]);
+    repo.publish("bosuntest-security", &[]);
+    let server = bosun_test::Server::start(repo.root());
+    let mut ctx = Context::new();
+    ctx.set("BOSUN_DEBIAN_MIRROR", &server.url());
+    ctx.set("BOSUN_DEBIAN_SECURITY_MIRROR", &server.url());
+    ctx.set("BOSUN_KEYRING", repo.keyring.to_str().unwrap());
+    ctx.set("BOSUN_PASSWORD", "pw");
+    ctx.write(
+        "bosun.toml",
+        "[debian]\nsuite = \"bosuntest\"\n[image.app]\npackages = [\"base-files\", \"greeter\"]\ntags = [\"app:1\"]\n",
+    );
+    ctx.bosun(&["build"]).ok();
+    let original = ctx.dir.path().join("db-original");
+    let (a, b) = (original.to_str().unwrap(), ctx.dir.path().join("db-copy"));
+    ctx.bosun(&[
+        "db",
+        "update",
+        "--db",
+        a,
+        "--tracker-url",
+        &format!("{}/json", advisories.url()),
+        "--osv-url",
+        &format!("{}/osv", advisories.url()),
+        "--ecosystem",
+        "pypi",
+    ])
+    .ok();
+    ctx.bosun(&["keygen"]).ok();
+    let target = format!("docker://{host}/security/vulndb:latest");
+    let push = || {
+        ctx.bosun(&[
+            "db",
+            "push",
+            &target,
+            "--db",
+            a,
+            "--key",
+            "cosign.key",
+            "--tls-verify=false",
+        ])
+        .ok()
+    };
+    let pushed = push().stdout.trim().to_string();
+    assert!(
+        pushed.starts_with(&format!("docker://{host}/security/vulndb@sha256:")),
+        "{pushed}"
+    );
+    let writes = |reg: &Registry| {
+        reg.requests()
+            .iter()
+            .filter(|r| !r.starts_with("GET") && !r.starts_with("HEAD"))
+            .count()
+    };
+    let before = writes(&reg);
+    assert_eq!(
+        push().stdout.trim(),
+        pushed,
+        "the same database, the same digest"
+    );
+    assert_eq!(writes(&reg), before, "a re-push writes nothing");
+    // A copy on a machine without the sources: the same files.
+    ctx.bosun(&[
+        "db",
+        "update",
+        "--from",
+        &target,
+        "--db",
+        b.to_str().unwrap(),
+        "--db-key",
+        "cosign.pub",
+        "--tls-verify=false",
+    ])
+    .ok();
+    for file in ["meta.json", "debian/bosuntest.tsv", "osv/PyPI.tsv"] {
+        assert_eq!(
+            std::fs::read(original.join(file)).unwrap(),
+            std::fs::read(b.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // Scanning with the registry copy finds what the original finds.
+    let scan = |db: &[&str]| -> serde_json::Value {
+        let mut args = vec!["scan", "app:1", "--format", "json", "--tls-verify=false"];
+        args.extend(db);
+        let out = ctx.bosun(&args).ok();
+        let report: serde_json::Value = out.json();
+        report["vulnerabilities"].clone()
+    };
+    let found = scan(&["--db", a]);
+    assert!(found.to_string().contains("CVE-2026-4242"), "{found}");
+    assert_eq!(scan(&["--db", &target, "--db-key", "cosign.pub"]), found);
+    // Another key's copy, and an image that is no database, are refused.
+    ctx.bosun(&["keygen", "--output-key-prefix", "other"]).ok();
+    ctx.bosun(&[
+        "scan",
+        "app:1",
+        "--db",
+        &target,
+        "--db-key",
+        "other.pub",
+        "--tls-verify=false",
+    ])
+    .fails(2, "no valid signature by other.pub");
+    ctx.bosun(&[
+        "copy",
+        "--tls-verify=false",
+        "app:1",
+        &format!("docker://{host}/team/app:1"),
+    ])
+    .ok();
+    ctx.bosun(&[
+        "db",
+        "update",
+        "--from",
+        &format!("docker://{host}/team/app:1"),
+        "--db",
+        b.to_str().unwrap(),
+        "--tls-verify=false",
+    ])
+    .fails(2, "is no vulnerability database");
+}

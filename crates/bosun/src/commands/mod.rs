@@ -2,6 +2,7 @@
 
 mod build;
 mod copy;
+mod db;
 mod diff;
 mod disk;
 mod init;
@@ -105,7 +106,7 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Diff(args) => diff::run(&store_dir, &args, printer),
         Command::Sbom(args) => sbom::run(&store_dir, &args, printer),
         Command::Scan(args) => scan::run(&store_dir, &args, printer),
-        Command::Db { command } => scan::db(&command, printer),
+        Command::Db { command } => db::run(&command, printer),
         Command::Spec { command } => match command {
             crate::cli::SpecCommand::Schema => spec::schema(printer),
             crate::cli::SpecCommand::Show {

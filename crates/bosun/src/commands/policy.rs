@@ -562,7 +562,7 @@ fn evaluate(
                 r.severity
             );
         }
-        let dir = super::scan::db_dir(&args.db);
+        let dir = super::db::resolve(&args.db, &args.registry, printer)?;
         add(
             "vulnerabilities",
             r.mode,

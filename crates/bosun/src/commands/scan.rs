@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use bosun_deb::{Cache, Fetcher, Repository, RepositoryConfig};
 use bosun_sbom::catalog;
-use bosun_vuln::db::{self, Db, Sources};
+use bosun_vuln::db::{self, Db};
 use bosun_vuln::findings::{self, Finding};
 use bosun_vuln::ignore::{self, IgnoreList};
 use bosun_vuln::updates::{self, Update};
@@ -16,7 +16,7 @@ use bosun_vuln::vex::Vex;
 use bosun_vuln::{Component, Ecosystem, Severity};
 use serde::Serialize;
 
-use crate::cli::{DbArgs, DbCommand, Format, OsvEcosystem, ReportFormat, ScanArgs, ScanFailOn};
+use crate::cli::{ReportFormat, ScanArgs, ScanFailOn};
 use crate::commands::copy::parse_platform;
 use crate::commands::open_image;
 use crate::reporters::DownloadReporter;
@@ -130,13 +130,6 @@ fn from_sbom_file(path: &Path) -> Result<Scanned> {
     })
 }
 
-/// The database directory: `--db`, else `vuln-db-v1` in the cache.
-pub(crate) fn db_dir(args: &DbArgs) -> PathBuf {
-    args.db
-        .clone()
-        .unwrap_or_else(|| settings::cache_dir().join("vuln-db-v1"))
-}
-
 /// The mirror's newer versions of the Debian packages, and how fresh the mirror's data is.
 fn mirror_updates(
     scanned: &Scanned,
@@ -222,7 +215,7 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
         false => from_image(store_dir, args)?,
     };
     let now = settings::now();
-    let dir = db_dir(&args.db);
+    let dir = super::db::resolve(&args.db, &args.registry, printer)?;
     let db = match Db::open(&dir) {
         Ok(db) => Some(db),
         // No database where none was asked for: the mirror still answers.
@@ -558,78 +551,6 @@ fn sarif(report: &Report) -> serde_json::Value {
         "mirrorDate": report.mirror_date,
     });
     log
-}
-
-/// `bosun db update` and `bosun db status`.
-pub(crate) fn db(command: &DbCommand, printer: &Printer) -> Result<ExitStatus> {
-    match command {
-        DbCommand::Update {
-            db,
-            tracker_url,
-            osv_url,
-            ecosystems,
-        } => {
-            let dir = db_dir(db);
-            let ecosystems = match ecosystems.is_empty() {
-                true => Ecosystem::OSV.to_vec(),
-                false => ecosystems
-                    .iter()
-                    .map(|e| match e {
-                        OsvEcosystem::Pypi => Ecosystem::PyPI,
-                        OsvEcosystem::Npm => Ecosystem::Npm,
-                        OsvEcosystem::Go => Ecosystem::Go,
-                        OsvEcosystem::Crates => Ecosystem::CratesIo,
-                    })
-                    .collect(),
-            };
-            let sources = Sources {
-                tracker: tracker_url.clone(),
-                osv: osv_url.clone(),
-                ecosystems,
-            };
-            let started = std::time::Instant::now();
-            let meta = db::update(&dir, &sources, &Fetcher::new(), settings::now(), &|url| {
-                printer.status(&format!("fetching {url}"))
-            })?;
-            let counts: Vec<String> = meta
-                .sources
-                .iter()
-                .map(|s| format!("{} {}", s.records, s.name.osv_name()))
-                .collect();
-            printer.status(&format!(
-                "updated {} in {:.1}s: {}",
-                dir.display(),
-                started.elapsed().as_secs_f64(),
-                counts.join(", ")
-            ));
-            Ok(ExitStatus::Success)
-        }
-        DbCommand::Status { db, format } => {
-            let dir = db_dir(db);
-            let opened = Db::open(&dir)?;
-            match format {
-                Format::Json => {
-                    printer.data(&serde_json::to_string_pretty(&opened.meta.sources)?)?
-                }
-                Format::Table => {
-                    printer.data(&format!(
-                        "{:<10} {:<22} {:>8}  URL",
-                        "SOURCE", "FETCHED", "RECORDS"
-                    ))?;
-                    for s in &opened.meta.sources {
-                        printer.data(&format!(
-                            "{:<10} {:<22} {:>8}  {}",
-                            s.name.osv_name(),
-                            bosun_oci::model::rfc3339(s.fetched),
-                            s.records,
-                            s.url
-                        ))?;
-                    }
-                }
-            }
-            Ok(ExitStatus::Success)
-        }
-    }
 }
 
 /// The database's advisories about `components`: the Security Tracker's verdicts for the

@@ -617,6 +617,13 @@ pub(crate) struct Trust {
 }
 
 impl Trust {
+    /// The trust of a manifest already read from a registry.
+    pub(crate) fn registry(repo: bosun_registry::Repository, descriptor: Descriptor) -> Trust {
+        Trust {
+            target: Some(Target::Registry { repo, descriptor }),
+        }
+    }
+
     pub(crate) fn open(
         store_dir: &Path,
         image: &str,
@@ -697,6 +704,17 @@ impl Trust {
         }
         Ok(out)
     }
+}
+
+/// Signs `digest` in `repo` under cosign's `.sig` tag, as `bosun sign` does (deterministic:
+/// a second signature by the same key adds nothing).
+pub(crate) fn sign_in_registry(
+    repo: &bosun_registry::Repository,
+    digest: &Digest,
+    key: &PrivateKey,
+) -> Result<()> {
+    let signed = signature(key, &repo.display, digest, &BTreeMap::new());
+    push_to_tag(repo, digest, &[signed])
 }
 
 /// Reads a public key file for a policy.
