@@ -132,7 +132,9 @@ pub(crate) fn attach(
     ];
     let mut written = Vec::new();
     for (kind, doc) in docs {
-        let bytes = serde_json::to_vec_pretty(&doc).expect("JSON");
+        // Compact: a fleet stores one per image and platform, and indentation was a third of
+        // a CycloneDX document's bytes. `bosun sbom` prints it indented.
+        let bytes = serde_json::to_vec(&doc).expect("JSON");
         written.push(
             ctx.store
                 .prepare_artifact(manifest, kind, &bytes, annotations.clone())?,

@@ -38,8 +38,8 @@ pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Resul
             .layers
             .first()
             .context("an SBOM artifact without content")?;
-        let text = String::from_utf8(store.read_blob(&layer.digest)?)?;
-        return write(args, printer, text.trim_end(), "the SBOM its build wrote");
+        let text = indented(&store.read_blob(&layer.digest)?)?;
+        return write(args, printer, &text, "the SBOM its build wrote");
     }
     // An image in a registry may have its build's SBOM beside it (pushed as a referrer).
     if let (false, Some(kind), Ok(ImageRef::Registry(text)), Some(digest)) = (
@@ -51,7 +51,7 @@ pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Resul
         let client = crate::settings::registry_client(&args.registry)?;
         let (repo, _) = super::registry_repository(&client, &text)?;
         if let Some(text) = pushed_sbom(&repo, digest, kind)? {
-            return write(args, printer, text.trim_end(), "the SBOM its build wrote");
+            return write(args, printer, &indented(text.as_bytes())?, "the SBOM its build wrote");
         }
     }
     let sbom =
@@ -116,4 +116,11 @@ fn write(args: &SbomArgs, printer: &Printer, text: &str, what: &str) -> Result<E
         None => printer.data(text)?,
     }
     Ok(ExitStatus::Success)
+}
+
+/// A stored SBOM document (compact JSON) as `sbom` prints documents: indented, keys in order.
+fn indented(bytes: &[u8]) -> Result<String> {
+    let doc: serde_json::Value =
+        serde_json::from_slice(bytes).context("the stored SBOM is not JSON")?;
+    Ok(serde_json::to_string_pretty(&doc)?)
 }
