@@ -375,27 +375,50 @@ pub fn push(
     for locations in known.values() {
         locations.save(store);
     }
+    // Manifests, image by image in parallel: a fleet's push is a round trip per manifest, so
+    // latency, not bandwidth, bounds it. The names of one image in one repository go in one
+    // job, in order: they share its referrers (and a registry without the referrers API
+    // keeps those in one index that each write reads and rewrites).
+    let mut groups: BTreeMap<(&str, &Digest), Vec<&Target>> = BTreeMap::new();
     for t in &targets {
-        // Children by digest first, the top by digest, then the tag: a tag never points at
-        // something incomplete.
-        // What the registry has under the same name already is not written again.
-        for m in &t.manifests {
-            let bytes = store.read_blob(&m.digest)?;
-            t.repo
-                .put_manifest_if_changed(m.digest.as_str(), &bytes, &m.media_type)?;
-        }
-        let bytes = store.read_blob(&t.top.digest)?;
-        t.repo
-            .put_manifest_if_changed(t.top.digest.as_str(), &bytes, &t.top.media_type)?;
-        if t.reference.digest.is_none() {
-            t.repo
-                .put_manifest_if_changed(&t.reference.object(), &bytes, &t.top.media_type)?;
-        }
-        report.artifacts += push_referrers(store, &t.repo, &t.top)?;
-        report
-            .images
-            .push((t.reference.clone(), t.top.digest.clone()));
+        groups
+            .entry((t.repo.name.as_str(), &t.top.digest))
+            .or_default()
+            .push(t);
     }
+    let groups: Vec<Vec<&Target>> = groups.into_values().collect();
+    let artifacts = std::sync::atomic::AtomicUsize::new(0);
+    in_parallel(jobs, &groups, |group| {
+        let mut referred = false;
+        for t in group {
+            // Children by digest first, the top by digest, then the tag: a tag never points
+            // at something incomplete. What the registry has under the same name already is
+            // not written again.
+            for m in &t.manifests {
+                let bytes = store.read_blob(&m.digest)?;
+                t.repo
+                    .put_manifest_if_changed(m.digest.as_str(), &bytes, &m.media_type)?;
+            }
+            let bytes = store.read_blob(&t.top.digest)?;
+            t.repo
+                .put_manifest_if_changed(t.top.digest.as_str(), &bytes, &t.top.media_type)?;
+            if t.reference.digest.is_none() {
+                t.repo
+                    .put_manifest_if_changed(&t.reference.object(), &bytes, &t.top.media_type)?;
+            }
+            if !std::mem::replace(&mut referred, true) {
+                let n = push_referrers(store, &t.repo, &t.top)?;
+                artifacts.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    })?;
+    report.artifacts += artifacts.into_inner();
+    report.images.extend(
+        targets
+            .iter()
+            .map(|t| (t.reference.clone(), t.top.digest.clone())),
+    );
     Ok(report)
 }
 

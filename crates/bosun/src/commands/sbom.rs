@@ -51,7 +51,12 @@ pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Resul
         let client = crate::settings::registry_client(&args.registry)?;
         let (repo, _) = super::registry_repository(&client, &text)?;
         if let Some(text) = pushed_sbom(&repo, digest, kind)? {
-            return write(args, printer, &indented(text.as_bytes())?, "the SBOM its build wrote");
+            return write(
+                args,
+                printer,
+                &indented(text.as_bytes())?,
+                "the SBOM its build wrote",
+            );
         }
     }
     let sbom =
