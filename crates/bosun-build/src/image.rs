@@ -48,6 +48,9 @@ pub struct BuildContext<'a> {
     pub inputs: &'a BTreeMap<String, Input>,
     /// A layer cache elsewhere (a registry), asked for what the store's own cache lacks.
     pub remote: Option<&'a dyn RemoteLayers>,
+    /// The user's layers shared by every store, asked before the remote cache and given
+    /// every layer built.
+    pub shared: Option<&'a bosun_oci::shared::SharedLayers>,
     /// Build every layer anew, asking no layer cache (the layers built are still recorded).
     pub no_cache: bool,
     /// Where locked packages the mirror has dropped are found again.
@@ -205,7 +208,10 @@ pub fn build_image(
         for key in &keys {
             let local = match ctx.no_cache {
                 true => None,
-                false => ctx.store.cached_layer(key),
+                false => ctx
+                    .store
+                    .cached_layer(key)
+                    .or_else(|| ctx.shared.and_then(|s| s.fetch(ctx.store, key))),
             };
             let fetched = match (&local, ctx.remote) {
                 (None, Some(r)) if !ctx.no_cache => r.fetch(key).unwrap_or_else(|e| {
@@ -230,6 +236,9 @@ pub fn build_image(
                 None => {
                     let (d, id) = make_layer(p, ctx, options, compression, epoch as u64)?;
                     ctx.store.cache_layer(key, &d, &id)?;
+                    if let Some(shared) = ctx.shared {
+                        shared.keep(ctx.store, key, &d, &id);
+                    }
                     Ok((d, id, false))
                 }
             })

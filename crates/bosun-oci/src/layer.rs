@@ -316,6 +316,152 @@ impl<W: Write> Write for HashWriter<W> {
     }
 }
 
+/// Uncompressed bytes per independently compressed gzip block (pigz's default).
+const GZIP_BLOCK: usize = 128 << 10;
+/// Blocks compressed at once, spread over the cores.
+const GZIP_BATCH: usize = 32;
+/// What deflate may look back at: each block is primed with the previous block's last 32 KiB.
+const GZIP_WINDOW: usize = 32 << 10;
+
+/// A gzip stream compressed on every core, as pigz does: the data is cut into fixed blocks,
+/// each deflated on its own (primed with the 32 KiB before it, so it compresses nearly as a
+/// single stream would) and ended with a sync flush at a byte boundary, the blocks written
+/// in order with one CRC-32 over all. The cuts depend on the data alone, so the bytes are the
+/// same whatever the number of cores: layer digests stay reproducible.
+pub struct ParallelGzip<W: Write> {
+    out: W,
+    /// Full blocks waiting for a batch.
+    blocks: Vec<Vec<u8>>,
+    /// The block being filled.
+    current: Vec<u8>,
+    /// The last 32 KiB before the first waiting block.
+    window: Vec<u8>,
+    crc: crc32fast::Hasher,
+    size: u64,
+    started: bool,
+}
+
+impl<W: Write> ParallelGzip<W> {
+    /// A stream into `out` (level 6, no name, no time, operating system "unknown").
+    pub fn new(out: W) -> Self {
+        Self {
+            out,
+            blocks: Vec::new(),
+            current: Vec::with_capacity(GZIP_BLOCK),
+            window: Vec::new(),
+            crc: crc32fast::Hasher::new(),
+            size: 0,
+            started: false,
+        }
+    }
+
+    /// Deflates the waiting blocks in parallel and writes them; `last` ends the stream.
+    fn flush_blocks(&mut self, last: bool) -> io::Result<()> {
+        use rayon::prelude::*;
+        if !self.started {
+            self.out
+                .write_all(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255])?;
+            self.started = true;
+        }
+        let count = self.blocks.len();
+        let windows: Vec<&[u8]> = (0..count)
+            .map(|i| match i {
+                0 => &self.window[..],
+                i => {
+                    let before = &self.blocks[i - 1];
+                    &before[before.len().saturating_sub(GZIP_WINDOW)..]
+                }
+            })
+            .collect();
+        let packed: Vec<io::Result<Vec<u8>>> = self
+            .blocks
+            .par_iter()
+            .zip(windows.par_iter())
+            .enumerate()
+            .map(|(i, (block, window))| deflate_block(block, window, last && i + 1 == count))
+            .collect();
+        for block in packed {
+            self.out.write_all(&block?)?;
+        }
+        if let Some(tail) = self.blocks.last() {
+            let mut window = self.window.clone();
+            window.extend_from_slice(&tail[tail.len().saturating_sub(GZIP_WINDOW)..]);
+            self.window = window[window.len().saturating_sub(GZIP_WINDOW)..].to_vec();
+        }
+        self.blocks.clear();
+        Ok(())
+    }
+
+    /// Ends the stream (the last block, CRC-32 and size) and returns the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        let current = std::mem::take(&mut self.current);
+        self.blocks.push(current);
+        self.flush_blocks(true)?;
+        let crc = self.crc.clone().finalize();
+        self.out.write_all(&crc.to_le_bytes())?;
+        self.out.write_all(&(self.size as u32).to_le_bytes())?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Write for ParallelGzip<W> {
+    fn write(&mut self, mut data: &[u8]) -> io::Result<usize> {
+        let written = data.len();
+        self.crc.update(data);
+        self.size += data.len() as u64;
+        while !data.is_empty() {
+            let room = GZIP_BLOCK - self.current.len();
+            let (now, rest) = data.split_at(room.min(data.len()));
+            self.current.extend_from_slice(now);
+            data = rest;
+            if self.current.len() == GZIP_BLOCK {
+                let full = std::mem::replace(&mut self.current, Vec::with_capacity(GZIP_BLOCK));
+                self.blocks.push(full);
+                if self.blocks.len() == GZIP_BATCH {
+                    self.flush_blocks(false)?;
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One block as raw deflate, primed with `window`: ended with a sync flush (byte-aligned, so
+/// the next block's bits follow), or as the stream's final block.
+fn deflate_block(data: &[u8], window: &[u8], last: bool) -> io::Result<Vec<u8>> {
+    use flate2::{Compress, FlushCompress, Status};
+    let mut z = Compress::new(flate2::Compression::new(6), false);
+    if !window.is_empty() {
+        z.set_dictionary(window).map_err(io::Error::other)?;
+    }
+    let flush = match last {
+        true => FlushCompress::Finish,
+        false => FlushCompress::Sync,
+    };
+    let mut out = Vec::with_capacity(data.len() / 2 + 1024);
+    loop {
+        if out.capacity() - out.len() < 1024 {
+            out.reserve(out.capacity().max(1 << 16));
+        }
+        let consumed = z.total_in() as usize;
+        let status = z
+            .compress_vec(&data[consumed..], &mut out, flush)
+            .map_err(io::Error::other)?;
+        let all_in = z.total_in() as usize == data.len();
+        match status {
+            Status::StreamEnd => break,
+            // Done with the flush once the input is in and the output did not fill up.
+            _ if !last && all_in && out.len() < out.capacity() => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
 /// Compresses a layer into `out`: returns the diff id (uncompressed digest).
 pub fn write_compressed<W: Write>(
     layer: &LayerBuilder,
@@ -326,11 +472,7 @@ pub fn write_compressed<W: Write>(
     let out = io::BufWriter::with_capacity(1 << 20, out);
     match compression {
         Compression::Gzip => {
-            let enc = flate2::GzBuilder::new()
-                .mtime(0)
-                .operating_system(255)
-                .write(out, flate2::Compression::new(6));
-            let (diff_id, enc) = layer.write_tar(enc, epoch)?;
+            let (diff_id, enc) = layer.write_tar(ParallelGzip::new(out), epoch)?;
             enc.finish()?.flush()?;
             Ok(diff_id)
         }
@@ -353,6 +495,83 @@ pub fn write_compressed<W: Write>(
 mod tests {
     use super::*;
     use std::io::Read;
+
+    /// Data that compresses as layers do: text, repeats across blocks, and random runs.
+    fn layer_like(size: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(size);
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        while out.len() < size {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            match x % 3 {
+                0 => out.extend_from_slice(
+                    b"usr/share/doc/libfoo/changelog.Debian.gz 0644 root root\n",
+                ),
+                1 => out.extend_from_slice(&x.to_le_bytes()),
+                _ => out.extend(std::iter::repeat_n((x >> 8) as u8, (x % 200) as usize)),
+            }
+        }
+        out.truncate(size);
+        out
+    }
+
+    fn parallel_gzip(data: &[u8], threads: usize) -> Vec<u8> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut gz = ParallelGzip::new(Vec::new());
+            // Odd-sized writes, as tar's are.
+            for chunk in data.chunks(7_919) {
+                gz.write_all(chunk).unwrap();
+            }
+            gz.finish().unwrap()
+        })
+    }
+
+    #[test]
+    fn parallel_gzip_is_gzip_and_the_same_on_any_number_of_cores() {
+        for size in [
+            0,
+            1,
+            GZIP_BLOCK - 1,
+            GZIP_BLOCK,
+            GZIP_BLOCK * GZIP_BATCH + 3,
+            9 << 20,
+        ] {
+            let data = layer_like(size);
+            let one = parallel_gzip(&data, 1);
+            assert_eq!(one, parallel_gzip(&data, 4), "{size} bytes");
+            let mut back = Vec::new();
+            flate2::read::GzDecoder::new(&one[..])
+                .read_to_end(&mut back)
+                .unwrap();
+            assert!(back == data, "{size} bytes round-trip");
+            // gzip itself checks the CRC and size.
+            if size == 9 << 20 {
+                let mut child = std::process::Command::new("gzip")
+                    .args(["-t", "-"])
+                    .stdin(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("gzip");
+                child.stdin.take().unwrap().write_all(&one).unwrap();
+                assert!(child.wait().unwrap().success());
+                // Priming each block with the one before keeps the ratio of one stream.
+                let mut single =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+                single.write_all(&data).unwrap();
+                let single = single.finish().unwrap();
+                assert!(
+                    one.len() < single.len() + single.len() / 50,
+                    "{} vs {}",
+                    one.len(),
+                    single.len()
+                );
+            }
+        }
+    }
 
     fn sample() -> LayerBuilder {
         let mut l = LayerBuilder::new();

@@ -13,6 +13,7 @@ mod digest;
 pub mod export;
 pub mod layer;
 pub mod model;
+pub mod shared;
 pub mod source;
 pub mod store;
 

@@ -201,6 +201,49 @@ impl Repository {
         Ok(header(response.headers(), "oci-subject").is_some())
     }
 
+    /// Pushes an OCI artifact of files: each file a layer of `media_type` titled with its
+    /// name (`org.opencontainers.image.title`, as oras names them), an empty config, the
+    /// manifest under `object` unless it holds these bytes already. The same files give the
+    /// same digest, which is returned.
+    pub fn push_artifact(
+        &self,
+        object: &str,
+        artifact_type: &str,
+        files: &[(String, &str, Vec<u8>)],
+        annotations: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Digest, Error> {
+        const EMPTY: &[u8] = b"{}";
+        let layers: Vec<serde_json::Value> = files
+            .iter()
+            .map(|(title, media_type, bytes)| {
+                serde_json::json!({
+                    "mediaType": media_type, "digest": Digest::of(bytes), "size": bytes.len(),
+                    "annotations": { "org.opencontainers.image.title": title },
+                })
+            })
+            .collect();
+        let mut manifest = serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": bosun_oci::model::MEDIA_MANIFEST,
+            "artifactType": artifact_type,
+            "config": { "mediaType": "application/vnd.oci.empty.v1+json", "digest": Digest::of(EMPTY), "size": EMPTY.len() },
+            "layers": layers,
+        });
+        if !annotations.is_empty() {
+            manifest["annotations"] = serde_json::json!(annotations);
+        }
+        let bytes = serde_json::to_vec(&manifest).expect("a manifest serializes");
+        for blob in files.iter().map(|(_, _, b)| b.as_slice()).chain([EMPTY]) {
+            let owned = blob.to_vec();
+            let open = move || -> io::Result<Box<dyn Read + Send>> {
+                Ok(Box::new(io::Cursor::new(owned.clone())))
+            };
+            self.push_blob(&Digest::of(blob), blob.len() as u64, None, &open)?;
+        }
+        self.put_manifest_if_changed(object, &bytes, bosun_oci::model::MEDIA_MANIFEST)?;
+        Ok(Digest::of(&bytes))
+    }
+
     /// Uploads a manifest under `object` unless `object` already names these bytes (a HEAD
     /// answers that): a re-publish of what the registry has writes nothing. Returns whether
     /// it uploaded.

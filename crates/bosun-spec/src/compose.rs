@@ -212,18 +212,7 @@ fn compose_for(
 fn validated(files: &[SourceFile], spec: Spec) -> Result<Spec, Error> {
     let spec_file = files.len() - 1;
     spec.validate()
-        .map_err(|(table, message)| match spec.place(&table) {
-            Some(place) => Error::Syntax {
-                path: place.path.clone(),
-                line: place.line,
-                column: place.column,
-                message,
-            },
-            None => Error::Invalid {
-                path: files[spec_file].path.clone(),
-                message,
-            },
-        })?;
+        .map_err(|(table, message)| spec.error_at(&table, message, &files[spec_file].path))?;
     Ok(spec)
 }
 

@@ -522,7 +522,8 @@ impl Spec {
     /// `docker-archive:`) relative to the spec at `path`, and refuses one outside the allowed
     /// roots: a lock or an image history that named one machine's paths could not be shared.
     fn localize_images(&mut self, path: &Path, roots: &[PathBuf]) -> Result<(), Error> {
-        for (name, image) in &mut self.image {
+        let mut failed = None;
+        'images: for (name, image) in &mut self.image {
             let references = image
                 .from
                 .iter_mut()
@@ -531,22 +532,15 @@ impl Spec {
                 match crate::sources::localize_image(reference, path, roots) {
                     Ok(local) => *reference = local,
                     Err(message) => {
-                        let message = format!("[image.{name}] {message}");
-                        return Err(match self.origins.tables.get(&format!("image.{name}")) {
-                            Some(place) => Error::Syntax {
-                                path: place.path.clone(),
-                                line: place.line,
-                                column: place.column,
-                                message,
-                            },
-                            None => Error::Invalid {
-                                path: path.to_path_buf(),
-                                message,
-                            },
-                        });
+                        failed = Some((name.clone(), message));
+                        break 'images;
                     }
                 }
             }
+        }
+        if let Some((name, message)) = failed {
+            let message = format!("[image.{name}] {message}");
+            return Err(self.error_at(&format!("image.{name}"), message, path));
         }
         for variant in self.per_arch.values_mut() {
             variant.localize_images(path, roots)?;
@@ -608,6 +602,22 @@ impl Spec {
     /// Where a table (`debian`, `base.NAME`, `image.NAME`) is written.
     pub fn place(&self, table: &str) -> Option<&Place> {
         self.origins.tables.get(table)
+    }
+
+    /// An error about `table`, at its place when the spec knows it, else about `file`.
+    pub(crate) fn error_at(&self, table: &str, message: String, file: &Path) -> Error {
+        match self.place(table) {
+            Some(place) => Error::Syntax {
+                path: place.path.clone(),
+                line: place.line,
+                column: place.column,
+                message,
+            },
+            None => Error::Invalid {
+                path: file.to_path_buf(),
+                message,
+            },
+        }
     }
 
     /// The tables whose `packages` name `package`, where each names it, and the string as

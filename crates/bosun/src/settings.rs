@@ -193,6 +193,18 @@ pub(crate) fn registries_conf() -> Result<RegistriesConf> {
     )?)
 }
 
+/// The user's layer cache shared by every store (`<cache>/layers-v1`), bounded by
+/// `BOSUN_LAYER_CACHE_MAX` (bytes, or with a unit: `500MB`, `4GiB`; default 4 GiB; `0` turns
+/// it off).
+pub(crate) fn shared_layers() -> Result<Option<bosun_oci::shared::SharedLayers>> {
+    let max = match env(BOSUN_LAYER_CACHE_MAX) {
+        Some(text) => bosun_analyze::ci::parse_bytes(&text)
+            .map_err(|e| anyhow::anyhow!("{BOSUN_LAYER_CACHE_MAX}={text:?}: {e}"))?,
+        None => 4 << 30,
+    };
+    Ok((max > 0).then(|| bosun_oci::shared::SharedLayers::new(cache_dir().join("layers-v1"), max)))
+}
+
 fn containers_root() -> PathBuf {
     PathBuf::from(env(BOSUN_CONTAINERS_ROOT).unwrap_or_else(|| "/".into()))
 }

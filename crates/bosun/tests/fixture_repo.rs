@@ -543,6 +543,49 @@ fn same_lock_same_digest_across_stores_and_directories() {
         serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()[0]["digest"].clone()
     };
     assert_eq!(d(&one), d(&two));
+    // A fresh store of the same user takes the layers worth keeping (the package layer with
+    // busybox) from the user's shared layer cache instead of building them: the same image.
+    let cached = |r: &bosun_test::Run| -> Vec<bool> {
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v[0]["layers"]["amd64"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["cached"].as_bool().unwrap())
+            .collect()
+    };
+    assert_eq!(cached(&one), [false, false, false]);
+    let fresh = |ctx: &Context| {
+        let mut cmd = ctx.command(&["build", "--locked", "--format", "json"]);
+        cmd.env("BOSUN_STORE", ctx.dir.path().join("fresh-store"));
+        cmd
+    };
+    let out = fresh(&a).output().unwrap();
+    let three = bosun_test::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_eq!(d(&three), d(&one), "{}", three.stderr);
+    assert_eq!(
+        cached(&three),
+        [false, true, false],
+        "only the package layer is big enough"
+    );
+    // Turned off, nothing is shared.
+    let out = fresh(&b)
+        .env("BOSUN_LAYER_CACHE_MAX", "0")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v[0]["layers"]["amd64"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["cached"] == false),
+        "{v}"
+    );
 }
 
 #[test]

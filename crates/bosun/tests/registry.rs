@@ -19,6 +19,31 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 /// A gzip layer of `files` and its diff id.
+/// A Debian repository of two packages (base-files, whose os-release names the suite, and
+/// greeter 2.0), signed and served on loopback.
+fn greeter_repo() -> (bosun_test::FixtureRepo, bosun_test::Server) {
+    let repo = bosun_test::FixtureRepo::new();
+    repo.publish(
+        "bosuntest",
+        &[
+            bosun_test::Pkg::new("base-files", "13.1").file(
+                "usr/lib/os-release",
+                0o644,
+                "ID=debian\nVERSION_CODENAME=bosuntest\n",
+            ),
+            bosun_test::Pkg::new("greeter", "2.0").file(
+                "usr/share/greeter/hello",
+                0o644,
+                "hello\n",
+            ),
+        ],
+    );
+    repo.publish("bosuntest-updates", &[]);
+    repo.publish("bosuntest-security", &[]);
+    let server = bosun_test::Server::start(repo.root());
+    (repo, server)
+}
+
 fn layer(files: &[(&str, &[u8], u32)]) -> (Vec<u8>, String) {
     let mut tar = tar::Builder::new(Vec::new());
     for (path, bytes, mode) in files {
@@ -1224,25 +1249,7 @@ fn layer_cache_in_a_registry() {
     let Some(reg) = Registry::start(None, Auth::None) else {
         return;
     };
-    let repo = bosun_test::FixtureRepo::new();
-    repo.publish(
-        "bosuntest",
-        &[
-            bosun_test::Pkg::new("base-files", "13.1").file(
-                "usr/lib/os-release",
-                0o644,
-                "ID=debian\n",
-            ),
-            bosun_test::Pkg::new("greeter", "2.0").file(
-                "usr/share/greeter/hello",
-                0o644,
-                "hello\n",
-            ),
-        ],
-    );
-    repo.publish("bosuntest-updates", &[]);
-    repo.publish("bosuntest-security", &[]);
-    let server = bosun_test::Server::start(repo.root());
+    let (repo, server) = greeter_repo();
     let machine = || {
         let mut ctx = Context::new();
         ctx.set("BOSUN_DEBIAN_MIRROR", &server.url());
@@ -1747,25 +1754,7 @@ fn shards_publish_what_one_build_does() {
     ) else {
         return;
     };
-    let repo = bosun_test::FixtureRepo::new();
-    repo.publish(
-        "bosuntest",
-        &[
-            bosun_test::Pkg::new("base-files", "13.1").file(
-                "usr/lib/os-release",
-                0o644,
-                "ID=debian\n",
-            ),
-            bosun_test::Pkg::new("greeter", "2.0").file(
-                "usr/share/greeter/hello",
-                0o644,
-                "hello\n",
-            ),
-        ],
-    );
-    repo.publish("bosuntest-updates", &[]);
-    repo.publish("bosuntest-security", &[]);
-    let server = bosun_test::Server::start(repo.root());
+    let (repo, server) = greeter_repo();
     let apps = [
         "api", "web", "worker", "cron", "admin", "search", "mail", "auth",
     ];
@@ -1887,25 +1876,7 @@ fn vulnerability_database_through_a_registry() {
         "/osv/PyPI/all.zip" => Reply::new(200).body(empty_zip.clone()),
         _ => Reply::new(404),
     });
-    let repo = bosun_test::FixtureRepo::new();
-    repo.publish(
-        "bosuntest",
-        &[
-            bosun_test::Pkg::new("base-files", "13.1").file(
-                "usr/lib/os-release",
-                0o644,
-                "ID=debian\nVERSION_CODENAME=bosuntest\n",
-            ),
-            bosun_test::Pkg::new("greeter", "2.0").file(
-                "usr/share/greeter/hello",
-                0o644,
-                "hello\n",
-            ),
-        ],
-    );
-    repo.publish("bosuntest-updates", &[]);
-    repo.publish("bosuntest-security", &[]);
-    let server = bosun_test::Server::start(repo.root());
+    let (repo, server) = greeter_repo();
     let mut ctx = Context::new();
     ctx.set("BOSUN_DEBIAN_MIRROR", &server.url());
     ctx.set("BOSUN_DEBIAN_SECURITY_MIRROR", &server.url());

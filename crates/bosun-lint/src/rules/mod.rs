@@ -526,13 +526,8 @@ impl Rule for RunCheck {
 /// `dst` or `destination`). BuildKit keeps what is written there out of the image, so
 /// hadolint's cache rules let a RUN be when its package manager's cache is such a mount.
 pub(crate) fn cache_mounts(i: &Instruction) -> Vec<String> {
-    i.flags
-        .iter()
-        .filter(|f| f.name == "mount")
-        .filter_map(|f| f.value.as_deref())
-        .filter_map(|mount| {
-            let options: Vec<(&str, &str)> =
-                mount.split(',').filter_map(|o| o.split_once('=')).collect();
+    mounts(i)
+        .filter_map(|options| {
             let kind = options.iter().find(|(k, _)| *k == "type").map(|(_, v)| *v);
             matches!(kind, Some("cache" | "tmpfs")).then_some(())?;
             options
@@ -543,16 +538,20 @@ pub(crate) fn cache_mounts(i: &Instruction) -> Vec<String> {
         .collect()
 }
 
-/// The images a RUN's `--mount=type=cache` and `type=bind` (the default type) mounts take files
-/// from (`from=`; `scratch` when none is named). Other mount types take no image.
-pub(crate) fn mount_images(i: &Instruction) -> Vec<String> {
+/// The `key=value` options of each of a RUN's `--mount` flags.
+fn mounts(i: &Instruction) -> impl Iterator<Item = Vec<(&str, &str)>> {
     i.flags
         .iter()
         .filter(|f| f.name == "mount")
         .filter_map(|f| f.value.as_deref())
-        .filter_map(|mount| {
-            let options: Vec<(&str, &str)> =
-                mount.split(',').filter_map(|o| o.split_once('=')).collect();
+        .map(|mount| mount.split(',').filter_map(|o| o.split_once('=')).collect())
+}
+
+/// The images a RUN's `--mount=type=cache` and `type=bind` (the default type) mounts take files
+/// from (`from=`; `scratch` when none is named). Other mount types take no image.
+pub(crate) fn mount_images(i: &Instruction) -> Vec<String> {
+    mounts(i)
+        .filter_map(|options| {
             let kind = options.iter().find(|(k, _)| *k == "type").map(|(_, v)| *v);
             matches!(kind, None | Some("cache" | "bind")).then_some(())?;
             let from = options.iter().find(|(k, _)| *k == "from").map(|(_, v)| *v);

@@ -173,6 +173,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     let reporter = DownloadReporter::new(printer.progress());
     let project = super::project_dir(spec_path);
     let scans = bosun_sbom::LayerScans::default();
+    let shared = settings::shared_layers()?;
     let ctx = BuildContext {
         store: &store,
         debs: &debs,
@@ -184,6 +185,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         reporter: &reporter,
         inputs: &inputs,
         remote: remote.as_ref().map(|r| r as &dyn RemoteLayers),
+        shared: shared.as_ref(),
         no_cache: args.no_cache,
         snapshot: settings::snapshot(&spec).map(|root| bosun_build::Snapshot {
             root,

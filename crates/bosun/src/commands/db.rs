@@ -162,50 +162,27 @@ fn push(
     let signing = key.map(super::sign::load_key).transpose()?;
     let dir = db_dir(args);
     let opened = Db::open(&dir)?;
-    let mut layers = Vec::new();
-    let mut blobs = Vec::new();
+    let mut files = Vec::new();
     for name in db::files(&dir)? {
         let path = dir.join(&name);
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         std::io::Write::write_all(&mut gz, &bytes)?;
-        let packed = gz.finish()?;
-        layers.push(serde_json::json!({
-            "mediaType": DB_FILE, "digest": Digest::of(&packed), "size": packed.len(),
-            "annotations": { TITLE: name },
-        }));
-        blobs.push(packed);
+        files.push((name, DB_FILE, gz.finish()?));
     }
-    let empty = bosun_sign::manifest::EMPTY_CONFIG;
     let created = bosun_oci::model::rfc3339(opened.fetched().unwrap_or(0));
-    let manifest = serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": bosun_oci::model::MEDIA_MANIFEST,
-        "artifactType": DB_ARTIFACT,
-        "config": { "mediaType": "application/vnd.oci.empty.v1+json", "digest": Digest::of(empty), "size": empty.len() },
-        "layers": layers,
-        "annotations": { "org.opencontainers.image.created": created },
-    });
-    let bytes = serde_json::to_vec(&manifest)?;
-    let digest = Digest::of(&bytes);
+    let annotations = [("org.opencontainers.image.created".to_string(), created)].into();
     let client = settings::registry_client(registry)?;
     let endpoint = client.options().conf.push_endpoint(&reference)?;
     let repo = client.repository(&endpoint)?.for_push();
-    for blob in blobs.iter().map(Vec::as_slice).chain([empty]) {
-        super::sign::push_bytes(&repo, blob)?;
-    }
-    repo.put_manifest_if_changed(
-        &reference.object(),
-        &bytes,
-        bosun_oci::model::MEDIA_MANIFEST,
-    )?;
+    let digest = repo.push_artifact(&reference.object(), DB_ARTIFACT, &files, &annotations)?;
     if let Some(key) = &signing {
         super::sign::sign_in_registry(&repo, &digest, key)?;
     }
     printer.status(&format!(
         "pushed the vulnerability database ({} file(s){}) to {target}",
-        blobs.len(),
+        files.len(),
         if signing.is_some() { ", signed" } else { "" }
     ));
     printer.data(&format!("docker://{}@{digest}", reference.name()))?;

@@ -75,8 +75,7 @@ pub(crate) fn push(
         format!("{target:?}: give a registry reference as docker://HOST/REPO:TAG")
     })?;
     let reference = Reference::parse(text)?;
-    let mut layers = Vec::new();
-    let mut blobs = Vec::new();
+    let mut layers: Vec<(String, &str, Vec<u8>)> = Vec::new();
     for file in files {
         let bytes =
             std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -89,39 +88,21 @@ pub(crate) fn push(
             .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
         toml::de::DeTable::parse(text)
             .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.message().trim()))?;
-        if layers
-            .iter()
-            .any(|l: &serde_json::Value| l["annotations"][TITLE] == title)
-        {
+        if layers.iter().any(|(t, _, _)| *t == title) {
             bail!("two files are named {title}: an artifact holds each name once");
         }
-        layers.push(serde_json::json!({
-            "mediaType": TOML, "digest": Digest::of(&bytes), "size": bytes.len(),
-            "annotations": { TITLE: title },
-        }));
-        blobs.push(bytes);
+        layers.push((title, TOML, bytes));
     }
-    let empty = bosun_sign::manifest::EMPTY_CONFIG;
-    let manifest = serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": bosun_oci::model::MEDIA_MANIFEST,
-        "artifactType": SPEC_ARTIFACT,
-        "config": { "mediaType": "application/vnd.oci.empty.v1+json", "digest": Digest::of(empty), "size": empty.len() },
-        "layers": layers,
-    });
-    let bytes = serde_json::to_vec(&manifest)?;
     let client = settings::registry_client(registry)?;
     let endpoint = client.options().conf.push_endpoint(&reference)?;
     let repo = client.repository(&endpoint)?.for_push();
-    for blob in blobs.iter().map(Vec::as_slice).chain([empty]) {
-        super::sign::push_bytes(&repo, blob)?;
-    }
-    repo.put_manifest(
+    let digest = repo.push_artifact(
         &reference.object(),
-        &bytes,
-        bosun_oci::model::MEDIA_MANIFEST,
+        SPEC_ARTIFACT,
+        &layers,
+        &Default::default(),
     )?;
-    let pushed = format!("docker://{}@{}", reference.name(), Digest::of(&bytes));
+    let pushed = format!("docker://{}@{digest}", reference.name());
     printer.status(&format!("pushed {} file(s) to {target}", files.len()));
     printer.data(&pushed)?;
     Ok(ExitStatus::Success)
