@@ -3,8 +3,9 @@
 //!
 //! Commands are listed in the order ShellCheck's AST walk visits them: each command before
 //! the commands in its own `$(...)` or backtick substitutions, left to right. Arguments are
-//! "oversimplified" as ShellCheck does: quotes removed, every expansion (`$X`, `${X}`,
-//! `$(...)`, `` `...` ``, `$((...))`) replaced by `${VAR}`. Redirections and leading
+//! simplified as hadolint 2.15.1 does: quotes removed, parameters written `${NAME}` (`$X` and
+//! `${X...}` keep what names them), and `$(...)`, `` `...` `` and `$((...))` replaced by
+//! `${VAR}`. Redirections and leading
 //! assignments are not arguments. Control words (`if`, `then`, `for x in ...`, `case`
 //! patterns) are grammar, not commands.
 
@@ -70,6 +71,13 @@ impl Command {
             .flags
             .iter()
             .filter(|f| flags.contains(&f.text.as_str()))
+            // `--flag=value` holds its value: the next word is not it.
+            .filter(|f| {
+                !self
+                    .args
+                    .iter()
+                    .any(|a| a.id == f.id && a.text.contains('='))
+            })
             .filter_map(|f| self.args.iter().map(|a| a.id).filter(|&id| id > f.id).min())
             .collect();
         Command {
@@ -189,6 +197,8 @@ struct Word {
     text: String,
     /// Nothing quoted or expanded: can be a reserved word or an assignment.
     plain: bool,
+    /// It holds a parameter, command or arithmetic expansion.
+    expanded: bool,
     /// Where substitutions inside it start, to parse after the command.
     substitutions: Vec<String>,
 }
@@ -573,6 +583,7 @@ impl Parser {
     fn word(&mut self) -> Word {
         let mut text = String::new();
         let mut plain = true;
+        let mut expanded = false;
         let mut substitutions = Vec::new();
         while let Some(c) = self.peek() {
             match c {
@@ -627,6 +638,7 @@ impl Parser {
                                 }
                             }
                             '$' | '`' => {
+                                expanded |= self.starts_expansion();
                                 if let Some(s) = self.expansion(&mut text) {
                                     substitutions.push(s);
                                 }
@@ -641,6 +653,7 @@ impl Parser {
                 }
                 '$' | '`' => {
                     plain = false;
+                    expanded |= self.starts_expansion();
                     if let Some(s) = self.expansion(&mut text) {
                         substitutions.push(s);
                     }
@@ -654,8 +667,19 @@ impl Parser {
         Word {
             text,
             plain,
+            expanded,
             substitutions,
         }
+    }
+
+    /// Whether the `$` or `` ` `` at the cursor starts an expansion (not `$'...'` or a lone
+    /// `$`).
+    fn starts_expansion(&self) -> bool {
+        self.peek() == Some('`')
+            || self.peek_at(1).is_some_and(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(c, '_' | '(' | '{' | '@' | '*' | '#' | '?' | '-' | '$' | '!')
+            })
     }
 
     /// An expansion at the cursor (`$`, `` ` ``): appends `${VAR}` (or a lone `$`) and
@@ -697,13 +721,19 @@ impl Parser {
                 text.push_str("${VAR}");
                 Some(self.chars[start..end].iter().collect())
             }
+            // Parameters keep their names, as hadolint 2.15.1 simplifies them (its DL3033 and
+            // DL3041 take `pkg-${version}` as pinned when ENV or ARG defines `version`).
             Some('{') => {
                 self.at += 1;
+                let start = self.at;
                 self.skip_balanced('{', '}');
-                text.push_str("${VAR}");
+                let end = self.at.saturating_sub(1).max(start);
+                let inner: String = self.chars[start..end].iter().collect();
+                text.push_str(&format!("${{{inner}}}"));
                 None
             }
             Some(c) if c.is_ascii_alphanumeric() || c == '_' => {
+                let start = self.at;
                 if c.is_ascii_digit() {
                     self.at += 1;
                 } else {
@@ -714,12 +744,13 @@ impl Parser {
                         self.at += 1;
                     }
                 }
-                text.push_str("${VAR}");
+                let name: String = self.chars[start..self.at].iter().collect();
+                text.push_str(&format!("${{{name}}}"));
                 None
             }
-            Some('@' | '*' | '#' | '?' | '-' | '$' | '!') => {
+            Some(c @ ('@' | '*' | '#' | '?' | '-' | '$' | '!')) => {
                 self.at += 1;
-                text.push_str("${VAR}");
+                text.push_str(&format!("${{{c}}}"));
                 None
             }
             Some('\'') => {
@@ -745,7 +776,7 @@ impl Parser {
 impl Word {
     /// ShellCheck names a command only when its first word is literal text.
     fn plain_name(&self) -> bool {
-        !self.text.is_empty() && !self.text.contains("${VAR}")
+        !self.text.is_empty() && !self.expanded
     }
 }
 
@@ -853,11 +884,11 @@ mod tests {
         let pip = &s.commands[0];
         assert_eq!(
             pip.args().collect::<Vec<_>>(),
-            ["install", "--no-cache-dir", "-qU", "flask==2.0", "${VAR}"]
+            ["install", "--no-cache-dir", "-qU", "flask==2.0", "${X}"]
         );
         let flags: Vec<&str> = pip.flags.iter().map(|f| f.text.as_str()).collect();
         assert_eq!(flags, ["no-cache-dir", "q", "U"]);
-        assert_eq!(pip.args_no_flags(), ["install", "flask==2.0", "${VAR}"]);
+        assert_eq!(pip.args_no_flags(), ["install", "flask==2.0", "${X}"]);
         let curl = &Script::parse("curl -o out -L url").commands[0].drop_flag_values(&["o"]);
         assert_eq!(curl.args().collect::<Vec<_>>(), ["-o", "-L", "url"]);
     }

@@ -100,7 +100,7 @@ fn download_target(c: &Command) -> Option<String> {
     let (name, args) = unwrapped(c);
     let url = args
         .iter()
-        .find(|a| a.contains("://") || a.starts_with("${VAR}"))
+        .find(|a| a.contains("://") || a.starts_with("${"))
         .map(|u| base(u.split(['?', '#']).next().unwrap_or(u)).to_string());
     match name {
         "curl" => {

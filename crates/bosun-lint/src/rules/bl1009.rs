@@ -81,7 +81,7 @@ fn cleans(script: &Script, cache: &Cache) -> bool {
             && c.args().any(|a| {
                 a.contains(cache.path)
                     || cache.roots.contains(&a.trim_end_matches('/'))
-                    || (cache.under_variable && a.starts_with("${VAR}"))
+                    || (cache.under_variable && a.starts_with("${"))
             });
         by_tool || by_rm
     })

@@ -4,16 +4,16 @@ use super::{RunCheck, run_check};
 use crate::Severity;
 use crate::shell::Command;
 
-/// `pip install`, `pip3.12 install`, `python -m pip install`.
+/// `pip install`, `pip3.12 install`, `python -m pip install`, as hadolint 2.15.1 tells them:
+/// by the command name as written, so any name starting with `pip` but `pipenv` counts
+/// (pipx too), and `/usr/bin/pip` does not.
 pub(crate) fn is_pip_install(c: &Command) -> bool {
-    let pip_name = c.name.rsplit('/').next().unwrap_or(&c.name);
-    // As in hadolint, any name starting with `pip` counts: pipx and pipenv too.
-    let is_pip = pip_name.starts_with("pip");
-    let module = pip_name.starts_with("python")
+    let is_pip = c.name.starts_with("pip") && !c.name.starts_with("pipenv");
+    let module = c.name.starts_with("python")
         && c.args
-            .windows(2)
-            .any(|w| w[0].text == "-m" && w[1].text == "pip");
-    (is_pip || module) && c.has_arg("install")
+            .windows(3)
+            .any(|w| w[0].text == "-m" && w[1].text == "pip" && w[2].text == "install");
+    (is_pip && c.has_arg("install")) || module
 }
 
 /// Flags whose value is the next word, not a package.
@@ -35,8 +35,10 @@ const VALUE_FLAGS: &[&str] = &[
     "prefix",
     "progress-bar",
     "proxy",
+    "python",
     "python-version",
     "root",
+    "root-user-action",
     "src",
     "t",
     "target",
@@ -134,6 +136,7 @@ mod tests {
             ),
             [2]
         );
+        assert_eq!(codes("FROM a:1\nRUN pipx install black\n", "DL3013"), [2]);
         for ok in [
             "pip install flask==2.0",
             "pip install -r req.txt",
@@ -142,6 +145,11 @@ mod tests {
             "pip install -c c.txt flask",
             "pip install git+ssh://git@example.org/x.git@1.0#egg=x",
             "pip install ./src/pkg",
+            // Probed with hadolint 2.15.1: pipenv is not pip, options that take a value.
+            "pipenv install black",
+            "pipx install --python python3.12 \"poetry==1.8.5\"",
+            "pip3 install --root-user-action ignore poetry==1.8.5",
+            "/usr/local/bin/pip install foo",
         ] {
             assert!(
                 codes(&format!("FROM a:1\nRUN {ok}\n"), "DL3013").is_empty(),

@@ -1,16 +1,16 @@
 //! DL3033: pin yum package versions (and module streams).
 
-use super::rpm;
-use super::{RunCheck, run_check};
-use crate::Severity;
+use super::Context;
+use super::rpm::PinRule;
 
-pub(crate) fn rule() -> RunCheck {
-    run_check(
-        "DL3033",
-        Severity::Warning,
-        "Specify version with `yum install -y <package>-<version>`.",
-        |script| rpm::all_pinned(script, |c| c.name == "yum"),
-    )
+pub(crate) fn rule(context: Context) -> PinRule {
+    PinRule {
+        code: "DL3033",
+        message: "Specify version with `yum install -y <package>-<version>`.",
+        tool: |c| c.name == "yum",
+        context,
+        defined: Default::default(),
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ const INSTALLS: &[&str] = &[
     "upgrade",
     "up",
     "upgrade-minimal",
+    "up-min",
     "reinstall",
     "rei",
 ];
@@ -26,11 +27,20 @@ pub(crate) fn rule() -> RunCheck {
                 rpm::cleaned_after_install(
                     script,
                     |c| c.is_with_any(tool, INSTALLS),
-                    |c| c.is_with_any(tool, &["clean", "all"]) || c.is_with_any("rm", &["-rf"]),
+                    |c| {
+                        c.is_with_any(tool, &["clean", "all"])
+                            || c.is_with_any("rm", &["-rf", "/var/cache/libdnf5*"])
+                    },
                 )
             })
         },
     )
+    // dnf5 keeps its cache in libdnf5: a cache or tmpfs mount there keeps it out.
+    .unless_cached(|mounts| {
+        mounts
+            .iter()
+            .any(|m| m.contains(".cache/libdnf5") || m.contains("/var/cache/libdnf5"))
+    })
 }
 
 #[cfg(test)]
@@ -47,7 +57,16 @@ mod tests {
             )
             .is_empty()
         );
+        // Probed with hadolint 2.15.1.
+        assert!(
+            codes(
+                "FROM a:1\nRUN --mount=type=cache,target=/var/cache/libdnf5 dnf -y install git-core-2.51.0\n",
+                "DL3040"
+            )
+            .is_empty()
+        );
         for fires in [
+            "dnf -y up-min",
             "dnf in -y foo-1",
             "dnf upgrade -y",
             "microdnf clean all && dnf install -y foo-1",

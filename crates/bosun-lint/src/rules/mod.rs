@@ -68,6 +68,7 @@ mod dl3059;
 mod dl3060;
 mod dl3061;
 mod dl3062;
+mod dl3063;
 mod dl3064;
 mod dl3065;
 mod dl3066;
@@ -104,8 +105,8 @@ pub const CODES: &[&str] = &[
     "DL3019", "DL3020", "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3026", "DL3027",
     "DL3028", "DL3029", "DL3030", "DL3032", "DL3033", "DL3034", "DL3035", "DL3036", "DL3037",
     "DL3038", "DL3040", "DL3041", "DL3042", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047",
-    "DL3048", "DL3057", "DL3059", "DL3060", "DL3061", "DL3062", "DL3064", "DL3065", "DL3066",
-    "DL3067", "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
+    "DL3048", "DL3057", "DL3059", "DL3060", "DL3061", "DL3062", "DL3063", "DL3064", "DL3065",
+    "DL3066", "DL3067", "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
 ];
 
 /// The rules hadolint also applies to the instructions ONBUILD wraps.
@@ -149,14 +150,14 @@ fn make(code: &str, c: Context) -> Box<dyn Rule> {
         "DL3029" => Box::new(dl3029::rule(c)),
         "DL3030" => Box::new(dl3030::rule()),
         "DL3032" => Box::new(dl3032::rule()),
-        "DL3033" => Box::new(dl3033::rule()),
+        "DL3033" => Box::new(dl3033::rule(c)),
         "DL3034" => Box::new(dl3034::rule()),
         "DL3035" => Box::new(dl3035::rule()),
         "DL3036" => Box::new(dl3036::rule()),
         "DL3037" => Box::new(dl3037::rule()),
         "DL3038" => Box::new(dl3038::rule()),
         "DL3040" => Box::new(dl3040::rule()),
-        "DL3041" => Box::new(dl3041::rule()),
+        "DL3041" => Box::new(dl3041::rule(c)),
         "DL3042" => Box::new(dl3042::Dl3042::new(c)),
         "DL3043" => Box::new(dl3043::rule(c)),
         "DL3044" => Box::new(dl3044::Dl3044::new(c)),
@@ -169,6 +170,7 @@ fn make(code: &str, c: Context) -> Box<dyn Rule> {
         "DL3060" => Box::new(dl3060::rule(c)),
         "DL3061" => Box::new(dl3061::Dl3061::default()),
         "DL3062" => Box::new(dl3062::rule()),
+        "DL3063" => Box::new(dl3063::rule(c)),
         "DL3064" => Box::new(dl3064::rule(c)),
         "DL3065" => Box::new(dl3065::rule(c)),
         "DL3066" => Box::new(dl3066::Dl3066::default()),

@@ -1,6 +1,12 @@
 //! What the yum, dnf and zypper rules share.
 
+use std::collections::BTreeSet;
+
+use bosun_dockerfile::{Instruction, Keyword};
+
+use super::{BaseImage, Context, Rule, failure, pairs};
 use crate::shell::{Command, Script};
+use crate::{Failure, Severity, Step};
 
 pub(crate) fn is_dnf(c: &Command) -> bool {
     c.name == "dnf" || c.name == "microdnf"
@@ -14,21 +20,31 @@ pub(crate) fn packages<'a>(c: &'a Command, subcommands: &[&str]) -> Vec<&'a str>
         .collect()
 }
 
-/// Whether `yum|dnf install` names a pinned package, as hadolint 2.15 decides it: some `-` is
-/// followed by a digit (`openssl-1:1.1.1k`, `rpm-sign-4.16`), or it is an `.rpm` file whose
-/// name has a `-`.
-pub(crate) fn pinned(package: &str) -> bool {
-    package.contains('-')
-        && (package.ends_with(".rpm")
-            || package
-                .as_bytes()
-                .windows(2)
-                .any(|w| w[0] == b'-' && w[1].is_ascii_digit()))
+/// Whether `yum|dnf install` names a pinned package, as hadolint 2.15.1 decides it: it has a
+/// `-`, and is an `.rpm` file, or names a variable ENV or ARG defined (`git-core-${version}`,
+/// see [`Defined`]), or what follows its first `-` is version-like (parts of letters, digits
+/// and `.~^_:+`, one starting with a digit: `openssl-1:1.1.1k`, `rpm-sign-4.16`).
+pub(crate) fn pinned(package: &str, defined: &Defined) -> bool {
+    let parts: Vec<&str> = package.split('-').collect();
+    if parts.len() <= 1 {
+        return false;
+    }
+    if package.ends_with(".rpm") {
+        return true;
+    }
+    if package.contains('$') {
+        return defined.names_one_in(package);
+    }
+    let version_char = |c: char| c.is_ascii_alphanumeric() || ".~^_:+".contains(c);
+    parts[1..].iter().all(|p| p.chars().all(version_char))
+        && parts[1..]
+            .iter()
+            .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Whether every package of an `install` by `tool` is pinned: modules by a `:stream`,
 /// packages by [`pinned`].
-pub(crate) fn all_pinned(script: &Script, tool: fn(&Command) -> bool) -> bool {
+pub(crate) fn all_pinned(script: &Script, tool: fn(&Command) -> bool, defined: &Defined) -> bool {
     script
         .commands
         .iter()
@@ -37,8 +53,86 @@ pub(crate) fn all_pinned(script: &Script, tool: fn(&Command) -> bool) -> bool {
             let module = c.has_arg("module");
             packages(c, &["install", "module"])
                 .into_iter()
-                .all(|p| if module { p.contains(':') } else { pinned(p) })
+                .all(|p| match module {
+                    true => p.contains(':'),
+                    false => pinned(p, defined),
+                })
         })
+}
+
+/// The variables ENV (per stage, carried into a stage built `FROM` an earlier one) and ARG
+/// (anywhere) have defined so far, as hadolint 2.15.1's DL3033 and DL3041 track them.
+#[derive(Default)]
+pub(crate) struct Defined {
+    /// Each stage's name (if any) and the ENV names it has.
+    stages: Vec<(Option<String>, BTreeSet<String>)>,
+    args: BTreeSet<String>,
+}
+
+impl Defined {
+    /// Follows FROM, ENV and ARG.
+    pub(crate) fn step(&mut self, i: &Instruction, context: &Context) {
+        match i.keyword {
+            Keyword::From => {
+                let base = BaseImage::of(i, context);
+                let inherited = base
+                    .as_ref()
+                    .and_then(|b| {
+                        self.stages
+                            .iter()
+                            .find(|(alias, _)| alias.as_ref() == Some(&b.name))
+                    })
+                    .map(|(_, envs)| envs.clone())
+                    .unwrap_or_default();
+                self.stages.push((base.and_then(|b| b.alias), inherited));
+            }
+            Keyword::Env => {
+                let names = pairs(i, context).into_iter().map(|(k, _)| k);
+                match self.stages.last_mut() {
+                    Some((_, envs)) => envs.extend(names),
+                    None => self.stages.push((None, names.collect())),
+                }
+            }
+            Keyword::Arg => {
+                let text = i.args.text();
+                let name = text.split('=').next().unwrap_or_default().trim();
+                self.args.insert(name.to_string());
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `text` holds `${NAME}` for a name defined here.
+    fn names_one_in(&self, text: &str) -> bool {
+        let envs = self.stages.last().map(|(_, e)| e);
+        envs.into_iter()
+            .flatten()
+            .chain(&self.args)
+            .any(|name| text.contains(&format!("${{{name}}}")))
+    }
+}
+
+/// DL3033 and DL3041: every package an install by `tool` names is pinned.
+pub(crate) struct PinRule {
+    pub(crate) code: &'static str,
+    pub(crate) message: &'static str,
+    pub(crate) tool: fn(&Command) -> bool,
+    pub(crate) context: Context,
+    pub(crate) defined: Defined,
+}
+
+impl Rule for PinRule {
+    fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
+        let Step::Instruction(i, script) = step else {
+            return;
+        };
+        self.defined.step(i, &self.context);
+        if let Some(script) = script
+            && !all_pinned(script, self.tool, &self.defined)
+        {
+            out.push(failure(self.code, Severity::Warning, self.message, i.line));
+        }
+    }
 }
 
 /// Whether the cache an install fills is cleaned after it, as hadolint 2.15 decides: no
