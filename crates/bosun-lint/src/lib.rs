@@ -124,6 +124,9 @@ pub struct Options {
     pub disable_ignore_pragma: bool,
     /// Behave exactly as hadolint: only hadolint's rules, only `# hadolint` pragmas.
     pub hadolint_only: bool,
+    /// How long one ShellCheck run may take before it is killed and its scripts get a
+    /// BL1010 finding instead of shell checks (none: [`shellcheck::DEFAULT_TIMEOUT`]).
+    pub shellcheck_timeout: Option<std::time::Duration>,
     /// Registries FROM may name (none: any).
     pub trusted_registries: Vec<String>,
     /// Required labels and their formats.
@@ -184,7 +187,10 @@ pub fn lint_many(files: &[(&str, Option<&std::path::Path>)], options: &Options) 
                 .iter()
                 .flat_map(|p| p.scripts.iter().map(|(_, s)| s.as_str()))
                 .collect();
-            shellcheck::check(program, &scripts, options.cache_dir.as_deref())
+            let timeout = options
+                .shellcheck_timeout
+                .unwrap_or(shellcheck::DEFAULT_TIMEOUT);
+            shellcheck::check(program, &scripts, options.cache_dir.as_deref(), timeout)
         }
         None => Default::default(),
     };

@@ -12,6 +12,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 use bosun_dockerfile::Keyword;
 use rayon::prelude::*;
@@ -163,9 +164,34 @@ struct Comment {
     message: String,
 }
 
+/// How long one ShellCheck run may take by default: ShellCheck can take minutes on one
+/// generated RUN (10,000 `&&` continuations), and a lint must not stall a CI job on it.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The finding a script gets when ShellCheck did not finish on it in time.
+fn timed_out(timeout: Duration) -> Failure {
+    Failure {
+        code: "BL1010".into(),
+        severity: Severity::Warning,
+        message: format!(
+            "ShellCheck did not finish in {} s; shell checks skipped (--shellcheck-timeout)",
+            timeout.as_secs_f64()
+        ),
+        line: 0,
+        column: 1,
+    }
+}
+
 /// Runs ShellCheck over every distinct script, answering from `cache` (a directory of
-/// results keyed by the ShellCheck version and the script) what it already knows.
-pub(crate) fn check(program: &Path, scripts: &[&str], cache: Option<&Path>) -> Findings {
+/// results keyed by the ShellCheck version and the script) what it already knows. A run
+/// that takes longer than `timeout` is killed; its scripts are tried one by one, and the one
+/// that is still too slow gets a BL1010 finding (not cached: a faster machine may finish).
+pub(crate) fn check(
+    program: &Path,
+    scripts: &[&str],
+    cache: Option<&Path>,
+    timeout: Duration,
+) -> Findings {
     let mut distinct: Vec<&str> = scripts.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
@@ -193,7 +219,18 @@ pub(crate) fn check(program: &Path, scripts: &[&str], cache: Option<&Path>) -> F
         .max(16);
     let fresh: Vec<(String, Option<Failure>, bool)> = todo
         .par_chunks(per_process)
-        .flat_map_iter(|chunk| check_chunk(program, chunk))
+        .flat_map_iter(|chunk| match check_chunk(program, chunk, timeout) {
+            Some(done) => done,
+            // One slow script must not cost the others of its chunk their checks.
+            None if chunk.len() > 1 => chunk
+                .par_iter()
+                .flat_map_iter(|one| {
+                    check_chunk(program, std::slice::from_ref(one), timeout)
+                        .unwrap_or_else(|| vec![(one.to_string(), Some(timed_out(timeout)), false)])
+                })
+                .collect(),
+            None => vec![(chunk[0].to_string(), Some(timed_out(timeout)), false)],
+        })
         .collect();
     for (script, finding, checked) in fresh {
         if checked && let Some(c) = &cache {
@@ -266,9 +303,14 @@ impl Cache {
     }
 }
 
-/// (script, finding, whether ShellCheck really ran on it).
-fn check_chunk(program: &Path, chunk: &[&str]) -> Vec<(String, Option<Failure>, bool)> {
-    let unchecked = || chunk.iter().map(|s| (s.to_string(), None, false)).collect();
+/// (script, finding, whether ShellCheck really ran on it); `None` when ShellCheck did not
+/// finish within `timeout` (it is killed).
+fn check_chunk(
+    program: &Path,
+    chunk: &[&str],
+    timeout: Duration,
+) -> Option<Vec<(String, Option<Failure>, bool)>> {
+    let unchecked = || Some(chunk.iter().map(|s| (s.to_string(), None, false)).collect());
     let Ok(dir) = tempfile::tempdir() else {
         return unchecked();
     };
@@ -280,11 +322,14 @@ fn check_chunk(program: &Path, chunk: &[&str]) -> Vec<(String, Option<Failure>, 
         }
         files.push(path.display().to_string());
     }
-    let output = Command::new(program).args(ARGS).args(&files).output();
-    let Some(found) = output
-        .ok()
-        .and_then(|o| serde_json::from_slice::<Output>(&o.stdout).ok())
-    else {
+    let mut command = Command::new(program);
+    command.args(ARGS).args(&files);
+    let stdout = match run_with_deadline(command, timeout) {
+        Ok(Some(stdout)) => stdout,
+        Ok(None) => return None,
+        Err(_) => return unchecked(),
+    };
+    let Ok(found) = serde_json::from_slice::<Output>(&stdout) else {
         return unchecked();
     };
     let mut last: HashMap<&str, &Comment> = HashMap::new();
@@ -309,7 +354,38 @@ fn check_chunk(program: &Path, chunk: &[&str]) -> Vec<(String, Option<Failure>, 
             });
             (text.to_string(), finding, true)
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// Runs `command` and returns its standard output, or `None` when it has not finished after
+/// `timeout` (it is then killed and reaped).
+fn run_with_deadline(mut command: Command, timeout: Duration) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut child = command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    // Read while it runs: a full pipe would stop it.
+    let mut pipe = child.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        pipe.read_to_end(&mut out).map(|_| out)
+    });
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait()?.is_some() {
+            return reader.join().expect("the reader does not panic").map(Some);
+        }
+        if started.elapsed() >= timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = reader.join();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(5).min(timeout / 4 + Duration::from_millis(1)));
+    }
 }
 
 #[cfg(test)]

@@ -809,6 +809,11 @@ pub(crate) struct LintArgs {
     /// hadolint's rules only, reports that name hadolint: a strict drop-in
     #[arg(long)]
     pub(crate) hadolint_only: bool,
+    /// Kill a ShellCheck run after SECONDS and report its scripts as BL1010 (shell checks
+    /// skipped) instead of waiting
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0,
+          env = crate::env_vars::BOSUN_SHELLCHECK_TIMEOUT)]
+    pub(crate) shellcheck_timeout: f64,
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,8 @@ pub const BOSUN_TRACKER_URL: &str = "BOSUN_TRACKER_URL";
 pub const BOSUN_OSV_URL: &str = "BOSUN_OSV_URL";
 /// Days after which `bosun scan` warns that the database is old.
 pub const BOSUN_DB_MAX_AGE: &str = "BOSUN_DB_MAX_AGE";
+/// Seconds one ShellCheck run of `bosun lint` may take.
+pub const BOSUN_SHELLCHECK_TIMEOUT: &str = "BOSUN_SHELLCHECK_TIMEOUT";
 /// The most bytes the user's shared layer cache keeps (`0` turns it off).
 pub const BOSUN_LAYER_CACHE_MAX: &str = "BOSUN_LAYER_CACHE_MAX";
 /// The public key a vulnerability database copy from a registry must be signed with.

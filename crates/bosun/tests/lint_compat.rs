@@ -365,6 +365,76 @@ fn shellcheck_results_are_cached() {
     assert_eq!(third.stdout, first.stdout);
 }
 
+/// A RUN that keeps ShellCheck busy far longer than the deadline (10,000 `&&` continuations)
+/// does not stall the lint: ShellCheck is killed, that RUN gets BL1010, the file's other
+/// scripts are still checked, nothing of it is cached, and the exit follows the threshold.
+#[test]
+fn a_slow_shellcheck_does_not_stall_lint() {
+    if bosun_lint::shellcheck::find().is_none() {
+        bosun_test::missing_peer("shellcheck");
+        return;
+    }
+    let ctx = Context::new();
+    let chain = format!("RUN true{}\n", " \\\n && echo x".repeat(10_000));
+    ctx.write(
+        "Dockerfile",
+        &format!("FROM debian:12\n{chain}RUN echo $foo\n"),
+    );
+    let run = ctx.bosun(&[
+        "lint",
+        "--no-color",
+        "--shellcheck-timeout",
+        "0.2",
+        "Dockerfile",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("Dockerfile:2 BL1010 warning: ShellCheck did not finish in 0.2 s"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Dockerfile:10003 SC2086"),
+        "{}",
+        run.stdout
+    );
+    let cached: usize = std::fs::read_dir(ctx.dir.path().join("cache/shellcheck"))
+        .expect("a cache")
+        .flatten()
+        .map(|d| std::fs::read_dir(d.path()).unwrap().count())
+        .sum();
+    assert_eq!(cached, 1, "the checked script only");
+    // Below the threshold it is reported without failing; and it can be ignored.
+    let lenient = ctx.bosun(&[
+        "lint",
+        "--no-color",
+        "--shellcheck-timeout",
+        "0.2",
+        "--failure-threshold",
+        "error",
+        "Dockerfile",
+    ]);
+    assert_eq!(lenient.code, 0, "{}", lenient.stdout);
+    let ignored = ctx.bosun(&[
+        "lint",
+        "--no-color",
+        "--shellcheck-timeout",
+        "0.2",
+        "--ignore",
+        "BL1010",
+        "--ignore",
+        "SC2086",
+        "Dockerfile",
+    ]);
+    assert!(!ignored.stdout.contains("BL1010"), "{}", ignored.stdout);
+    ctx.bosun(&["lint", "--shellcheck-timeout", "0", "Dockerfile"])
+        .fails(
+            2,
+            "--shellcheck-timeout 0: give a number of seconds above 0",
+        );
+}
+
 /// One case of hadolint's own test suite (`test/Hadolint/**/*Spec.hs`), as a Dockerfile.
 struct SpecCase {
     /// `DL3009Spec.hs: apt-get no cleanup`: the spec file and the `it` the case came from.

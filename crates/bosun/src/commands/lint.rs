@@ -99,6 +99,13 @@ pub(crate) fn run(store_dir: &Path, args: &LintArgs, printer: &Printer) -> Resul
             .unwrap_or(file.trusted_registries.clone())
     };
     options.hadolint_only = args.hadolint_only;
+    if !(args.shellcheck_timeout.is_finite() && args.shellcheck_timeout > 0.0) {
+        anyhow::bail!(
+            "--shellcheck-timeout {}: give a number of seconds above 0",
+            args.shellcheck_timeout
+        );
+    }
+    options.shellcheck_timeout = Some(std::time::Duration::from_secs_f64(args.shellcheck_timeout));
     options.shellcheck = bosun_lint::shellcheck::find();
     options.cache_dir = Some(crate::settings::cache_dir().join("shellcheck"));
     if !args.hadolint_only {
