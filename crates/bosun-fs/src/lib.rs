@@ -51,6 +51,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.commit()
 }
 
+/// [`write_atomic`] for a cache entry: never half-written, but not synced to disk (a cache
+/// that loses an entry in a crash only misses it; waiting for the disk on every entry cost
+/// more than the work the entry saves, as ShellCheck's results of small scripts).
+pub fn write_cache(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes).map_err(|e| with_path(path, e))?;
+    file.commit_unsynced()
+}
+
 /// A file being written that only appears at its final path on [`AtomicFile::commit`].
 ///
 /// Dropping it without committing removes the temporary file.
@@ -123,6 +132,16 @@ impl AtomicFile {
     /// their content has been written. The new target must be on the same filesystem.
     pub fn retarget(&mut self, target: &Path) {
         self.target = target.to_path_buf();
+    }
+
+    /// Renames the file into place without waiting for the disk: for caches, where a crash
+    /// may lose an entry (a miss) but never leave half of one under its name.
+    pub fn commit_unsynced(self) -> io::Result<()> {
+        let target = self.target;
+        self.temp
+            .persist(&target)
+            .map_err(|e| with_path(&target, e.error))?;
+        Ok(())
     }
 
     /// Flushes, fsyncs and renames the file into place, then fsyncs the directory.

@@ -212,11 +212,14 @@ pub(crate) fn check(
     if todo.is_empty() {
         return findings;
     }
-    // A few chunks per core, so that a chunk of long scripts does not leave a core idle.
-    let per_process = todo
-        .len()
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(16);
+    // A few chunks per core, so that a chunk of long scripts does not leave a core idle; a
+    // few scripts (one file, one process: how CI runs lint) still go to every core, since
+    // analysing them costs far more than ShellCheck's start (7 ms).
+    let cores = rayon::current_num_threads();
+    let per_process = match todo.len() <= 16 * cores {
+        true => todo.len().div_ceil(cores),
+        false => todo.len().div_ceil(4 * cores).max(16),
+    };
     let fresh: Vec<(String, Option<Failure>, bool)> = todo
         .par_chunks(per_process)
         .flat_map_iter(|chunk| match check_chunk(program, chunk, timeout) {
@@ -241,10 +244,11 @@ pub(crate) fn check(
     findings
 }
 
-/// Results by sha256 of (ShellCheck version, script): a file per script, written atomically,
+/// Results by sha256 of (ShellCheck binary, script): a file per script, written atomically,
 /// so that concurrent runs share it safely. A damaged entry is a miss.
 struct Cache {
     dir: PathBuf,
+    /// What names the ShellCheck binary in keys.
     version: String,
 }
 
@@ -257,10 +261,18 @@ struct Cached {
 
 impl Cache {
     fn open(dir: &Path, program: &Path) -> Option<Cache> {
-        let out = Command::new(program).arg("--version").output().ok()?;
-        out.status.success().then(|| Cache {
+        // Keyed by the binary (its path, size and mtime) rather than its `--version`: asking
+        // costs a ShellCheck start on every run, the cold path of one-file CI jobs.
+        let meta = std::fs::metadata(program).ok()?;
+        let mtime = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(Cache {
             dir: dir.to_path_buf(),
-            version: String::from_utf8_lossy(&out.stdout).into_owned(),
+            version: format!("{}\0{}\0{mtime}", program.display(), meta.len()),
         })
     }
 
@@ -298,7 +310,7 @@ impl Cache {
         if let (Some(parent), Ok(bytes)) = (path.parent(), serde_json::to_vec(&value)) {
             // A cache that cannot be written only makes the next run slower.
             let _ = std::fs::create_dir_all(parent);
-            let _ = bosun_fs::write_atomic(&path, &bytes);
+            let _ = bosun_fs::write_cache(&path, &bytes);
         }
     }
 }
