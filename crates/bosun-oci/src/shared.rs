@@ -137,7 +137,7 @@ impl SharedLayers {
             descriptor: descriptor.clone(),
             diff_id: diff_id.clone(),
         };
-        bosun_fs::write_atomic(&self.key_path(key), &serde_json::to_vec(&entry)?)?;
+        bosun_fs::write_cache(&self.key_path(key), &serde_json::to_vec(&entry)?)?;
         let mut used = self.used.lock().expect("not poisoned");
         let total = match *used {
             Some(n) => n + added,

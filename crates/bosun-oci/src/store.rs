@@ -674,7 +674,8 @@ impl Store {
             diff_id: diff_id.clone(),
         };
         let bytes = serde_json::to_vec(&entry).map_err(|e| Error::Invalid(e.to_string()))?;
-        bosun_fs::write_atomic(&self.root.join("cache/layers-v1").join(key), &bytes)?;
+        // A cache entry: a crash may lose it (the layer is built again), never half-write it.
+        bosun_fs::write_cache(&self.root.join("cache/layers-v1").join(key), &bytes)?;
         Ok(())
     }
 
