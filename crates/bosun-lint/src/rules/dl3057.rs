@@ -1,5 +1,6 @@
 //! DL3057: a stage without HEALTHCHECK (ignored unless a configuration raises it). Stages
-//! built on a stage with one inherit it.
+//! built on a stage with one inherit it, and a HEALTHCHECK serves the stages its stage is
+//! built from, as hadolint 2.15.1 decides.
 
 use bosun_dockerfile::Keyword;
 
@@ -28,7 +29,7 @@ impl Rule for Dl3057 {
         if let Some(base) = BaseImage::of(i, &self.context) {
             self.stages.enter(&base, i.line, false);
         } else if i.keyword == Keyword::Healthcheck {
-            self.stages.satisfied();
+            self.stages.satisfied_up_the_chain();
         }
     }
 
@@ -64,6 +65,12 @@ mod tests {
         };
         assert_eq!(lines("FROM a:1\nRUN x\n"), [1]);
         assert!(lines("FROM a:1 AS base\nHEALTHCHECK NONE\nFROM base\n").is_empty());
+        // hadolint 2.15.1: a HEALTHCHECK serves the stages its stage extends; a branch
+        // without one is reported where it starts and where it ends.
+        let fork = "FROM scratch AS base1\nFROM base1 AS base2\nFROM base2 AS base3.1\n\
+                    FROM base2 AS base3.2\n\nFROM base3.1 AS end1\nHEALTHCHECK NONE\n\n\
+                    FROM base3.2 AS end2\n";
+        assert_eq!(lines(fork), [4, 9]);
         assert!(
             lint("FROM a:1\n", &Options::default())
                 .failures

@@ -364,6 +364,8 @@ struct Stage {
     name: String,
     line: usize,
     aliased: bool,
+    /// The image it is built FROM (a stage's name, when it is one).
+    source: String,
 }
 
 impl Stages {
@@ -374,6 +376,7 @@ impl Stages {
             name: base.alias.clone().unwrap_or_else(|| base.name.clone()),
             line,
             aliased: base.alias.is_some(),
+            source: base.name.clone(),
         };
         let parent = self
             .good
@@ -391,6 +394,30 @@ impl Stages {
         if let Some(stage) = &self.current {
             self.bad.remove(stage);
             self.good.insert(stage.clone());
+        }
+    }
+
+    /// The current stage has what is looked for, and so, as hadolint 2.15.1's DL3057 has it,
+    /// do the stages it is built from, up the chain: a HEALTHCHECK in a final stage serves
+    /// the stages it extends.
+    pub(crate) fn satisfied_up_the_chain(&mut self) {
+        let Some(stage) = self.current.clone() else {
+            return;
+        };
+        self.satisfied();
+        let mut sources = vec![stage.source];
+        while let Some(source) = sources.pop() {
+            let parents: Vec<Stage> = self
+                .bad
+                .iter()
+                .filter(|s| s.name == source)
+                .cloned()
+                .collect();
+            for parent in parents {
+                self.bad.remove(&parent);
+                sources.push(parent.source.clone());
+                self.good.insert(parent);
+            }
         }
     }
 
