@@ -1996,3 +1996,79 @@ fn vulnerability_database_through_a_registry() {
     ])
     .fails(2, "is no vulnerability database");
 }
+
+/// With a pull mirror configured for a registry, `bosun sign` reads the image through the
+/// mirror but writes the signature where the image is named (the registry's push endpoint),
+/// never to the mirror, and in that registry's name.
+#[test]
+fn signatures_go_to_the_push_endpoint_not_a_mirror() {
+    let Some(busybox) = bosun_test::static_busybox() else {
+        return;
+    };
+    let (Some(primary), Some(mirror)) = (
+        Registry::start(None, Auth::None),
+        Registry::start(None, Auth::None),
+    ) else {
+        return;
+    };
+    let mut ctx = Context::new();
+    ctx.set("BOSUN_PASSWORD", "pw");
+    let layout = make_layout(
+        &ctx.dir.path().join("layout"),
+        &std::fs::read(busybox).unwrap(),
+    );
+    let digests = push_apps(&ctx, &layout, &primary.host);
+    push_apps(&ctx, &layout, &mirror.host);
+    let etc = ctx.dir.path().join("containers-root/etc/containers");
+    std::fs::create_dir_all(&etc).unwrap();
+    std::fs::write(
+        etc.join("registries.conf"),
+        format!(
+            "[[registry]]\nlocation = \"{}\"\ninsecure = true\n[[registry.mirror]]\nlocation = \"{}\"\ninsecure = true\n",
+            primary.host, mirror.host
+        ),
+    )
+    .unwrap();
+    ctx.bosun(&["keygen"]).ok();
+    let reads_before = mirror.requests().len();
+    let signed = ctx
+        .bosun(&[
+            "sign",
+            &format!("docker://{}/team/app1:1", primary.host),
+            "--key",
+            "cosign.key",
+        ])
+        .ok();
+    assert_eq!(
+        signed.stdout.trim(),
+        format!("{}/team/app1@{}", primary.host, digests["app1"])
+    );
+    assert!(
+        mirror.requests().len() > reads_before,
+        "the image is read through the mirror"
+    );
+    let writes = |reg: &Registry| {
+        reg.requests()
+            .iter()
+            .filter(|r| r.starts_with("PUT") || r.starts_with("POST") || r.starts_with("PATCH"))
+            .filter(|r| r.contains(".sig") || r.contains("/blobs/uploads"))
+            .count()
+    };
+    let tag = digests["app1"].replacen(':', "-", 1) + ".sig";
+    assert!(
+        primary
+            .requests()
+            .iter()
+            .any(|r| r.starts_with("PUT") && r.contains(&tag)),
+        "{:?}",
+        primary.requests()
+    );
+    let mirror_writes: Vec<String> = mirror
+        .requests()
+        .into_iter()
+        .skip(reads_before)
+        .filter(|r| !r.starts_with("GET") && !r.starts_with("HEAD"))
+        .collect();
+    assert!(mirror_writes.is_empty(), "{mirror_writes:?}");
+    assert!(writes(&primary) > 0);
+}

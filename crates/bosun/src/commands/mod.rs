@@ -175,29 +175,43 @@ pub(crate) fn registry_repository(
     client: &bosun_registry::Client,
     text: &str,
 ) -> Result<(bosun_registry::Repository, String)> {
+    let (repo, object, _) = resolve_in_registry(client, text)?;
+    Ok((repo, object))
+}
+
+/// [`registry_repository`], and the reference the image is named by before registries.conf
+/// sends reads to a mirror: where writes about it (signatures) go.
+pub(crate) fn resolve_in_registry(
+    client: &bosun_registry::Client,
+    text: &str,
+) -> Result<(bosun_registry::Repository, String, Reference)> {
     let candidates = Reference::candidates(text, &client.options().conf.search)?;
     let mut endpoints = Vec::new();
     for reference in &candidates {
-        endpoints.extend(client.options().conf.pull_endpoints(reference)?);
+        for endpoint in client.options().conf.pull_endpoints(reference)? {
+            endpoints.push((endpoint, reference.clone()));
+        }
     }
     // One place to look: no need to ask first whether it has the image.
-    if let [only] = &endpoints[..] {
-        return Ok((client.repository(only)?, only.reference.object()));
+    if let [(only, named)] = &endpoints[..] {
+        return Ok((
+            client.repository(only)?,
+            only.reference.object(),
+            named.clone(),
+        ));
     }
     let mut last = None;
-    {
-        for endpoint in endpoints {
-            let repo = client.repository(&endpoint)?;
-            let object = endpoint.reference.object();
-            match repo.resolve(&object) {
-                Ok(Some(_)) => return Ok((repo, object)),
-                Ok(None) => {
-                    last = Some(bosun_registry::Error::NotFound {
-                        reference: endpoint.reference.to_string(),
-                    })
-                }
-                Err(e) => last = Some(e),
+    for (endpoint, named) in endpoints {
+        let repo = client.repository(&endpoint)?;
+        let object = endpoint.reference.object();
+        match repo.resolve(&object) {
+            Ok(Some(_)) => return Ok((repo, object, named)),
+            Ok(None) => {
+                last = Some(bosun_registry::Error::NotFound {
+                    reference: endpoint.reference.to_string(),
+                })
             }
+            Err(e) => last = Some(e),
         }
     }
     Err(last.expect("at least one candidate").into())

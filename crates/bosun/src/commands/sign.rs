@@ -16,7 +16,7 @@ use bosun_sign::manifest::{self, Kind, Layer, OCI_MANIFEST};
 use bosun_sign::payload::SimpleSigning;
 
 use crate::cli::{AttestationType, Format, SignArgs, VerifyArgs, VerifyAttestationArgs};
-use crate::commands::registry_repository;
+use crate::commands::resolve_in_registry;
 use crate::env_vars::{BOSUN_PASSWORD, COSIGN_PASSWORD};
 use crate::{ExitStatus, Printer, settings};
 
@@ -92,8 +92,11 @@ enum Target {
         repository: String,
     },
     Registry {
+        /// Where the image was read (a mirror, when registries.conf has one).
         repo: bosun_registry::Repository,
         descriptor: Descriptor,
+        /// The image as named, before any mirror: where signatures are written.
+        named: Option<bosun_registry::Reference>,
     },
 }
 
@@ -125,7 +128,7 @@ impl Target {
             }
             ImageRef::Registry(text) => {
                 let client = settings::registry_client(registry)?;
-                let (repo, object) = registry_repository(&client, &text)?;
+                let (repo, object, named) = resolve_in_registry(&client, &text)?;
                 let fetched = repo.manifest(&object)?;
                 let descriptor = Descriptor {
                     media_type: fetched.media_type,
@@ -134,7 +137,11 @@ impl Target {
                     platform: None,
                     annotations: BTreeMap::new(),
                 };
-                Ok(Target::Registry { repo, descriptor })
+                Ok(Target::Registry {
+                    repo,
+                    descriptor,
+                    named: Some(named),
+                })
             }
             _ => bail!("{image}: sign and verify images in the store or in a registry (docker://)"),
         }
@@ -155,8 +162,11 @@ impl Target {
     /// `repository@digest`, for messages.
     fn named(&self) -> String {
         let repository = match self {
-            Target::Store { repository, .. } => repository,
-            Target::Registry { repo, .. } => &repo.display,
+            Target::Store { repository, .. } => repository.clone(),
+            Target::Registry {
+                named: Some(named), ..
+            } => named.name(),
+            Target::Registry { repo, .. } => repo.display.clone(),
         };
         format!("{repository}@{}", self.descriptor().digest)
     }
@@ -250,9 +260,21 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
     }
     let target = Target::open(store_dir, &args.image, &args.registry)?;
     let digest = target.descriptor().digest.clone();
-    let repository = match &target {
-        Target::Store { repository, .. } => repository.clone(),
-        Target::Registry { repo, .. } => repo.display.clone(),
+    // Signatures go where the image is named, never to a mirror it was read from.
+    let push_repo = match &target {
+        Target::Registry {
+            named: Some(named), ..
+        } => {
+            let client = settings::registry_client(&args.registry)?;
+            let endpoint = client.options().conf.push_endpoint(named)?;
+            Some(client.repository(&endpoint)?.for_push())
+        }
+        _ => None,
+    };
+    let repository = match (&target, &push_repo) {
+        (Target::Store { repository, .. }, _) => repository.clone(),
+        (_, Some(push)) => push.display.clone(),
+        (Target::Registry { repo, .. }, None) => repo.display.clone(),
     };
     let signed = match args.bundle {
         true => sigstore_bundle(&key, &repository, &digest, &annotations),
@@ -262,7 +284,10 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
         Target::Store {
             store, descriptor, ..
         } => add_to_store(store, descriptor, &[signed])?,
-        Target::Registry { repo, descriptor } if args.bundle => {
+        Target::Registry {
+            repo, descriptor, ..
+        } if args.bundle => {
+            let repo = push_repo.as_ref().unwrap_or(repo);
             let (layer, bundle) = &signed;
             push_bytes(repo, bundle)?;
             push_bytes(repo, manifest::EMPTY_CONFIG)?;
@@ -271,7 +296,9 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
             });
             repo.put_referrer(&manifest::referrer_manifest(layer, &subject), OCI_MANIFEST)?;
         }
-        Target::Registry { repo, .. } => push_to_tag(repo, &digest, &[signed])?,
+        Target::Registry { repo, .. } => {
+            push_to_tag(push_repo.as_ref().unwrap_or(repo), &digest, &[signed])?
+        }
     }
     printer.status(&format!("signed {}", target.named()));
     printer.data(&target.named())?;
@@ -620,7 +647,11 @@ impl Trust {
     /// The trust of a manifest already read from a registry.
     pub(crate) fn registry(repo: bosun_registry::Repository, descriptor: Descriptor) -> Trust {
         Trust {
-            target: Some(Target::Registry { repo, descriptor }),
+            target: Some(Target::Registry {
+                repo,
+                descriptor,
+                named: None,
+            }),
         }
     }
 
@@ -649,7 +680,9 @@ impl Trust {
         registry: &crate::cli::RegistryArgs,
     ) -> Result<super::OpenedImage> {
         match &self.target {
-            Some(Target::Registry { repo, descriptor }) => {
+            Some(Target::Registry {
+                repo, descriptor, ..
+            }) => {
                 let remote =
                     std::sync::Arc::new(bosun_registry::transfer::RemoteImage(repo.clone()));
                 let opened = bosun_oci::source::open_remote(
