@@ -74,6 +74,29 @@ pub struct Platform {
     pub variant: Option<String>,
 }
 
+impl std::str::FromStr for Platform {
+    type Err = String;
+
+    /// `OS/ARCH[/VARIANT]`, as `--platform` takes it.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.split('/').collect::<Vec<_>>()[..] {
+            [os, arch] if !os.is_empty() && !arch.is_empty() => Ok(Platform {
+                os: os.into(),
+                architecture: arch.into(),
+                variant: None,
+            }),
+            [os, arch, variant] if !os.is_empty() && !arch.is_empty() && !variant.is_empty() => {
+                Ok(Platform {
+                    os: os.into(),
+                    architecture: arch.into(),
+                    variant: Some(variant.into()),
+                })
+            }
+            _ => Err(format!("platform {s:?} is not OS/ARCH[/VARIANT]")),
+        }
+    }
+}
+
 impl std::fmt::Display for Platform {
     /// `os/architecture[/variant]`, as `--platform` takes it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -298,6 +321,21 @@ where
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn platforms_parse_and_print_as_the_flag_takes_them() {
+        for text in ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"] {
+            let p: Platform = text.parse().unwrap();
+            assert_eq!(p.to_string(), text);
+        }
+        let arm: Platform = "linux/arm64/v8".parse().unwrap();
+        assert_eq!(arm.variant.as_deref(), Some("v8"));
+        for bad in ["linux", "linux/", "/amd64", "a/b/c/d", ""] {
+            let e = bad.parse::<Platform>().unwrap_err();
+            assert!(e.contains("is not OS/ARCH[/VARIANT]"), "{bad}: {e}");
+        }
+    }
+
     use super::*;
 
     #[test]

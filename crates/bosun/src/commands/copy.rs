@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use bosun_oci::model::{Descriptor, Platform};
+use bosun_oci::model::Descriptor;
 use bosun_oci::source::{self, ImageRef, host_platform};
 use bosun_oci::{Store, export, normalize_name};
 use bosun_registry::Reference;
@@ -18,7 +18,12 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
         .with_context(|| format!("cannot open the store at {}", store_dir.display()))?;
     // Blobs a copy brings in are unnamed until the end: hold gc off meanwhile.
     let _lock = store.lock_shared()?;
-    let platform = args.platform.as_deref().map(parse_platform).transpose()?;
+    let platform = args
+        .platform
+        .as_deref()
+        .map(str::parse::<bosun_oci::model::Platform>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let client = std::cell::OnceCell::new();
     let client = || -> Result<&bosun_registry::Client> {
         if client.get().is_none() {
@@ -175,23 +180,6 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
         "copied {name}{which} to {destination} ({kind} {digest})"
     ));
     Ok(ExitStatus::Success)
-}
-
-pub(crate) fn parse_platform(s: &str) -> Result<Platform> {
-    let parts: Vec<&str> = s.split('/').collect();
-    match parts[..] {
-        [os, arch] => Ok(Platform {
-            os: os.into(),
-            architecture: arch.into(),
-            variant: None,
-        }),
-        [os, arch, variant] => Ok(Platform {
-            os: os.into(),
-            architecture: arch.into(),
-            variant: Some(variant.into()),
-        }),
-        _ => bail!("platform {s:?} is not OS/ARCH[/VARIANT]"),
-    }
 }
 
 /// The descriptor a build or copy leaves in the store, for the push of many images.

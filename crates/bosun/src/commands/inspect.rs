@@ -10,7 +10,6 @@ use bosun_analyze::layer::ScanOptions;
 use bosun_analyze::owners::{Owner, OwnerKind};
 
 use crate::cli::{FailOn, InspectArgs, InspectFormat, SizeBy};
-use crate::commands::copy::parse_platform;
 use crate::commands::{human, open_image};
 use crate::{ExitStatus, Printer};
 
@@ -18,7 +17,12 @@ pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Re
     let rules = ci_rules(args)?;
     let waste_threshold = ci::parse_bytes(&args.waste_threshold)
         .map_err(|e| anyhow::anyhow!("--waste-threshold {:?}: {e}", args.waste_threshold))?;
-    let platform = args.platform.as_deref().map(parse_platform).transpose()?;
+    let platform = args
+        .platform
+        .as_deref()
+        .map(str::parse::<bosun_oci::model::Platform>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let opened = open_image(store_dir, &args.image, platform.as_ref(), &args.registry)?;
     let image = &opened.image;
     let options = Options {

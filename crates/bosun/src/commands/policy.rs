@@ -43,7 +43,6 @@ use bosun_vuln::{Component, Severity};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{PolicyArgs, ReportFormat};
-use crate::commands::copy::parse_platform;
 use crate::commands::sign::{Trust, public_key};
 use crate::{ExitStatus, Printer, settings};
 
@@ -417,7 +416,12 @@ fn evaluate(
     args: &PolicyArgs,
     printer: &Printer,
 ) -> Result<ImageResult> {
-    let platform = args.platform.as_deref().map(parse_platform).transpose()?;
+    let platform = args
+        .platform
+        .as_deref()
+        .map(str::parse::<bosun_oci::model::Platform>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     // One manifest read serves both the contents and the signatures.
     let trust = Trust::open(store_dir, image, &args.registry)?;
     let opened = trust.open_image(store_dir, image, platform.as_ref(), &args.registry)?;

@@ -9,12 +9,16 @@ use bosun_oci::source::ImageRef;
 use bosun_sbom::{CYCLONEDX_ARTIFACT, SPDX_ARTIFACT, catalog, cyclonedx, spdx};
 
 use crate::cli::{SbomArgs, SbomFormat};
-use crate::commands::copy::parse_platform;
 use crate::commands::open_image;
 use crate::{ExitStatus, Printer};
 
 pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Result<ExitStatus> {
-    let platform = args.platform.as_deref().map(parse_platform).transpose()?;
+    let platform = args
+        .platform
+        .as_deref()
+        .map(str::parse::<bosun_oci::model::Platform>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let opened = open_image(store_dir, &args.image, platform.as_ref(), &args.registry)?;
     // For an image bosun built, the SBOM its build wrote from the lock is the exact one.
     let kind = match args.output {

@@ -17,7 +17,6 @@ use bosun_vuln::{Component, Ecosystem, Severity};
 use serde::Serialize;
 
 use crate::cli::{ReportFormat, ScanArgs, ScanFailOn};
-use crate::commands::copy::parse_platform;
 use crate::commands::open_image;
 use crate::reporters::DownloadReporter;
 use crate::{ExitStatus, Printer, settings};
@@ -48,7 +47,12 @@ struct Scanned {
 
 /// The image's packages, catalogued.
 fn from_image(store_dir: &Path, args: &ScanArgs) -> Result<Scanned> {
-    let platform = args.platform.as_deref().map(parse_platform).transpose()?;
+    let platform = args
+        .platform
+        .as_deref()
+        .map(str::parse::<bosun_oci::model::Platform>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let opened = open_image(store_dir, &args.image, platform.as_ref(), &args.registry)?;
     let sbom =
         catalog(&opened.image).with_context(|| format!("cannot catalogue {}", args.image))?;
