@@ -189,6 +189,20 @@ fn format_date(secs: i64) -> String {
     jiff::Timestamp::from_second(secs).map_or_else(|_| secs.to_string(), |t| t.to_string())
 }
 
+/// Debian's release numbers and their codenames (`VERSION_ID`, `distro=debian-N` in purls).
+const RELEASES: [(&str, &str); 5] = [
+    ("10", "buster"),
+    ("11", "bullseye"),
+    ("12", "bookworm"),
+    ("13", "trixie"),
+    ("14", "forky"),
+];
+
+/// The codename of Debian release `number` (`12` → `bookworm`).
+pub fn codename_of(number: &str) -> Option<&'static str> {
+    RELEASES.iter().find(|(n, _)| *n == number).map(|(_, c)| *c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -285,6 +285,20 @@ pub struct History {
     pub empty_layer: bool,
 }
 
+/// Maps an OCI architecture and variant to the Debian architecture: the inverse of
+/// [`platform_for_debian`].
+pub fn debian_arch(architecture: &str, variant: Option<&str>) -> String {
+    match (architecture, variant) {
+        ("arm", Some("v5")) => "armel",
+        ("arm", _) => "armhf",
+        ("386", _) => "i386",
+        ("ppc64le", _) => "ppc64el",
+        ("mips64le", _) => "mips64el",
+        (other, _) => other,
+    }
+    .to_string()
+}
+
 /// Maps a Debian architecture to the OCI platform (architecture, variant).
 pub fn platform_for_debian(arch: &str) -> Platform {
     let (architecture, variant) = match arch {
@@ -321,6 +335,16 @@ where
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn debian_architectures_round_trip() {
+        for arch in [
+            "amd64", "arm64", "armhf", "armel", "i386", "ppc64el", "mips64el", "s390x",
+        ] {
+            let p = platform_for_debian(arch);
+            assert_eq!(debian_arch(&p.architecture, p.variant.as_deref()), arch);
+        }
+    }
 
     #[test]
     fn platforms_parse_and_print_as_the_flag_takes_them() {

@@ -21,19 +21,6 @@ use crate::commands::open_image;
 use crate::reporters::DownloadReporter;
 use crate::{ExitStatus, Printer, settings};
 
-/// OCI architecture (and variant) to Debian's name.
-fn debian_arch(arch: &str, variant: Option<&str>) -> String {
-    match (arch, variant) {
-        ("arm", Some("v5")) => "armel",
-        ("arm", _) => "armhf",
-        ("386", _) => "i386",
-        ("ppc64le", _) => "ppc64el",
-        ("mips64le", _) => "mips64el",
-        (other, _) => other,
-    }
-    .to_string()
-}
-
 /// What a scan starts from.
 struct Scanned {
     components: Vec<Component>,
@@ -66,19 +53,10 @@ fn from_image(store_dir: &Path, args: &ScanArgs) -> Result<Scanned> {
             .filter_map(Component::from_package)
             .collect(),
         codename: sbom.distro.and_then(|d| d.codename),
-        arch: debian_arch(&config.architecture, config.variant.as_deref()),
+        arch: bosun_oci::model::debian_arch(&config.architecture, config.variant.as_deref()),
         names,
     })
 }
-
-/// Debian's release numbers and their codenames, for SBOMs that say `distro=debian-N`.
-const RELEASES: [(&str, &str); 5] = [
-    ("10", "buster"),
-    ("11", "bullseye"),
-    ("12", "bookworm"),
-    ("13", "trixie"),
-    ("14", "forky"),
-];
 
 /// The packages an SPDX or CycloneDX JSON document lists, by their purls; the Debian ones
 /// also give the release (`distro=debian-N`) and architecture.
@@ -119,17 +97,15 @@ fn from_sbom_file(path: &Path) -> Result<Scanned> {
         }
         if let Some(d) = p.qualifiers.get("distro") {
             let number = d.rsplit('-').next().unwrap_or_default();
-            codename = codename.or(RELEASES
-                .iter()
-                .find(|(n, _)| *n == number)
-                .map(|(_, c)| c.to_string()));
+            codename = codename.or(bosun_deb::release::codename_of(number).map(str::to_string));
         }
     }
     Ok(Scanned {
         components: purls.into_iter().filter_map(Component::from_purl).collect(),
         codename,
-        arch: arch
-            .unwrap_or_else(|| debian_arch(&bosun_oci::source::host_platform().architecture, None)),
+        arch: arch.unwrap_or_else(|| {
+            bosun_oci::model::debian_arch(&bosun_oci::source::host_platform().architecture, None)
+        }),
         names: Vec::new(),
     })
 }
