@@ -348,21 +348,22 @@ impl Repository {
                 Err(e) => last = Some(e),
             }
         }
-        let reason = last.map_or_else(String::new, |e| e.to_string());
+        // The hint follows the TLS error's kind, never its text.
+        let tls = last.as_ref().and_then(tls_error);
+        let reason = last.as_ref().map_or_else(String::new, |e| e.to_string());
         // Where podman's users put a registry's CA: their own certs.d (rootless) or the
         // machine's.
         let host = &self.host.name;
-        let hint = if self.host.insecure {
-            String::new()
-        } else if reason.contains("certificate") || reason.contains("UnknownIssuer") {
-            format!(
+        let hint = match tls {
+            _ if self.host.insecure => String::new(),
+            Some(rustls::Error::InvalidCertificate(_)) => format!(
                 " (put the registry's CA in ~/.config/containers/certs.d/{host}/ca.crt (under $XDG_CONFIG_HOME when set) or /etc/containers/certs.d/{host}/ca.crt, or pass --cert-dir)"
-            )
-        } else if reason.contains("corrupt message") || reason.contains("InvalidContentType") {
-            " (it does not speak TLS: pass --tls-verify=false or mark it insecure in registries.conf)"
-                .to_string()
-        } else {
-            String::new()
+            ),
+            Some(rustls::Error::InvalidMessage(_)) => {
+                " (it does not speak TLS: pass --tls-verify=false or mark it insecure in registries.conf)"
+                    .to_string()
+            }
+            _ => String::new(),
         };
         Err(Error::Http {
             reference: self.display.clone(),
@@ -675,5 +676,15 @@ mod tests {
             percent_encode("repository:a/b:pull,push"),
             "repository%3Aa%2Fb%3Apull%2Cpush"
         );
+    }
+}
+
+/// The TLS error under a transport error: ureq reports rustls' own, or an I/O error that
+/// carries it (a handshake that fails while reading).
+fn tls_error(e: &ureq::Error) -> Option<&rustls::Error> {
+    match e {
+        ureq::Error::Rustls(tls) => Some(tls),
+        ureq::Error::Io(io) => io.get_ref()?.downcast_ref::<rustls::Error>(),
+        _ => None,
     }
 }

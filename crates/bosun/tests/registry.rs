@@ -219,6 +219,28 @@ fn round_trip_with_tls_and_basic_auth() {
         return;
     };
     let host = reg.host.clone();
+    // Without its CA, the error says where podman's users put one (told by the TLS error's
+    // kind); a registry without TLS is told apart the same way.
+    let unknown = ctx.bosun(&["images", &format!("docker://{host}/team/app1")]);
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains(&format!(
+            "put the registry's CA in ~/.config/containers/certs.d/{host}/ca.crt"
+        )),
+        "{}",
+        unknown.stderr
+    );
+    let Some(plain) = Registry::start(None, Auth::None) else {
+        return;
+    };
+    let no_tls = ctx.bosun(&["images", &format!("docker://{}/team/app1", plain.host)]);
+    assert!(
+        no_tls
+            .stderr
+            .contains("it does not speak TLS: pass --tls-verify=false"),
+        "{}",
+        no_tls.stderr
+    );
     // The CA through containers' certs.d, as podman finds it.
     let certs = ctx
         .dir
