@@ -652,6 +652,16 @@ pub(crate) fn percent_encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
+/// The TLS error under a transport error: ureq reports rustls' own, or an I/O error that
+/// carries it (a handshake that fails while reading).
+fn tls_error(e: &ureq::Error) -> Option<&rustls::Error> {
+    match e {
+        ureq::Error::Rustls(tls) => Some(tls),
+        ureq::Error::Io(io) => io.get_ref()?.downcast_ref::<rustls::Error>(),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,15 +686,5 @@ mod tests {
             percent_encode("repository:a/b:pull,push"),
             "repository%3Aa%2Fb%3Apull%2Cpush"
         );
-    }
-}
-
-/// The TLS error under a transport error: ureq reports rustls' own, or an I/O error that
-/// carries it (a handshake that fails while reading).
-fn tls_error(e: &ureq::Error) -> Option<&rustls::Error> {
-    match e {
-        ureq::Error::Rustls(tls) => Some(tls),
-        ureq::Error::Io(io) => io.get_ref()?.downcast_ref::<rustls::Error>(),
-        _ => None,
     }
 }
