@@ -69,6 +69,10 @@ impl SharedLayers {
         if !store.has_blob(digest) {
             let from = self.blob_path(digest);
             let to = store.blob_path(digest);
+            // A blob of the wrong size is damaged: not taken (a link would put it in the store).
+            if fs::metadata(&from).ok()?.len() != entry.descriptor.size {
+                return None;
+            }
             match fs::hard_link(&from, &to) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
@@ -79,10 +83,6 @@ impl SharedLayers {
                     io::copy(&mut file, &mut writer).ok()?;
                     writer.commit_expecting(digest, "a shared layer").ok()?;
                 }
-            }
-            // A blob of the wrong size is damaged: not taken.
-            if fs::metadata(&to).ok()?.len() != entry.descriptor.size {
-                return None;
             }
         }
         store
@@ -269,5 +269,13 @@ mod tests {
         assert!(shared.fetch(&c, "k5").is_some());
         assert!(shared.fetch(&c, "k1").is_none(), "the oldest went");
         assert!(shared.count().unwrap() <= 3 << 20);
+        // A damaged shared blob is not taken, and never reaches the store.
+        let (d, _) = shared.fetch(&c, "k5").unwrap();
+        let blob = shared.blob_path(&d.digest);
+        fs::remove_file(&blob).unwrap();
+        fs::write(&blob, b"short").unwrap();
+        let e = Store::open(&dir.path().join("e")).unwrap();
+        assert!(shared.fetch(&e, "k5").is_none());
+        assert!(!e.has_blob(&d.digest));
     }
 }

@@ -95,8 +95,9 @@ enum Target {
         /// Where the image was read (a mirror, when registries.conf has one).
         repo: bosun_registry::Repository,
         descriptor: Descriptor,
-        /// The image as named, before any mirror: where signatures are written.
-        named: Option<bosun_registry::Reference>,
+        /// The image as named, before any mirror, and its registry's push endpoint: where
+        /// signatures are written (none: a target only read).
+        named: Option<(bosun_registry::Reference, bosun_registry::Repository)>,
     },
 }
 
@@ -129,6 +130,9 @@ impl Target {
             ImageRef::Registry(text) => {
                 let client = settings::registry_client(registry)?;
                 let (repo, object, named) = resolve_in_registry(&client, &text)?;
+                // Signatures go where the image is named, never to a mirror it is read from.
+                let endpoint = client.options().conf.push_endpoint(&named)?;
+                let push = client.repository(&endpoint)?.for_push();
                 let fetched = repo.manifest(&object)?;
                 let descriptor = Descriptor {
                     media_type: fetched.media_type,
@@ -140,7 +144,7 @@ impl Target {
                 Ok(Target::Registry {
                     repo,
                     descriptor,
-                    named: Some(named),
+                    named: Some((named, push)),
                 })
             }
             _ => bail!("{image}: sign and verify images in the store or in a registry (docker://)"),
@@ -164,7 +168,8 @@ impl Target {
         let repository = match self {
             Target::Store { repository, .. } => repository.clone(),
             Target::Registry {
-                named: Some(named), ..
+                named: Some((named, _)),
+                ..
             } => named.name(),
             Target::Registry { repo, .. } => repo.display.clone(),
         };
@@ -260,15 +265,11 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
     }
     let target = Target::open(store_dir, &args.image, &args.registry)?;
     let digest = target.descriptor().digest.clone();
-    // Signatures go where the image is named, never to a mirror it was read from.
     let push_repo = match &target {
         Target::Registry {
-            named: Some(named), ..
-        } => {
-            let client = settings::registry_client(&args.registry)?;
-            let endpoint = client.options().conf.push_endpoint(named)?;
-            Some(client.repository(&endpoint)?.for_push())
-        }
+            named: Some((_, push)),
+            ..
+        } => Some(push),
         _ => None,
     };
     let repository = match (&target, &push_repo) {
@@ -287,7 +288,7 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
         Target::Registry {
             repo, descriptor, ..
         } if args.bundle => {
-            let repo = push_repo.as_ref().unwrap_or(repo);
+            let repo = push_repo.unwrap_or(repo);
             let (layer, bundle) = &signed;
             push_bytes(repo, bundle)?;
             push_bytes(repo, manifest::EMPTY_CONFIG)?;
@@ -297,7 +298,7 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
             repo.put_referrer(&manifest::referrer_manifest(layer, &subject), OCI_MANIFEST)?;
         }
         Target::Registry { repo, .. } => {
-            push_to_tag(push_repo.as_ref().unwrap_or(repo), &digest, &[signed])?
+            push_to_tag(push_repo.unwrap_or(repo), &digest, &[signed])?
         }
     }
     printer.status(&format!("signed {}", target.named()));
