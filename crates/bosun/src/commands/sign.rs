@@ -97,7 +97,7 @@ enum Target {
         descriptor: Descriptor,
         /// The image as named, before any mirror, and its registry's push endpoint: where
         /// signatures are written (none: a target only read).
-        named: Option<(bosun_registry::Reference, bosun_registry::Repository)>,
+        named: Option<Box<(bosun_registry::Reference, bosun_registry::Repository)>>,
     },
 }
 
@@ -144,7 +144,7 @@ impl Target {
                 Ok(Target::Registry {
                     repo,
                     descriptor,
-                    named: Some((named, push)),
+                    named: Some(Box::new((named, push))),
                 })
             }
             _ => bail!("{image}: sign and verify images in the store or in a registry (docker://)"),
@@ -168,9 +168,8 @@ impl Target {
         let repository = match self {
             Target::Store { repository, .. } => repository.clone(),
             Target::Registry {
-                named: Some((named, _)),
-                ..
-            } => named.name(),
+                named: Some(named), ..
+            } => named.0.name(),
             Target::Registry { repo, .. } => repo.display.clone(),
         };
         format!("{repository}@{}", self.descriptor().digest)
@@ -267,9 +266,8 @@ pub(crate) fn sign(store_dir: &Path, args: &SignArgs, printer: &Printer) -> Resu
     let digest = target.descriptor().digest.clone();
     let push_repo = match &target {
         Target::Registry {
-            named: Some((_, push)),
-            ..
-        } => Some(push),
+            named: Some(named), ..
+        } => Some(&named.1),
         _ => None,
     };
     let repository = match (&target, &push_repo) {
