@@ -32,7 +32,19 @@ impl Ignore {
                 Err(e) => return Err(read_error(path, e)),
             }
         }
-        Ok(Self { rules: Vec::new() })
+        Ok(Self::none())
+    }
+
+    /// No patterns: nothing is ignored.
+    pub fn none() -> Self {
+        Self { rules: Vec::new() }
+    }
+
+    /// These patterns and one more, which wins over them.
+    pub fn with(mut self, pattern: &str) -> Result<Self, Error> {
+        let more = Self::parse(pattern).map_err(Error::Copy)?;
+        self.rules.extend(more.rules);
+        Ok(self)
     }
 
     /// Compiles ignore-file text.
@@ -132,6 +144,18 @@ pub fn add_copies(
     Ok(())
 }
 
+/// Adds everything under `dir` (paths relative to it, owned by root, modes kept as
+/// [`add_copies`] keeps them), except what `ignore` ignores.
+pub(crate) fn add_tree(layer: &mut LayerBuilder, dir: &Path, ignore: &Ignore) -> Result<(), Error> {
+    let root = dir.canonicalize().map_err(|e| read_error(dir, e))?;
+    let owner = Owner {
+        uid: 0,
+        gid: 0,
+        mode: None,
+    };
+    walk(layer, &root, &root, "", ignore, owner)
+}
+
 #[derive(Clone, Copy)]
 struct Owner {
     uid: u32,
@@ -164,7 +188,10 @@ fn walk(
             continue;
         }
         let name = child.file_name().to_string_lossy().into_owned();
-        let target = format!("{dst}/{name}");
+        let target = match dst {
+            "" => name,
+            dst => format!("{dst}/{name}"),
+        };
         let ft = child.file_type().map_err(err)?;
         if ft.is_symlink() {
             let link = std::fs::read_link(&path).map_err(err)?;
@@ -371,6 +398,7 @@ mod tests {
             owner: Some("nonroot".into()),
             mode: None,
             image: None,
+            step: None,
             arch_independent: false,
         };
         add_copies(&mut l, &p.join("proj"), &[entry], &ig).unwrap();
@@ -382,6 +410,7 @@ mod tests {
             owner: None,
             mode: None,
             image: None,
+            step: None,
             arch_independent: false,
         };
         let err = add_copies(&mut l, &p.join("proj"), &[bad], &ig).unwrap_err();

@@ -12,7 +12,7 @@ use bosun_oci::model::{
     Descriptor, Empty, HealthConfig, History, ImageConfig, Index, MEDIA_CONFIG, MEDIA_INDEX,
     MEDIA_MANIFEST, Manifest, RootFs, RunConfig, platform_for_debian, rfc3339,
 };
-use bosun_spec::{Account, ImageSpec, LockedPackage, Lockfile, Spec, parse_duration};
+use bosun_spec::{Account, CopyEntry, ImageSpec, LockedPackage, Lockfile, Spec, parse_duration};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
@@ -58,6 +58,8 @@ pub struct BuildContext<'a> {
     /// What cataloguing for the SBOMs found in each layer, shared by the images of a build:
     /// N images on one core read its layer once.
     pub scans: &'a bosun_sbom::LayerScans,
+    /// The outputs of the build steps the images copy from ([`crate::step::run_steps`]).
+    pub steps: &'a crate::step::StepOutputs,
 }
 
 /// A snapshot archive (Debian's snapshot service, or one laid out like it): every file the
@@ -413,9 +415,16 @@ fn plan<'l>(
     }
     if !image.copy.is_empty() {
         let mut app = LayerBuilder::new();
-        let (from_images, from_project): (Vec<_>, Vec<_>) =
-            image.copy.iter().cloned().partition(|c| c.image.is_some());
+        let from_project: Vec<CopyEntry> = image
+            .copy
+            .iter()
+            .filter(|c| c.image.is_none() && c.step.is_none())
+            .cloned()
+            .collect();
+        let from_images: Vec<&CopyEntry> = image.copy.iter().filter(|c| c.image.is_some()).collect();
+        let from_steps: Vec<&CopyEntry> = image.copy.iter().filter(|c| c.step.is_some()).collect();
         copy::add_copies(&mut app, ctx.project, &from_project, ignore)?;
+        crate::step::add_step_copies(&mut app, &from_steps, arch, ctx.steps)?;
         for c in &from_images {
             let reference = c.image.as_deref().unwrap_or_default();
             let input = ctx.inputs.get(reference).ok_or_else(|| {
@@ -428,9 +437,10 @@ fn plan<'l>(
         let what: Vec<String> = image
             .copy
             .iter()
-            .map(|c| match &c.image {
-                Some(i) => format!("{i}:{} -> {}", c.src, c.dst),
-                None => format!("{} -> {}", c.src, c.dst),
+            .map(|c| match (&c.image, &c.step) {
+                (Some(i), _) => format!("{i}:{} -> {}", c.src, c.dst),
+                (None, Some(s)) => format!("step {s}:/out/{} -> {}", c.src, c.dst),
+                (None, None) => format!("{} -> {}", c.src, c.dst),
             })
             .collect();
         plans.push(LayerPlan {

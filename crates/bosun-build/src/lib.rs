@@ -14,6 +14,7 @@ mod image;
 pub mod inputs;
 pub mod lock;
 mod sbom;
+pub mod step;
 
 pub use image::{
     BuildContext, BuiltImage, BuiltLayer, RemoteLayers, Snapshot, build_image, deb_request,
@@ -97,6 +98,17 @@ pub enum Error {
     /// The remote layer cache failed.
     #[error("remote layer cache")]
     Remote(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A build step failed, or cannot run as the spec has it.
+    #[error("step `{step}` {message}")]
+    Step {
+        /// The step's name.
+        step: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// This machine cannot make a sandbox for build steps.
+    #[error(transparent)]
+    Sandbox(#[from] bosun_sandbox::Error),
     /// The lockfile does not match the spec.
     #[error("bosun.lock is out of date with bosun.toml")]
     StaleLock,

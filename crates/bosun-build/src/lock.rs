@@ -140,6 +140,27 @@ pub fn resolve(
                 &sel,
             )?;
         }
+        // A step's build environment stands on its own: no image's exclusions apply, and it
+        // is never shipped.
+        for (name, step) in &spec.step {
+            let omit = Omit {
+                exclude: step.exclude.iter().cloned().collect(),
+                ..omit(&[])
+            };
+            let sel = universe
+                .resolve(&step.roots(), &Selection::new(), &omit)
+                .map_err(|e| Error::Resolve {
+                    group: format!("step.{name}"),
+                    source: e,
+                })?;
+            record(
+                &mut lock,
+                &mut packages,
+                &format!("step.{name}"),
+                arch,
+                &sel,
+            )?;
+        }
     }
     lock.packages = packages.into_values().collect();
     lock.normalize();

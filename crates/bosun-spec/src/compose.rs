@@ -71,8 +71,8 @@ fn arch_independent(spec: &Spec) -> serde_json::Value {
         .image
         .iter()
         .map(|(name, i)| {
-            let copies: Vec<(&Option<String>, &String)> =
-                i.copy.iter().map(|c| (&c.image, &c.dst)).collect();
+            let copies: Vec<(&Option<String>, &Option<String>, &String)> =
+                i.copy.iter().map(|c| (&c.image, &c.step, &c.dst)).collect();
             let fixed = serde_json::json!({
                 "tags": spec.tags_of(name), "from": i.from, "bases": i.bases, "copies": copies,
                 "user": i.user, "init": i.init, "compression": i.compression,
@@ -82,7 +82,9 @@ fn arch_independent(spec: &Spec) -> serde_json::Value {
         })
         .collect();
     let bases: Vec<&String> = spec.base.keys().collect();
-    serde_json::json!({ "debian": spec.debian, "images": images, "bases": bases })
+    let steps: BTreeMap<&String, &Vec<String>> =
+        spec.step.iter().map(|(n, s)| (n, &s.outputs)).collect();
+    serde_json::json!({ "debian": spec.debian, "images": images, "bases": bases, "steps": steps })
 }
 
 /// The spec for one architecture (`${arch}` its name), or common to all (`${arch}` kept).
@@ -103,7 +105,7 @@ fn compose_for(
                 "include" => {}
                 "vars" => define_vars(files, i, value, &mut defined)?,
                 "debian" => define(files, i, section, key.span(), value, &mut tables)?,
-                "base" | "image" => {
+                "base" | "image" | "step" => {
                     let DeValue::Table(entries) = value.into_inner() else {
                         return Err(fail(
                             key.span().start,
@@ -120,7 +122,7 @@ fn compose_for(
                     return Err(fail(
                         key.span().start,
                         format!(
-                            "unknown table `{other}` (a spec has include, vars, debian, base and image)"
+                            "unknown table `{other}` (a spec has include, vars, debian, base, image and step)"
                         ),
                     ));
                 }
@@ -155,10 +157,16 @@ fn compose_for(
     )?;
     let mut base = BTreeMap::new();
     let mut image = BTreeMap::new();
+    let mut step = BTreeMap::new();
     for (id, table) in tables {
         if let Some(name) = id.strip_prefix("base.") {
             let group = read_table(files, &mut vars, &id, table, Scope::default(), &mut origins)?;
             base.insert(name.to_string(), group);
+            continue;
+        }
+        if let Some(name) = id.strip_prefix("step.") {
+            let spec = read_table(files, &mut vars, &id, table, Scope::default(), &mut origins)?;
+            step.insert(name.to_string(), spec);
             continue;
         }
         let table_name = id.strip_prefix("image.").unwrap_or(&id);
@@ -203,6 +211,7 @@ fn compose_for(
         debian,
         base,
         image,
+        step,
         origins,
         includes,
     ))

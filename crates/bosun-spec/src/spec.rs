@@ -37,6 +37,9 @@ pub struct Spec {
     /// The images to build, by name.
     #[serde(default)]
     pub image: BTreeMap<String, ImageSpec>,
+    /// Build steps, by name: programs compiled in a sandbox whose outputs images copy.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub step: BTreeMap<String, StepSpec>,
     /// [`Spec::resolution_hash`], computed once: a build of 1,000 images asks for it 1,000
     /// times. A spec is a value read from a file; change a fresh one, not one already hashed.
     #[serde(skip)]
@@ -279,13 +282,77 @@ pub struct NodeDeps {
     pub registry: Option<String>,
 }
 
+/// A `[step.NAME]` table: a program built from sources in a sandbox, never shipped itself;
+/// images take its outputs with `copy = [{ step = "NAME", src = "...", dst = "..." }]`.
+///
+/// The step's root is assembled from locked Debian packages (its toolchain), read-only; the
+/// sources are a writable copy at `/src`, the working directory; outputs are written to
+/// `/out`; `/tmp` is empty; there is no network. It runs once per architecture of the images
+/// that use it, with `TARGETARCH` (Debian's name) and `SOURCE_DATE_EPOCH` set, on this
+/// machine's own toolchain: cross-compile for the target (`GOARCH = "${arch}"`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepSpec {
+    /// Debian packages of the build environment, resolved with their dependencies and
+    /// locked like an image's.
+    pub packages: Vec<String>,
+    /// Packages never installed in the build environment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// The sources: a directory relative to the project (default: the project).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    /// Ignore file for the sources, relative to them (default `.bosunignore`, else
+    /// `.dockerignore`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore_file: Option<String>,
+    /// The command, exec form, found through `PATH`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<Vec<String>>,
+    /// A script for `/bin/sh -eu` instead of `run` (adds `dash` to the packages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Environment; `PATH`, `HOME`, `TARGETARCH` and `SOURCE_DATE_EPOCH` get defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+    /// Paths under `/out` the step must write; a missing one is an error.
+    pub outputs: Vec<String>,
+}
+
+/// The shell `script` steps run under, and the package that brings it.
+pub const STEP_SHELL: (&str, &str) = ("/bin/sh", "dash");
+
+impl StepSpec {
+    /// The packages the step's environment resolves from: its own, and a shell for `script`.
+    pub fn roots(&self) -> Vec<String> {
+        let mut roots = self.packages.clone();
+        if self.script.is_some() && !roots.iter().any(|p| p == STEP_SHELL.1) {
+            roots.push(STEP_SHELL.1.into());
+        }
+        roots
+    }
+
+    /// The command the sandbox runs.
+    pub fn argv(&self) -> Vec<String> {
+        match (&self.run, &self.script) {
+            (Some(run), _) => run.clone(),
+            (None, Some(script)) => vec![STEP_SHELL.0.into(), "-euc".into(), script.clone()],
+            (None, None) => Vec::new(),
+        }
+    }
+}
+
 /// One `copy` entry.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CopyEntry {
     /// Path relative to the project directory; a trailing `/` copies a directory's contents.
-    /// With `image`, an absolute path in that image.
+    /// With `image`, an absolute path in that image; with `step`, a path under the step's
+    /// `/out`.
     pub src: String,
+    /// Copy from the outputs of this `[step.NAME]`, built for the image's architecture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
     /// Copy from this image (`docker://REF`, `oci:DIR[:REF]`, ...) instead of the project
     /// directory, as a multi-stage build copies from a builder stage. Pinned by digest in the
     /// lock.
@@ -555,6 +622,7 @@ impl Spec {
         debian: DebianSection,
         base: BTreeMap<String, BaseGroup>,
         image: BTreeMap<String, ImageSpec>,
+        step: BTreeMap<String, StepSpec>,
         origins: Origins,
         includes: Vec<LockedInclude>,
     ) -> Self {
@@ -563,6 +631,7 @@ impl Spec {
             debian,
             base,
             image,
+            step,
             resolution: Default::default(),
             origins,
             includes,
@@ -667,7 +736,11 @@ impl Spec {
             }
         }
         for (name, image) in &self.image {
-            validate_image(name, image, &self.base).map_err(|m| (format!("image.{name}"), m))?;
+            validate_image(name, image, &self.base, &self.step)
+                .map_err(|m| (format!("image.{name}"), m))?;
+        }
+        for (name, step) in &self.step {
+            validate_step(name, step).map_err(|m| (format!("step.{name}"), m))?;
         }
         Ok(())
     }
@@ -739,6 +812,19 @@ impl Spec {
         if !apps.is_empty() {
             canonical["apps"] = serde_json::json!(apps);
         }
+        // Build environments of steps: only when a spec has some.
+        let steps: BTreeMap<&String, (Vec<String>, Vec<&String>)> = self
+            .step
+            .iter()
+            .map(|(n, s)| {
+                let mut roots = s.roots();
+                roots.sort();
+                (n, (roots, sorted(&s.exclude)))
+            })
+            .collect();
+        if !steps.is_empty() {
+            canonical["steps"] = serde_json::json!(steps);
+        }
         // With `${arch}`, what each architecture resolves.
         if !self.per_arch.is_empty() {
             let per_arch: BTreeMap<&String, String> = self
@@ -770,10 +856,59 @@ fn sorted(items: &[String]) -> Vec<&String> {
     v
 }
 
+fn validate_step(name: &str, step: &StepSpec) -> Result<(), String> {
+    let at = format!("[step.{name}]");
+    if step.packages.is_empty() {
+        return Err(format!(
+            "{at} has no packages: its build environment is made of them"
+        ));
+    }
+    match (&step.run, &step.script) {
+        (Some(_), Some(_)) => return Err(format!("{at} has both run and script; give one")),
+        (None, None) => return Err(format!("{at} has neither run nor script")),
+        (Some(run), None) if run.is_empty() => return Err(format!("{at} run is empty")),
+        _ => {}
+    }
+    if let Some(src) = &step.src
+        && (src.starts_with('/') || src.split('/').any(|p| p == ".."))
+    {
+        return Err(format!(
+            "{at} src {src:?} must stay inside the project directory"
+        ));
+    }
+    if step.outputs.is_empty() {
+        return Err(format!(
+            "{at} declares no outputs: only what it declares is kept"
+        ));
+    }
+    for output in &step.outputs {
+        if !relative_inside(output) {
+            return Err(format!(
+                "{at} output {output:?} must be a path under /out, written relative to it"
+            ));
+        }
+    }
+    for key in step.env.keys() {
+        if key.is_empty() || key.contains('=') {
+            return Err(format!("{at} env name {key:?} is not a variable name"));
+        }
+    }
+    Ok(())
+}
+
+/// A relative path without `..` or empty parts (a trailing `/` allowed).
+fn relative_inside(path: &str) -> bool {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    !path.is_empty()
+        && !path.starts_with('/')
+        && path.split('/').all(|p| !p.is_empty() && p != "." && p != "..")
+}
+
 fn validate_image(
     name: &str,
     image: &ImageSpec,
     bases: &BTreeMap<String, BaseGroup>,
+    steps: &BTreeMap<String, StepSpec>,
 ) -> Result<(), String> {
     let at = format!("[image.{name}]");
     for b in &image.bases {
@@ -808,7 +943,33 @@ fn validate_image(
                 c.dst
             ));
         }
-        if let Some(reference) = &c.image {
+        if let Some(step) = &c.step {
+            let Some(spec) = steps.get(step) else {
+                return Err(format!(
+                    "{at} copies from step `{step}`, but there is no [step.{step}]"
+                ));
+            };
+            if c.image.is_some() {
+                return Err(format!("{at} copy entry names both a step and an image"));
+            }
+            if !relative_inside(&c.src) {
+                return Err(format!(
+                    "{at} copy src {:?} must be a path under the step's /out, written relative to it",
+                    c.src
+                ));
+            }
+            let src = c.src.trim_end_matches('/');
+            let declared = spec.outputs.iter().any(|o| {
+                let o = o.trim_end_matches('/');
+                src == o || src.starts_with(&format!("{o}/"))
+            });
+            if !declared {
+                return Err(format!(
+                    "{at} copies {:?} from step `{step}`, which declares only {:?} as outputs",
+                    c.src, spec.outputs
+                ));
+            }
+        } else if let Some(reference) = &c.image {
             image_reference(reference).map_err(|e| format!("{at} copy image: {e}"))?;
             if !c.src.starts_with('/') || c.src.split('/').any(|p| p == "..") {
                 return Err(format!(

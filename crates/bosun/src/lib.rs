@@ -27,6 +27,11 @@ pub enum ExitStatus {
 /// An error that is the user's input, not bosun's failure (exit code 2 either way; kept apart
 /// so messages can add a hint).
 pub fn main() -> ExitCode {
+    // A build step's sandbox helper: before anything starts a thread (see bosun-sandbox).
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(bosun_sandbox::HELPER) {
+        bosun_sandbox::helper_main(&args[2..]);
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -192,6 +192,19 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             releases: lock.releases.clone(),
         }),
         scans: &scans,
+        steps: &Default::default(),
+    };
+    let steps = bosun_build::step::run_steps(&spec, &lock, &names, &ctx, &|run| {
+        let what = format!("step {} for {}", run.step, run.architecture);
+        match run.cached {
+            true => printer.status(&format!("{what}: cached")),
+            false => printer.status(&format!("running {what}")),
+        }
+    })
+    .context("cannot run the build steps")?;
+    let ctx = BuildContext {
+        steps: &steps,
+        ..ctx
     };
     let mut built = Vec::new();
     for name in &names {

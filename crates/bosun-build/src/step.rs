@@ -1,0 +1,502 @@
+//! Build steps: a program compiled from the project's sources in a sandbox whose root is
+//! made of locked Debian packages, its declared outputs kept for images to copy.
+//!
+//! A step runs on this machine's own architecture (its environment is the lock's
+//! `step.NAME` group for it) once per target architecture of the images that use it, with
+//! `TARGETARCH` saying which: Go cross-compiles by `GOARCH = "${arch}"`, no emulation. The
+//! root, the sources and the outputs are all cached by hashes of what makes them, so an
+//! unchanged step does not run again and two machines with the same lock and sources run it
+//! on the same bytes at the same paths.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::{BufRead, Seek};
+use std::path::{Path, PathBuf};
+
+use bosun_oci::layer::{Entry, EntryKind, LayerBuilder};
+use bosun_spec::{CopyEntry, LockedPackage, Lockfile, Spec, StepSpec};
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+
+use crate::assemble::{self, AssembleOptions};
+use crate::copy::{self, Ignore};
+use crate::image::{BuildContext, deb_request};
+use crate::Error;
+
+/// Bump when how a root is assembled changes, so old cached roots are not reused.
+const ROOT_FORMAT: &str = "bosun-step-root-v1";
+/// Bump when what a step sees (paths, default environment, sandbox) changes.
+const STEP_FORMAT: &str = "bosun-step-v1";
+/// Lines of a failed step's log an error shows.
+const LOG_TAIL: usize = 25;
+
+/// What maintainer scripts would have made with `update-alternatives` and a toolchain
+/// needs: the generic name, then the programs that may serve it, preferred first.
+const ALTERNATIVES: &[(&str, &[&str])] = &[
+    ("usr/bin/sh", &["dash", "bash"]),
+    ("usr/bin/cc", &["gcc", "clang"]),
+    ("usr/bin/c++", &["g++", "clang++"]),
+    ("usr/bin/c89", &["c89-gcc"]),
+    ("usr/bin/c99", &["c99-gcc"]),
+    ("usr/bin/awk", &["mawk", "gawk", "original-awk"]),
+    ("usr/bin/yacc", &["bison.yacc", "byacc"]),
+    ("usr/bin/lex", &["flex"]),
+];
+
+/// One run (or cache hit) of a step for one target architecture.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRun {
+    /// The step's name.
+    pub step: String,
+    /// The target's Debian architecture.
+    pub architecture: String,
+    /// A hash of everything that decides the outputs.
+    pub key: String,
+    /// The digest of the sources as the step saw them.
+    pub sources: String,
+    /// The command.
+    pub argv: Vec<String>,
+    /// Whether the outputs came from the cache.
+    pub cached: bool,
+    /// The environment's packages (`name=version`), for provenance.
+    #[serde(skip)]
+    pub packages: Vec<(String, String, String)>,
+    /// Where the outputs are.
+    #[serde(skip)]
+    pub output: PathBuf,
+}
+
+/// The outputs of every step run for a build, by step and target architecture.
+#[derive(Debug, Default)]
+pub struct StepOutputs {
+    runs: BTreeMap<(String, String), StepRun>,
+}
+
+impl StepOutputs {
+    /// The run of `step` for `arch`.
+    pub fn get(&self, step: &str, arch: &str) -> Option<&StepRun> {
+        self.runs.get(&(step.to_string(), arch.to_string()))
+    }
+
+    /// Every run, ordered by step and architecture.
+    pub fn runs(&self) -> impl Iterator<Item = &StepRun> {
+        self.runs.values()
+    }
+}
+
+/// The Debian architecture of this machine.
+pub fn host_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "arm" => "armhf",
+        "x86" => "i386",
+        "powerpc64" => "ppc64el",
+        "mips64" => "mips64el",
+        other => other,
+    }
+}
+
+/// The steps the images `names` copy from, per target architecture.
+pub fn needed(spec: &Spec, names: &[String]) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for arch in &spec.debian.architectures {
+        for name in names {
+            let Some(image) = spec.for_arch(arch).image.get(name) else {
+                continue;
+            };
+            for c in &image.copy {
+                if let Some(step) = &c.step {
+                    out.insert((step.clone(), arch.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Runs (or finds cached) every step the images `names` need. `report` hears of each step
+/// before it runs, with whether it was cached.
+pub fn run_steps(
+    spec: &Spec,
+    lock: &Lockfile,
+    names: &[String],
+    ctx: &BuildContext<'_>,
+    report: &dyn Fn(&StepRun),
+) -> Result<StepOutputs, Error> {
+    let mut outputs = StepOutputs::default();
+    let wanted = needed(spec, names);
+    if wanted.is_empty() {
+        return Ok(outputs);
+    }
+    let host = host_arch();
+    let epoch = ctx
+        .source_date_epoch
+        .unwrap_or_else(|| lock.source_date_epoch())
+        .max(0);
+    for (name, arch) in wanted {
+        let step = spec
+            .for_arch(&arch)
+            .step
+            .get(&name)
+            .ok_or_else(|| Error::Copy(format!("no [step.{name}] in the spec")))?;
+        let group = format!("step.{name}");
+        let locked = lock.group(&group, host).ok_or_else(|| {
+            let locked_for: Vec<&str> = lock
+                .groups
+                .iter()
+                .filter(|g| g.name == group)
+                .map(|g| g.architecture.as_str())
+                .collect();
+            match locked_for.is_empty() {
+                true => Error::StaleLock,
+                false => Error::Step {
+                    step: name.clone(),
+                    message: format!(
+                        "its build environment runs on this machine's {host} toolchain, but bosun.lock has it for {} only; add {host} to [debian] architectures",
+                        locked_for.join(", ")
+                    ),
+                },
+            }
+        })?;
+        let packages: Vec<&LockedPackage> = locked
+            .packages
+            .iter()
+            .map(|p| lock.package(host, p).ok_or(Error::StaleLock))
+            .collect::<Result<_, _>>()?;
+        let run = run_step(&name, step, &arch, &packages, epoch, ctx, report)?;
+        outputs.runs.insert((name, arch), run);
+    }
+    Ok(outputs)
+}
+
+fn run_step(
+    name: &str,
+    step: &StepSpec,
+    arch: &str,
+    packages: &[&LockedPackage],
+    epoch: i64,
+    ctx: &BuildContext<'_>,
+    report: &dyn Fn(&StepRun),
+) -> Result<StepRun, Error> {
+    let fail = |message: String| Error::Step {
+        step: name.to_string(),
+        message,
+    };
+    let src_dir = ctx.project.join(step.src.as_deref().unwrap_or("."));
+    let sources = read_sources(&src_dir, step.ignore_file.as_deref())?;
+    let sources_digest = tree_digest(&sources);
+    let env = environment(step, arch, epoch);
+    let argv = step.argv();
+    let root_key = root_key(packages);
+    let key = {
+        let mut h = Hasher::default();
+        h.put(STEP_FORMAT);
+        h.put(&root_key);
+        h.put(&sources_digest);
+        h.put(arch);
+        argv.iter().for_each(|a| h.put(a));
+        h.put("\0env");
+        env.iter().for_each(|(k, v)| h.put(&format!("{k}={v}")));
+        h.put("\0outputs");
+        step.outputs.iter().for_each(|o| h.put(o));
+        h.finish()
+    };
+    let cache = ctx.debs.root().join("steps");
+    let output = cache.join(&key);
+    let mut run = StepRun {
+        step: name.to_string(),
+        architecture: arch.to_string(),
+        key: key.clone(),
+        sources: format!("sha256:{sources_digest}"),
+        argv: argv.clone(),
+        cached: output.is_dir() && !ctx.no_cache,
+        packages: packages
+            .iter()
+            .map(|p| (p.name.clone(), p.version.clone(), p.sha256.clone()))
+            .collect(),
+        output: output.clone(),
+    };
+    report(&run);
+    if run.cached {
+        return Ok(run);
+    }
+    let root = ensure_root(packages, &root_key, ctx)?;
+    std::fs::create_dir_all(&cache).map_err(|e| io_error(&cache, e))?;
+    let work = tempfile::Builder::new()
+        .prefix(&format!(".tmp-{}-", &key[..12]))
+        .tempdir_in(&cache)
+        .map_err(|e| io_error(&cache, e))?;
+    let (src, out) = (work.path().join("src"), work.path().join("out"));
+    for dir in [&src, &out] {
+        std::fs::create_dir(dir).map_err(|e| io_error(dir, e))?;
+    }
+    materialize(&sources, &src)?;
+    let log_path = work.path().join("log");
+    let mut log = std::fs::File::options()
+        .create(true)
+        .read(true)
+        .write(true)
+        .truncate(true)
+        .open(&log_path)
+        .map_err(|e| io_error(&log_path, e))?;
+    let sandbox = bosun_sandbox::Sandbox {
+        root,
+        mounts: vec![
+            bosun_sandbox::Mount {
+                source: src,
+                target: "/src".into(),
+                writable: true,
+            },
+            bosun_sandbox::Mount {
+                source: out.clone(),
+                target: "/out".into(),
+                writable: true,
+            },
+        ],
+        network: false,
+        cwd: "/src".into(),
+        env: env.into_iter().collect(),
+        argv,
+    };
+    let started = std::time::Instant::now();
+    let code = sandbox.run(&log).map_err(|e| match e {
+        bosun_sandbox::Error::Unavailable { .. } => Error::Sandbox(e),
+        e => fail(e.to_string()),
+    })?;
+    tracing::debug!(step = name, arch, code, seconds = started.elapsed().as_secs_f64(), "step ran");
+    if code != 0 {
+        let tail = tail(&mut log, LOG_TAIL);
+        return Err(fail(format!(
+            "exited with code {code} (building for {arch}); its last lines:\n{tail}"
+        )));
+    }
+    for declared in &step.outputs {
+        if std::fs::symlink_metadata(out.join(declared)).is_err() {
+            return Err(fail(format!(
+                "did not write its declared output /out/{declared} (building for {arch})"
+            )));
+        }
+    }
+    match std::fs::rename(&out, &output) {
+        Ok(()) => {}
+        // Another build made the same outputs meanwhile: the same bytes, keep theirs.
+        Err(_) if output.is_dir() => {}
+        Err(e) => return Err(io_error(&output, e)),
+    }
+    run.output = output;
+    Ok(run)
+}
+
+/// The step's environment: defaults, then its own `env`.
+fn environment(step: &StepSpec, arch: &str, epoch: i64) -> BTreeMap<String, String> {
+    let mut env: BTreeMap<String, String> = [
+        ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        ("HOME", "/tmp"),
+        ("TMPDIR", "/tmp"),
+        ("LANG", "C.UTF-8"),
+        ("TZ", "UTC"),
+        ("TARGETOS", "linux"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    env.insert("TARGETARCH".into(), arch.into());
+    env.insert("SOURCE_DATE_EPOCH".into(), epoch.to_string());
+    env.extend(step.env.clone());
+    env
+}
+
+/// The sources of a step as entries (contents hashed, owners root), `.git` left out: its
+/// history is not an input, and a tree copied with it would not be the same on two clones.
+fn read_sources(dir: &Path, ignore_file: Option<&str>) -> Result<LayerBuilder, Error> {
+    let ignore = Ignore::load(dir, ignore_file)?.with(".git")?;
+    let mut layer = LayerBuilder::new();
+    copy::add_tree(&mut layer, dir, &ignore)?;
+    Ok(layer)
+}
+
+/// A hash of entries: paths, modes, kinds and contents.
+fn tree_digest(layer: &LayerBuilder) -> String {
+    let mut h = Hasher::default();
+    for e in layer.entries() {
+        h.put(&format!("{}\0{:o}", e.path, e.mode));
+        match &e.kind {
+            EntryKind::File(d) => h.put(&hex::encode(Sha256::digest(d))),
+            EntryKind::Dir => h.put("dir"),
+            EntryKind::Symlink(t) => h.put(&format!("symlink:{t}")),
+            EntryKind::Hardlink(t) => h.put(&format!("hardlink:{t}")),
+        }
+    }
+    h.finish()
+}
+
+fn root_key(packages: &[&LockedPackage]) -> String {
+    let mut h = Hasher::default();
+    h.put(ROOT_FORMAT);
+    for p in packages {
+        h.put(&p.name);
+        h.put(&p.sha256);
+    }
+    h.finish()
+}
+
+/// The step's root: its packages unpacked (nothing of theirs run), the alternatives a
+/// toolchain needs, and the mount points. Cached by [`root_key`]; never shipped.
+fn ensure_root(
+    packages: &[&LockedPackage],
+    key: &str,
+    ctx: &BuildContext<'_>,
+) -> Result<PathBuf, Error> {
+    let roots = ctx.debs.root().join("roots");
+    let root = roots.join(key);
+    if root.is_dir() {
+        return Ok(root);
+    }
+    let requests = packages
+        .iter()
+        .map(|p| deb_request(p, &ctx.mirrors, ctx.snapshot.as_ref()))
+        .collect::<Result<Vec<_>, _>>()?;
+    ctx.debs
+        .ensure_debs(ctx.fetcher, &requests, ctx.parallel_downloads, ctx.reporter)?;
+    let mut layer = LayerBuilder::new();
+    assemble::skeleton(&mut layer);
+    assemble::add_packages(&mut layer, packages, ctx.debs, AssembleOptions { keep_docs: false })?;
+    for (link, programs) in ALTERNATIVES {
+        if layer.get(link).is_some() {
+            continue;
+        }
+        if let Some(program) = programs.iter().find(|p| layer.get(&format!("usr/bin/{p}")).is_some())
+        {
+            layer.insert(Entry::symlink(link, program));
+        }
+    }
+    for dir in ["src", "out", "proc", "dev", "tmp"] {
+        layer.insert(Entry::dir(dir, 0o755));
+    }
+    std::fs::create_dir_all(&roots).map_err(|e| io_error(&roots, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".tmp-{}-", &key[..12]))
+        .tempdir_in(&roots)
+        .map_err(|e| io_error(&roots, e))?;
+    materialize(&layer, tmp.path())?;
+    match std::fs::rename(tmp.path(), &root) {
+        Ok(()) => {
+            // Renamed away: nothing is left for the guard to remove.
+            let _ = tmp.keep();
+        }
+        Err(_) if root.is_dir() => {}
+        Err(e) => return Err(io_error(&root, e)),
+    }
+    Ok(root)
+}
+
+/// Writes `layer`'s entries under `dir`, which exists. Parents are made as needed and must
+/// be directories: an entry under a symlink is refused rather than followed.
+fn materialize(layer: &LayerBuilder, dir: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut made: HashSet<String> = HashSet::new();
+    let escape = |path: &str| Error::Copy(format!("{path}: an entry under a symlink"));
+    for e in layer.entries() {
+        if e.path.is_empty() || e.path.split('/').any(|p| p == ".." || p.is_empty()) {
+            return Err(escape(&e.path));
+        }
+        // Parents first: made as directories, or already directories.
+        let mut prefix = String::new();
+        let parts: Vec<&str> = e.path.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            if made.contains(&prefix) {
+                continue;
+            }
+            let path = dir.join(&prefix);
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => return Err(escape(&e.path)),
+                Err(_) => std::fs::create_dir(&path).map_err(|err| io_error(&path, err))?,
+            }
+            made.insert(prefix.clone());
+        }
+        let path = dir.join(&e.path);
+        let io = |err| io_error(&path, err);
+        match &e.kind {
+            EntryKind::Dir => {
+                match std::fs::symlink_metadata(&path) {
+                    Ok(m) if m.is_dir() => {}
+                    Ok(_) => return Err(escape(&e.path)),
+                    Err(_) => std::fs::create_dir(&path).map_err(io)?,
+                }
+                made.insert(e.path.clone());
+            }
+            EntryKind::File(data) => {
+                std::fs::write(&path, data).map_err(io)?;
+                // No set-id bits: nothing in a build root runs with other rights.
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(e.mode & 0o1777))
+                    .map_err(io)?;
+            }
+            EntryKind::Symlink(target) => std::os::unix::fs::symlink(target, &path).map_err(io)?,
+            EntryKind::Hardlink(target) => {
+                std::fs::hard_link(dir.join(target), &path).map_err(io)?
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The last `lines` lines of a log.
+fn tail(log: &mut std::fs::File, lines: usize) -> String {
+    let _ = log.rewind();
+    let all: Vec<String> = std::io::BufReader::new(log)
+        .lines()
+        .map_while(Result::ok)
+        .collect();
+    let start = all.len().saturating_sub(lines);
+    all[start..]
+        .iter()
+        .map(|l| format!("  | {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> Error {
+    Error::AppFile {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Length-prefixed parts into a sha256, so no two part lists hash alike.
+#[derive(Default)]
+struct Hasher(Sha256);
+
+impl Hasher {
+    fn put(&mut self, part: &str) {
+        self.0.update((part.len() as u64).to_le_bytes());
+        self.0.update(part.as_bytes());
+    }
+
+    fn finish(self) -> String {
+        hex::encode(self.0.finalize())
+    }
+}
+
+/// Adds the files of step copy entries to the image's copy layer: from the step's outputs
+/// for `arch`, as `copy` adds project files.
+pub(crate) fn add_step_copies(
+    layer: &mut LayerBuilder,
+    entries: &[&CopyEntry],
+    arch: &str,
+    steps: &StepOutputs,
+) -> Result<(), Error> {
+    for c in entries {
+        let name = c.step.as_deref().unwrap_or_default();
+        let run = steps.get(name, arch).ok_or_else(|| Error::Step {
+            step: name.to_string(),
+            message: format!("was not run for {arch}"),
+        })?;
+        copy::add_copies(layer, &run.output, &[(*c).clone()], &Ignore::none())?;
+    }
+    Ok(())
+}
