@@ -294,7 +294,8 @@ pub struct NodeDeps {
 #[serde(deny_unknown_fields)]
 pub struct StepSpec {
     /// Debian packages of the build environment, resolved with their dependencies and
-    /// locked like an image's.
+    /// locked like an image's; [`STEP_BASE`] (a shell and the tools every build script
+    /// expects) comes with them.
     pub packages: Vec<String>,
     /// Packages never installed in the build environment.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -309,7 +310,7 @@ pub struct StepSpec {
     /// The command, exec form, found through `PATH`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<Vec<String>>,
-    /// A script for `/bin/sh -eu` instead of `run` (adds `dash` to the packages).
+    /// A script for `/bin/sh -eu` instead of `run`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Environment; `PATH`, `HOME`, `TARGETARCH` and `SOURCE_DATE_EPOCH` get defaults.
@@ -319,15 +320,31 @@ pub struct StepSpec {
     pub outputs: Vec<String>,
 }
 
-/// The shell `script` steps run under, and the package that brings it.
-pub const STEP_SHELL: (&str, &str) = ("/bin/sh", "dash");
+/// The shell `script` steps run under.
+pub const STEP_SHELL: &str = "/bin/sh";
+
+/// What every step's environment has besides its own packages, as Debian's Essential set
+/// gives every package build: a shell (for `script`, make's recipes, configure scripts) and
+/// the tools build scripts call without naming them.
+pub const STEP_BASE: &[&str] = &[
+    "dash",
+    "coreutils",
+    "grep",
+    "sed",
+    "findutils",
+    "diffutils",
+    "tar",
+    "gzip",
+];
 
 impl StepSpec {
-    /// The packages the step's environment resolves from: its own, and a shell for `script`.
+    /// The packages the step's environment resolves from: [`STEP_BASE`], then its own.
     pub fn roots(&self) -> Vec<String> {
-        let mut roots = self.packages.clone();
-        if self.script.is_some() && !roots.iter().any(|p| p == STEP_SHELL.1) {
-            roots.push(STEP_SHELL.1.into());
+        let mut roots: Vec<String> = STEP_BASE.iter().map(|p| p.to_string()).collect();
+        for p in &self.packages {
+            if !roots.contains(p) {
+                roots.push(p.clone());
+            }
         }
         roots
     }
@@ -336,7 +353,7 @@ impl StepSpec {
     pub fn argv(&self) -> Vec<String> {
         match (&self.run, &self.script) {
             (Some(run), _) => run.clone(),
-            (None, Some(script)) => vec![STEP_SHELL.0.into(), "-euc".into(), script.clone()],
+            (None, Some(script)) => vec![STEP_SHELL.into(), "-euc".into(), script.clone()],
             (None, None) => Vec::new(),
         }
     }

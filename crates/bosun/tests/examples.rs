@@ -11,6 +11,8 @@ use bosun_test::{Context, peer, workspace_root};
 
 #[path = "examples/app_deps.rs"]
 mod app_deps;
+#[path = "examples/steps.rs"]
+mod steps;
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

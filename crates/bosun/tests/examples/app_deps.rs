@@ -17,7 +17,7 @@ use bosun_test::{Context, peer, run};
 use super::{example, podman, umoci_unpack};
 
 /// GET `/` on 127.0.0.1:`port`, retried until it answers or `wait` passes.
-fn http_get(port: u16, wait: Duration) -> String {
+pub(super) fn http_get(port: u16, wait: Duration) -> String {
     let started = Instant::now();
     loop {
         let attempt = (|| -> std::io::Result<String> {
@@ -42,7 +42,7 @@ fn normal(name: &str) -> String {
 }
 
 /// Kills a background process when dropped (a failing assertion must not leave it).
-struct Background(Child);
+pub(super) struct Background(pub(super) Child);
 impl Drop for Background {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -51,7 +51,7 @@ impl Drop for Background {
 }
 
 /// Builds, loads into podman and serves the amd64 image `name`; returns what `/` answered.
-fn serve_amd64(ctx: &Context, conf: &Path, name: &str) -> String {
+pub(super) fn serve_amd64(ctx: &Context, conf: &Path, name: &str) -> String {
     let archive = ctx.dir.path().join(format!("{name}.tar"));
     ctx.bosun(&[
         "copy",
@@ -94,7 +94,7 @@ fn serve_amd64(ctx: &Context, conf: &Path, name: &str) -> String {
 }
 
 /// The arm64 image of `name`, unpacked.
-fn arm64_rootfs(ctx: &Context, name: &str) -> PathBuf {
+pub(super) fn arm64_rootfs(ctx: &Context, name: &str) -> PathBuf {
     let layout = ctx.dir.path().join(format!("{name}-arm64"));
     ctx.bosun(&[
         "copy",
@@ -194,7 +194,7 @@ fn bosun_packages(ctx: &Context, name: &str, purl_type: &str) -> BTreeSet<(Strin
         .collect()
 }
 
-fn containers_conf(ctx: &Context) -> PathBuf {
+pub(super) fn containers_conf(ctx: &Context) -> PathBuf {
     let conf = ctx.dir.path().join("containers.conf");
     std::fs::write(&conf, "[containers]\ndefault_ulimits = []\n").unwrap();
     conf

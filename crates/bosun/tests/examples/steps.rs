@@ -1,0 +1,252 @@
+//! Build steps against the real Debian mirror: the Go example compiled in the sandbox for
+//! amd64 and arm64 (podman serves one, qemu-user the other), a C program built with make,
+//! and the ways a step fails: an error exit, a missing output, a write outside its
+//! directories, a connection attempt, and a machine without user namespaces.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use bosun_test::registry::free_port;
+use bosun_test::{Context, peer};
+
+use super::app_deps::{Background, arm64_rootfs, containers_conf, http_get, serve_amd64};
+use super::example;
+
+/// Every path under `dir`, relative to it.
+fn paths(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            }
+            out.push(rel);
+        }
+    }
+    out
+}
+
+/// The Go example from a clean store: the step runs once per architecture (Go
+/// cross-compiles, no emulation), the amd64 image serves under podman and the arm64 binary
+/// under qemu-user, neither image holds a Go toolchain or a shell, an unchanged build runs no
+/// step, and the step run again on another store gives the same digest.
+#[test]
+fn go_server_compiled_in_a_step() {
+    let (Some(_), Some(qemu)) = (peer("podman"), peer("qemu-aarch64")) else {
+        return;
+    };
+    let ctx = example("go");
+    // `--no-cache`: the step runs even when an earlier test run left its outputs cached.
+    let first = ctx.bosun(&["build", "--no-cache", "--format", "json"]).ok();
+    for arch in ["amd64", "arm64"] {
+        assert!(
+            first
+                .stderr
+                .contains(&format!("running step server for {arch}")),
+            "{}",
+            first.stderr
+        );
+    }
+    let built: serde_json::Value = first.json();
+    let digest = built[0]["digest"].as_str().unwrap().to_string();
+
+    let conf = containers_conf(&ctx);
+    let body = serve_amd64(&ctx, &conf, "hello-go");
+    assert!(body.contains("hello from linux/amd64"), "{body}");
+
+    let rootfs = arm64_rootfs(&ctx, "hello-go");
+    let server = rootfs.join("usr/local/bin/server");
+    let elf = std::fs::read(&server).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF");
+    assert_eq!(u16::from_le_bytes([elf[18], elf[19]]), 183, "an aarch64 binary");
+    let port = free_port();
+    let _server = Background(
+        Command::new(&qemu)
+            .arg(&server)
+            .env("PORT", port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let body = http_get(port, Duration::from_secs(60));
+    assert!(body.contains("hello from linux/arm64"), "{body}");
+    let held = paths(&rootfs);
+    assert!(held.len() > 100, "{} paths", held.len());
+    for p in &held {
+        assert!(
+            !p.contains("/go/") && !p.starts_with("usr/lib/go") && !p.ends_with("bin/go"),
+            "a Go toolchain file in the image: {p}"
+        );
+    }
+    assert!(!held.iter().any(|p| p == "usr/bin/sh" || p == "usr/bin/dash"));
+
+    // Unchanged: no step runs, every layer is cached, the same digest.
+    let again = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
+    assert!(!again.stderr.contains("running step"), "{}", again.stderr);
+    assert!(again.stderr.contains("step server for arm64: cached"));
+    assert_eq!(again.json::<serde_json::Value>()[0]["digest"], digest.as_str());
+
+    // Another store, the step run anew: the same bytes.
+    let other = ctx.dir.path().join("other-store");
+    let rerun = ctx
+        .bosun(&[
+            "--store",
+            other.to_str().unwrap(),
+            "build",
+            "--locked",
+            "--no-cache",
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert!(rerun.stderr.contains("running step server for amd64"));
+    assert_eq!(rerun.json::<serde_json::Value>()[0]["digest"], digest.as_str());
+
+    // An edit to the sources runs the step again and changes only the binary's layer.
+    let main = std::fs::read_to_string(ctx.project().join("main.go")).unwrap();
+    // Unique per run, so no earlier run's outputs are cached for it.
+    let tag = ctx.dir.path().file_name().unwrap().to_string_lossy().into_owned();
+    ctx.write("main.go", &main.replace("hello from", &format!("{tag} from")));
+    let edited = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
+    assert!(edited.stderr.contains("running step server for amd64"));
+    let layers: serde_json::Value = edited.json();
+    let amd64 = layers[0]["layers"]["amd64"].as_array().unwrap();
+    assert_eq!(amd64.len(), 2);
+    assert_eq!(amd64[0]["cached"], true, "the package layer stays");
+    assert_eq!(amd64[1]["cached"], false, "the binary's layer is new");
+}
+
+/// The spec of a project whose image copies `/out/OUTPUT` of the step `[step.NAME]`.
+fn one_step(ctx: &Context, name: &str, step: &str, output: &str) {
+    ctx.write(
+        "bosun.toml",
+        &format!(
+            r#"[debian]
+suite = "trixie"
+
+[step.{name}]
+{step}
+outputs = ["{output}"]
+
+[image.app]
+packages = ["libc6"]
+copy = [{{ step = "{name}", src = "{output}", dst = "/usr/local/bin/{output}" }}]
+entrypoint = ["/usr/local/bin/{output}"]
+tags = ["{name}:latest"]
+"#
+        ),
+    );
+}
+
+/// A C program built with make, run under podman; then each way a step fails, with the
+/// step's name and what it printed last.
+#[test]
+fn c_program_with_make_and_failing_steps() {
+    let Some(_) = peer("podman") else { return };
+    let ctx = example("go");
+    ctx.write(
+        "c/hello.c",
+        "#include <stdio.h>\nint main(void) { printf(\"hello from C\\n\"); return 0; }\n",
+    );
+    ctx.write(
+        "c/Makefile",
+        "hello: hello.c\n\t$(CC) -O2 -o $@ $<\n\ninstall: hello\n\tcp hello /out/hello\n",
+    );
+    one_step(
+        &ctx,
+        "hello",
+        r#"packages = ["gcc", "libc6-dev", "make"]
+src = "c"
+run = ["make", "install"]"#,
+        "hello",
+    );
+    ctx.bosun(&["build"]).ok();
+    let archive = ctx.dir.path().join("hello.tar");
+    ctx.bosun(&[
+        "copy",
+        "hello:latest",
+        &format!("docker-archive:{}", archive.display()),
+    ])
+    .ok();
+    let conf = containers_conf(&ctx);
+    let podman = |args: &[&str]| {
+        let out = Command::new(peer("podman").unwrap())
+            .env("CONTAINERS_CONF", &conf)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    podman(&["load", "-q", "-i", archive.to_str().unwrap()]);
+    let said = podman(&["run", "--rm", "localhost/hello:latest"]);
+    let _ = podman(&["rmi", "-f", "localhost/hello:latest"]);
+    assert_eq!(said.trim(), "hello from C");
+
+    // A step that fails shows its name, its code and its last lines.
+    let script = |body: &str| format!("packages = [\"busybox\"]\nscript = '''\n{body}\n'''");
+    one_step(&ctx, "broken", &script("echo compiling; echo 'main.c:1: oops' >&2; exit 3"), "x");
+    let run = ctx.bosun(&["build"]).fails(2, "step `broken` exited with code 3");
+    assert!(run.stderr.contains("main.c:1: oops"), "{}", run.stderr);
+
+    // A declared output the step did not write.
+    one_step(&ctx, "lazy", &script("echo done"), "missing");
+    ctx.bosun(&["build"])
+        .fails(2, "step `lazy` did not write its declared output /out/missing");
+
+    // Outside its directories, the root is read-only and the host is not there.
+    one_step(
+        &ctx,
+        "escape",
+        &script("touch /usr/escaped || { echo refused; exit 4; }"),
+        "x",
+    );
+    let run = ctx.bosun(&["build"]).fails(2, "step `escape` exited with code 4");
+    assert!(run.stderr.contains("Read-only file system"), "{}", run.stderr);
+
+    // No network: not the host's loopback, not anything else.
+    let host = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = host.local_addr().unwrap().port();
+    one_step(
+        &ctx,
+        "online",
+        &script(&format!(
+            "busybox wget -q -T 5 -O /out/x http://127.0.0.1:{port}/ || exit 5"
+        )),
+        "x",
+    );
+    let run = ctx.bosun(&["build"]).fails(2, "step `online` exited with code 5");
+    assert!(
+        run.stderr.contains("unreachable") || run.stderr.contains("refused"),
+        "{}",
+        run.stderr
+    );
+    host.set_nonblocking(true).unwrap();
+    assert!(host.accept().is_err(), "the step reached the host");
+
+    // Without user namespaces: the reason and the fix, and nothing run unsandboxed.
+    let Some(unshare) = peer("unshare") else { return };
+    one_step(&ctx, "marker", &script("echo ran > /out/x"), "x");
+    let out = Command::new(unshare)
+        .args(["--user", "--map-root-user", "sh", "-c"])
+        .arg(format!(
+            "echo 0 > /proc/sys/user/max_user_namespaces && exec {} build",
+            bosun_test::bosun_bin().display()
+        ))
+        .current_dir(ctx.project())
+        .envs(ctx.env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("does not allow one: creating user namespaces")
+            && stderr.contains("user.max_user_namespaces"),
+        "{stderr}"
+    );
+}
