@@ -79,6 +79,7 @@ pub fn page(report: &Report, tree: &Node) -> String {
                 OwnerKind::Deb => "deb",
                 OwnerKind::Python => "python",
                 OwnerKind::Npm => "npm",
+                OwnerKind::Step => "step",
                 OwnerKind::Unowned => "unowned",
             };
             let needed = match &p.required_by {

@@ -1,7 +1,7 @@
 //! Who owns the bytes of an image's final filesystem: Debian packages (the dpkg database's
 //! file lists, or a distroless `status.d/<pkg>.md5sums`), Python distributions
-//! (`*.dist-info/RECORD`), npm packages (`node_modules/<name>/`), and what nobody owns,
-//! grouped by directory. Each visible regular file counts once, for its first claimant in
+//! (`*.dist-info/RECORD`), npm packages (`node_modules/<name>/`), bosun's build steps
+//! (`var/lib/bosun/steps/<step>.list`), and what nobody owns, grouped by directory. Each visible regular file counts once, for its first claimant in
 //! that order, so owned plus unowned bytes are the filesystem's total.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -23,6 +23,14 @@ pub fn owner_file(path: &str) -> bool {
             .is_some_and(|n| !n.contains('/') && n.ends_with(".list"))
         || (name == "RECORD" && parent_name(path).is_some_and(|d| d.ends_with(".dist-info")))
         || (name == "package.json" && npm_package_dir(path).is_some_and(|d| d == parent(path)))
+        || step_list(path).is_some()
+}
+
+/// The step whose file list `path` is.
+fn step_list(path: &str) -> Option<&str> {
+    path.strip_prefix(bosun_oci::model::STEP_LISTS)?
+        .strip_suffix(".list")
+        .filter(|n| !n.is_empty() && !n.contains('/'))
 }
 
 /// What kind of owner.
@@ -35,6 +43,8 @@ pub enum OwnerKind {
     Python,
     /// An npm package.
     Npm,
+    /// A build step's outputs.
+    Step,
     /// Files no package claims, by directory.
     Unowned,
 }
@@ -240,6 +250,17 @@ pub fn owners(layers: &[&[Entry]], view: &View, captured: &[&[(String, Vec<u8>)]
             }
         }
     }
+    // Build steps: the files their lists name.
+    for path in view.visible.keys() {
+        let Some(step) = step_list(path) else { continue };
+        let Some(text) = content(path) else { continue };
+        let owner = list.len();
+        list.push((OwnerKind::Step, step.to_string(), None));
+        claim(owner, path, &mut claims);
+        for file in text.lines().filter(|l| l.starts_with('/')) {
+            claim(owner, &file[1..], &mut claims);
+        }
+    }
     // npm packages: what is under node_modules/<name>/ and no deeper package.
     let mut npm: BTreeMap<String, usize> = BTreeMap::new();
     for (path, &(l, i)) in &view.visible {
@@ -337,6 +358,7 @@ pub fn owners(layers: &[&[Entry]], view: &View, captured: &[&[(String, Vec<u8>)]
                 OwnerKind::Deb => name.clone(),
                 OwnerKind::Python => format!("{name} (python)"),
                 OwnerKind::Npm => format!("{name} (npm)"),
+                OwnerKind::Step => format!("{name} (build step)"),
                 OwnerKind::Unowned => String::new(),
             };
             (path.clone(), label)

@@ -421,7 +421,8 @@ fn plan<'l>(
             .filter(|c| c.image.is_none() && c.step.is_none())
             .cloned()
             .collect();
-        let from_images: Vec<&CopyEntry> = image.copy.iter().filter(|c| c.image.is_some()).collect();
+        let from_images: Vec<&CopyEntry> =
+            image.copy.iter().filter(|c| c.image.is_some()).collect();
         let from_steps: Vec<&CopyEntry> = image.copy.iter().filter(|c| c.step.is_some()).collect();
         copy::add_copies(&mut app, ctx.project, &from_project, ignore)?;
         crate::step::add_step_copies(&mut app, &from_steps, arch, ctx.steps)?;

@@ -17,10 +17,10 @@ use bosun_spec::{CopyEntry, LockedPackage, Lockfile, Spec, StepSpec};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
+use crate::Error;
 use crate::assemble::{self, AssembleOptions};
 use crate::copy::{self, Ignore};
 use crate::image::{BuildContext, deb_request};
-use crate::Error;
 
 /// Bump when how a root is assembled changes, so old cached roots are not reused.
 const ROOT_FORMAT: &str = "bosun-step-root-v1";
@@ -57,6 +57,11 @@ pub struct StepRun {
     pub argv: Vec<String>,
     /// Whether the outputs came from the cache.
     pub cached: bool,
+    /// Each declared output (under `/out`) and the sha256 of its bytes (of its tree, for a
+    /// directory).
+    pub outputs: Vec<(String, String)>,
+    /// The environment the command ran with.
+    pub env: BTreeMap<String, String>,
     /// The environment's packages (`name=version`), for provenance.
     #[serde(skip)]
     pub packages: Vec<(String, String, String)>,
@@ -114,13 +119,16 @@ pub fn needed(spec: &Spec, names: &[String]) -> BTreeSet<(String, String)> {
     out
 }
 
-/// Runs (or finds cached) every step the images `names` need. `report` hears of each step
-/// before it runs, with whether it was cached.
+/// Runs (or finds cached) every step the images `names` need. `not_sources` are files of
+/// the project that are never a step's sources (the spec and its lock: editing an image's
+/// entrypoint must not compile the app again). `report` hears of each step before it runs,
+/// with whether it was cached.
 pub fn run_steps(
     spec: &Spec,
     lock: &Lockfile,
     names: &[String],
     ctx: &BuildContext<'_>,
+    not_sources: &[PathBuf],
     report: &dyn Fn(&StepRun),
 ) -> Result<StepOutputs, Error> {
     let mut outputs = StepOutputs::default();
@@ -163,12 +171,22 @@ pub fn run_steps(
             .iter()
             .map(|p| lock.package(host, p).ok_or(Error::StaleLock))
             .collect::<Result<_, _>>()?;
-        let run = run_step(&name, step, &arch, &packages, epoch, ctx, report)?;
+        let run = run_step(
+            &name,
+            step,
+            &arch,
+            &packages,
+            epoch,
+            ctx,
+            not_sources,
+            report,
+        )?;
         outputs.runs.insert((name, arch), run);
     }
     Ok(outputs)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_step(
     name: &str,
     step: &StepSpec,
@@ -176,6 +194,7 @@ fn run_step(
     packages: &[&LockedPackage],
     epoch: i64,
     ctx: &BuildContext<'_>,
+    not_sources: &[PathBuf],
     report: &dyn Fn(&StepRun),
 ) -> Result<StepRun, Error> {
     let fail = |message: String| Error::Step {
@@ -183,7 +202,18 @@ fn run_step(
         message,
     };
     let src_dir = ctx.project.join(step.src.as_deref().unwrap_or("."));
-    let sources = read_sources(&src_dir, step.ignore_file.as_deref())?;
+    // `.git` is never a source: history is not an input, and a tree copied with it would
+    // differ between two clones.
+    let mut ignore = Ignore::load(&src_dir, step.ignore_file.as_deref())?.with(".git")?;
+    let root = src_dir.canonicalize().map_err(|e| io_error(&src_dir, e))?;
+    for file in not_sources {
+        let file = file.canonicalize().unwrap_or_else(|_| file.clone());
+        if let Ok(relative) = file.strip_prefix(&root) {
+            ignore = ignore.with(&format!("/{}", relative.display()))?;
+        }
+    }
+    let mut sources = LayerBuilder::new();
+    copy::add_tree(&mut sources, &src_dir, &ignore)?;
     let sources_digest = tree_digest(&sources);
     let env = environment(step, arch, epoch);
     let argv = step.argv();
@@ -210,6 +240,8 @@ fn run_step(
         sources: format!("sha256:{sources_digest}"),
         argv: argv.clone(),
         cached: output.is_dir() && !ctx.no_cache,
+        outputs: Vec::new(),
+        env: env.clone(),
         packages: packages
             .iter()
             .map(|p| (p.name.clone(), p.version.clone(), p.sha256.clone()))
@@ -218,6 +250,7 @@ fn run_step(
     };
     report(&run);
     if run.cached {
+        run.outputs = output_digests(&output, &step.outputs)?;
         return Ok(run);
     }
     let root = ensure_root(packages, &root_key, ctx)?;
@@ -263,7 +296,13 @@ fn run_step(
         bosun_sandbox::Error::Unavailable { .. } => Error::Sandbox(e),
         e => fail(e.to_string()),
     })?;
-    tracing::debug!(step = name, arch, code, seconds = started.elapsed().as_secs_f64(), "step ran");
+    tracing::debug!(
+        step = name,
+        arch,
+        code,
+        seconds = started.elapsed().as_secs_f64(),
+        "step ran"
+    );
     if code != 0 {
         let tail = tail(&mut log, LOG_TAIL);
         return Err(fail(format!(
@@ -283,14 +322,38 @@ fn run_step(
         Err(_) if output.is_dir() => {}
         Err(e) => return Err(io_error(&output, e)),
     }
-    run.output = output;
+    run.outputs = output_digests(&output, &step.outputs)?;
     Ok(run)
+}
+
+/// The sha256 of each declared output: of a file's bytes, of a directory's tree.
+fn output_digests(dir: &Path, declared: &[String]) -> Result<Vec<(String, String)>, Error> {
+    declared
+        .iter()
+        .map(|o| {
+            let path = dir.join(o);
+            let digest = match path.is_dir() {
+                true => {
+                    let mut tree = LayerBuilder::new();
+                    copy::add_tree(&mut tree, &path, &Ignore::none())?;
+                    tree_digest(&tree)
+                }
+                false => hex::encode(Sha256::digest(
+                    std::fs::read(&path).map_err(|e| io_error(&path, e))?,
+                )),
+            };
+            Ok((o.clone(), digest))
+        })
+        .collect()
 }
 
 /// The step's environment: defaults, then its own `env`.
 fn environment(step: &StepSpec, arch: &str, epoch: i64) -> BTreeMap<String, String> {
     let mut env: BTreeMap<String, String> = [
-        ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        (
+            "PATH",
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ),
         ("HOME", "/tmp"),
         ("TMPDIR", "/tmp"),
         ("LANG", "C.UTF-8"),
@@ -304,15 +367,6 @@ fn environment(step: &StepSpec, arch: &str, epoch: i64) -> BTreeMap<String, Stri
     env.insert("SOURCE_DATE_EPOCH".into(), epoch.to_string());
     env.extend(step.env.clone());
     env
-}
-
-/// The sources of a step as entries (contents hashed, owners root), `.git` left out: its
-/// history is not an input, and a tree copied with it would not be the same on two clones.
-fn read_sources(dir: &Path, ignore_file: Option<&str>) -> Result<LayerBuilder, Error> {
-    let ignore = Ignore::load(dir, ignore_file)?.with(".git")?;
-    let mut layer = LayerBuilder::new();
-    copy::add_tree(&mut layer, dir, &ignore)?;
-    Ok(layer)
 }
 
 /// A hash of entries: paths, modes, kinds and contents.
@@ -360,12 +414,19 @@ fn ensure_root(
         .ensure_debs(ctx.fetcher, &requests, ctx.parallel_downloads, ctx.reporter)?;
     let mut layer = LayerBuilder::new();
     assemble::skeleton(&mut layer);
-    assemble::add_packages(&mut layer, packages, ctx.debs, AssembleOptions { keep_docs: false })?;
+    assemble::add_packages(
+        &mut layer,
+        packages,
+        ctx.debs,
+        AssembleOptions { keep_docs: false },
+    )?;
     for (link, programs) in ALTERNATIVES {
         if layer.get(link).is_some() {
             continue;
         }
-        if let Some(program) = programs.iter().find(|p| layer.get(&format!("usr/bin/{p}")).is_some())
+        if let Some(program) = programs
+            .iter()
+            .find(|p| layer.get(&format!("usr/bin/{p}")).is_some())
         {
             layer.insert(Entry::symlink(link, program));
         }
@@ -483,20 +544,35 @@ impl Hasher {
 }
 
 /// Adds the files of step copy entries to the image's copy layer: from the step's outputs
-/// for `arch`, as `copy` adds project files.
+/// for `arch`, as `copy` adds project files; and for each step, the list of what it put in
+/// the image, where `inspect --by owner` finds it.
 pub(crate) fn add_step_copies(
     layer: &mut LayerBuilder,
     entries: &[&CopyEntry],
     arch: &str,
     steps: &StepOutputs,
 ) -> Result<(), Error> {
+    let mut lists: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for c in entries {
         let name = c.step.as_deref().unwrap_or_default();
         let run = steps.get(name, arch).ok_or_else(|| Error::Step {
             step: name.to_string(),
             message: format!("was not run for {arch}"),
         })?;
-        copy::add_copies(layer, &run.output, &[(*c).clone()], &Ignore::none())?;
+        let mut copied = LayerBuilder::new();
+        copy::add_copies(&mut copied, &run.output, &[(*c).clone()], &Ignore::none())?;
+        let list = lists.entry(name).or_default();
+        for e in copied.entries() {
+            if matches!(e.kind, EntryKind::File(_) | EntryKind::Symlink(_) | EntryKind::Hardlink(_)) {
+                list.insert(format!("/{}", e.path));
+            }
+            layer.insert(e.clone());
+        }
+    }
+    for (name, paths) in lists {
+        let text: String = paths.into_iter().map(|p| p + "\n").collect();
+        let path = format!("{}{name}.list", bosun_oci::model::STEP_LISTS);
+        layer.insert(Entry::file(&path, 0o644, text.into_bytes()));
     }
     Ok(())
 }

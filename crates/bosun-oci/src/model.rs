@@ -285,6 +285,11 @@ pub struct History {
     pub empty_layer: bool,
 }
 
+/// Where bosun records, in an image it builds, the files each build step's outputs put
+/// there: `<dir><step>.list`, one absolute path per line, as dpkg's `.list` files do for a
+/// package. The builder writes them; `inspect --by owner` reads them.
+pub const STEP_LISTS: &str = "var/lib/bosun/steps/";
+
 /// Maps an OCI architecture and variant to the Debian architecture: the inverse of
 /// [`platform_for_debian`].
 pub fn debian_arch(architecture: &str, variant: Option<&str>) -> String {

@@ -150,7 +150,9 @@ pub fn helper_main(args: &[String]) -> ! {
     let result = match (args.first().map(String::as_str), args.get(1)) {
         (Some("outer"), Some(config)) => parse(config).and_then(|s| outer(&s, config)),
         (Some("inner"), Some(config)) => parse(config).and_then(|s| inner(&s)),
-        _ => Err(setup("the sandbox helper was called without its configuration")),
+        _ => Err(setup(
+            "the sandbox helper was called without its configuration",
+        )),
     };
     match result {
         Ok(code) => std::process::exit(code),

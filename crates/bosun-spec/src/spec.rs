@@ -918,7 +918,9 @@ fn relative_inside(path: &str) -> bool {
     let path = path.strip_suffix('/').unwrap_or(path);
     !path.is_empty()
         && !path.starts_with('/')
-        && path.split('/').all(|p| !p.is_empty() && p != "." && p != "..")
+        && path
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != "..")
 }
 
 fn validate_image(

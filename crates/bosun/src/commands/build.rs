@@ -194,7 +194,8 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         scans: &scans,
         steps: &Default::default(),
     };
-    let steps = bosun_build::step::run_steps(&spec, &lock, &names, &ctx, &|run| {
+    let not_sources = [spec_path.to_path_buf(), super::lock_path(spec_path)];
+    let steps = bosun_build::step::run_steps(&spec, &lock, &names, &ctx, &not_sources, &|run| {
         let what = format!("step {} for {}", run.step, run.architecture);
         match run.cached {
             true => printer.status(&format!("{what}: cached")),
@@ -333,6 +334,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                         spec_path,
                         lock: &lock,
                         image,
+                        steps: &steps,
                         args,
                         started_on,
                     })?,
@@ -404,6 +406,7 @@ struct Provenance<'a> {
     spec_path: &'a Path,
     lock: &'a Lockfile,
     image: &'a bosun_build::BuiltImage,
+    steps: &'a bosun_build::step::StepOutputs,
     args: &'a BuildArgs,
     started_on: jiff::Timestamp,
 }
@@ -490,6 +493,59 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
             "digest": { "sha256": input.digest.trim_start_matches("sha256:") },
         }));
     }
+    // Build steps whose outputs the image holds: the packages of their environment and the
+    // sources they read as dependencies; what ran, and what it made, as parameters.
+    let mut steps = Vec::new();
+    let mut step_debs = std::collections::BTreeSet::new();
+    for arch in &p.spec.debian.architectures {
+        let image = &p.spec.for_arch(arch).image[name];
+        let used: std::collections::BTreeSet<&String> =
+            image.copy.iter().filter_map(|c| c.step.as_ref()).collect();
+        for run in used.into_iter().filter_map(|s| p.steps.get(s, arch)) {
+            for (package, version, sha256) in &run.packages {
+                if step_debs.insert((package, version)) {
+                    dependencies.push(serde_json::json!({
+                        "uri": bosun_sbom::purl::purl("deb", Some("debian"), package, version, &[("arch", bosun_build::step::host_arch().to_string())]),
+                        "digest": { "sha256": sha256 },
+                        "annotations": { "buildStep": run.step },
+                    }));
+                }
+            }
+            dependencies.push(serde_json::json!({
+                "name": format!("step {} sources ({arch})", run.step),
+                "digest": { "sha256": run.sources.trim_start_matches("sha256:") },
+            }));
+            let outputs: serde_json::Map<String, serde_json::Value> = run
+                .outputs
+                .iter()
+                .map(|(path, sha256)| {
+                    (
+                        format!("/out/{path}"),
+                        serde_json::json!({ "sha256": sha256 }),
+                    )
+                })
+                .collect();
+            steps.push(serde_json::json!({
+                "name": run.step,
+                "targetArchitecture": arch,
+                "buildArchitecture": bosun_build::step::host_arch(),
+                "command": run.argv,
+                "env": run.env,
+                "sources": run.sources,
+                "outputs": outputs,
+                "key": run.key,
+            }));
+        }
+    }
+    // What the layers were clamped to: SOURCE_DATE_EPOCH, else the lock's newest release
+    // date; and the steps that ran, when some did.
+    let mut internal = serde_json::json!({
+        "sourceDateEpoch": settings::source_date_epoch()?
+            .unwrap_or_else(|| p.lock.source_date_epoch()),
+    });
+    if !steps.is_empty() {
+        internal["steps"] = serde_json::json!(steps);
+    }
     // The digest is of the compressed blob, so the media type is the compressed one.
     let media_type = match p.spec.image[name].compression {
         bosun_spec::Compression::Gzip => bosun_oci::model::MEDIA_LAYER_GZIP,
@@ -518,12 +574,7 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
                 "locked": p.args.locked,
                 "push": p.args.push,
             },
-            // What the layers were clamped to: SOURCE_DATE_EPOCH, else the lock's newest
-            // release date.
-            "internalParameters": {
-                "sourceDateEpoch": settings::source_date_epoch()?
-                    .unwrap_or_else(|| p.lock.source_date_epoch())
-            },
+            "internalParameters": internal,
             "resolvedDependencies": dependencies,
         },
         "runDetails": {

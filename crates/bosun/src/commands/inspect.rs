@@ -234,6 +234,7 @@ fn size_table(r: &Report, by: SizeBy, top: usize) -> String {
         OwnerKind::Deb => "deb",
         OwnerKind::Python => "python",
         OwnerKind::Npm => "npm",
+        OwnerKind::Step => "step",
         OwnerKind::Unowned => "-",
     };
     let leaf = |p: &Owner| match &p.required_by {

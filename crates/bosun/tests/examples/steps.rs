@@ -62,7 +62,11 @@ fn go_server_compiled_in_a_step() {
     let server = rootfs.join("usr/local/bin/server");
     let elf = std::fs::read(&server).unwrap();
     assert_eq!(&elf[..4], b"\x7fELF");
-    assert_eq!(u16::from_le_bytes([elf[18], elf[19]]), 183, "an aarch64 binary");
+    assert_eq!(
+        u16::from_le_bytes([elf[18], elf[19]]),
+        183,
+        "an aarch64 binary"
+    );
     let port = free_port();
     let _server = Background(
         Command::new(&qemu)
@@ -83,13 +87,38 @@ fn go_server_compiled_in_a_step() {
             "a Go toolchain file in the image: {p}"
         );
     }
-    assert!(!held.iter().any(|p| p == "usr/bin/sh" || p == "usr/bin/dash"));
+    assert!(
+        !held
+            .iter()
+            .any(|p| p == "usr/bin/sh" || p == "usr/bin/dash")
+    );
 
     // Unchanged: no step runs, every layer is cached, the same digest.
     let again = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
     assert!(!again.stderr.contains("running step"), "{}", again.stderr);
     assert!(again.stderr.contains("step server for arm64: cached"));
-    assert_eq!(again.json::<serde_json::Value>()[0]["digest"], digest.as_str());
+    assert_eq!(
+        again.json::<serde_json::Value>()[0]["digest"],
+        digest.as_str()
+    );
+
+    // The spec and its lock are not the step's sources: a new label builds a new config,
+    // and compiles nothing.
+    let spec = std::fs::read_to_string(ctx.project().join("bosun.toml")).unwrap();
+    ctx.write(
+        "bosun.toml",
+        &spec.replace(
+            "tags = [\"hello-go:latest\"]",
+            "tags = [\"hello-go:latest\"]\nlabels = { team = \"edge\" }",
+        ),
+    );
+    let relabeled = ctx.bosun(&["build", "--locked"]).ok();
+    assert!(
+        relabeled.stderr.contains("step server for amd64: cached"),
+        "{}",
+        relabeled.stderr
+    );
+    ctx.write("bosun.toml", &spec);
 
     // Another store, the step run anew: the same bytes.
     let other = ctx.dir.path().join("other-store");
@@ -105,13 +134,25 @@ fn go_server_compiled_in_a_step() {
         ])
         .ok();
     assert!(rerun.stderr.contains("running step server for amd64"));
-    assert_eq!(rerun.json::<serde_json::Value>()[0]["digest"], digest.as_str());
+    assert_eq!(
+        rerun.json::<serde_json::Value>()[0]["digest"],
+        digest.as_str()
+    );
 
     // An edit to the sources runs the step again and changes only the binary's layer.
     let main = std::fs::read_to_string(ctx.project().join("main.go")).unwrap();
     // Unique per run, so no earlier run's outputs are cached for it.
-    let tag = ctx.dir.path().file_name().unwrap().to_string_lossy().into_owned();
-    ctx.write("main.go", &main.replace("hello from", &format!("{tag} from")));
+    let tag = ctx
+        .dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    ctx.write(
+        "main.go",
+        &main.replace("hello from", &format!("{tag} from")),
+    );
     let edited = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
     assert!(edited.stderr.contains("running step server for amd64"));
     let layers: serde_json::Value = edited.json();
@@ -180,7 +221,11 @@ run = ["make", "install"]"#,
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     podman(&["load", "-q", "-i", archive.to_str().unwrap()]);
@@ -190,14 +235,23 @@ run = ["make", "install"]"#,
 
     // A step that fails shows its name, its code and its last lines.
     let script = |body: &str| format!("packages = [\"busybox\"]\nscript = '''\n{body}\n'''");
-    one_step(&ctx, "broken", &script("echo compiling; echo 'main.c:1: oops' >&2; exit 3"), "x");
-    let run = ctx.bosun(&["build"]).fails(2, "step `broken` exited with code 3");
+    one_step(
+        &ctx,
+        "broken",
+        &script("echo compiling; echo 'main.c:1: oops' >&2; exit 3"),
+        "x",
+    );
+    let run = ctx
+        .bosun(&["build"])
+        .fails(2, "step `broken` exited with code 3");
     assert!(run.stderr.contains("main.c:1: oops"), "{}", run.stderr);
 
     // A declared output the step did not write.
     one_step(&ctx, "lazy", &script("echo done"), "missing");
-    ctx.bosun(&["build"])
-        .fails(2, "step `lazy` did not write its declared output /out/missing");
+    ctx.bosun(&["build"]).fails(
+        2,
+        "step `lazy` did not write its declared output /out/missing",
+    );
 
     // Outside its directories, the root is read-only and the host is not there.
     one_step(
@@ -206,8 +260,14 @@ run = ["make", "install"]"#,
         &script("touch /usr/escaped || { echo refused; exit 4; }"),
         "x",
     );
-    let run = ctx.bosun(&["build"]).fails(2, "step `escape` exited with code 4");
-    assert!(run.stderr.contains("Read-only file system"), "{}", run.stderr);
+    let run = ctx
+        .bosun(&["build"])
+        .fails(2, "step `escape` exited with code 4");
+    assert!(
+        run.stderr.contains("Read-only file system"),
+        "{}",
+        run.stderr
+    );
 
     // No network: not the host's loopback, not anything else.
     let host = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -220,7 +280,9 @@ run = ["make", "install"]"#,
         )),
         "x",
     );
-    let run = ctx.bosun(&["build"]).fails(2, "step `online` exited with code 5");
+    let run = ctx
+        .bosun(&["build"])
+        .fails(2, "step `online` exited with code 5");
     assert!(
         run.stderr.contains("unreachable") || run.stderr.contains("refused"),
         "{}",
@@ -230,7 +292,9 @@ run = ["make", "install"]"#,
     assert!(host.accept().is_err(), "the step reached the host");
 
     // Without user namespaces: the reason and the fix, and nothing run unsandboxed.
-    let Some(unshare) = peer("unshare") else { return };
+    let Some(unshare) = peer("unshare") else {
+        return;
+    };
     one_step(&ctx, "marker", &script("echo ran > /out/x"), "x");
     let out = Command::new(unshare)
         .args(["--user", "--map-root-user", "sh", "-c"])
