@@ -252,7 +252,9 @@ pub fn owners(layers: &[&[Entry]], view: &View, captured: &[&[(String, Vec<u8>)]
     }
     // Build steps: the files their lists name.
     for path in view.visible.keys() {
-        let Some(step) = step_list(path) else { continue };
+        let Some(step) = step_list(path) else {
+            continue;
+        };
         let Some(text) = content(path) else { continue };
         let owner = list.len();
         list.push((OwnerKind::Step, step.to_string(), None));

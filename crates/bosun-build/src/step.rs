@@ -23,7 +23,7 @@ use crate::copy::{self, Ignore};
 use crate::image::{BuildContext, deb_request};
 
 /// Bump when how a root is assembled changes, so old cached roots are not reused.
-const ROOT_FORMAT: &str = "bosun-step-root-v1";
+const ROOT_FORMAT: &str = "bosun-step-root-v2";
 /// Bump when what a step sees (paths, default environment, sandbox) changes.
 const STEP_FORMAT: &str = "bosun-step-v1";
 /// Lines of a failed step's log an error shows.
@@ -68,6 +68,17 @@ pub struct StepRun {
     /// Where the outputs are.
     #[serde(skip)]
     pub output: PathBuf,
+}
+
+/// What a step is doing, as [`run_steps`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Its outputs were cached: nothing runs.
+    Cached,
+    /// Its fetch phase runs (its lockfiles changed, or nothing was fetched yet).
+    Fetch,
+    /// Its build phase runs.
+    Build,
 }
 
 /// The outputs of every step run for a build, by step and target architecture.
@@ -121,15 +132,15 @@ pub fn needed(spec: &Spec, names: &[String]) -> BTreeSet<(String, String)> {
 
 /// Runs (or finds cached) every step the images `names` need. `not_sources` are files of
 /// the project that are never a step's sources (the spec and its lock: editing an image's
-/// entrypoint must not compile the app again). `report` hears of each step before it runs,
-/// with whether it was cached.
+/// entrypoint must not compile the app again). `report` hears of each stage of each step
+/// before it runs.
 pub fn run_steps(
     spec: &Spec,
     lock: &Lockfile,
     names: &[String],
     ctx: &BuildContext<'_>,
     not_sources: &[PathBuf],
-    report: &dyn Fn(&StepRun),
+    report: &dyn Fn(&StepRun, Stage),
 ) -> Result<StepOutputs, Error> {
     let mut outputs = StepOutputs::default();
     let wanted = needed(spec, names);
@@ -195,20 +206,16 @@ fn run_step(
     epoch: i64,
     ctx: &BuildContext<'_>,
     not_sources: &[PathBuf],
-    report: &dyn Fn(&StepRun),
+    report: &dyn Fn(&StepRun, Stage),
 ) -> Result<StepRun, Error> {
-    let fail = |message: String| Error::Step {
-        step: name.to_string(),
-        message,
-    };
     let src_dir = ctx.project.join(step.src.as_deref().unwrap_or("."));
     // `.git` is never a source: history is not an input, and a tree copied with it would
     // differ between two clones.
     let mut ignore = Ignore::load(&src_dir, step.ignore_file.as_deref())?.with(".git")?;
-    let root = src_dir.canonicalize().map_err(|e| io_error(&src_dir, e))?;
+    let src_root = src_dir.canonicalize().map_err(|e| io_error(&src_dir, e))?;
     for file in not_sources {
         let file = file.canonicalize().unwrap_or_else(|_| file.clone());
-        if let Ok(relative) = file.strip_prefix(&root) {
+        if let Ok(relative) = file.strip_prefix(&src_root) {
             ignore = ignore.with(&format!("/{}", relative.display()))?;
         }
     }
@@ -218,11 +225,41 @@ fn run_step(
     let env = environment(step, arch, epoch);
     let argv = step.argv();
     let root_key = root_key(packages);
+    // The fetch phase is keyed by its lockfiles alone: an edit to the code fetches nothing.
+    let fetch_key = match &step.fetch {
+        Some(fetch) => {
+            let mut h = Hasher::default();
+            h.put(STEP_FORMAT);
+            h.put(&root_key);
+            fetch.run.iter().for_each(|a| h.put(a));
+            h.put("\0env");
+            env.iter().for_each(|(k, v)| h.put(&format!("{k}={v}")));
+            for input in &fetch.inputs {
+                let entry =
+                    sources
+                        .get(input.trim_start_matches("./"))
+                        .ok_or_else(|| Error::Step {
+                            step: name.to_string(),
+                            message: format!(
+                                "fetch input {input:?} is not among the step's sources"
+                            ),
+                        })?;
+                h.put(input);
+                match &entry.kind {
+                    EntryKind::File(data) => h.put(&hex::encode(Sha256::digest(data))),
+                    _ => h.put("not a file"),
+                }
+            }
+            Some(h.finish())
+        }
+        None => None,
+    };
     let key = {
         let mut h = Hasher::default();
         h.put(STEP_FORMAT);
         h.put(&root_key);
         h.put(&sources_digest);
+        h.put(fetch_key.as_deref().unwrap_or("no fetch"));
         h.put(arch);
         argv.iter().for_each(|a| h.put(a));
         h.put("\0env");
@@ -248,8 +285,8 @@ fn run_step(
             .collect(),
         output: output.clone(),
     };
-    report(&run);
     if run.cached {
+        report(&run, Stage::Cached);
         run.outputs = output_digests(&output, &step.outputs)?;
         return Ok(run);
     }
@@ -259,71 +296,215 @@ fn run_step(
         .prefix(&format!(".tmp-{}-", &key[..12]))
         .tempdir_in(&cache)
         .map_err(|e| io_error(&cache, e))?;
-    let (src, out) = (work.path().join("src"), work.path().join("out"));
-    for dir in [&src, &out] {
-        std::fs::create_dir(dir).map_err(|e| io_error(dir, e))?;
-    }
-    materialize(&sources, &src)?;
-    let log_path = work.path().join("log");
-    let mut log = std::fs::File::options()
-        .create(true)
-        .read(true)
-        .write(true)
-        .truncate(true)
-        .open(&log_path)
-        .map_err(|e| io_error(&log_path, e))?;
-    let sandbox = bosun_sandbox::Sandbox {
-        root,
-        mounts: vec![
-            bosun_sandbox::Mount {
-                source: src,
-                target: "/src".into(),
-                writable: true,
-            },
-            bosun_sandbox::Mount {
-                source: out.clone(),
-                target: "/out".into(),
-                writable: true,
-            },
-        ],
-        network: false,
-        cwd: "/src".into(),
-        env: env.into_iter().collect(),
-        argv,
-    };
-    let started = std::time::Instant::now();
-    let code = sandbox.run(&log).map_err(|e| match e {
-        bosun_sandbox::Error::Unavailable { .. } => Error::Sandbox(e),
-        e => fail(e.to_string()),
-    })?;
-    tracing::debug!(
-        step = name,
+    let phase = Phase {
+        step: name,
         arch,
-        code,
-        seconds = started.elapsed().as_secs_f64(),
-        "step ran"
-    );
-    if code != 0 {
-        let tail = tail(&mut log, LOG_TAIL);
-        return Err(fail(format!(
-            "exited with code {code} (building for {arch}); its last lines:\n{tail}"
-        )));
-    }
+        root: &root,
+        work: work.path(),
+        sources: &sources,
+    };
+    let fetched = match (&step.fetch, &fetch_key) {
+        (Some(fetch), Some(fetch_key)) => {
+            let dir = ctx.debs.root().join("fetch").join(fetch_key);
+            if !dir.is_dir() || ctx.no_cache {
+                report(&run, Stage::Fetch);
+                phase.fetch(&fetch.run, &env, &dir)?;
+            }
+            Some(dir)
+        }
+        _ => None,
+    };
+    report(&run, Stage::Build);
+    let out = phase.build(&argv, &env, fetched.as_deref())?;
     for declared in &step.outputs {
         if std::fs::symlink_metadata(out.join(declared)).is_err() {
-            return Err(fail(format!(
-                "did not write its declared output /out/{declared} (building for {arch})"
-            )));
+            return Err(Error::Step {
+                step: name.to_string(),
+                message: format!(
+                    "did not write its declared output /out/{declared} (building for {arch})"
+                ),
+            });
         }
     }
-    match std::fs::rename(&out, &output) {
-        Ok(()) => {}
-        // Another build made the same outputs meanwhile: the same bytes, keep theirs.
-        Err(_) if output.is_dir() => {}
-        Err(e) => return Err(io_error(&output, e)),
-    }
+    rename_into(&out, &output)?;
     run.outputs = output_digests(&output, &step.outputs)?;
     Ok(run)
+}
+
+/// Renames a finished directory into a cache. Another build that made the same one
+/// meanwhile made the same bytes: theirs is kept.
+fn rename_into(from: &Path, to: &Path) -> Result<(), Error> {
+    match std::fs::rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(_) if to.is_dir() => Ok(()),
+        Err(e) => Err(io_error(to, e)),
+    }
+}
+
+/// What the two phases of one step share.
+struct Phase<'a> {
+    step: &'a str,
+    arch: &'a str,
+    root: &'a Path,
+    /// A private directory of this run.
+    work: &'a Path,
+    sources: &'a LayerBuilder,
+}
+
+impl Phase<'_> {
+    fn fail(&self, message: String) -> Error {
+        Error::Step {
+            step: self.step.to_string(),
+            message,
+        }
+    }
+
+    /// A fresh writable copy of the sources, and an empty directory, under the work dir.
+    fn dirs(&self, phase: &str) -> Result<(PathBuf, PathBuf), Error> {
+        let base = self.work.join(phase);
+        let (src, out) = (base.join("src"), base.join("out"));
+        for dir in [&base, &src, &out] {
+            std::fs::create_dir(dir).map_err(|e| io_error(dir, e))?;
+        }
+        materialize(self.sources, &src)?;
+        Ok((src, out))
+    }
+
+    /// The fetch phase: the toolchain's own locked fetch, with the host's network, name
+    /// resolution and CA certificates, into `/cache`, which becomes `into`.
+    fn fetch(
+        &self,
+        argv: &[String],
+        env: &BTreeMap<String, String>,
+        into: &Path,
+    ) -> Result<(), Error> {
+        let (src, scratch) = self.dirs("fetch")?;
+        let cache = self.work.join("fetch/cache");
+        std::fs::create_dir(&cache).map_err(|e| io_error(&cache, e))?;
+        let mut mounts = vec![
+            mount(&src, "/src", true),
+            mount(&scratch, "/out", true),
+            mount(&cache, "/cache", true),
+        ];
+        for file in HOST_NETWORK_FILES {
+            if Path::new(file).is_file() {
+                mounts.push(mount(Path::new(file), file, false));
+            }
+        }
+        let mut env = env.clone();
+        // A proxy the machine needs for the network is the fetch's too.
+        for (k, v) in std::env::vars() {
+            if matches!(
+                k.as_str(),
+                "http_proxy"
+                    | "https_proxy"
+                    | "no_proxy"
+                    | "HTTP_PROXY"
+                    | "HTTPS_PROXY"
+                    | "NO_PROXY"
+            ) {
+                env.insert(k, v);
+            }
+        }
+        env.remove("CARGO_NET_OFFLINE");
+        self.run("fetch", mounts, true, env, argv.to_vec())?;
+        if let Some(parent) = into.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+        }
+        rename_into(&cache, into)
+    }
+
+    /// The build phase, offline: `/cache` a copy of what the fetch phase left (the build
+    /// may write there, the cache stays as fetched). Returns the outputs' directory.
+    fn build(
+        &self,
+        argv: &[String],
+        env: &BTreeMap<String, String>,
+        fetched: Option<&Path>,
+    ) -> Result<PathBuf, Error> {
+        let (src, out) = self.dirs("build")?;
+        let cache = self.work.join("build/cache");
+        std::fs::create_dir(&cache).map_err(|e| io_error(&cache, e))?;
+        if let Some(fetched) = fetched {
+            let mut tree = LayerBuilder::new();
+            copy::add_tree(&mut tree, fetched, &Ignore::none())?;
+            materialize(&tree, &cache)?;
+        }
+        let mounts = vec![
+            mount(&src, "/src", true),
+            mount(&out, "/out", true),
+            mount(&cache, "/cache", true),
+        ];
+        self.run("build", mounts, false, env.clone(), argv.to_vec())?;
+        Ok(out)
+    }
+
+    fn run(
+        &self,
+        phase: &str,
+        mounts: Vec<bosun_sandbox::Mount>,
+        network: bool,
+        env: BTreeMap<String, String>,
+        argv: Vec<String>,
+    ) -> Result<(), Error> {
+        let log_path = self.work.join(format!("{phase}.log"));
+        let mut log = std::fs::File::options()
+            .create(true)
+            .read(true)
+            .write(true)
+            .truncate(true)
+            .open(&log_path)
+            .map_err(|e| io_error(&log_path, e))?;
+        let sandbox = bosun_sandbox::Sandbox {
+            root: self.root.to_path_buf(),
+            mounts,
+            network,
+            cwd: "/src".into(),
+            env: env.into_iter().collect(),
+            argv,
+        };
+        let started = std::time::Instant::now();
+        let code = sandbox.run(&log).map_err(|e| match e {
+            bosun_sandbox::Error::Unavailable { .. } => Error::Sandbox(e),
+            e => self.fail(e.to_string()),
+        })?;
+        tracing::debug!(
+            step = self.step,
+            arch = self.arch,
+            phase,
+            code,
+            seconds = started.elapsed().as_secs_f64(),
+            "step phase ran"
+        );
+        if code != 0 {
+            let what = match phase {
+                "fetch" => "its fetch phase exited",
+                _ => "exited",
+            };
+            return Err(self.fail(format!(
+                "{what} with code {code} (building for {}); its last lines:\n{}",
+                self.arch,
+                tail(&mut log, LOG_TAIL)
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The host's files a fetch phase needs to reach the network: name resolution and the CA
+/// certificates the machine trusts (a proxy that inspects TLS signs with its own).
+const HOST_NETWORK_FILES: [&str; 3] = [
+    "/etc/resolv.conf",
+    "/etc/hosts",
+    "/etc/ssl/certs/ca-certificates.crt",
+];
+
+fn mount(source: &Path, target: &str, writable: bool) -> bosun_sandbox::Mount {
+    bosun_sandbox::Mount {
+        source: source.to_path_buf(),
+        target: target.into(),
+        writable,
+    }
 }
 
 /// The sha256 of each declared output: of a file's bytes, of a directory's tree.
@@ -363,6 +544,15 @@ fn environment(step: &StepSpec, arch: &str, epoch: i64) -> BTreeMap<String, Stri
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
+    // The toolchains' download caches live in `/cache`, which the fetch phase fills.
+    for (k, v) in [
+        ("CARGO_HOME", "/cache/cargo"),
+        ("GOMODCACHE", "/cache/go/mod"),
+        ("NPM_CONFIG_CACHE", "/cache/npm"),
+        ("CARGO_NET_OFFLINE", "true"),
+    ] {
+        env.insert(k.into(), v.into());
+    }
     env.insert("TARGETARCH".into(), arch.into());
     env.insert("SOURCE_DATE_EPOCH".into(), epoch.to_string());
     env.extend(step.env.clone());
@@ -431,8 +621,15 @@ fn ensure_root(
             layer.insert(Entry::symlink(link, program));
         }
     }
-    for dir in ["src", "out", "proc", "dev", "tmp"] {
+    for dir in ["src", "out", "cache", "proc", "dev", "tmp"] {
         layer.insert(Entry::dir(dir, 0o755));
+    }
+    // Where a fetch phase mounts the host's network files.
+    for file in HOST_NETWORK_FILES {
+        let path = &file[1..];
+        if layer.get(path).is_none() {
+            layer.insert(Entry::file(path, 0o644, Vec::new()));
+        }
     }
     std::fs::create_dir_all(&roots).map_err(|e| io_error(&roots, e))?;
     let tmp = tempfile::Builder::new()
@@ -563,7 +760,10 @@ pub(crate) fn add_step_copies(
         copy::add_copies(&mut copied, &run.output, &[(*c).clone()], &Ignore::none())?;
         let list = lists.entry(name).or_default();
         for e in copied.entries() {
-            if matches!(e.kind, EntryKind::File(_) | EntryKind::Symlink(_) | EntryKind::Hardlink(_)) {
+            if matches!(
+                e.kind,
+                EntryKind::File(_) | EntryKind::Symlink(_) | EntryKind::Hardlink(_)
+            ) {
                 list.insert(format!("/{}", e.path));
             }
             layer.insert(e.clone());

@@ -225,6 +225,9 @@ fn outer(sandbox: &Sandbox, config: &str) -> Result<i32, Failure> {
     rustix::mount::mount_bind(root, root).map_err(at("binding the root", root))?;
     for m in &sandbox.mounts {
         let target = inside(root, &m.target)?;
+        if std::fs::symlink_metadata(&target).is_err() {
+            return Err(setup(format!("the root has no {} to mount on", m.target)));
+        }
         rustix::mount::mount_bind_recursive(&m.source, &target)
             .map_err(at("mounting", &m.source))?;
         if !m.writable {

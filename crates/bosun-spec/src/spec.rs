@@ -318,6 +318,23 @@ pub struct StepSpec {
     pub env: BTreeMap<String, String>,
     /// Paths under `/out` the step must write; a missing one is an error.
     pub outputs: Vec<String>,
+    /// A phase before the build, the only one with network, for the toolchain's own locked
+    /// fetch (`cargo fetch --locked`, `npm ci --ignore-scripts`, `go mod download`) into
+    /// `/cache` (`CARGO_HOME`, `GOMODCACHE` and npm's cache point there). Cached by its
+    /// lockfiles' hash; the build phase then runs offline on a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch: Option<FetchSpec>,
+}
+
+/// `fetch = { run = ["cargo", "fetch", "--locked"], inputs = ["Cargo.lock"] }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FetchSpec {
+    /// The command, exec form; it sees the sources as the build does.
+    pub run: Vec<String>,
+    /// The files, relative to the sources, whose contents decide what is fetched (its
+    /// lockfiles): the fetch runs again only when one of them changes.
+    pub inputs: Vec<String>,
 }
 
 /// The shell `script` steps run under.
@@ -338,9 +355,13 @@ pub const STEP_BASE: &[&str] = &[
 ];
 
 impl StepSpec {
-    /// The packages the step's environment resolves from: [`STEP_BASE`], then its own.
+    /// The packages the step's environment resolves from: [`STEP_BASE`] (and with a fetch
+    /// phase, the CA certificates it needs), then its own.
     pub fn roots(&self) -> Vec<String> {
         let mut roots: Vec<String> = STEP_BASE.iter().map(|p| p.to_string()).collect();
+        if self.fetch.is_some() {
+            roots.push("ca-certificates".into());
+        }
         for p in &self.packages {
             if !roots.contains(p) {
                 roots.push(p.clone());
@@ -902,6 +923,21 @@ fn validate_step(name: &str, step: &StepSpec) -> Result<(), String> {
         if !relative_inside(output) {
             return Err(format!(
                 "{at} output {output:?} must be a path under /out, written relative to it"
+            ));
+        }
+    }
+    if let Some(fetch) = &step.fetch {
+        if fetch.run.is_empty() {
+            return Err(format!("{at} fetch run is empty"));
+        }
+        if fetch.inputs.is_empty() {
+            return Err(format!(
+                "{at} fetch names no inputs: its lockfiles decide when it runs again"
+            ));
+        }
+        if let Some(bad) = fetch.inputs.iter().find(|i| !relative_inside(i)) {
+            return Err(format!(
+                "{at} fetch input {bad:?} must be a path relative to the step's sources"
             ));
         }
     }

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use bosun_build::step::Stage;
 use bosun_build::{BuildContext, RemoteLayers, build_image};
 use bosun_deb::{Cache, Fetcher};
 use bosun_oci::Store;
@@ -195,14 +196,16 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         steps: &Default::default(),
     };
     let not_sources = [spec_path.to_path_buf(), super::lock_path(spec_path)];
-    let steps = bosun_build::step::run_steps(&spec, &lock, &names, &ctx, &not_sources, &|run| {
-        let what = format!("step {} for {}", run.step, run.architecture);
-        match run.cached {
-            true => printer.status(&format!("{what}: cached")),
-            false => printer.status(&format!("running {what}")),
-        }
-    })
-    .context("cannot run the build steps")?;
+    let steps =
+        bosun_build::step::run_steps(&spec, &lock, &names, &ctx, &not_sources, &|run, stage| {
+            let what = format!("step {} for {}", run.step, run.architecture);
+            printer.status(&match stage {
+                Stage::Cached => format!("{what}: cached"),
+                Stage::Fetch => format!("fetching for {what} (network on)"),
+                Stage::Build => format!("running {what} (network off)"),
+            });
+        })
+        .context("cannot run the build steps")?;
     let ctx = BuildContext {
         steps: &steps,
         ..ctx

@@ -314,3 +314,42 @@ run = ["make", "install"]"#,
         "{stderr}"
     );
 }
+
+/// The Rust example: its crates fetched by `cargo fetch --locked` in the fetch phase (the
+/// only one with network), built offline, served by podman; an edit to the code builds
+/// again without fetching, since the lockfiles did not change.
+#[test]
+fn rust_server_with_crates_fetched_first() {
+    let Some(_) = peer("podman") else { return };
+    let ctx = example("rust");
+    let first = ctx.bosun(&["build", "--no-cache"]).ok();
+    for stage in [
+        "fetching for step server for amd64 (network on)",
+        "running step server for amd64 (network off)",
+    ] {
+        assert!(first.stderr.contains(stage), "{}", first.stderr);
+    }
+    let conf = containers_conf(&ctx);
+    let body = serve_amd64(&ctx, &conf, "hello-rust");
+    assert!(body.contains("hello from rust on x86_64"), "{body}");
+
+    let tag = ctx
+        .dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let main = std::fs::read_to_string(ctx.project().join("src/main.rs")).unwrap();
+    ctx.write(
+        "src/main.rs",
+        &main.replace("hello from rust", &format!("{tag} from rust")),
+    );
+    let edited = ctx.bosun(&["build", "--locked"]).ok();
+    assert!(
+        edited.stderr.contains("running step server for amd64"),
+        "{}",
+        edited.stderr
+    );
+    assert!(!edited.stderr.contains("fetching"), "{}", edited.stderr);
+}
