@@ -147,8 +147,12 @@ pub fn resolve(
                 exclude: step.exclude.iter().cloned().collect(),
                 ..omit(&[])
             };
+            let mut roots = step.roots();
+            if step.cross {
+                roots.extend(crate::step::cross_packages(arch, &spec.debian.architectures));
+            }
             let sel = universe
-                .resolve(&step.roots(), &Selection::new(), &omit)
+                .resolve(&roots, &Selection::new(), &omit)
                 .map_err(|e| Error::Resolve {
                     group: format!("step.{name}"),
                     source: e,

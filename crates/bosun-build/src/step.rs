@@ -112,6 +112,23 @@ pub fn host_arch() -> &'static str {
     }
 }
 
+/// Debian's C and C++ cross toolchains, on a `build` machine, for every other architecture
+/// of `targets`.
+pub fn cross_packages(build: &str, targets: &[String]) -> Vec<String> {
+    targets
+        .iter()
+        .filter(|t| *t != build)
+        .filter_map(|t| Some((t, bosun_deb::multiarch_tuple(t)?.replace('_', "-"))))
+        .flat_map(|(t, tuple)| {
+            [
+                format!("gcc-{tuple}"),
+                format!("g++-{tuple}"),
+                format!("libc6-dev-{t}-cross"),
+            ]
+        })
+        .collect()
+}
+
 /// The steps the images `names` copy from, per target architecture.
 pub fn needed(spec: &Spec, names: &[String]) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
@@ -222,7 +239,7 @@ fn run_step(
     let mut sources = LayerBuilder::new();
     copy::add_tree(&mut sources, &src_dir, &ignore)?;
     let sources_digest = tree_digest(&sources);
-    let env = environment(step, arch, epoch);
+    let env = environment(step, arch, epoch, packages);
     let argv = step.argv();
     let root_key = root_key(packages);
     // The fetch phase is keyed by its lockfiles alone: an edit to the code fetches nothing.
@@ -528,8 +545,15 @@ fn output_digests(dir: &Path, declared: &[String]) -> Result<Vec<(String, String
         .collect()
 }
 
-/// The step's environment: defaults, then its own `env`.
-fn environment(step: &StepSpec, arch: &str, epoch: i64) -> BTreeMap<String, String> {
+/// The step's environment: defaults, then its own `env`. Building for another architecture
+/// with Debian's cross compiler for it in the environment (`gcc-aarch64-linux-gnu`), `CC`
+/// and `CXX` name it, as a Debian cross build does.
+fn environment(
+    step: &StepSpec,
+    arch: &str,
+    epoch: i64,
+    packages: &[&LockedPackage],
+) -> BTreeMap<String, String> {
     let mut env: BTreeMap<String, String> = [
         (
             "PATH",
@@ -555,6 +579,22 @@ fn environment(step: &StepSpec, arch: &str, epoch: i64) -> BTreeMap<String, Stri
     }
     env.insert("TARGETARCH".into(), arch.into());
     env.insert("SOURCE_DATE_EPOCH".into(), epoch.to_string());
+    let tuples = (
+        bosun_deb::multiarch_tuple(host_arch()),
+        bosun_deb::multiarch_tuple(arch),
+    );
+    if let (Some(build), Some(target)) = tuples {
+        env.insert("DEB_BUILD_MULTIARCH".into(), build.into());
+        env.insert("DEB_HOST_MULTIARCH".into(), target.into());
+        if build != target {
+            for (var, compiler) in [("CC", "gcc"), ("CXX", "g++")] {
+                let package = format!("{compiler}-{}", target.replace('_', "-"));
+                if packages.iter().any(|p| p.name == package) {
+                    env.insert(var.into(), format!("{target}-{compiler}"));
+                }
+            }
+        }
+    }
     env.extend(step.env.clone());
     env
 }

@@ -33,6 +33,23 @@ pub use resolve::{
 };
 pub use version::Version;
 
+/// The multiarch tuple of a Debian architecture (`arm64` → `aarch64-linux-gnu`): the name of
+/// its library directory and the prefix of its cross toolchain's programs.
+pub fn multiarch_tuple(arch: &str) -> Option<&'static str> {
+    Some(match arch {
+        "amd64" => "x86_64-linux-gnu",
+        "arm64" => "aarch64-linux-gnu",
+        "armhf" => "arm-linux-gnueabihf",
+        "armel" => "arm-linux-gnueabi",
+        "i386" => "i386-linux-gnu",
+        "ppc64el" => "powerpc64le-linux-gnu",
+        "s390x" => "s390x-linux-gnu",
+        "riscv64" => "riscv64-linux-gnu",
+        "mips64el" => "mips64el-linux-gnuabi64",
+        _ => return None,
+    })
+}
+
 /// Errors of the repository client. Each names the URL, file or package it is about.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

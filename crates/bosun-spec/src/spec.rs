@@ -318,6 +318,11 @@ pub struct StepSpec {
     pub env: BTreeMap<String, String>,
     /// Paths under `/out` the step must write; a missing one is an error.
     pub outputs: Vec<String>,
+    /// Add Debian's C and C++ cross compilers for every other architecture of the spec
+    /// (`gcc-aarch64-linux-gnu`, `g++-...` and `libc6-dev-arm64-cross` on an amd64 machine);
+    /// building for one of them, `CC` and `CXX` name its compilers. No emulation.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cross: bool,
     /// A phase before the build, the only one with network, for the toolchain's own locked
     /// fetch (`cargo fetch --locked`, `npm ci --ignore-scripts`, `go mod download`) into
     /// `/cache` (`CARGO_HOME`, `GOMODCACHE` and npm's cache point there). Cached by its
@@ -856,6 +861,9 @@ impl Spec {
             .iter()
             .map(|(n, s)| {
                 let mut roots = s.roots();
+                if s.cross {
+                    roots.push("(cross)".into());
+                }
                 roots.sort();
                 (n, (roots, sorted(&s.exclude)))
             })

@@ -184,11 +184,14 @@ tags = ["{name}:latest"]
     );
 }
 
-/// A C program built with make, run under podman; then each way a step fails, with the
+/// A C program built with make for amd64 and, cross-compiled, arm64: run under podman and
+/// qemu-user; then each way a step fails, with the
 /// step's name and what it printed last.
 #[test]
 fn c_program_with_make_and_failing_steps() {
-    let Some(_) = peer("podman") else { return };
+    let (Some(_), Some(qemu)) = (peer("podman"), peer("qemu-aarch64")) else {
+        return;
+    };
     let ctx = example("go");
     ctx.write(
         "c/hello.c",
@@ -198,13 +201,24 @@ fn c_program_with_make_and_failing_steps() {
         "c/Makefile",
         "hello: hello.c\n\t$(CC) -O2 -o $@ $<\n\ninstall: hello\n\tcp hello /out/hello\n",
     );
-    one_step(
-        &ctx,
-        "hello",
-        r#"packages = ["gcc", "libc6-dev", "make"]
+    ctx.write(
+        "bosun.toml",
+        r#"[debian]
+suite = "trixie"
+architectures = ["amd64", "arm64"]
+
+[step.hello]
+packages = ["gcc", "libc6-dev", "make"]
+cross = true
 src = "c"
-run = ["make", "install"]"#,
-        "hello",
+run = ["make", "install"]
+outputs = ["hello"]
+
+[image.hello]
+packages = ["libc6"]
+copy = [{ step = "hello", src = "hello", dst = "/usr/local/bin/hello" }]
+entrypoint = ["/usr/local/bin/hello"]
+"#,
     );
     ctx.bosun(&["build"]).ok();
     let archive = ctx.dir.path().join("hello.tar");
@@ -232,6 +246,19 @@ run = ["make", "install"]"#,
     let said = podman(&["run", "--rm", "localhost/hello:latest"]);
     let _ = podman(&["rmi", "-f", "localhost/hello:latest"]);
     assert_eq!(said.trim(), "hello from C");
+    // arm64 by Debian's cross compiler (`CC` set to it), run under qemu-user on the image's
+    // own arm64 C library.
+    let rootfs = arm64_rootfs(&ctx, "hello");
+    let binary = rootfs.join("usr/local/bin/hello");
+    let elf = std::fs::read(&binary).unwrap();
+    assert_eq!(u16::from_le_bytes([elf[18], elf[19]]), 183, "an aarch64 binary");
+    let out = Command::new(&qemu)
+        .arg("-L")
+        .arg(&rootfs)
+        .arg(&binary)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "hello from C");
 
     // A step that fails shows its name, its code and its last lines.
     let script = |body: &str| format!("packages = [\"busybox\"]\nscript = '''\n{body}\n'''");
