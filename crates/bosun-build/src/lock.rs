@@ -149,7 +149,10 @@ pub fn resolve(
             };
             let mut roots = step.roots();
             if step.cross {
-                roots.extend(crate::step::cross_packages(arch, &spec.debian.architectures));
+                roots.extend(crate::step::cross_packages(
+                    arch,
+                    &spec.debian.architectures,
+                ));
             }
             let sel = universe
                 .resolve(&roots, &Selection::new(), &omit)

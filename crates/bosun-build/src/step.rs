@@ -28,6 +28,11 @@ const ROOT_FORMAT: &str = "bosun-step-root-v2";
 const STEP_FORMAT: &str = "bosun-step-v1";
 /// Lines of a failed step's log an error shows.
 const LOG_TAIL: usize = 25;
+/// How many of each cache's entries are kept beyond an hour after their last use: build
+/// roots are hundreds of megabytes each, fetched dependencies tens, step outputs small.
+const KEEP: [(&str, usize); 3] = [("roots", 8), ("fetch", 16), ("steps", 256)];
+/// Entries used within this time are never pruned: another build may be using them.
+const IN_USE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// What maintainer scripts would have made with `update-alternatives` and a toolchain
 /// needs: the generic name, then the programs that may serve it, preferred first.
@@ -211,7 +216,80 @@ pub fn run_steps(
         )?;
         outputs.runs.insert((name, arch), run);
     }
+    for (dir, keep) in KEEP {
+        prune(&ctx.debs.root().join(dir), keep);
+    }
     Ok(outputs)
+}
+
+/// The prefix of a temporary directory: `bosun_fs::abandoned` tells one a crashed run left.
+fn temp_prefix(key: &str) -> String {
+    format!(
+        "{}{}-{}-",
+        bosun_fs::TEMP_PREFIX,
+        std::process::id(),
+        &key[..12]
+    )
+}
+
+/// A run's private directory, removed when the run ends however it ends.
+struct Work(PathBuf);
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        remove_tree(&self.0);
+    }
+}
+
+/// Marks a cache entry used now.
+fn touch(dir: &Path) {
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.set_modified(std::time::SystemTime::now());
+    }
+}
+
+/// Keeps the `keep` most recently used entries of a cache directory (and every entry used
+/// within [`IN_USE`]), and removes what crashed runs left.
+fn prune(dir: &Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut used = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Ok(modified) = e.metadata().and_then(|m| m.modified()) else {
+            continue;
+        };
+        if name.starts_with(bosun_fs::TEMP_PREFIX) {
+            if bosun_fs::abandoned(&name, modified) {
+                remove_tree(&e.path());
+            }
+            continue;
+        }
+        used.push((modified, e.path()));
+    }
+    used.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    for (modified, path) in used.into_iter().skip(keep) {
+        if modified.elapsed().is_ok_and(|age| age > IN_USE) {
+            remove_tree(&path);
+        }
+    }
+}
+
+/// Removes a tree a step wrote, whose directories it may have left read-only (Go's module
+/// cache is).
+fn remove_tree(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755));
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(e.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(path);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -303,21 +381,25 @@ fn run_step(
         output: output.clone(),
     };
     if run.cached {
+        touch(&output);
         report(&run, Stage::Cached);
         run.outputs = output_digests(&output, &step.outputs)?;
         return Ok(run);
     }
     let root = ensure_root(packages, &root_key, ctx)?;
     std::fs::create_dir_all(&cache).map_err(|e| io_error(&cache, e))?;
-    let work = tempfile::Builder::new()
-        .prefix(&format!(".tmp-{}-", &key[..12]))
-        .tempdir_in(&cache)
-        .map_err(|e| io_error(&cache, e))?;
+    let work = Work(
+        tempfile::Builder::new()
+            .prefix(&temp_prefix(&key))
+            .tempdir_in(&cache)
+            .map_err(|e| io_error(&cache, e))?
+            .keep(),
+    );
     let phase = Phase {
         step: name,
         arch,
         root: &root,
-        work: work.path(),
+        work: &work.0,
         sources: &sources,
     };
     let fetched = match (&step.fetch, &fetch_key) {
@@ -325,8 +407,12 @@ fn run_step(
             let dir = ctx.debs.root().join("fetch").join(fetch_key);
             if !dir.is_dir() || ctx.no_cache {
                 report(&run, Stage::Fetch);
+                if dir.is_dir() {
+                    remove_tree(&dir);
+                }
                 phase.fetch(&fetch.run, &env, &dir)?;
             }
+            touch(&dir);
             Some(dir)
         }
         _ => None,
@@ -634,6 +720,7 @@ fn ensure_root(
     let roots = ctx.debs.root().join("roots");
     let root = roots.join(key);
     if root.is_dir() {
+        touch(&root);
         return Ok(root);
     }
     let requests = packages
@@ -673,7 +760,7 @@ fn ensure_root(
     }
     std::fs::create_dir_all(&roots).map_err(|e| io_error(&roots, e))?;
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".tmp-{}-", &key[..12]))
+        .prefix(&temp_prefix(key))
         .tempdir_in(&roots)
         .map_err(|e| io_error(&roots, e))?;
     materialize(&layer, tmp.path())?;

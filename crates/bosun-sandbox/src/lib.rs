@@ -34,6 +34,10 @@ use serde::{Deserialize, Serialize};
 /// The first argument that makes the program a sandbox helper ([`helper_main`]).
 pub const HELPER: &str = "__bosun-sandbox";
 
+/// The running executable: still the same file when the one at its path was replaced (an
+/// upgrade during a build).
+const SELF: &str = "/proc/self/exe";
+
 /// The exit code of a helper whose setup failed; the reason is on its stderr.
 const SETUP_FAILED: i32 = 125;
 
@@ -105,8 +109,7 @@ impl Sandbox {
             return Err(Error::NoCommand);
         }
         let config = serde_json::to_string(self).map_err(|e| Error::Setup(e.to_string()))?;
-        let exe = std::env::current_exe().map_err(Error::Spawn)?;
-        let child = Command::new(exe)
+        let child = Command::new(SELF)
             .arg(HELPER)
             .arg("outer")
             .arg(config)
@@ -273,12 +276,11 @@ fn outer(sandbox: &Sandbox, config: &str) -> Result<i32, Failure> {
     read_only(&dev)?;
     read_only(root)?;
 
-    let exe = std::env::current_exe().map_err(|e| setup(format!("the helper's path: {e}")))?;
     let log = io::stdout()
         .as_fd()
         .try_clone_to_owned()
         .map_err(|e| setup(format!("the log: {e}")))?;
-    let status = Command::new(exe)
+    let status = Command::new(SELF)
         .arg(HELPER)
         .arg("inner")
         .arg(config)

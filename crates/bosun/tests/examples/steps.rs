@@ -251,7 +251,11 @@ entrypoint = ["/usr/local/bin/hello"]
     let rootfs = arm64_rootfs(&ctx, "hello");
     let binary = rootfs.join("usr/local/bin/hello");
     let elf = std::fs::read(&binary).unwrap();
-    assert_eq!(u16::from_le_bytes([elf[18], elf[19]]), 183, "an aarch64 binary");
+    assert_eq!(
+        u16::from_le_bytes([elf[18], elf[19]]),
+        183,
+        "an aarch64 binary"
+    );
     let out = Command::new(&qemu)
         .arg("-L")
         .arg(&rootfs)
