@@ -116,6 +116,7 @@ pub fn lock_apps(
                 let selection = python::Selection {
                     extras: py.extras.clone(),
                     groups: py.groups.clone(),
+                    build: py.build.clone(),
                 };
                 let default_index = py.index.as_deref().or(sources.python_index.as_deref());
                 let dists = python::lock(path, &text, &target, &selection, &index, default_index)?;
@@ -190,8 +191,12 @@ fn native_needs(
     cache: &Path,
     fetcher: &Fetcher,
 ) -> Result<(), Error> {
+    // A source distribution's native code, if any, is built in its step, where its
+    // libraries must be.
     let native: Vec<usize> = (0..chosen.len())
-        .filter(|&i| !chosen[i].filename.ends_with("-any.whl"))
+        .filter(|&i| {
+            !chosen[i].filename.ends_with("-any.whl") && !python::is_sdist(&chosen[i].filename)
+        })
         .collect();
     let wanted: Vec<&LockedAppPackage> = native.iter().map(|&i| &chosen[i]).collect();
     ensure(cache, fetcher, &wanted, 8, &bosun_deb::NoReporter)?;
@@ -406,6 +411,8 @@ pub(crate) struct AppLayer<'l> {
     pub(crate) python: Option<Target>,
     /// npm: the directory holding `node_modules`, relative (`app`).
     pub(crate) dst: String,
+    /// pypi: the wheels built of its source distributions, by the sdist's hash.
+    pub(crate) built: BTreeMap<String, crate::step::BuiltWheel>,
 }
 
 impl AppLayer<'_> {
@@ -429,6 +436,10 @@ impl AppLayer<'_> {
                 p.bin,
                 p.link
             ));
+            // A wheel built from source: its bytes, which a new build environment may change.
+            if let Some(w) = self.built.get(&p.hash) {
+                parts.push(w.sha256.clone());
+            }
         }
         parts
     }
@@ -465,7 +476,18 @@ impl AppLayer<'_> {
         match self.ecosystem {
             "pypi" => {
                 let target = self.python.as_ref().expect("pypi layers have a target");
-                unpack_wheel(p, target, cache)
+                match python::is_sdist(&p.filename) {
+                    false => unpack_wheel(p, target, cache),
+                    true => {
+                        let built = self.built.get(&p.hash).ok_or_else(|| {
+                            Error::Copy(format!(
+                                "{} {} is a source distribution no step built",
+                                p.name, p.version
+                            ))
+                        })?;
+                        install_built(p, built, target)
+                    }
+                }
             }
             _ => {
                 let bytes = read_cached(p, cache)?;
@@ -477,7 +499,7 @@ impl AppLayer<'_> {
 
 /// The bytes of a package's file in the download cache (the installers check them against
 /// the lock's hash).
-fn read_cached(p: &LockedAppPackage, cache: &Path) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_cached(p: &LockedAppPackage, cache: &Path) -> Result<Vec<u8>, Error> {
     let path = cache_path(cache, &integrity_of(p)?);
     std::fs::read(&path).map_err(|source| Error::AppFile { path, source })
 }
@@ -489,7 +511,34 @@ fn unpack_wheel(
     cache: &Path,
 ) -> Result<Vec<bosun_oci::layer::Entry>, Error> {
     let bytes = read_cached(p, cache)?;
-    let dist = python::Dist {
+    python::wheel::install(&bytes, &dist_of(p)?, target).map_err(Error::Lang)
+}
+
+/// A wheel a step built of the source distribution `p`, installed for `target`.
+fn install_built(
+    p: &LockedAppPackage,
+    built: &crate::step::BuiltWheel,
+    target: &Target,
+) -> Result<Vec<bosun_oci::layer::Entry>, Error> {
+    let bytes = std::fs::read(&built.path).map_err(|source| Error::AppFile {
+        path: built.path.clone(),
+        source,
+    })?;
+    let mut dist = dist_of(p)?;
+    dist.file.filename = built
+        .path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    dist.file.hash = Integrity::sha256(&built.sha256);
+    dist.file.size = Some(bytes.len() as u64);
+    python::wheel::install(&bytes, &dist, target).map_err(Error::Lang)
+}
+
+/// A locked PyPI package as the installers take it.
+pub(crate) fn dist_of(p: &LockedAppPackage) -> Result<python::Dist, Error> {
+    Ok(python::Dist {
         name: p.name.clone(),
         version: p.version.clone(),
         file: python::File {
@@ -499,8 +548,7 @@ fn unpack_wheel(
             size: p.size,
         },
         depends: p.depends.clone(),
-    };
-    python::wheel::install(&bytes, &dist, target).map_err(Error::Lang)
+    })
 }
 
 fn npm_package(p: &LockedAppPackage) -> npm::Package {

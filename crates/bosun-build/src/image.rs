@@ -410,6 +410,7 @@ fn plan<'l>(
                 packages,
                 python,
                 dst,
+                built: ctx.steps.wheels(arch),
             }),
         });
     }

@@ -168,6 +168,24 @@ pub fn resolve(
                 &sel,
             )?;
         }
+        // The environment that builds an image's source distributions into wheels.
+        for (name, image) in &spec.image {
+            if image.python.as_ref().is_none_or(|p| p.build.is_empty()) {
+                continue;
+            }
+            let group = crate::step::sdist_group(name);
+            let sel = universe
+                .resolve(
+                    &crate::step::sdist_roots(image),
+                    &Selection::new(),
+                    &omit(&[]),
+                )
+                .map_err(|e| Error::Resolve {
+                    group: group.clone(),
+                    source: e,
+                })?;
+            record(&mut lock, &mut packages, &group, arch, &sel)?;
+        }
     }
     lock.packages = packages.into_values().collect();
     lock.normalize();

@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{BufRead, Seek};
 use std::path::{Path, PathBuf};
 
+use bosun_lang::python;
 use bosun_oci::layer::{Entry, EntryKind, LayerBuilder};
-use bosun_spec::{CopyEntry, LockedPackage, Lockfile, Spec, StepSpec};
+use bosun_spec::{CopyEntry, ImageSpec, LockedAppPackage, LockedPackage, Lockfile, Spec, StepSpec};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
@@ -90,6 +91,18 @@ pub enum Stage {
 #[derive(Debug, Default)]
 pub struct StepOutputs {
     runs: BTreeMap<(String, String), StepRun>,
+    /// Wheels built from source distributions, by the sdist's hash (as the lock has it) and
+    /// target architecture.
+    wheels: BTreeMap<(String, String), BuiltWheel>,
+}
+
+/// A wheel a build step made of a source distribution.
+#[derive(Debug, Clone)]
+pub struct BuiltWheel {
+    /// The wheel file.
+    pub path: PathBuf,
+    /// Its sha256.
+    pub sha256: String,
 }
 
 impl StepOutputs {
@@ -101,6 +114,15 @@ impl StepOutputs {
     /// Every run, ordered by step and architecture.
     pub fn runs(&self) -> impl Iterator<Item = &StepRun> {
         self.runs.values()
+    }
+
+    /// The wheels built for `arch`, by the hash of their source distributions.
+    pub fn wheels(&self, arch: &str) -> BTreeMap<String, BuiltWheel> {
+        self.wheels
+            .iter()
+            .filter(|((_, a), _)| a == arch)
+            .map(|((hash, _), w)| (hash.clone(), w.clone()))
+            .collect()
     }
 }
 
@@ -115,6 +137,38 @@ pub fn host_arch() -> &'static str {
         "mips64" => "mips64el",
         other => other,
     }
+}
+
+/// The PEP 517 backends Debian packages, which a source distribution's wheel is built with
+/// (no build isolation: the step is offline, so its backend must be in the environment).
+pub const SDIST_BACKENDS: &[&str] = &[
+    "python3-setuptools",
+    "python3-wheel",
+    "flit",
+    "python3-hatchling",
+    "python3-poetry-core",
+    "python3-pdm-backend",
+];
+
+/// The packages the environment building an image's source distributions resolves from:
+/// [`bosun_spec::STEP_BASE`], the image's `python3` (as its packages name it), the backends.
+pub fn sdist_roots(image: &ImageSpec) -> Vec<String> {
+    let python = image
+        .roots()
+        .into_iter()
+        .find(|p| p.starts_with("python3"))
+        .unwrap_or_else(|| "python3".into());
+    bosun_spec::STEP_BASE
+        .iter()
+        .map(|p| p.to_string())
+        .chain([python])
+        .chain(SDIST_BACKENDS.iter().map(|p| p.to_string()))
+        .collect()
+}
+
+/// The lock group of the environment that builds image `name`'s source distributions.
+pub fn sdist_group(name: &str) -> String {
+    format!("sdist.{name}")
 }
 
 /// Debian's C and C++ cross toolchains, on a `build` machine, for every other architecture
@@ -166,10 +220,6 @@ pub fn run_steps(
 ) -> Result<StepOutputs, Error> {
     let mut outputs = StepOutputs::default();
     let wanted = needed(spec, names);
-    if wanted.is_empty() {
-        return Ok(outputs);
-    }
-    let host = host_arch();
     let epoch = ctx
         .source_date_epoch
         .unwrap_or_else(|| lock.source_date_epoch())
@@ -180,30 +230,7 @@ pub fn run_steps(
             .step
             .get(&name)
             .ok_or_else(|| Error::Copy(format!("no [step.{name}] in the spec")))?;
-        let group = format!("step.{name}");
-        let locked = lock.group(&group, host).ok_or_else(|| {
-            let locked_for: Vec<&str> = lock
-                .groups
-                .iter()
-                .filter(|g| g.name == group)
-                .map(|g| g.architecture.as_str())
-                .collect();
-            match locked_for.is_empty() {
-                true => Error::StaleLock,
-                false => Error::Step {
-                    step: name.clone(),
-                    message: format!(
-                        "its build environment runs on this machine's {host} toolchain, but bosun.lock has it for {} only; add {host} to [debian] architectures",
-                        locked_for.join(", ")
-                    ),
-                },
-            }
-        })?;
-        let packages: Vec<&LockedPackage> = locked
-            .packages
-            .iter()
-            .map(|p| lock.package(host, p).ok_or(Error::StaleLock))
-            .collect::<Result<_, _>>()?;
+        let packages = environment_packages(lock, &format!("step.{name}"), &name)?;
         let run = run_step(
             &name,
             step,
@@ -216,10 +243,177 @@ pub fn run_steps(
         )?;
         outputs.runs.insert((name, arch), run);
     }
+    for name in names {
+        for arch in &spec.debian.architectures {
+            let Some(image) = spec.for_arch(arch).image.get(name) else {
+                continue;
+            };
+            if image.python.as_ref().is_none_or(|p| p.build.is_empty()) {
+                continue;
+            }
+            let sdists: Vec<&LockedAppPackage> = lock
+                .app_packages(name, "pypi", arch)
+                .into_iter()
+                .filter(|p| python::is_sdist(&p.filename))
+                .collect();
+            if sdists.is_empty() {
+                continue;
+            }
+            let target =
+                crate::app::python_target(lock, name, image, arch).ok_or(Error::StaleLock)?;
+            let group = sdist_group(name);
+            let packages = environment_packages(lock, &group, &group)?;
+            for p in sdists {
+                let wheel = build_sdist(p, &target, arch, &packages, epoch, ctx, report)?;
+                outputs.wheels.insert((p.hash.clone(), arch.clone()), wheel);
+            }
+        }
+    }
     for (dir, keep) in KEEP {
         prune(&ctx.debs.root().join(dir), keep);
     }
     Ok(outputs)
+}
+
+/// The locked packages of a build environment's group for this machine's architecture.
+fn environment_packages<'l>(
+    lock: &'l Lockfile,
+    group: &str,
+    step: &str,
+) -> Result<Vec<&'l LockedPackage>, Error> {
+    let host = host_arch();
+    let locked = lock.group(group, host).ok_or_else(|| {
+        let locked_for: Vec<&str> = lock
+            .groups
+            .iter()
+            .filter(|g| g.name == group)
+            .map(|g| g.architecture.as_str())
+            .collect();
+        match locked_for.is_empty() {
+            true => Error::StaleLock,
+            false => Error::Step {
+                step: step.to_string(),
+                message: format!(
+                    "its build environment runs on this machine's {host} toolchain, but bosun.lock has it for {} only; add {host} to [debian] architectures",
+                    locked_for.join(", ")
+                ),
+            },
+        }
+    })?;
+    locked
+        .packages
+        .iter()
+        .map(|p| lock.package(host, p).ok_or(Error::StaleLock))
+        .collect()
+}
+
+/// Builds the wheel of the source distribution `p` (its file checked against the lock's
+/// hash) in a step: offline, with the backend from Debian, for `target`. A wheel that does
+/// not fit the target (native code built on another architecture) is refused.
+#[allow(clippy::too_many_arguments)]
+fn build_sdist(
+    p: &LockedAppPackage,
+    target: &python::Target,
+    arch: &str,
+    packages: &[&LockedPackage],
+    epoch: i64,
+    ctx: &BuildContext<'_>,
+    report: &dyn Fn(&StepRun, Stage),
+) -> Result<BuiltWheel, Error> {
+    let step = format!("python {} {}", p.name, p.version);
+    let fail = |message: String| Error::Step {
+        step: step.clone(),
+        message,
+    };
+    crate::app::ensure(ctx.debs.root(), ctx.fetcher, &[p], 1, ctx.reporter)?;
+    let dist = crate::app::dist_of(p)?;
+    let bytes = crate::app::read_cached(p, ctx.debs.root())?;
+    let mut sources = LayerBuilder::new();
+    for entry in python::sdist::unpack(&bytes, &dist)? {
+        sources.insert(entry);
+    }
+    let spec = StepSpec::default();
+    let env = environment(&spec, arch, epoch, packages);
+    let argv: Vec<String> = ["python3", "-c", python::sdist::BUILD_WHEEL]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let root_key = root_key(packages);
+    let key = {
+        let mut h = Hasher::default();
+        h.put(STEP_FORMAT);
+        h.put("sdist");
+        h.put(&root_key);
+        h.put(&p.hash);
+        h.put(arch);
+        argv.iter().for_each(|a| h.put(a));
+        env.iter().for_each(|(k, v)| h.put(&format!("{k}={v}")));
+        h.finish()
+    };
+    let cache = ctx.debs.root().join("steps");
+    let output = cache.join(&key);
+    let run = StepRun {
+        step: step.clone(),
+        architecture: arch.to_string(),
+        key: key.clone(),
+        sources: format!("{} {}", p.filename, p.hash),
+        argv: argv.clone(),
+        cached: output.is_dir() && !ctx.no_cache,
+        outputs: Vec::new(),
+        env: env.clone(),
+        packages: Vec::new(),
+        output: output.clone(),
+    };
+    if run.cached {
+        touch(&output);
+        report(&run, Stage::Cached);
+    } else {
+        let root = ensure_root(packages, &root_key, ctx)?;
+        std::fs::create_dir_all(&cache).map_err(|e| io_error(&cache, e))?;
+        let work = Work(
+            tempfile::Builder::new()
+                .prefix(&temp_prefix(&key))
+                .tempdir_in(&cache)
+                .map_err(|e| io_error(&cache, e))?
+                .keep(),
+        );
+        let phase = Phase {
+            step: &step,
+            arch,
+            root: &root,
+            work: &work.0,
+            sources: &sources,
+        };
+        report(&run, Stage::Build);
+        let out = phase.build(&argv, &env, None)?;
+        rename_into(&out, &output)?;
+    }
+    let wheels: Vec<PathBuf> = std::fs::read_dir(&output)
+        .map_err(|e| io_error(&output, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "whl"))
+        .collect();
+    let [wheel] = wheels.as_slice() else {
+        return Err(fail(format!(
+            "left {} wheels in /out (building for {arch}); a source distribution builds one",
+            wheels.len()
+        )));
+    };
+    let filename = wheel.file_name().unwrap_or_default().to_string_lossy();
+    let fits = python::tags::WheelName::parse(&filename)
+        .and_then(|name| target.tags().rank(&name))
+        .is_some();
+    if !fits {
+        return Err(fail(format!(
+            "built {filename}, which does not fit {target}: native code is built on this machine's {} toolchain, and cross-building Python extensions is not supported yet",
+            host_arch()
+        )));
+    }
+    let bytes = std::fs::read(wheel).map_err(|e| io_error(wheel, e))?;
+    Ok(BuiltWheel {
+        path: wheel.clone(),
+        sha256: hex::encode(Sha256::digest(&bytes)),
+    })
 }
 
 /// The prefix of a temporary directory: `bosun_fs::abandoned` tells one a crashed run left.
@@ -902,4 +1096,70 @@ pub(crate) fn add_step_copies(
         layer.insert(Entry::file(&path, 0o644, text.into_bytes()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_toolchains_for_the_other_architectures() {
+        let targets = ["amd64".to_string(), "arm64".to_string()];
+        assert_eq!(
+            cross_packages("amd64", &targets),
+            [
+                "gcc-aarch64-linux-gnu",
+                "g++-aarch64-linux-gnu",
+                "libc6-dev-arm64-cross"
+            ]
+        );
+        assert_eq!(
+            cross_packages("arm64", &targets),
+            [
+                "gcc-x86-64-linux-gnu",
+                "g++-x86-64-linux-gnu",
+                "libc6-dev-amd64-cross"
+            ]
+        );
+    }
+
+    #[test]
+    fn materialize_makes_parents_and_refuses_links_on_the_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tree = LayerBuilder::new();
+        tree.insert(Entry::file("a/b/c.txt", 0o4755, b"x".to_vec()));
+        tree.insert(Entry::symlink("a/link", "b/c.txt"));
+        materialize(&tree, dir.path()).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("a/b/c.txt"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o755, "no set-id bits");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a/link")).unwrap(),
+            "x"
+        );
+
+        let outside = tempfile::tempdir().unwrap();
+        let mut hostile = LayerBuilder::new();
+        hostile.insert(Entry::symlink("up", outside.path().to_str().unwrap()));
+        hostile.insert(Entry::file("up/escaped", 0o644, b"x".to_vec()));
+        let fresh = tempfile::tempdir().unwrap();
+        let err = materialize(&hostile, fresh.path()).unwrap_err().to_string();
+        assert!(err.contains("under a symlink"), "{err}");
+        assert!(!outside.path().join("escaped").exists());
+    }
+
+    #[test]
+    fn tree_digests_follow_content_and_modes() {
+        let tree = |mode: u32, data: &[u8]| {
+            let mut t = LayerBuilder::new();
+            t.insert(Entry::file("main.go", mode, data.to_vec()));
+            tree_digest(&t)
+        };
+        assert_eq!(tree(0o644, b"a"), tree(0o644, b"a"));
+        assert_ne!(tree(0o644, b"a"), tree(0o644, b"b"));
+        assert_ne!(tree(0o644, b"a"), tree(0o755, b"a"));
+    }
 }

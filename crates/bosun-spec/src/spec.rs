@@ -260,6 +260,12 @@ pub struct PythonDeps {
     /// configured index).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
+    /// Packages with no wheel for the image (published only as source distributions) to
+    /// build into wheels in a sandboxed build step, offline, with their build backend from
+    /// Debian (setuptools, flit, hatchling, poetry-core, pdm-backend); without it such a package is
+    /// refused by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub build: Vec<String>,
 }
 
 /// `node = { lock = "package-lock.json", dst = "/app" }`: an image's npm dependencies.
@@ -778,12 +784,12 @@ impl Spec {
                 ));
             }
         }
+        for (name, step) in &self.step {
+            validate_step(name, step).map_err(|m| (format!("step.{name}"), m))?;
+        }
         for (name, image) in &self.image {
             validate_image(name, image, &self.base, &self.step)
                 .map_err(|m| (format!("image.{name}"), m))?;
-        }
-        for (name, step) in &self.step {
-            validate_step(name, step).map_err(|m| (format!("step.{name}"), m))?;
         }
         Ok(())
     }
@@ -1181,6 +1187,97 @@ user = "nonroot"
         let spec = parse(GOOD).unwrap();
         assert_eq!(spec.debian.components, ["main"]);
         assert_eq!(spec.tags_of("api"), ["api:latest"]);
+    }
+
+    #[test]
+    fn steps_are_checked() {
+        let spec = |step: &str, copy: &str| {
+            format!(
+                "[debian]\nsuite = \"trixie\"\n[step.s]\n{step}\n[image.a]\npackages = [\"x\"]\ncopy = [{copy}]\n"
+            )
+        };
+        let good = "packages = [\"golang-go\"]\nrun = [\"go\", \"build\"]\noutputs = [\"bin/\"]";
+        let parsed = parse(&spec(
+            good,
+            r#"{ step = "s", src = "bin/app", dst = "/app" }"#,
+        ))
+        .unwrap();
+        let roots = parsed.step["s"].roots();
+        assert!(roots.contains(&"dash".to_string()) && roots.contains(&"golang-go".to_string()));
+        assert_eq!(parsed.step["s"].argv(), ["go", "build"]);
+        let scripted = StepSpec {
+            script: Some("make".into()),
+            run: None,
+            ..parsed.step["s"].clone()
+        };
+        assert_eq!(scripted.argv(), [STEP_SHELL, "-euc", "make"]);
+        // A step's environment is part of what the lock resolves; its command is not.
+        let other_command = parse(&spec(
+            &good.replace("\"build\"]", "\"vet\"]"),
+            r#"{ step = "s", src = "bin/app", dst = "/app" }"#,
+        ))
+        .unwrap();
+        assert_eq!(parsed.resolution_hash(), other_command.resolution_hash());
+        let other_packages = parse(&spec(
+            &good.replace("golang-go", "gccgo"),
+            r#"{ step = "s", src = "bin/app", dst = "/app" }"#,
+        ))
+        .unwrap();
+        assert_ne!(parsed.resolution_hash(), other_packages.resolution_hash());
+
+        let copy = r#"{ step = "s", src = "bin/app", dst = "/app" }"#;
+        for (step, copy, message) in [
+            (
+                good,
+                r#"{ step = "t", src = "x", dst = "/x" }"#,
+                "no [step.t]",
+            ),
+            (
+                good,
+                r#"{ step = "s", src = "lib/x", dst = "/x" }"#,
+                "declares only",
+            ),
+            (
+                good,
+                r#"{ step = "s", src = "/bin/app", dst = "/x" }"#,
+                "under the step's /out",
+            ),
+            (
+                &good.replace("outputs = [\"bin/\"]", "outputs = []"),
+                copy,
+                "declares no outputs",
+            ),
+            (
+                &good.replace("outputs = [\"bin/\"]", "outputs = [\"../x\"]"),
+                copy,
+                "must be a path under /out",
+            ),
+            (
+                &format!("{good}\nscript = \"make\""),
+                copy,
+                "both run and script",
+            ),
+            (
+                &good.replace("packages = [\"golang-go\"]", "packages = []"),
+                copy,
+                "has no packages",
+            ),
+            (
+                &format!(
+                    "{good}\nfetch = {{ run = [\"go\", \"mod\", \"download\"], inputs = [] }}"
+                ),
+                copy,
+                "fetch names no inputs",
+            ),
+            (
+                &format!("{good}\nsrc = \"../elsewhere\""),
+                copy,
+                "inside the project",
+            ),
+        ] {
+            let err = parse(&spec(step, copy)).unwrap_err().to_string();
+            assert!(err.contains(message), "{message}: {err}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod markers;
 pub mod native;
 pub mod pylock;
 pub mod requirements;
+pub mod sdist;
 pub mod simple;
 pub mod tags;
 pub mod uv;
@@ -143,8 +144,8 @@ pub struct Candidate {
     pub version: String,
     /// Its wheels.
     pub wheels: Vec<File>,
-    /// Whether the lockfile has a source distribution of it.
-    pub sdist: bool,
+    /// Its source distribution, when the lockfile has one with a URL and a hash.
+    pub sdist: Option<File>,
     /// Normalised names of the packages it needs on this target.
     pub depends: Vec<String>,
 }
@@ -169,6 +170,14 @@ pub struct Selection {
     pub extras: Vec<String>,
     /// Dependency groups to install (none by default: an image gets no dev tools).
     pub groups: Vec<String>,
+    /// Packages (normalised names) to take as source distributions, to be built into wheels
+    /// in a build step, when no wheel fits the target.
+    pub build: Vec<String>,
+}
+
+/// Whether a file name is a source distribution (`.tar.gz`, `.zip`), not a wheel.
+pub fn is_sdist(filename: &str) -> bool {
+    filename.ends_with(".tar.gz") || filename.ends_with(".zip")
 }
 
 /// The lockfile kinds bosun reads, by file name.
@@ -223,12 +232,16 @@ pub fn lock(
             requirements::candidates(path, &reqs, target, selection, index, default_index)?
         }
     };
-    choose(&candidates, target)
+    choose(&candidates, target, &selection.build)
 }
 
-/// The best wheel of each candidate for `target`; a package without one is an error naming
-/// it (and saying when only a source distribution exists).
-pub fn choose(candidates: &[Candidate], target: &Target) -> Result<Vec<Dist>, Error> {
+/// The best wheel of each candidate for `target`; without one, its source distribution when
+/// `build` names it; else an error naming it (and saying when a source distribution exists).
+pub fn choose(
+    candidates: &[Candidate],
+    target: &Target,
+    build: &[String],
+) -> Result<Vec<Dist>, Error> {
     let tags = target.tags();
     let mut out = Vec::with_capacity(candidates.len());
     for c in candidates {
@@ -247,14 +260,25 @@ pub fn choose(candidates: &[Candidate], target: &Target) -> Result<Vec<Dist>, Er
                 file: file.clone(),
                 depends: c.depends.clone(),
             }),
+            None if c.sdist.is_some() && build.iter().any(|b| normalize(b) == c.name) => {
+                out.push(Dist {
+                    name: c.name.clone(),
+                    version: c.version.clone(),
+                    file: c.sdist.clone().expect("checked"),
+                    depends: c.depends.clone(),
+                });
+            }
             None => {
-                let hint = match (c.sdist, c.wheels.is_empty()) {
+                let build_it = format!(
+                    "add it to the image's `python = {{ build = [\"{}\"] }}` to build it in a sandboxed step",
+                    c.name
+                );
+                let hint = match (c.sdist.is_some(), c.wheels.is_empty()) {
                     (true, true) => {
-                        " (it is published only as a source distribution: build it in a build step)"
-                            .to_string()
+                        format!(" (it is published only as a source distribution: {build_it})")
                     }
                     (true, false) => format!(
-                        " (its wheels are for other platforms: {}; its source distribution needs a build step)",
+                        " (its wheels are for other platforms: {}; for its source distribution, {build_it})",
                         platforms(&c.wheels)
                     ),
                     (false, false) => format!(
@@ -390,15 +414,15 @@ mod tests {
                 file("numpy-2.3.1-cp313-cp313-musllinux_1_2_aarch64.whl"),
                 file("numpy-2.3.1-cp312-cp312-manylinux_2_28_aarch64.whl"),
             ],
-            sdist: true,
+            sdist: Some(file("numpy-2.3.1.tar.gz")),
             depends: vec![],
         };
-        let d = choose(std::slice::from_ref(&c), &target("arm64")).unwrap();
+        let d = choose(std::slice::from_ref(&c), &target("arm64"), &[]).unwrap();
         assert_eq!(
             d[0].file.filename,
             "numpy-2.3.1-cp313-cp313-manylinux_2_28_aarch64.whl"
         );
-        let err = choose(std::slice::from_ref(&c), &target("armhf"))
+        let err = choose(std::slice::from_ref(&c), &target("armhf"), &[])
             .unwrap_err()
             .to_string();
         assert!(
@@ -407,12 +431,25 @@ mod tests {
         );
         let sdist_only = Candidate {
             wheels: vec![],
-            ..c
+            ..c.clone()
         };
-        let err = choose(&[sdist_only], &target("amd64"))
+        let err = choose(std::slice::from_ref(&sdist_only), &target("amd64"), &[])
             .unwrap_err()
             .to_string();
         assert!(err.contains("only as a source distribution"), "{err}");
+        assert!(err.contains("build = [\"numpy\"]"), "{err}");
+        // Named in `build`: the source distribution, for a step to make a wheel of.
+        let d = choose(&[sdist_only], &target("amd64"), &["NumPy".into()]).unwrap();
+        assert_eq!(d[0].file.filename, "numpy-2.3.1.tar.gz");
+        assert!(is_sdist(&d[0].file.filename));
+        // A wheel that fits wins over building.
+        let d = choose(
+            std::slice::from_ref(&c),
+            &target("arm64"),
+            &["numpy".into()],
+        )
+        .unwrap();
+        assert!(d[0].file.filename.ends_with("_aarch64.whl"));
     }
 
     #[test]

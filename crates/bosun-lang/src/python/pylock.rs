@@ -141,11 +141,25 @@ pub fn candidates(
             .iter()
             .filter_map(|d| d.get("name")?.as_str().map(normalize))
             .collect();
+        let sdist = p.sdist.as_ref().and_then(|a| {
+            let url = a.url.clone()?;
+            let hash = ["sha512", "sha384", "sha256"].iter().find_map(|alg| {
+                a.hashes
+                    .get(*alg)
+                    .and_then(|h| Integrity::parse(&format!("{alg}:{h}")))
+            })?;
+            Some(File {
+                filename: a.name.clone().unwrap_or_else(|| url_filename(&url)),
+                url,
+                hash,
+                size: a.size,
+            })
+        });
         out.push(Candidate {
             name,
             version,
             wheels,
-            sdist: p.sdist.is_some(),
+            sdist,
             depends,
         });
     }
@@ -192,8 +206,8 @@ wheels = [{ url = "https://files.example/pytest-8.4.1-py3-none-any.whl", hashes 
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].name, "markupsafe");
         let dev = Selection {
-            extras: vec![],
             groups: vec!["dev".into()],
+            ..Default::default()
         };
         assert_eq!(
             candidates(path, LOCK, &target("amd64"), &dev)
@@ -201,14 +215,14 @@ wheels = [{ url = "https://files.example/pytest-8.4.1-py3-none-any.whl", hashes 
                 .len(),
             2
         );
-        let chosen = crate::python::choose(&got, &target("amd64")).unwrap();
+        let chosen = crate::python::choose(&got, &target("amd64"), &[]).unwrap();
         assert!(
             chosen[0]
                 .file
                 .filename
                 .starts_with("MarkupSafe-3.0.2-cp313")
         );
-        let err = crate::python::choose(&got, &target("arm64"))
+        let err = crate::python::choose(&got, &target("arm64"), &[])
             .unwrap_err()
             .to_string();
         assert!(err.contains("markupsafe 3.0.2 has no wheel"), "{err}");

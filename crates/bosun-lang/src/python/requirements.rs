@@ -321,19 +321,21 @@ pub fn candidates(
             let version = super::tags::WheelName::parse(&filename)
                 .map(|w| w.version)
                 .unwrap_or_default();
+            let is_wheel = filename.ends_with(".whl");
+            let file = File {
+                filename,
+                url: url.clone(),
+                hash,
+                size: None,
+            };
             out.push(Candidate {
                 name: r.name.clone(),
                 version,
-                wheels: match filename.ends_with(".whl") {
-                    true => vec![File {
-                        filename,
-                        url: url.clone(),
-                        hash,
-                        size: None,
-                    }],
+                wheels: match is_wheel {
+                    true => vec![file.clone()],
                     false => vec![],
                 },
-                sdist: !url.ends_with(".whl"),
+                sdist: (!is_wheel).then_some(file),
                 depends: deps,
             });
             continue;
@@ -346,7 +348,7 @@ pub fn candidates(
             )));
         }
         let mut wheels = Vec::new();
-        let mut sdist = false;
+        let mut sdist = None;
         for idx in &indexes {
             let url = simple::project_url(idx, &r.name);
             let body = index.page(&url).map_err(|source| Error::Index {
@@ -372,15 +374,20 @@ pub fn candidates(
                             size: f.size,
                         });
                     }
-                } else {
-                    sdist = true;
+                } else if super::is_sdist(&f.filename) && sdist.is_none() {
+                    sdist = Some(File {
+                        filename: f.filename,
+                        url: f.url,
+                        hash: hash.clone(),
+                        size: f.size,
+                    });
                 }
             }
             if !wheels.is_empty() {
                 break;
             }
         }
-        if wheels.is_empty() && !sdist {
+        if wheels.is_empty() && sdist.is_none() {
             return Err(invalid(format!(
                 "line {}: the index lists no file of {} {version} with any of its hashes",
                 r.line, r.name
@@ -499,7 +506,7 @@ Flask==3.1.1 \\
             "a file under another hash is not taken"
         );
         assert_eq!(c[1].depends, ["blinker"]);
-        let err = crate::python::choose(&c, &target("amd64"))
+        let err = crate::python::choose(&c, &target("amd64"), &[])
             .unwrap_err()
             .to_string();
         assert!(

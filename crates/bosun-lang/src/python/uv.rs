@@ -257,11 +257,20 @@ pub fn candidates(
                 size: w.size,
             });
         }
+        let sdist = p.sdist.as_ref().and_then(|a| {
+            let url = a.url.clone()?;
+            Some(File {
+                filename: a.filename.clone().unwrap_or_else(|| url_filename(&url)),
+                hash: a.hash.as_deref().and_then(Integrity::parse)?,
+                url,
+                size: a.size,
+            })
+        });
         out.push(Candidate {
             name,
             version,
             wheels,
-            sdist: p.sdist.is_some(),
+            sdist,
             depends: deps.iter().cloned().collect(),
         });
     }
@@ -378,14 +387,14 @@ wheels = [{ url = "https://files.example/pytest-8.4.1-py3-none-any.whl", hash = 
         );
         let requests = got.iter().find(|c| c.name == "requests").unwrap();
         assert_eq!(requests.depends, ["pysocks", "urllib3"]);
-        let chosen = crate::python::choose(&got, &target("arm64")).unwrap();
+        let chosen = crate::python::choose(&got, &target("arm64"), &[]).unwrap();
         let numpy = chosen.iter().find(|d| d.name == "numpy").unwrap();
         assert!(numpy.file.filename.ends_with("aarch64.whl"));
         // Python 3.11 takes the other fork; dev groups only when asked.
         let old = Target::from_debian("3.11.2-1", "2.36-9", "amd64").unwrap();
         let sel = Selection {
-            extras: vec![],
             groups: vec!["dev".into()],
+            ..Default::default()
         };
         let got = names(&candidates(path, LOCK, &old, &sel).unwrap());
         assert!(
@@ -399,10 +408,10 @@ wheels = [{ url = "https://files.example/pytest-8.4.1-py3-none-any.whl", hash = 
         let path = Path::new("app/uv.lock");
         let web = Selection {
             extras: vec!["web".into()],
-            groups: vec![],
+            ..Default::default()
         };
         let got = candidates(path, LOCK, &target("amd64"), &web).unwrap();
-        let err = crate::python::choose(&got, &target("amd64"))
+        let err = crate::python::choose(&got, &target("amd64"), &[])
             .unwrap_err()
             .to_string();
         assert!(
@@ -411,7 +420,7 @@ wheels = [{ url = "https://files.example/pytest-8.4.1-py3-none-any.whl", hash = 
         );
         let nope = Selection {
             extras: vec!["nope".into()],
-            groups: vec![],
+            ..Default::default()
         };
         let err = candidates(path, LOCK, &target("amd64"), &nope)
             .unwrap_err()

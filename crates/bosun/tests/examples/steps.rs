@@ -384,3 +384,101 @@ fn rust_server_with_crates_fetched_first() {
     );
     assert!(!edited.stderr.contains("fetching"), "{}", edited.stderr);
 }
+
+/// A Python package published only as a source distribution (docopt 0.6.2): refused by name
+/// until the image's `python` table lists it in `build`; then built into a wheel in a
+/// sandboxed step (offline, setuptools from Debian), installed as wheels are, for amd64 and,
+/// pure Python, arm64, and importable in the image.
+#[test]
+fn python_sdist_built_into_a_wheel() {
+    let (Some(uv), Some(_)) = (peer("uv"), peer("podman")) else {
+        return;
+    };
+    let ctx = example("go");
+    for f in ["main.go", "go.mod", "bosun.toml"] {
+        std::fs::remove_file(ctx.project().join(f)).unwrap();
+    }
+    ctx.write(
+        "pyproject.toml",
+        "[project]\nname = \"cli\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\ndependencies = [\"docopt==0.6.2\"]\n",
+    );
+    ctx.write(
+        "main.py",
+        "import docopt\nprint('docopt', docopt.__version__)\n",
+    );
+    bosun_test::run(
+        Command::new(&uv)
+            .args(["lock", "-q"])
+            .current_dir(ctx.project()),
+    );
+    let spec = |build: &str| {
+        format!(
+            r#"[debian]
+suite = "trixie"
+architectures = ["amd64", "arm64"]
+
+[image.cli]
+python = {{ lock = "uv.lock"{build} }}
+copy = [{{ src = "main.py", dst = "/app/main.py" }}]
+entrypoint = ["/usr/bin/python3", "/app/main.py"]
+"#
+        )
+    };
+    ctx.write("bosun.toml", &spec(""));
+    ctx.bosun(&["lock"]).fails(2, "docopt 0.6.2 has no wheel");
+    ctx.write("bosun.toml", &spec(", build = [\"docopt\"]"));
+    let built = ctx.bosun(&["build", "--no-cache"]).ok();
+    for arch in ["amd64", "arm64"] {
+        assert!(
+            built
+                .stderr
+                .contains(&format!("running step python docopt 0.6.2 for {arch}")),
+            "{}",
+            built.stderr
+        );
+    }
+    let conf = containers_conf(&ctx);
+    let archive = ctx.dir.path().join("cli.tar");
+    ctx.bosun(&[
+        "copy",
+        "--platform",
+        "linux/amd64",
+        "cli:latest",
+        &format!("docker-archive:{}", archive.display()),
+    ])
+    .ok();
+    let podman = |args: &[&str]| {
+        let out = Command::new(peer("podman").unwrap())
+            .env("CONTAINERS_CONF", &conf)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    podman(&["load", "-q", "-i", archive.to_str().unwrap()]);
+    let said = podman(&["run", "--rm", "localhost/cli:latest"]);
+    let _ = podman(&["rmi", "-f", "localhost/cli:latest"]);
+    assert_eq!(said.trim(), "docopt 0.6.2");
+
+    let rootfs = arm64_rootfs(&ctx, "cli");
+    let site = paths(&rootfs);
+    assert!(
+        site.iter().any(|p| p.ends_with("dist-packages/docopt.py")),
+        "{site:?}"
+    );
+    let installer = site
+        .iter()
+        .find(|p| p.ends_with("docopt-0.6.2.dist-info/INSTALLER"))
+        .expect("a dist-info");
+    assert_eq!(
+        std::fs::read_to_string(rootfs.join(installer))
+            .unwrap()
+            .trim(),
+        "bosun"
+    );
+}
