@@ -152,6 +152,7 @@ pub fn lock_apps(
                 let selection = npm::Selection {
                     dev: node.dev,
                     ignore_scripts: node.ignore_scripts.clone(),
+                    build: node.build.clone(),
                 };
                 let chosen = npm::lock(path, &text, arch, &registries, &selection)?;
                 packages.extend(chosen.into_iter().map(|p| LockedAppPackage {
@@ -413,6 +414,9 @@ pub(crate) struct AppLayer<'l> {
     pub(crate) dst: String,
     /// pypi: the wheels built of its source distributions, by the sdist's hash.
     pub(crate) built: BTreeMap<String, crate::step::BuiltWheel>,
+    /// npm: where the packages whose install scripts ran are, as their scripts left them
+    /// (at their install paths), and a digest of that tree.
+    pub(crate) scripted: Option<(PathBuf, String)>,
 }
 
 impl AppLayer<'_> {
@@ -440,6 +444,9 @@ impl AppLayer<'_> {
             if let Some(w) = self.built.get(&p.hash) {
                 parts.push(w.sha256.clone());
             }
+        }
+        if let Some((_, digest)) = &self.scripted {
+            parts.push(format!("scripted {digest}"));
         }
         parts
     }
@@ -490,6 +497,25 @@ impl AppLayer<'_> {
                 }
             }
             _ => {
+                // A package whose install scripts ran: as they left it.
+                if let Some((dir, _)) = &self.scripted {
+                    let ran = dir.join(p.path.as_deref().unwrap_or_default());
+                    if ran.is_dir() {
+                        let mut tree = LayerBuilder::new();
+                        crate::copy::add_tree(&mut tree, &ran, &crate::copy::Ignore::none())?;
+                        let at = match self.dst.as_str() {
+                            "" => p.path.clone().unwrap_or_default(),
+                            dst => format!("{dst}/{}", p.path.as_deref().unwrap_or_default()),
+                        };
+                        return Ok(tree
+                            .entries()
+                            .map(|e| bosun_oci::layer::Entry {
+                                path: format!("{at}/{}", e.path),
+                                ..e.clone()
+                            })
+                            .collect());
+                    }
+                }
                 let bytes = read_cached(p, cache)?;
                 npm::install(&bytes, &npm_package(p), &self.dst).map_err(Error::Lang)
             }
@@ -551,7 +577,7 @@ pub(crate) fn dist_of(p: &LockedAppPackage) -> Result<python::Dist, Error> {
     })
 }
 
-fn npm_package(p: &LockedAppPackage) -> npm::Package {
+pub(crate) fn npm_package(p: &LockedAppPackage) -> npm::Package {
     npm::Package {
         path: p.path.clone().unwrap_or_default(),
         name: p.name.clone(),

@@ -411,6 +411,7 @@ fn plan<'l>(
                 python,
                 dst,
                 built: ctx.steps.wheels(arch),
+                scripted: ctx.steps.npm(name, arch).cloned(),
             }),
         });
     }

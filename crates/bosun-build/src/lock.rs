@@ -186,6 +186,20 @@ pub fn resolve(
                 })?;
             record(&mut lock, &mut packages, &group, arch, &sel)?;
         }
+        // The environment that runs an image's npm install scripts.
+        for (name, image) in &spec.image {
+            if image.node.as_ref().is_none_or(|n| n.build.is_empty()) {
+                continue;
+            }
+            let group = crate::step::npm_group(name);
+            let sel = universe
+                .resolve(&crate::step::npm_roots(), &Selection::new(), &omit(&[]))
+                .map_err(|e| Error::Resolve {
+                    group: group.clone(),
+                    source: e,
+                })?;
+            record(&mut lock, &mut packages, &group, arch, &sel)?;
+        }
     }
     lock.packages = packages.into_values().collect();
     lock.normalize();

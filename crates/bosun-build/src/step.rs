@@ -94,6 +94,9 @@ pub struct StepOutputs {
     /// Wheels built from source distributions, by the sdist's hash (as the lock has it) and
     /// target architecture.
     wheels: BTreeMap<(String, String), BuiltWheel>,
+    /// Where npm packages whose install scripts ran are (at their install paths), with a
+    /// digest of that tree, by image and target architecture.
+    npm: BTreeMap<(String, String), (PathBuf, String)>,
 }
 
 /// A wheel a build step made of a source distribution.
@@ -114,6 +117,12 @@ impl StepOutputs {
     /// Every run, ordered by step and architecture.
     pub fn runs(&self) -> impl Iterator<Item = &StepRun> {
         self.runs.values()
+    }
+
+    /// The npm packages of image `name` whose install scripts ran for `arch`: the directory
+    /// holding them at their install paths, and its digest.
+    pub fn npm(&self, name: &str, arch: &str) -> Option<&(PathBuf, String)> {
+        self.npm.get(&(name.to_string(), arch.to_string()))
     }
 
     /// The wheels built for `arch`, by the hash of their source distributions.
@@ -169,6 +178,21 @@ pub fn sdist_roots(image: &ImageSpec) -> Vec<String> {
 /// The lock group of the environment that builds image `name`'s source distributions.
 pub fn sdist_group(name: &str) -> String {
     format!("sdist.{name}")
+}
+
+/// The lock group of the environment that runs image `name`'s npm install scripts.
+pub fn npm_group(name: &str) -> String {
+    format!("npm-scripts.{name}")
+}
+
+/// The packages that environment resolves from: [`bosun_spec::STEP_BASE`] and Debian's
+/// `nodejs`.
+pub fn npm_roots() -> Vec<String> {
+    bosun_spec::STEP_BASE
+        .iter()
+        .map(|p| p.to_string())
+        .chain(["nodejs".to_string()])
+        .collect()
 }
 
 /// Debian's C and C++ cross toolchains, on a `build` machine, for every other architecture
@@ -269,10 +293,219 @@ pub fn run_steps(
             }
         }
     }
+    for name in names {
+        for arch in &spec.debian.architectures {
+            let Some(image) = spec.for_arch(arch).image.get(name) else {
+                continue;
+            };
+            let Some(node) = image.node.as_ref().filter(|n| !n.build.is_empty()) else {
+                continue;
+            };
+            let tree = lock.app_packages(name, "npm", arch);
+            let scripted: Vec<&LockedAppPackage> = tree
+                .iter()
+                .copied()
+                .filter(|p| p.link.is_none() && node.build.contains(&p.name))
+                .collect();
+            if scripted.is_empty() {
+                continue;
+            }
+            let group = npm_group(name);
+            let packages = environment_packages(lock, &group, &group)?;
+            let ran = run_npm_scripts(name, &tree, &scripted, arch, &packages, epoch, ctx, report)?;
+            outputs.npm.insert((name.clone(), arch.clone()), ran);
+        }
+    }
     for (dir, keep) in KEEP {
         prune(&ctx.debs.root().join(dir), keep);
     }
     Ok(outputs)
+}
+
+/// Runs the install scripts of `scripted` (packages of image `image`'s locked npm tree
+/// `tree`) in a step: offline, with Debian's `nodejs`, over the whole tree at `/src` (the
+/// directory holding `node_modules`), deepest packages first as npm runs them. Returns the
+/// directory holding those packages as their scripts left them, and its digest. Native code
+/// built for this machine is refused for another target.
+#[allow(clippy::too_many_arguments)]
+fn run_npm_scripts(
+    image: &str,
+    tree: &[&LockedAppPackage],
+    scripted: &[&LockedAppPackage],
+    arch: &str,
+    packages: &[&LockedPackage],
+    epoch: i64,
+    ctx: &BuildContext<'_>,
+    report: &dyn Fn(&StepRun, Stage),
+) -> Result<(PathBuf, String), Error> {
+    let step = format!("npm scripts of {image}");
+    let fail = |message: String| Error::Step {
+        step: step.clone(),
+        message,
+    };
+    crate::app::ensure(
+        ctx.debs.root(),
+        ctx.fetcher,
+        tree,
+        ctx.parallel_downloads,
+        ctx.reporter,
+    )?;
+    let mut sources = LayerBuilder::new();
+    let installed: Vec<bosun_lang::npm::Package> =
+        tree.iter().map(|p| crate::app::npm_package(p)).collect();
+    for (p, pkg) in tree.iter().zip(&installed) {
+        if p.link.is_some() {
+            continue;
+        }
+        let bytes = crate::app::read_cached(p, ctx.debs.root())?;
+        for entry in bosun_lang::npm::install(&bytes, pkg, "")? {
+            sources.insert(entry);
+        }
+    }
+    for entry in bosun_lang::npm::links(&installed, "")? {
+        sources.insert(entry);
+    }
+    let mut order: Vec<&&LockedAppPackage> = scripted.iter().collect();
+    order.sort_by_key(|p| std::cmp::Reverse(p.path.as_deref().unwrap_or("").matches('/').count()));
+    let mut script = String::new();
+    for p in order {
+        let path = p.path.as_deref().unwrap_or_default();
+        let manifest = match sources
+            .get(&format!("{path}/package.json"))
+            .map(|e| &e.kind)
+        {
+            Some(EntryKind::File(bytes)) => bytes.clone(),
+            _ => Vec::new(),
+        };
+        let scripts = bosun_lang::npm::install_scripts(&manifest);
+        if scripts.is_empty() {
+            return Err(fail(format!(
+                "names {} in `build`, whose package.json has no install script",
+                p.name
+            )));
+        }
+        let bin = match path.rfind("node_modules/") {
+            Some(i) => format!("/src/{}node_modules/.bin:", &path[..i]),
+            None => String::new(),
+        };
+        script.push_str(&format!(
+            "cd {dir}\nexport PATH={bin}/src/node_modules/.bin:$PATH npm_package_name={name} npm_package_version={version} INIT_CWD=/src\n",
+            dir = sh_quote(&format!("/src/{path}")),
+            name = sh_quote(&p.name),
+            version = sh_quote(&p.version),
+        ));
+        for (event, command) in scripts {
+            script.push_str(&format!(
+                "npm_lifecycle_event={event} sh -c {}\n",
+                sh_quote(&command)
+            ));
+        }
+        script.push_str(&format!(
+            "mkdir -p {out} && cp -a . {out}/\n",
+            out = sh_quote(&format!("/out/{path}"))
+        ));
+    }
+    let spec = StepSpec::default();
+    let mut env = environment(&spec, arch, epoch, packages);
+    env.insert("npm_config_offline".into(), "true".into());
+    let argv: Vec<String> = [bosun_spec::STEP_SHELL, "-euc", &script]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let root_key = root_key(packages);
+    let key = {
+        let mut h = Hasher::default();
+        h.put(STEP_FORMAT);
+        h.put("npm");
+        h.put(&root_key);
+        for p in tree {
+            h.put(&format!(
+                "{}\0{}\0{:?}",
+                p.path.as_deref().unwrap_or(""),
+                p.hash,
+                p.link
+            ));
+        }
+        h.put(arch);
+        argv.iter().for_each(|a| h.put(a));
+        env.iter().for_each(|(k, v)| h.put(&format!("{k}={v}")));
+        h.finish()
+    };
+    let cache = ctx.debs.root().join("steps");
+    let output = cache.join(&key);
+    let run = StepRun {
+        step: step.clone(),
+        architecture: arch.to_string(),
+        key: key.clone(),
+        sources: tree_digest(&sources),
+        argv: argv.clone(),
+        cached: output.is_dir() && !ctx.no_cache,
+        outputs: Vec::new(),
+        env: env.clone(),
+        packages: Vec::new(),
+        output: output.clone(),
+    };
+    if run.cached {
+        touch(&output);
+        report(&run, Stage::Cached);
+    } else {
+        let root = ensure_root(packages, &root_key, ctx)?;
+        std::fs::create_dir_all(&cache).map_err(|e| io_error(&cache, e))?;
+        let work = Work(
+            tempfile::Builder::new()
+                .prefix(&temp_prefix(&key))
+                .tempdir_in(&cache)
+                .map_err(|e| io_error(&cache, e))?
+                .keep(),
+        );
+        let phase = Phase {
+            step: &step,
+            arch,
+            root: &root,
+            work: &work.0,
+            sources: &sources,
+        };
+        report(&run, Stage::Build);
+        let out = phase.build(&argv, &env, None)?;
+        rename_into(&out, &output)?;
+    }
+    let mut made = LayerBuilder::new();
+    copy::add_tree(&mut made, &output, &Ignore::none())?;
+    if let Some(machine) = elf_machine(arch) {
+        for e in made.entries() {
+            if let EntryKind::File(data) = &e.kind
+                && data.len() > 20
+                && data.starts_with(b"\x7fELF")
+                && u16::from_le_bytes([data[18], data[19]]) != machine
+            {
+                return Err(fail(format!(
+                    "built native code for this machine's {} in {}, which a {arch} image cannot run: cross-building install scripts is not supported",
+                    host_arch(),
+                    e.path
+                )));
+            }
+        }
+    }
+    Ok((output, tree_digest(&made)))
+}
+
+/// The ELF machine of a Debian architecture (little-endian ones: the check reads it so).
+fn elf_machine(arch: &str) -> Option<u16> {
+    Some(match arch {
+        "amd64" => 62,
+        "arm64" => 183,
+        "armhf" | "armel" => 40,
+        "i386" => 3,
+        "ppc64el" => 21,
+        "riscv64" => 243,
+        "mips64el" => 8,
+        _ => return None,
+    })
+}
+
+/// `text` quoted for `sh`.
+fn sh_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// The locked packages of a build environment's group for this machine's architecture.

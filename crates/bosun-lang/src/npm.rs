@@ -60,6 +60,26 @@ pub struct Selection {
     pub dev: bool,
     /// Packages whose install scripts may be skipped (installed as if `--ignore-scripts`).
     pub ignore_scripts: Vec<String>,
+    /// Packages whose install scripts run in a sandboxed build step.
+    pub build: Vec<String>,
+}
+
+/// The lifecycle scripts npm runs when it installs a package, in order.
+pub const INSTALL_SCRIPTS: [&str; 3] = ["preinstall", "install", "postinstall"];
+
+/// The install scripts of an unpacked package, from its `package.json`, in the order npm
+/// runs them: `(event, command)`.
+pub fn install_scripts(package_json: &[u8]) -> Vec<(&'static str, String)> {
+    let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(package_json) else {
+        return Vec::new();
+    };
+    INSTALL_SCRIPTS
+        .iter()
+        .filter_map(|event| {
+            let command = manifest["scripts"][event].as_str()?;
+            Some((*event, command.to_string()))
+        })
+        .collect()
 }
 
 /// One package to install.
@@ -295,9 +315,12 @@ pub fn lock(
             .version
             .clone()
             .ok_or_else(|| invalid(format!("{at} has no version")))?;
-        if e.has_install_script && !selection.ignore_scripts.contains(&name) {
+        if e.has_install_script
+            && !selection.ignore_scripts.contains(&name)
+            && !selection.build.contains(&name)
+        {
             return Err(invalid(format!(
-                "{name} {version} has an install script, which bosun does not run: build it in a build step, or list it in `ignore_scripts` to install it without"
+                "{name} {version} has an install script, which bosun runs only in a sandboxed build step: list it in the image's `node = {{ build = [\"{name}\"] }}` to run it there, or in `ignore_scripts` to install it without"
             )));
         }
         let url = match &e.resolved {
@@ -579,7 +602,7 @@ mod tests {
             &registries(),
             &Selection {
                 dev: true,
-                ignore_scripts: vec![],
+                ..Default::default()
             },
         )
         .unwrap();
@@ -609,9 +632,19 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("mime 1.6.0 has an install script"), "{err}");
+        assert!(err.contains("build = [\"mime\"]"), "{err}");
+        assert_eq!(
+            install_scripts(
+                br#"{"scripts":{"postinstall":"node x.js","test":"t","preinstall":"echo"}}"#
+            ),
+            [
+                ("preinstall", "echo".to_string()),
+                ("postinstall", "node x.js".to_string())
+            ]
+        );
         let ok = Selection {
-            dev: false,
             ignore_scripts: vec!["mime".into()],
+            ..Default::default()
         };
         assert!(
             lock(

@@ -280,9 +280,14 @@ pub struct NodeDeps {
     /// Install `devDependencies` too (default false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dev: bool,
-    /// Packages with install scripts to install without running them (bosun runs none).
+    /// Packages with install scripts to install without running them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_scripts: Vec<String>,
+    /// Packages whose install scripts (`preinstall`, `install`, `postinstall`) run in a
+    /// sandboxed build step, offline, with Debian's `nodejs`, over the whole locked tree;
+    /// the image gets each package as its scripts left it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub build: Vec<String>,
     /// Registry for tarballs the lock gives no URL for (default: npm's configured one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<String>,

@@ -482,3 +482,104 @@ entrypoint = ["/usr/bin/python3", "/app/main.py"]
         "bosun"
     );
 }
+
+/// An npm package whose postinstall script writes a file: refused by name until the image's
+/// `node` table lists it in `build`; then the script runs in a sandboxed step (Debian's
+/// nodejs, offline, the whole locked tree at hand) and the image has what it wrote.
+#[test]
+fn npm_install_script_runs_in_a_step() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let Some(_) = peer("podman") else { return };
+    let ctx = example("go");
+    for f in ["main.go", "go.mod", "bosun.toml"] {
+        std::fs::remove_file(ctx.project().join(f)).unwrap();
+    }
+    // The package, served on loopback as a registry tarball.
+    let served = ctx.dir.path().join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    let mut tgz = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::default(),
+    ));
+    let manifest = r#"{"name":"hello-script","version":"1.0.0","main":"index.js","scripts":{"postinstall":"node -e \"require('fs').writeFileSync('built.txt', 'made by ' + process.env.npm_lifecycle_event + ' of ' + process.env.npm_package_name)\""}}"#;
+    let index = "module.exports = require('fs').readFileSync(__dirname + '/built.txt', 'utf8');\n";
+    for (path, data) in [
+        ("package/package.json", manifest),
+        ("package/index.js", index),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        tgz.append_data(&mut h, path, data.as_bytes()).unwrap();
+    }
+    let bytes = tgz.into_inner().unwrap().finish().unwrap();
+    std::fs::write(served.join("hello-script-1.0.0.tgz"), &bytes).unwrap();
+    let integrity = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&bytes))
+    );
+    let server = bosun_test::Server::start(&served);
+    ctx.write(
+        "package.json",
+        r#"{"name":"app","version":"1.0.0","dependencies":{"hello-script":"1.0.0"}}"#,
+    );
+    ctx.write(
+        "package-lock.json",
+        &format!(
+            r#"{{"name":"app","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{{"":{{"name":"app","version":"1.0.0","dependencies":{{"hello-script":"1.0.0"}}}},"node_modules/hello-script":{{"version":"1.0.0","resolved":"{}/hello-script-1.0.0.tgz","integrity":"{integrity}","hasInstallScript":true}}}}}}"#,
+            server.url()
+        ),
+    );
+    ctx.write("app.js", "console.log(require('hello-script'));\n");
+    let spec = |build: &str| {
+        format!(
+            r#"[debian]
+suite = "trixie"
+
+[image.web]
+node = {{ lock = "package-lock.json", dst = "/app"{build} }}
+copy = [{{ src = "app.js", dst = "/app/app.js" }}]
+entrypoint = ["/usr/bin/node", "/app/app.js"]
+"#
+        )
+    };
+    ctx.write("bosun.toml", &spec(""));
+    ctx.bosun(&["lock"])
+        .fails(2, "hello-script 1.0.0 has an install script");
+    ctx.write("bosun.toml", &spec(", build = [\"hello-script\"]"));
+    let built = ctx.bosun(&["build", "--no-cache"]).ok();
+    assert!(
+        built
+            .stderr
+            .contains("running step npm scripts of web for amd64"),
+        "{}",
+        built.stderr
+    );
+    let conf = containers_conf(&ctx);
+    let archive = ctx.dir.path().join("web.tar");
+    ctx.bosun(&[
+        "copy",
+        "web:latest",
+        &format!("docker-archive:{}", archive.display()),
+    ])
+    .ok();
+    let run = |args: &[&str]| {
+        let out = Command::new(peer("podman").unwrap())
+            .env("CONTAINERS_CONF", &conf)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["load", "-q", "-i", archive.to_str().unwrap()]);
+    let said = run(&["run", "--rm", "localhost/web:latest"]);
+    let _ = run(&["rmi", "-f", "localhost/web:latest"]);
+    assert_eq!(said.trim(), "made by postinstall of hello-script");
+}
