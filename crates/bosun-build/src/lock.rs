@@ -168,6 +168,24 @@ pub fn resolve(
                 &sel,
             )?;
         }
+        // What a step links against for this target architecture (multiarch).
+        for (name, step) in &spec.step {
+            if step.target_packages.is_empty() {
+                continue;
+            }
+            let group = crate::step::target_group(name);
+            let sel = universe
+                .resolve(
+                    &step.target_packages,
+                    &Selection::new(),
+                    &omit(&step.exclude),
+                )
+                .map_err(|e| Error::Resolve {
+                    group: group.clone(),
+                    source: e,
+                })?;
+            record(&mut lock, &mut packages, &group, arch, &sel)?;
+        }
         // The environment that builds an image's source distributions into wheels.
         for (name, image) in &spec.image {
             if image.python.as_ref().is_none_or(|p| p.build.is_empty()) {

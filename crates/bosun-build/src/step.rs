@@ -180,6 +180,27 @@ pub fn sdist_group(name: &str) -> String {
     format!("sdist.{name}")
 }
 
+/// The lock group of step `name`'s target packages, per target architecture.
+pub fn target_group(name: &str) -> String {
+    format!("step.{name}.target")
+}
+
+/// The Rust target of a Debian architecture.
+fn rust_target(arch: &str) -> Option<&'static str> {
+    Some(match arch {
+        "amd64" => "x86_64-unknown-linux-gnu",
+        "arm64" => "aarch64-unknown-linux-gnu",
+        "armhf" => "armv7-unknown-linux-gnueabihf",
+        "armel" => "arm-unknown-linux-gnueabi",
+        "i386" => "i686-unknown-linux-gnu",
+        "ppc64el" => "powerpc64le-unknown-linux-gnu",
+        "s390x" => "s390x-unknown-linux-gnu",
+        "riscv64" => "riscv64gc-unknown-linux-gnu",
+        "mips64el" => "mips64el-unknown-linux-gnuabi64",
+        _ => return None,
+    })
+}
+
 /// The lock group of the environment that runs image `name`'s npm install scripts.
 pub fn npm_group(name: &str) -> String {
     format!("npm-scripts.{name}")
@@ -254,7 +275,20 @@ pub fn run_steps(
             .step
             .get(&name)
             .ok_or_else(|| Error::Copy(format!("no [step.{name}] in the spec")))?;
-        let packages = environment_packages(lock, &format!("step.{name}"), &name)?;
+        let mut packages = environment_packages(lock, &format!("step.{name}"), &name)?;
+        if !step.target_packages.is_empty() {
+            // The target's own packages beside the toolchain: multiarch paths keep them apart.
+            let group = target_group(&name);
+            let target = lock.group(&group, &arch).ok_or(Error::StaleLock)?;
+            for p in &target.packages {
+                let locked = lock.package(&arch, p).ok_or(Error::StaleLock)?;
+                if !packages.iter().any(|h| {
+                    h.name == locked.name && h.package_architecture == locked.package_architecture
+                }) {
+                    packages.push(locked);
+                }
+            }
+        }
         let run = run_step(
             &name,
             step,
@@ -1099,6 +1133,14 @@ fn environment(
     if let (Some(build), Some(target)) = tuples {
         env.insert("DEB_BUILD_MULTIARCH".into(), build.into());
         env.insert("DEB_HOST_MULTIARCH".into(), target.into());
+        if let Some(rust) = rust_target(arch) {
+            // Cargo builds for the target, and puts it in target/$CARGO_BUILD_TARGET/.
+            env.insert("CARGO_BUILD_TARGET".into(), rust.into());
+            if build != target {
+                let linker = format!("{}_LINKER", rust.to_uppercase().replace('-', "_"));
+                env.insert(format!("CARGO_TARGET_{linker}"), format!("{target}-gcc"));
+            }
+        }
         if build != target {
             for (var, compiler) in [("CC", "gcc"), ("CXX", "g++")] {
                 let package = format!("{compiler}-{}", target.replace('_', "-"));

@@ -334,6 +334,11 @@ pub struct StepSpec {
     /// building for one of them, `CC` and `CXX` name its compilers. No emulation.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cross: bool,
+    /// Packages of the target architecture installed beside the toolchain (multiarch), such
+    /// as `libstd-rust-dev` for Rust or a `-dev` library to link against: resolved from the
+    /// target's own packages, never run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_packages: Vec<String>,
     /// A phase before the build, the only one with network, for the toolchain's own locked
     /// fetch (`cargo fetch --locked`, `npm ci --ignore-scripts`, `go mod download`) into
     /// `/cache` (`CARGO_HOME`, `GOMODCACHE` and npm's cache point there). Cached by its
@@ -875,6 +880,7 @@ impl Spec {
                 if s.cross {
                     roots.push("(cross)".into());
                 }
+                roots.extend(s.target_packages.iter().map(|p| format!("(target) {p}")));
                 roots.sort();
                 (n, (roots, sorted(&s.exclude)))
             })

@@ -347,11 +347,14 @@ entrypoint = ["/usr/local/bin/hello"]
 }
 
 /// The Rust example: its crates fetched by `cargo fetch --locked` in the fetch phase (the
-/// only one with network), built offline, served by podman; an edit to the code builds
-/// again without fetching, since the lockfiles did not change.
+/// only one with network), built offline, served by podman (amd64) and qemu-user (arm64,
+/// cross-compiled); an edit to the code builds again without fetching, since the lockfiles
+/// did not change.
 #[test]
 fn rust_server_with_crates_fetched_first() {
-    let Some(_) = peer("podman") else { return };
+    let (Some(_), Some(qemu)) = (peer("podman"), peer("qemu-aarch64")) else {
+        return;
+    };
     let ctx = example("rust");
     let first = ctx.bosun(&["build", "--no-cache"]).ok();
     for stage in [
@@ -363,6 +366,37 @@ fn rust_server_with_crates_fetched_first() {
     let conf = containers_conf(&ctx);
     let body = serve_amd64(&ctx, &conf, "hello-rust");
     assert!(body.contains("hello from rust on x86_64"), "{body}");
+    // arm64: cross-compiled with Debian's arm64 standard library and cross linker, run
+    // under qemu-user on the image's own arm64 C library.
+    assert!(
+        first
+            .stderr
+            .contains("running step server for arm64 (network off)"),
+        "{}",
+        first.stderr
+    );
+    let rootfs = arm64_rootfs(&ctx, "hello-rust");
+    let server = rootfs.join("usr/local/bin/hello");
+    let elf = std::fs::read(&server).unwrap();
+    assert_eq!(
+        u16::from_le_bytes([elf[18], elf[19]]),
+        183,
+        "an aarch64 binary"
+    );
+    let port = free_port();
+    let _server = Background(
+        Command::new(&qemu)
+            .arg("-L")
+            .arg(&rootfs)
+            .arg(&server)
+            .env("PORT", port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let body = http_get(port, Duration::from_secs(60));
+    assert!(body.contains("hello from rust on aarch64"), "{body}");
 
     let tag = ctx
         .dir
