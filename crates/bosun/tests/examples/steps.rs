@@ -93,6 +93,18 @@ fn go_server_compiled_in_a_step() {
             .any(|p| p == "usr/bin/sh" || p == "usr/bin/dash")
     );
 
+    // `inspect --by owner` names the step as the owner of what it made.
+    let inspected: serde_json::Value = ctx
+        .bosun(&["inspect", "hello-go:latest", "--by", "owner", "--format", "json"])
+        .ok()
+        .json();
+    let owners = inspected["owners"]["packages"].as_array().unwrap();
+    let server = owners
+        .iter()
+        .find(|o| o["kind"] == "step" && o["name"] == "server")
+        .unwrap_or_else(|| panic!("no step owner: {owners:?}"));
+    assert_eq!(server["files"], 2, "the binary and the step's file list");
+
     // Unchanged: no step runs, every layer is cached, the same digest.
     let again = ctx.bosun(&["build", "--locked", "--format", "json"]).ok();
     assert!(!again.stderr.contains("running step"), "{}", again.stderr);
