@@ -387,6 +387,15 @@ fn report(image: &Image, scans: &[LayerScan], options: &Options) -> Report {
     let mut findings = Vec::new();
     content_findings(scans, &entries, &view, options, &mut findings);
     config_findings(image, &mut findings);
+    // A debug twin's shell is its purpose: say so where the shell is reported.
+    if let Some(of) = c.config.labels.get(bosun_oci::model::DEBUG_TWIN_LABEL) {
+        for f in findings.iter_mut().filter(|f| f.code == "BI031") {
+            f.message = format!(
+                "{}; this is the debug twin of {of}, made to have one: run {of} in production",
+                f.message
+            );
+        }
+    }
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -815,7 +824,7 @@ fn cache_root(kind: &str) -> &'static str {
 }
 
 fn shell(path: &str) -> Option<&'static str> {
-    let dirs = ["bin/", "usr/bin/", "usr/local/bin/"];
+    let dirs = ["bin/", "usr/bin/", "usr/local/bin/", "busybox/"];
     let name = dirs.iter().find_map(|d| path.strip_prefix(d))?;
     ["sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"]
         .into_iter()

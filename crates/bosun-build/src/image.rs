@@ -7,10 +7,11 @@ use std::path::Path;
 use bosun_deb::{Cache, CacheRequest, Fetcher, Reporter};
 use bosun_oci::Digest;
 use bosun_oci::Store;
-use bosun_oci::layer::{self, Compression, EntryKind, LayerBuilder};
+use bosun_oci::layer::{self, Compression, Entry, EntryKind, LayerBuilder};
 use bosun_oci::model::{
-    Descriptor, Empty, HealthConfig, History, ImageConfig, Index, MEDIA_CONFIG, MEDIA_INDEX,
-    MEDIA_MANIFEST, Manifest, RootFs, RunConfig, platform_for_debian, rfc3339,
+    DEBUG_DIR, DEBUG_TWIN_LABEL, Descriptor, Empty, HealthConfig, History, ImageConfig, Index,
+    MEDIA_CONFIG, MEDIA_INDEX, MEDIA_MANIFEST, Manifest, RootFs, RunConfig, platform_for_debian,
+    rfc3339,
 };
 use bosun_spec::{Account, CopyEntry, ImageSpec, LockedPackage, Lockfile, Spec, parse_duration};
 use rayon::prelude::*;
@@ -146,6 +147,9 @@ pub struct BuiltImage {
     /// not work as it looks (a copied symlink to a file the image lacks).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Its debug twin, built in the same run (`debug = true`).
+    #[serde(skip)]
+    pub debug: Option<Box<BuiltImage>>,
 }
 
 pub(crate) struct LayerPlan<'l> {
@@ -155,6 +159,13 @@ pub(crate) struct LayerPlan<'l> {
     pub(crate) app: Option<LayerBuilder>,
     /// The app's PyPI or npm dependencies.
     pub(crate) deps: Option<AppLayer<'l>>,
+    /// A debug twin's layer: busybox's commands linked in [`DEBUG_DIR`].
+    pub(crate) debug: bool,
+}
+
+/// The lock group of image `name`'s debug twin.
+pub(crate) fn debug_group(name: &str) -> String {
+    format!("debug.{name}")
 }
 
 /// Builds one image of the spec for every architecture into the store. Its names and its
@@ -184,7 +195,8 @@ pub fn build_image(
     let ignore = Ignore::load(ctx.project, image.ignore_file.as_deref())?;
     let mut manifests = Vec::new();
     let mut artifacts = Vec::new();
-    let mut all_layers = BTreeMap::new();
+    let mut all_layers: BTreeMap<String, Vec<BuiltLayer>> = BTreeMap::new();
+    let mut twin = Twin::default();
     let mut warnings = std::collections::BTreeSet::new();
     for arch in &spec.debian.architectures {
         // What the image holds and runs may differ per architecture (`${arch}`); its name,
@@ -296,7 +308,7 @@ pub fn build_image(
         )?);
         desc.platform = Some(platform_for_debian(arch));
         manifests.push(desc);
-        let layers = plans
+        let layers: Vec<BuiltLayer> = plans
             .iter()
             .zip(&made)
             .zip(keys.iter().zip(&remote))
@@ -310,8 +322,124 @@ pub fn build_image(
                 diff_id: diff_id.clone(),
             })
             .collect();
+        if image.debug {
+            // The twin: every layer of the image, then busybox.
+            let packages = lock
+                .group(&debug_group(name), arch)
+                .ok_or(Error::StaleLock)?
+                .packages
+                .iter()
+                .map(|p| lock.package(arch, p).ok_or(Error::StaleLock))
+                .collect::<Result<Vec<_>, _>>()?;
+            let plan = LayerPlan {
+                created_by: format!(
+                    "bosun: debug shell: busybox in /{DEBUG_DIR} ({} packages)",
+                    packages.len()
+                ),
+                packages,
+                skeleton: false,
+                app: None,
+                deps: None,
+                debug: true,
+            };
+            let key = layer_key(&plan, arch, image.keep_docs, compression, epoch);
+            let hit = match ctx.no_cache {
+                true => None,
+                false => ctx
+                    .store
+                    .cached_layer(&key)
+                    .or_else(|| ctx.shared.and_then(|s| s.fetch(ctx.store, &key))),
+            };
+            let cached = hit.is_some();
+            let (d, id) = match hit {
+                Some(hit) => hit,
+                None => {
+                    fetch_missing(std::slice::from_ref(&plan), &[None], ctx)?;
+                    let (d, id) = make_layer(&plan, ctx, options, compression, epoch as u64)?;
+                    ctx.store.cache_layer(&key, &d, &id)?;
+                    if let Some(shared) = ctx.shared {
+                        shared.keep(ctx.store, &key, &d, &id);
+                    }
+                    (d, id)
+                }
+            };
+            let mut config = config;
+            config.rootfs.diff_ids.push(id.clone());
+            config.history.push(History {
+                created: Some(rfc3339(epoch)),
+                created_by: Some(plan.created_by.clone()),
+                comment: None,
+                empty_layer: false,
+            });
+            // busybox last on PATH: the image's own programs keep their names.
+            for kv in &mut config.config.env {
+                if let Some(path) = kv.strip_prefix("PATH=") {
+                    *kv = format!("PATH={path}:/{DEBUG_DIR}");
+                }
+            }
+            config
+                .config
+                .labels
+                .insert(DEBUG_TWIN_LABEL.into(), spec.tags_of(name)[0].clone());
+            let mut manifest = manifest;
+            manifest.config = ctx.store.write_json(&config, MEDIA_CONFIG)?;
+            manifest.layers.push(d.clone());
+            let mut desc = ctx.store.write_json(&manifest, MEDIA_MANIFEST)?;
+            let mut twin_layers = layers.clone();
+            twin_layers.push(BuiltLayer {
+                digest: d.digest.clone(),
+                size: d.size,
+                created_by: plan.created_by.clone(),
+                cached,
+                remote: false,
+                key,
+                diff_id: id,
+            });
+            let mut plans = plans;
+            plans.push(plan);
+            let tag = &spec.debug_tags_of(name)[0];
+            twin.artifacts
+                .extend(crate::sbom::attach(ctx, tag, &plans, &desc, epoch)?);
+            desc.platform = Some(platform_for_debian(arch));
+            twin.manifests.push(desc);
+            twin.layers.insert(arch.clone(), twin_layers);
+        }
         all_layers.insert(arch.clone(), layers);
     }
+    let debug = match image.debug {
+        true => Some(Box::new(BuiltImage {
+            image: name.into(),
+            tags: spec.debug_tags_of(name),
+            layers: twin.layers,
+            artifacts: twin.artifacts,
+            warnings: Vec::new(),
+            debug: None,
+            ..finish(ctx, twin.manifests)?
+        })),
+        false => None,
+    };
+    Ok(BuiltImage {
+        image: name.into(),
+        tags: spec.tags_of(name),
+        layers: all_layers,
+        artifacts,
+        warnings: warnings.into_iter().collect(),
+        debug,
+        ..finish(ctx, manifests)?
+    })
+}
+
+/// What a debug twin gathers while its image is built.
+#[derive(Default)]
+struct Twin {
+    manifests: Vec<Descriptor>,
+    artifacts: Vec<Descriptor>,
+    layers: BTreeMap<String, Vec<BuiltLayer>>,
+}
+
+/// The image that `manifests` (one per architecture) make: the manifest itself, or an index
+/// of them. Names, layers and artifacts are the caller's to fill.
+fn finish(ctx: &BuildContext<'_>, mut manifests: Vec<Descriptor>) -> Result<BuiltImage, Error> {
     let root = if manifests.len() == 1 {
         let mut d = manifests.remove(0);
         d.platform = None;
@@ -326,14 +454,15 @@ pub fn build_image(
         ctx.store.write_json(&index, MEDIA_INDEX)?
     };
     Ok(BuiltImage {
-        image: name.into(),
-        tags: spec.tags_of(name),
+        image: String::new(),
+        tags: Vec::new(),
         digest: root.digest.clone(),
         media_type: root.media_type.clone(),
-        layers: all_layers,
+        layers: BTreeMap::new(),
         descriptor: root,
-        artifacts,
-        warnings: warnings.into_iter().collect(),
+        artifacts: Vec::new(),
+        warnings: Vec::new(),
+        debug: None,
     })
 }
 
@@ -361,6 +490,7 @@ fn plan<'l>(
             skeleton: false,
             app: None,
             deps: None,
+            debug: false,
         });
     }
     let own = packages_of(&format!("image.{name}"))?;
@@ -373,6 +503,7 @@ fn plan<'l>(
             skeleton: false,
             app: None,
             deps: None,
+            debug: false,
         });
     }
     // The app's dependencies, one layer per ecosystem, below its own files: an edit to the
@@ -405,6 +536,7 @@ fn plan<'l>(
             packages: vec![],
             skeleton: false,
             app: None,
+            debug: false,
             deps: Some(AppLayer {
                 ecosystem,
                 packages,
@@ -452,6 +584,7 @@ fn plan<'l>(
             skeleton: false,
             app: Some(app),
             deps: None,
+            debug: false,
         });
     }
     if image.from.is_none() {
@@ -476,8 +609,9 @@ fn layer_key(
     put(LAYER_FORMAT);
     put(arch);
     put(&format!(
-        "{keep_docs}/{compression:?}/{epoch}/{}",
-        p.skeleton
+        "{keep_docs}/{compression:?}/{epoch}/{}{}",
+        p.skeleton,
+        if p.debug { "/debug-v2" } else { "" }
     ));
     for pkg in &p.packages {
         put(&pkg.name);
@@ -581,6 +715,9 @@ fn make_layer(
         assemble::skeleton(&mut layer);
     }
     assemble::add_packages(&mut layer, &p.packages, ctx.debs, options)?;
+    if p.debug {
+        debug_links(&mut layer)?;
+    }
     if let Some(deps) = &p.deps {
         deps.add_to(&mut layer, ctx.debs.root())?;
     }
@@ -600,6 +737,58 @@ fn make_layer(
         annotations: BTreeMap::new(),
     };
     Ok((desc, diff_id))
+}
+
+/// Links each of busybox's commands in [`DEBUG_DIR`]: the names its binary lists, read from
+/// it (nothing runs), as `busybox --install` would make them.
+fn debug_links(layer: &mut LayerBuilder) -> Result<(), Error> {
+    let busybox = ["usr/bin/busybox", "bin/busybox"]
+        .iter()
+        .find_map(|p| match layer.get(p).map(|e| &e.kind) {
+            Some(EntryKind::File(data)) => Some((*p, data.clone())),
+            _ => None,
+        })
+        .ok_or_else(|| Error::Copy(format!("{} holds no busybox", bosun_spec::DEBUG_PACKAGE)))?;
+    let names = busybox_applets(&busybox.1);
+    if names.len() < 50 {
+        return Err(Error::Copy(format!(
+            "/{} lists {} commands; not a busybox bosun can read",
+            busybox.0,
+            names.len()
+        )));
+    }
+    layer.insert(Entry::dir(DEBUG_DIR, 0o755));
+    for name in names.iter().filter(|n| *n != "busybox") {
+        layer.insert(Entry::symlink(&format!("{DEBUG_DIR}/{name}"), "busybox"));
+    }
+    layer.insert(Entry::symlink(
+        &format!("{DEBUG_DIR}/busybox"),
+        &format!("/{}", busybox.0),
+    ));
+    Ok(())
+}
+
+/// The command names a busybox binary carries: its applet table, a run of NUL-terminated,
+/// sorted names that starts with `[` and `[[`.
+fn busybox_applets(binary: &[u8]) -> Vec<String> {
+    let start = b"[\0[[\0";
+    let Some(at) = binary.windows(start.len()).position(|w| w == start) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    for raw in binary[at..].split(|b| *b == 0) {
+        let valid = !raw.is_empty()
+            && raw.len() < 32
+            && raw
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"[]_.-".contains(b));
+        let name = String::from_utf8_lossy(raw).into_owned();
+        if !valid || names.last().is_some_and(|last| *last >= name) {
+            break;
+        }
+        names.push(name);
+    }
+    names
 }
 
 /// The image a `from` names, for one architecture: its manifest and config, read from the

@@ -139,6 +139,19 @@ pub fn resolve(
                 arch,
                 &sel,
             )?;
+            // The debug twin's busybox, over everything the image has.
+            if image.debug {
+                installed.extend(sel);
+                let group = crate::image::debug_group(name);
+                let roots = [bosun_spec::DEBUG_PACKAGE.to_string()];
+                let debug = universe
+                    .resolve(&roots, &installed, &omit(&image.exclude))
+                    .map_err(|e| Error::Resolve {
+                        group: group.clone(),
+                        source: e,
+                    })?;
+                record(&mut lock, &mut packages, &group, arch, &debug)?;
+            }
         }
         // A step's build environment stands on its own: no image's exclusions apply, and it
         // is never shipped.

@@ -285,6 +285,12 @@ pub struct History {
     pub empty_layer: bool,
 }
 
+/// The label of a debug twin, naming the image it twins: its shell is there on purpose.
+pub const DEBUG_TWIN_LABEL: &str = "dev.bosun.debug-twin-of";
+
+/// Where a debug twin has busybox's commands (distroless's `:debug` images use it too).
+pub const DEBUG_DIR: &str = "busybox";
+
 /// Where bosun records, in an image it builds, the files each build step's outputs put
 /// there: `<dir><step>.list`, one absolute path per line, as dpkg's `.list` files do for a
 /// package. The builder writes them; `inspect --by owner` reads them.

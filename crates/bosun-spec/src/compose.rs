@@ -76,7 +76,7 @@ fn arch_independent(spec: &Spec) -> serde_json::Value {
             let fixed = serde_json::json!({
                 "tags": spec.tags_of(name), "from": i.from, "bases": i.bases, "copies": copies,
                 "user": i.user, "init": i.init, "compression": i.compression,
-                "ignore": i.ignore_file, "keep_docs": i.keep_docs,
+                "ignore": i.ignore_file, "keep_docs": i.keep_docs, "debug": i.debug,
             });
             (name, fixed)
         })

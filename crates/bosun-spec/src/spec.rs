@@ -241,7 +241,15 @@ pub struct ImageSpec {
     /// The app's npm dependencies, from its `package-lock.json`: one layer of their
     /// tarballs, laid out as `node_modules` in `dst`. Adds `nodejs` to the packages.
     pub node: Option<NodeDeps>,
+    /// Also build a debug twin: the same layers plus one with a static busybox (Debian's
+    /// `busybox-static`) and its commands in `/busybox`, on `PATH`, tagged `NAME:debug` and
+    /// `TAG-debug` for each tag. The image itself is unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub debug: bool,
 }
+
+/// The package a debug twin's layer holds.
+pub const DEBUG_PACKAGE: &str = "busybox-static";
 
 /// `python = { lock = "uv.lock" }`: where an image's Python dependencies are locked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -812,6 +820,19 @@ impl Spec {
         }
     }
 
+    /// The tags of an image's debug twin: `NAME:debug`, and `TAG-debug` for each of its tags.
+    pub fn debug_tags_of(&self, image: &str) -> Vec<String> {
+        let mut tags = vec![format!("{image}:debug")];
+        for tag in self.tags_of(image) {
+            let (name, t) = tag.rsplit_once(':').unwrap_or((&tag, "latest"));
+            let twin = format!("{name}:{t}-debug");
+            if !tags.contains(&twin) {
+                tags.push(twin);
+            }
+        }
+        tags
+    }
+
     /// A hash of everything that decides what the lockfile holds (suites, architectures,
     /// package lists, exclusions), and nothing else: editing an entrypoint keeps the lock fresh.
     pub fn resolution_hash(&self) -> String {
@@ -838,6 +859,9 @@ impl Spec {
                 let packages = i.roots();
                 let mut roots: Vec<String> = sorted(&packages).into_iter().cloned().collect();
                 roots.extend(i.bases.iter().cloned());
+                if i.debug {
+                    roots.push(format!("(debug) {DEBUG_PACKAGE}"));
+                }
                 (format!("image.{n}"), (roots, sorted(&i.exclude)))
             }))
             .collect();

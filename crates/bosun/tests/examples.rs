@@ -425,3 +425,135 @@ fn shared_core_is_stored_once() {
     // artifacts share.
     assert_eq!(blobs.len(), 8 + 8 + 1, "{blobs:?}");
 }
+
+/// `debug = true` on the python example: the plain image keeps its digest and has no shell;
+/// the twin, tagged `:debug` and `:latest-debug`, has busybox in /busybox (its shell and
+/// `wget` work under podman), shares every other layer, is in the lock and the SBOM, and
+/// `inspect` says what it is.
+#[test]
+fn debug_twin_of_the_python_example() {
+    let Some(_) = peer("podman") else { return };
+    let ctx = example("python");
+    let spec = std::fs::read_to_string(ctx.project().join("bosun.toml")).unwrap();
+    ctx.write(
+        "bosun.toml",
+        &spec.replace(
+            "architectures = [\"amd64\", \"arm64\"]",
+            "architectures = [\"amd64\"]",
+        ),
+    );
+    let plain = ctx
+        .bosun(&["build", "--format", "json"])
+        .ok()
+        .json::<serde_json::Value>();
+    let digest = plain[0]["digest"].as_str().unwrap().to_string();
+    ctx.write(
+        "bosun.toml",
+        &spec
+            .replace(
+                "architectures = [\"amd64\", \"arm64\"]",
+                "architectures = [\"amd64\"]",
+            )
+            .replace("init = true", "init = true\ndebug = true"),
+    );
+    let built = ctx
+        .bosun(&["build", "--format", "json"])
+        .ok()
+        .json::<serde_json::Value>();
+    let built = built.as_array().unwrap();
+    assert_eq!(built.len(), 2, "{built:?}");
+    assert_eq!(
+        built[0]["digest"],
+        digest.as_str(),
+        "the plain image is untouched"
+    );
+    assert_eq!(
+        built[1]["tags"],
+        serde_json::json!(["python-app:debug", "python-app:latest-debug"])
+    );
+    let lock = bosun_spec::Lockfile::load(&ctx.project().join("bosun.lock")).unwrap();
+    let group = lock
+        .group("debug.python-app", "amd64")
+        .expect("a debug group");
+    assert_eq!(group.packages, ["busybox-static"]);
+
+    // Every layer of the plain image is the twin's too.
+    let disk: serde_json::Value = ctx
+        .bosun(&["images", "--disk", "--format", "json"])
+        .ok()
+        .json();
+    let images = disk["images"].as_array().unwrap();
+    let plain_disk = images
+        .iter()
+        .find(|i| i["digest"] == digest.as_str())
+        .unwrap();
+    let twin_disk = images
+        .iter()
+        .find(|i| i["digest"] == built[1]["digest"])
+        .unwrap();
+    assert_eq!(twin_disk["shared_bytes"], plain_disk["shared_bytes"]);
+    assert!(
+        plain_disk["unique_bytes"].as_u64().unwrap() < 10_000,
+        "{plain_disk}"
+    );
+
+    // The SBOM knows busybox; inspect knows the twin for what it is, and the plain image
+    // still has no shell.
+    let sbom = ctx
+        .bosun(&["sbom", "python-app:debug", "-o", "spdx-json"])
+        .ok();
+    assert!(
+        sbom.stdout.contains("\"busybox-static\""),
+        "no busybox in the SBOM"
+    );
+    let findings = |image: &str| -> Vec<serde_json::Value> {
+        let report: serde_json::Value = ctx
+            .bosun(&["inspect", image, "--format", "json"])
+            .ok()
+            .json();
+        report["findings"].as_array().unwrap().clone()
+    };
+    assert!(
+        !findings("python-app:latest")
+            .iter()
+            .any(|f| f["code"] == "BI031")
+    );
+    let shell = findings("python-app:debug")
+        .into_iter()
+        .find(|f| f["code"] == "BI031")
+        .expect("the twin's shell is reported");
+    assert!(
+        shell["message"]
+            .as_str()
+            .unwrap()
+            .contains("debug twin of python-app:latest"),
+        "{shell}"
+    );
+
+    let conf = ctx.dir.path().join("containers.conf");
+    std::fs::write(&conf, "[containers]\ndefault_ulimits = []\n").unwrap();
+    let archive = ctx.dir.path().join("debug.tar");
+    ctx.bosun(&[
+        "copy",
+        "python-app:debug",
+        &format!("docker-archive:{}", archive.display()),
+    ])
+    .ok();
+    podman(&conf, &["load", "-q", "-i", archive.to_str().unwrap()]);
+    let said = podman(
+        &conf,
+        &[
+            "run",
+            "--rm",
+            "--entrypoint",
+            "/busybox/sh",
+            "localhost/python-app:debug",
+            "-c",
+            "ls /app && wget --help 2>&1 | head -1 && echo $PATH",
+        ],
+    );
+    let _ = podman(&conf, &["rmi", "-f", "localhost/python-app:debug"]);
+    assert!(said.contains("main.py"), "{said}");
+    assert!(said.contains("BusyBox"), "{said}");
+    assert!(said.trim_end().ends_with(":/busybox"), "{said}");
+}

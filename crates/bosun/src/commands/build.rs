@@ -223,7 +223,11 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             s.finish_and_clear();
         }
         match image {
-            Ok(image) => built.push(image),
+            Ok(mut image) => {
+                let twin = image.debug.take();
+                built.push(image);
+                built.extend(twin.map(|t| *t));
+            }
             Err(e) => {
                 // What was built is named all the same; then the failure is reported.
                 tag(&store, &built)?;

@@ -697,9 +697,16 @@ fn evaluate(
         add(
             "no-shell",
             r.mode,
-            match found.is_empty() {
-                true => pass("no shell or package manager".into()),
-                false => fail(format!("found {}", found.join(", "))),
+            match (
+                found.is_empty(),
+                report.config.labels.get(bosun_oci::model::DEBUG_TWIN_LABEL),
+            ) {
+                (true, _) => pass("no shell or package manager".into()),
+                (false, None) => fail(format!("found {}", found.join(", "))),
+                (false, Some(of)) => fail(format!(
+                    "found {}: this is the debug twin of {of}; deploy {of}",
+                    found.join(", ")
+                )),
             },
         );
     }

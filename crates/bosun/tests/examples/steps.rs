@@ -95,7 +95,14 @@ fn go_server_compiled_in_a_step() {
 
     // `inspect --by owner` names the step as the owner of what it made.
     let inspected: serde_json::Value = ctx
-        .bosun(&["inspect", "hello-go:latest", "--by", "owner", "--format", "json"])
+        .bosun(&[
+            "inspect",
+            "hello-go:latest",
+            "--by",
+            "owner",
+            "--format",
+            "json",
+        ])
         .ok()
         .json();
     let owners = inspected["owners"]["packages"].as_array().unwrap();
