@@ -276,6 +276,15 @@ pub struct DirSize {
 
 /// Reads every layer once (in parallel) and builds the report.
 pub fn inspect(image: &Image, options: &Options) -> Result<Report, Error> {
+    inspect_with_scans(image, options).map(|(report, _)| report)
+}
+
+/// [`inspect`], and each layer's scan (its entries), for a caller that shows the filesystem
+/// itself (the explorer).
+pub fn inspect_with_scans(
+    image: &Image,
+    options: &Options,
+) -> Result<(Report, Vec<LayerScan>), Error> {
     let mut scan = options.scan;
     let with_owners = options.owners || options.tree;
     if with_owners {
@@ -303,7 +312,7 @@ pub fn inspect(image: &Image, options: &Options) -> Result<Report, Error> {
                 .collect(),
         );
     }
-    Ok(report)
+    Ok((report, scans))
 }
 
 fn report(image: &Image, scans: &[LayerScan], options: &Options) -> Report {

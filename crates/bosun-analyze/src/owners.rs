@@ -11,6 +11,18 @@ use serde::Serialize;
 use crate::layer::{Entry, Kind};
 use crate::view::View;
 
+/// How [`Owners::file_owner`] names an owner: a Debian package by its name, others with
+/// their kind (`flask (python)`); an unowned directory by nothing.
+pub fn label(kind: OwnerKind, name: &str) -> String {
+    match kind {
+        OwnerKind::Deb => name.to_string(),
+        OwnerKind::Python => format!("{name} (python)"),
+        OwnerKind::Npm => format!("{name} (npm)"),
+        OwnerKind::Step => format!("{name} (build step)"),
+        OwnerKind::Unowned => String::new(),
+    }
+}
+
 /// Whether the layer pass should keep a file's contents for [`owners`].
 pub fn owner_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -356,14 +368,7 @@ pub fn owners(layers: &[&[Entry]], view: &View, captured: &[&[(String, Vec<u8>)]
         .iter()
         .map(|(path, &o)| {
             let (kind, name, _) = &list[o];
-            let label = match kind {
-                OwnerKind::Deb => name.clone(),
-                OwnerKind::Python => format!("{name} (python)"),
-                OwnerKind::Npm => format!("{name} (npm)"),
-                OwnerKind::Step => format!("{name} (build step)"),
-                OwnerKind::Unowned => String::new(),
-            };
-            (path.clone(), label)
+            (path.clone(), label(*kind, name))
         })
         .collect();
     out.packages = finish(

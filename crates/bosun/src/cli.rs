@@ -653,6 +653,10 @@ pub(crate) struct InspectArgs {
     /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
     #[arg(long)]
     pub(crate) platform: Option<String>,
+    /// Explore the image in the terminal: layers, the file tree as of each (added, modified,
+    /// removed), bytes by owner, wasted space, findings (`?` for keys)
+    #[arg(short, long, conflicts_with_all = ["format", "ci"])]
+    pub(crate) interactive: bool,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub(crate) format: InspectFormat,

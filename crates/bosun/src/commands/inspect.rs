@@ -36,6 +36,20 @@ pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Re
         tree: args.format == InspectFormat::Html,
         ..Options::default()
     };
+    if args.interactive {
+        // Owners for the owner view; the rest as `inspect` computes it.
+        let options = Options {
+            owners: true,
+            ..options
+        };
+        let (report, scans) = inspect::inspect_with_scans(image, &options)
+            .with_context(|| format!("cannot inspect {}", args.image))?;
+        if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            anyhow::bail!("inspect -i needs a terminal on stdout");
+        }
+        bosun_explore::run(&report, &scans).context("the terminal failed")?;
+        return Ok(ExitStatus::Success);
+    }
     let report = inspect::inspect(image, &options)
         .with_context(|| format!("cannot inspect {}", args.image))?;
     let outcome = ci::evaluate(&rules, &report.dive);
