@@ -13,6 +13,7 @@ pub mod registry;
 mod repo;
 pub mod script;
 mod server;
+pub mod tmux;
 
 pub use repo::{DebBuilder, FixtureRepo, Pkg};
 pub use server::Server;

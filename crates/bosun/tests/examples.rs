@@ -530,6 +530,31 @@ fn debug_twin_of_the_python_example() {
         "{shell}"
     );
 
+    // The explorer on a bosun image: the twin's layer, its owner, and from a file to its
+    // package and back to the package's files.
+    if let Some(screen) = bosun_test::tmux::Screen::start(
+        ctx.command(&[]),
+        &["inspect", "-i", "python-app:debug"],
+        "twin",
+    ) {
+        let first = screen.wait_for("Image Details");
+        assert!(first.contains("busybox in /busybox"), "{first}");
+        screen.keys(&["/", "bin/busybox", "Enter", "Down", "Down", "Enter"]);
+        let owners = screen.wait_for("Bytes by owner");
+        let selected = owners
+            .lines()
+            .find(|l| l.contains("busybox-static"))
+            .unwrap_or_else(|| panic!("{owners}"));
+        assert!(selected.contains("deb"), "{selected}");
+        screen.keys(&["Enter"]);
+        let files = bosun_test::tmux::Screen::right(&screen.wait_for("[files of busybox-static]"));
+        assert!(files.contains("busybox"), "{files}");
+        screen.keys(&["q"]);
+        let (state, code) = screen.after();
+        bosun_test::tmux::restored(&state);
+        assert_eq!(code.trim(), "exit=0");
+    }
+
     let conf = ctx.dir.path().join("containers.conf");
     std::fs::write(&conf, "[containers]\ndefault_ulimits = []\n").unwrap();
     let archive = ctx.dir.path().join("debug.tar");

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+use bosun_test::tmux::Screen;
 use bosun_test::{Context, peer, run, static_busybox};
 use serde_json::Value;
 
@@ -1338,117 +1339,6 @@ for y in range(h):
 print(sum(1 for n in colours.values() if n >= 2000))
 "#;
 
-/// A tmux session running `bosun ARGS`, then `stty -a` into `state` once bosun exits.
-struct Screen {
-    tmux: PathBuf,
-    name: String,
-    state: PathBuf,
-}
-
-impl Screen {
-    fn start(ctx: &Context, args: &[&str], tag: &str) -> Option<Self> {
-        let tmux = peer("tmux")?;
-        let name = format!("bosun-explore-{}-{tag}", std::process::id());
-        let state = ctx.dir.path().join(format!("stty-{tag}"));
-        let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
-        let env: Vec<String> = ctx
-            .env
-            .iter()
-            .map(|(k, v)| format!("{k}={}", quote(v)))
-            .collect();
-        let command = format!(
-            "env {} {} {}; echo exit=$? > {}.code; stty -a > {}; sleep 120",
-            env.join(" "),
-            quote(&bosun_test::bosun_bin().display().to_string()),
-            args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" "),
-            state.display(),
-            state.display()
-        );
-        run(Command::new(&tmux).args([
-            "new-session",
-            "-d",
-            "-s",
-            &name,
-            "-x",
-            "160",
-            "-y",
-            "48",
-            &command,
-        ]));
-        Some(Self { tmux, name, state })
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for key in keys {
-            run(Command::new(&self.tmux).args(["send-keys", "-t", &self.name, key]));
-        }
-    }
-
-    fn text(&self) -> String {
-        run(Command::new(&self.tmux).args(["capture-pane", "-p", "-t", &self.name]))
-    }
-
-    /// The screen once it shows `needle` (bounded wait).
-    #[track_caller]
-    fn wait_for(&self, needle: &str) -> String {
-        for _ in 0..200 {
-            let text = self.text();
-            if text.contains(needle) {
-                return text;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("the screen never showed {needle:?}:\n{}", self.text());
-    }
-
-    /// The terminal's state after bosun exited: `stty -a`, and bosun's exit line.
-    #[track_caller]
-    fn after(&self) -> (String, String) {
-        for _ in 0..200 {
-            if let Ok(state) = std::fs::read_to_string(&self.state) {
-                let code =
-                    std::fs::read_to_string(self.state.with_extension("code")).unwrap_or_default();
-                return (state, code);
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("bosun did not exit:\n{}", self.text());
-    }
-
-    /// The right pane (the tree or the owners) of a screen 160 columns wide.
-    fn right(text: &str) -> String {
-        text.lines()
-            .map(|l| {
-                l.chars()
-                    .skip(67)
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
-impl Drop for Screen {
-    fn drop(&mut self) {
-        let _ = Command::new(&self.tmux)
-            .args(["kill-session", "-t", &self.name])
-            .output();
-    }
-}
-
-/// A cooked terminal: line editing and echo back on, as before bosun started.
-#[track_caller]
-fn restored(state: &str) {
-    for flag in ["icanon", "echo", "isig"] {
-        assert!(
-            state.split_whitespace().any(|w| w == flag),
-            "{flag} is off after bosun exited:\n{state}"
-        );
-    }
-}
-
 /// `inspect -i` as a person uses it, in tmux: the figures agree with `inspect --format json`;
 /// a layer's own changes show what it removed; filter, collapse, owners and findings work;
 /// the terminal is restored after `q`, after Ctrl-C, and when the image cannot be read.
@@ -1458,7 +1348,7 @@ fn explorer_in_a_terminal() {
     let ctx = Context::new();
     let image = format!("docker-archive:{}", imgs.archives["waste"].display());
     let (_, json) = inspect_json(&ctx, &image, &[]);
-    let Some(screen) = Screen::start(&ctx, &["inspect", "-i", &image], "q") else {
+    let Some(screen) = Screen::start(ctx.command(&[]), &["inspect", "-i", &image], "q") else {
         return;
     };
     let first = screen.wait_for("Image Details");
@@ -1523,17 +1413,17 @@ fn explorer_in_a_terminal() {
     screen.wait_for("Any key closes this help.");
     screen.keys(&["Escape", "q"]);
     let (state, code) = screen.after();
-    restored(&state);
+    bosun_test::tmux::restored(&state);
     assert_eq!(code.trim(), "exit=0");
 
     // Ctrl-C quits as well, and restores the terminal.
-    let Some(screen) = Screen::start(&ctx, &["inspect", "-i", &image], "c") else {
+    let Some(screen) = Screen::start(ctx.command(&[]), &["inspect", "-i", &image], "c") else {
         return;
     };
     screen.wait_for("Image Details");
     screen.keys(&["C-c"]);
     let (state, code) = screen.after();
-    restored(&state);
+    bosun_test::tmux::restored(&state);
     assert_eq!(code.trim(), "exit=0");
 
     // An image that cannot be read: an error, no screen, a terminal as it was.
@@ -1541,11 +1431,11 @@ fn explorer_in_a_terminal() {
         "docker-archive:{}",
         ctx.dir.path().join("nope.tar").display()
     );
-    let Some(screen) = Screen::start(&ctx, &["inspect", "-i", &missing], "bad") else {
+    let Some(screen) = Screen::start(ctx.command(&[]), &["inspect", "-i", &missing], "bad") else {
         return;
     };
     let (state, code) = screen.after();
-    restored(&state);
+    bosun_test::tmux::restored(&state);
     assert_eq!(code.trim(), "exit=2");
     assert!(screen.text().contains("error: "), "{}", screen.text());
 }
