@@ -136,16 +136,9 @@ impl StepOutputs {
 }
 
 /// The Debian architecture of this machine.
-pub fn host_arch() -> &'static str {
-    match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        "arm" => "armhf",
-        "x86" => "i386",
-        "powerpc64" => "ppc64el",
-        "mips64" => "mips64el",
-        other => other,
-    }
+pub fn host_arch() -> String {
+    let host = bosun_oci::source::host_platform();
+    bosun_oci::model::debian_arch(&host.architecture, host.variant.as_deref())
 }
 
 /// The PEP 517 backends Debian packages, which a source distribution's wheel is built with
@@ -549,6 +542,7 @@ fn environment_packages<'l>(
     step: &str,
 ) -> Result<Vec<&'l LockedPackage>, Error> {
     let host = host_arch();
+    let host = host.as_str();
     let locked = lock.group(group, host).ok_or_else(|| {
         let locked_for: Vec<&str> = lock
             .groups
@@ -1127,7 +1121,7 @@ fn environment(
     env.insert("TARGETARCH".into(), arch.into());
     env.insert("SOURCE_DATE_EPOCH".into(), epoch.to_string());
     let tuples = (
-        bosun_deb::multiarch_tuple(host_arch()),
+        bosun_deb::multiarch_tuple(&host_arch()),
         bosun_deb::multiarch_tuple(arch),
     );
     if let (Some(build), Some(target)) = tuples {

@@ -196,6 +196,7 @@ pub fn host_platform() -> Platform {
         "aarch64" => "arm64",
         "x86" => "386",
         "powerpc64" => "ppc64le",
+        "mips64" => "mips64le",
         other => other,
     };
     Platform {

@@ -512,7 +512,7 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
             for (package, version, sha256) in &run.packages {
                 if step_debs.insert((package, version)) {
                     dependencies.push(serde_json::json!({
-                        "uri": bosun_sbom::purl::purl("deb", Some("debian"), package, version, &[("arch", bosun_build::step::host_arch().to_string())]),
+                        "uri": bosun_sbom::purl::purl("deb", Some("debian"), package, version, &[("arch", bosun_build::step::host_arch())]),
                         "digest": { "sha256": sha256 },
                         "annotations": { "buildStep": run.step },
                     }));
