@@ -68,9 +68,10 @@ pub struct StepRun {
     pub outputs: Vec<(String, String)>,
     /// The environment the command ran with.
     pub env: BTreeMap<String, String>,
-    /// The environment's packages (`name=version`), for provenance.
+    /// The environment's packages (name, version, Debian architecture, sha256), for
+    /// provenance.
     #[serde(skip)]
-    pub packages: Vec<(String, String, String)>,
+    pub packages: Vec<(String, String, String, String)>,
     /// Where the outputs are.
     #[serde(skip)]
     pub output: PathBuf,
@@ -97,6 +98,9 @@ pub struct StepOutputs {
     /// Where npm packages whose install scripts ran are (at their install paths), with a
     /// digest of that tree, by image and target architecture.
     npm: BTreeMap<(String, String), (PathBuf, String)>,
+    /// The steps that built an image's app dependencies (sdists, npm install scripts), by
+    /// image and target architecture, for provenance.
+    builds: BTreeMap<(String, String), Vec<StepRun>>,
 }
 
 /// A wheel a build step made of a source distribution.
@@ -123,6 +127,13 @@ impl StepOutputs {
     /// holding them at their install paths, and its digest.
     pub fn npm(&self, name: &str, arch: &str) -> Option<&(PathBuf, String)> {
         self.npm.get(&(name.to_string(), arch.to_string()))
+    }
+
+    /// The steps that built image `name`'s app dependencies for `arch`.
+    pub fn builds(&self, name: &str, arch: &str) -> &[StepRun] {
+        self.builds
+            .get(&(name.to_string(), arch.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The wheels built for `arch`, by the hash of their source distributions.
@@ -315,8 +326,13 @@ pub fn run_steps(
             let group = sdist_group(name);
             let packages = environment_packages(lock, &group, &group)?;
             for p in sdists {
-                let wheel = build_sdist(p, &target, arch, &packages, epoch, ctx, report)?;
+                let (wheel, run) = build_sdist(p, &target, arch, &packages, epoch, ctx, report)?;
                 outputs.wheels.insert((p.hash.clone(), arch.clone()), wheel);
+                outputs
+                    .builds
+                    .entry((name.clone(), arch.clone()))
+                    .or_default()
+                    .push(run);
             }
         }
     }
@@ -339,8 +355,14 @@ pub fn run_steps(
             }
             let group = npm_group(name);
             let packages = environment_packages(lock, &group, &group)?;
-            let ran = run_npm_scripts(name, &tree, &scripted, arch, &packages, epoch, ctx, report)?;
+            let (ran, run) =
+                run_npm_scripts(name, &tree, &scripted, arch, &packages, epoch, ctx, report)?;
             outputs.npm.insert((name.clone(), arch.clone()), ran);
+            outputs
+                .builds
+                .entry((name.clone(), arch.clone()))
+                .or_default()
+                .push(run);
         }
     }
     for (dir, keep) in KEEP {
@@ -364,7 +386,7 @@ fn run_npm_scripts(
     epoch: i64,
     ctx: &BuildContext<'_>,
     report: &dyn Fn(&StepRun, Stage),
-) -> Result<(PathBuf, String), Error> {
+) -> Result<((PathBuf, String), StepRun), Error> {
     let step = format!("npm scripts of {image}");
     let fail = |message: String| Error::Step {
         step: step.clone(),
@@ -460,16 +482,26 @@ fn run_npm_scripts(
     };
     let cache = ctx.debs.root().join("steps");
     let output = cache.join(&key);
-    let run = StepRun {
+    let mut run = StepRun {
         step: step.clone(),
         architecture: arch.to_string(),
         key: key.clone(),
-        sources: tree_digest(&sources),
+        sources: format!("sha256:{}", tree_digest(&sources)),
         argv: argv.clone(),
         cached: output.is_dir() && !ctx.no_cache,
         outputs: Vec::new(),
         env: env.clone(),
-        packages: Vec::new(),
+        packages: packages
+            .iter()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.version.clone(),
+                    p.package_architecture.clone(),
+                    p.sha256.clone(),
+                )
+            })
+            .collect(),
         output: output.clone(),
     };
     if run.cached {
@@ -513,7 +545,9 @@ fn run_npm_scripts(
             }
         }
     }
-    Ok((output, tree_digest(&made)))
+    let digest = tree_digest(&made);
+    run.outputs = vec![("node_modules".into(), digest.clone())];
+    Ok(((output, digest), run))
 }
 
 /// The ELF machine of a Debian architecture (little-endian ones: the check reads it so).
@@ -580,7 +614,7 @@ fn build_sdist(
     epoch: i64,
     ctx: &BuildContext<'_>,
     report: &dyn Fn(&StepRun, Stage),
-) -> Result<BuiltWheel, Error> {
+) -> Result<(BuiltWheel, StepRun), Error> {
     let step = format!("python {} {}", p.name, p.version);
     let fail = |message: String| Error::Step {
         step: step.clone(),
@@ -613,16 +647,26 @@ fn build_sdist(
     };
     let cache = ctx.debs.root().join("steps");
     let output = cache.join(&key);
-    let run = StepRun {
+    let mut run = StepRun {
         step: step.clone(),
         architecture: arch.to_string(),
         key: key.clone(),
-        sources: format!("{} {}", p.filename, p.hash),
+        sources: format!("sha256:{}", tree_digest(&sources)),
         argv: argv.clone(),
         cached: output.is_dir() && !ctx.no_cache,
         outputs: Vec::new(),
         env: env.clone(),
-        packages: Vec::new(),
+        packages: packages
+            .iter()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.version.clone(),
+                    p.package_architecture.clone(),
+                    p.sha256.clone(),
+                )
+            })
+            .collect(),
         output: output.clone(),
     };
     if run.cached {
@@ -671,10 +715,12 @@ fn build_sdist(
         )));
     }
     let bytes = std::fs::read(wheel).map_err(|e| io_error(wheel, e))?;
-    Ok(BuiltWheel {
+    let wheel = BuiltWheel {
         path: wheel.clone(),
         sha256: hex::encode(Sha256::digest(&bytes)),
-    })
+    };
+    run.outputs = vec![(filename.into_owned(), wheel.sha256.clone())];
+    Ok((wheel, run))
 }
 
 /// The prefix of a temporary directory: `bosun_fs::abandoned` tells one a crashed run left.
@@ -831,7 +877,14 @@ fn run_step(
         env: env.clone(),
         packages: packages
             .iter()
-            .map(|p| (p.name.clone(), p.version.clone(), p.sha256.clone()))
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.version.clone(),
+                    p.package_architecture.clone(),
+                    p.sha256.clone(),
+                )
+            })
             .collect(),
         output: output.clone(),
     };

@@ -508,11 +508,12 @@ fn provenance(p: &Provenance) -> Result<serde_json::Value> {
         let image = &p.spec.for_arch(arch).image[name];
         let used: std::collections::BTreeSet<&String> =
             image.copy.iter().filter_map(|c| c.step.as_ref()).collect();
-        for run in used.into_iter().filter_map(|s| p.steps.get(s, arch)) {
-            for (package, version, sha256) in &run.packages {
-                if step_debs.insert((package, version)) {
+        let copied = used.into_iter().filter_map(|s| p.steps.get(s, arch));
+        for run in copied.chain(p.steps.builds(name, arch)) {
+            for (package, version, arch, sha256) in &run.packages {
+                if step_debs.insert((package, version, arch)) {
                     dependencies.push(serde_json::json!({
-                        "uri": bosun_sbom::purl::purl("deb", Some("debian"), package, version, &[("arch", bosun_build::step::host_arch())]),
+                        "uri": bosun_sbom::purl::purl("deb", Some("debian"), package, version, &[("arch", arch.clone())]),
                         "digest": { "sha256": sha256 },
                         "annotations": { "buildStep": run.step },
                     }));

@@ -447,7 +447,8 @@ fn python_sdist_built_into_a_wheel() {
     let (Some(uv), Some(_)) = (peer("uv"), peer("podman")) else {
         return;
     };
-    let ctx = example("go");
+    let mut ctx = example("go");
+    ctx.set("COSIGN_PASSWORD", "steps");
     for f in ["main.go", "go.mod", "bosun.toml"] {
         std::fs::remove_file(ctx.project().join(f)).unwrap();
     }
@@ -480,7 +481,34 @@ entrypoint = ["/usr/bin/python3", "/app/main.py"]
     ctx.write("bosun.toml", &spec(""));
     ctx.bosun(&["lock"]).fails(2, "docopt 0.6.2 has no wheel");
     ctx.write("bosun.toml", &spec(", build = [\"docopt\"]"));
-    let built = ctx.bosun(&["build", "--no-cache"]).ok();
+    ctx.bosun(&["keygen"]).ok();
+    let built = ctx
+        .bosun(&["build", "--no-cache", "--sign", "--key", "cosign.key"])
+        .ok();
+    // The provenance says which step built the wheel, from what, with what.
+    let provenance = ctx
+        .bosun(&[
+            "verify-attestation",
+            "cli:latest",
+            "--key",
+            "cosign.pub",
+            "--type",
+            "slsaprovenance",
+            "--format",
+            "json",
+        ])
+        .ok();
+    for needle in [
+        "\"name\":\"python docopt 0.6.2\"",
+        "docopt-0.6.2-py",
+        "pkg:deb/debian/python3-setuptools@",
+    ] {
+        assert!(
+            provenance.stdout.contains(needle),
+            "{needle}: {}",
+            provenance.stdout
+        );
+    }
     for arch in ["amd64", "arm64"] {
         assert!(
             built
