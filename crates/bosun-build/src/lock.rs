@@ -153,10 +153,11 @@ pub fn resolve(
                 record(&mut lock, &mut packages, &group, arch, &debug)?;
             }
         }
-        // A step's build environment stands on its own: no image's exclusions apply, and it
-        // is never shipped.
+        // Build environments, never shipped: each resolved on its own, no image's exclusions
+        // applying.
+        let mut environments: Vec<(String, Vec<String>, Omit)> = Vec::new();
         for (name, step) in &spec.step {
-            let omit = Omit {
+            let own = || Omit {
                 exclude: step.exclude.iter().cloned().collect(),
                 ..omit(&[])
             };
@@ -167,64 +168,28 @@ pub fn resolve(
                     &spec.debian.architectures,
                 ));
             }
+            environments.push((format!("step.{name}"), roots, own()));
+            // What a step links against for this target architecture (multiarch).
+            if !step.target_packages.is_empty() {
+                let group = crate::step::target_group(name);
+                environments.push((group, step.target_packages.clone(), own()));
+            }
+        }
+        // What builds an image's source distributions into wheels, and runs its npm install
+        // scripts.
+        for (name, image) in &spec.image {
+            if image.python.as_ref().is_some_and(|p| !p.build.is_empty()) {
+                let roots = crate::step::sdist_roots(image);
+                environments.push((crate::step::sdist_group(name), roots, omit(&[])));
+            }
+            if image.node.as_ref().is_some_and(|n| !n.build.is_empty()) {
+                let roots = crate::step::npm_roots();
+                environments.push((crate::step::npm_group(name), roots, omit(&[])));
+            }
+        }
+        for (group, roots, omit) in environments {
             let sel = universe
                 .resolve(&roots, &Selection::new(), &omit)
-                .map_err(|e| Error::Resolve {
-                    group: format!("step.{name}"),
-                    source: e,
-                })?;
-            record(
-                &mut lock,
-                &mut packages,
-                &format!("step.{name}"),
-                arch,
-                &sel,
-            )?;
-        }
-        // What a step links against for this target architecture (multiarch).
-        for (name, step) in &spec.step {
-            if step.target_packages.is_empty() {
-                continue;
-            }
-            let group = crate::step::target_group(name);
-            let sel = universe
-                .resolve(
-                    &step.target_packages,
-                    &Selection::new(),
-                    &omit(&step.exclude),
-                )
-                .map_err(|e| Error::Resolve {
-                    group: group.clone(),
-                    source: e,
-                })?;
-            record(&mut lock, &mut packages, &group, arch, &sel)?;
-        }
-        // The environment that builds an image's source distributions into wheels.
-        for (name, image) in &spec.image {
-            if image.python.as_ref().is_none_or(|p| p.build.is_empty()) {
-                continue;
-            }
-            let group = crate::step::sdist_group(name);
-            let sel = universe
-                .resolve(
-                    &crate::step::sdist_roots(image),
-                    &Selection::new(),
-                    &omit(&[]),
-                )
-                .map_err(|e| Error::Resolve {
-                    group: group.clone(),
-                    source: e,
-                })?;
-            record(&mut lock, &mut packages, &group, arch, &sel)?;
-        }
-        // The environment that runs an image's npm install scripts.
-        for (name, image) in &spec.image {
-            if image.node.as_ref().is_none_or(|n| n.build.is_empty()) {
-                continue;
-            }
-            let group = crate::step::npm_group(name);
-            let sel = universe
-                .resolve(&crate::step::npm_roots(), &Selection::new(), &omit(&[]))
                 .map_err(|e| Error::Resolve {
                     group: group.clone(),
                     source: e,

@@ -480,54 +480,10 @@ fn run_npm_scripts(
         env.iter().for_each(|(k, v)| h.put(&format!("{k}={v}")));
         h.finish()
     };
-    let cache = ctx.debs.root().join("steps");
-    let output = cache.join(&key);
-    let mut run = StepRun {
-        step: step.clone(),
-        architecture: arch.to_string(),
-        key: key.clone(),
-        sources: format!("sha256:{}", tree_digest(&sources)),
-        argv: argv.clone(),
-        cached: output.is_dir() && !ctx.no_cache,
-        outputs: Vec::new(),
-        env: env.clone(),
-        packages: packages
-            .iter()
-            .map(|p| {
-                (
-                    p.name.clone(),
-                    p.version.clone(),
-                    p.package_architecture.clone(),
-                    p.sha256.clone(),
-                )
-            })
-            .collect(),
-        output: output.clone(),
-    };
-    if run.cached {
-        touch(&output);
-        report(&run, Stage::Cached);
-    } else {
-        let root = ensure_root(packages, &root_key, ctx)?;
-        std::fs::create_dir_all(&cache).map_err(|e| io_error(&cache, e))?;
-        let work = Work(
-            tempfile::Builder::new()
-                .prefix(&temp_prefix(&key))
-                .tempdir_in(&cache)
-                .map_err(|e| io_error(&cache, e))?
-                .keep(),
-        );
-        let phase = Phase {
-            step: &step,
-            arch,
-            root: &root,
-            work: &work.0,
-            sources: &sources,
-        };
-        report(&run, Stage::Build);
-        let out = phase.build(&argv, &env, None)?;
-        rename_into(&out, &output)?;
-    }
+    let mut run = build_once(
+        &step, arch, key, packages, &root_key, &sources, argv, env, ctx, report,
+    )?;
+    let output = run.output.clone();
     let mut made = LayerBuilder::new();
     copy::add_tree(&mut made, &output, &Ignore::none())?;
     if let Some(machine) = elf_machine(arch) {
@@ -645,54 +601,10 @@ fn build_sdist(
         env.iter().for_each(|(k, v)| h.put(&format!("{k}={v}")));
         h.finish()
     };
-    let cache = ctx.debs.root().join("steps");
-    let output = cache.join(&key);
-    let mut run = StepRun {
-        step: step.clone(),
-        architecture: arch.to_string(),
-        key: key.clone(),
-        sources: format!("sha256:{}", tree_digest(&sources)),
-        argv: argv.clone(),
-        cached: output.is_dir() && !ctx.no_cache,
-        outputs: Vec::new(),
-        env: env.clone(),
-        packages: packages
-            .iter()
-            .map(|p| {
-                (
-                    p.name.clone(),
-                    p.version.clone(),
-                    p.package_architecture.clone(),
-                    p.sha256.clone(),
-                )
-            })
-            .collect(),
-        output: output.clone(),
-    };
-    if run.cached {
-        touch(&output);
-        report(&run, Stage::Cached);
-    } else {
-        let root = ensure_root(packages, &root_key, ctx)?;
-        std::fs::create_dir_all(&cache).map_err(|e| io_error(&cache, e))?;
-        let work = Work(
-            tempfile::Builder::new()
-                .prefix(&temp_prefix(&key))
-                .tempdir_in(&cache)
-                .map_err(|e| io_error(&cache, e))?
-                .keep(),
-        );
-        let phase = Phase {
-            step: &step,
-            arch,
-            root: &root,
-            work: &work.0,
-            sources: &sources,
-        };
-        report(&run, Stage::Build);
-        let out = phase.build(&argv, &env, None)?;
-        rename_into(&out, &output)?;
-    }
+    let mut run = build_once(
+        &step, arch, key, packages, &root_key, &sources, argv, env, ctx, report,
+    )?;
+    let output = run.output.clone();
     let wheels: Vec<PathBuf> = std::fs::read_dir(&output)
         .map_err(|e| io_error(&output, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -875,17 +787,7 @@ fn run_step(
         cached: output.is_dir() && !ctx.no_cache,
         outputs: Vec::new(),
         env: env.clone(),
-        packages: packages
-            .iter()
-            .map(|p| {
-                (
-                    p.name.clone(),
-                    p.version.clone(),
-                    p.package_architecture.clone(),
-                    p.sha256.clone(),
-                )
-            })
-            .collect(),
+        packages: package_facts(packages),
         output: output.clone(),
     };
     if run.cached {
@@ -1116,6 +1018,77 @@ fn mount(source: &Path, target: &str, writable: bool) -> bosun_sandbox::Mount {
         target: target.into(),
         writable,
     }
+}
+
+/// A one-phase step over `sources` (building an app dependency): its outputs from the cache
+/// when they are there, else from running `argv` offline in the environment of `packages`.
+#[allow(clippy::too_many_arguments)]
+fn build_once(
+    step: &str,
+    arch: &str,
+    key: String,
+    packages: &[&LockedPackage],
+    root_key: &str,
+    sources: &LayerBuilder,
+    argv: Vec<String>,
+    env: BTreeMap<String, String>,
+    ctx: &BuildContext<'_>,
+    report: &dyn Fn(&StepRun, Stage),
+) -> Result<StepRun, Error> {
+    let cache = ctx.debs.root().join("steps");
+    let output = cache.join(&key);
+    let run = StepRun {
+        step: step.to_string(),
+        architecture: arch.to_string(),
+        cached: output.is_dir() && !ctx.no_cache,
+        sources: format!("sha256:{}", tree_digest(sources)),
+        key,
+        argv,
+        outputs: Vec::new(),
+        env,
+        packages: package_facts(packages),
+        output,
+    };
+    if run.cached {
+        touch(&run.output);
+        report(&run, Stage::Cached);
+        return Ok(run);
+    }
+    let root = ensure_root(packages, root_key, ctx)?;
+    std::fs::create_dir_all(&cache).map_err(|e| io_error(&cache, e))?;
+    let work = Work(
+        tempfile::Builder::new()
+            .prefix(&temp_prefix(&run.key))
+            .tempdir_in(&cache)
+            .map_err(|e| io_error(&cache, e))?
+            .keep(),
+    );
+    let phase = Phase {
+        step,
+        arch,
+        root: &root,
+        work: &work.0,
+        sources,
+    };
+    report(&run, Stage::Build);
+    let out = phase.build(&run.argv, &run.env, None)?;
+    rename_into(&out, &run.output)?;
+    Ok(run)
+}
+
+/// What provenance records of an environment's packages.
+fn package_facts(packages: &[&LockedPackage]) -> Vec<(String, String, String, String)> {
+    packages
+        .iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.version.clone(),
+                p.package_architecture.clone(),
+                p.sha256.clone(),
+            )
+        })
+        .collect()
 }
 
 /// The sha256 of each declared output: of a file's bytes, of a directory's tree.

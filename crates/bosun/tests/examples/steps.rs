@@ -11,7 +11,7 @@ use bosun_test::registry::free_port;
 use bosun_test::{Context, peer};
 
 use super::app_deps::{Background, arm64_rootfs, containers_conf, http_get, serve_amd64};
-use super::example;
+use super::{example, podman};
 
 /// Every path under `dir`, relative to it.
 fn paths(dir: &Path) -> Vec<String> {
@@ -248,22 +248,9 @@ entrypoint = ["/usr/local/bin/hello"]
     ])
     .ok();
     let conf = containers_conf(&ctx);
-    let podman = |args: &[&str]| {
-        let out = Command::new(peer("podman").unwrap())
-            .env("CONTAINERS_CONF", &conf)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    podman(&["load", "-q", "-i", archive.to_str().unwrap()]);
-    let said = podman(&["run", "--rm", "localhost/hello:latest"]);
-    let _ = podman(&["rmi", "-f", "localhost/hello:latest"]);
+    podman(&conf, &["load", "-q", "-i", archive.to_str().unwrap()]);
+    let said = podman(&conf, &["run", "--rm", "localhost/hello:latest"]);
+    let _ = podman(&conf, &["rmi", "-f", "localhost/hello:latest"]);
     assert_eq!(said.trim(), "hello from C");
     // arm64 by Debian's cross compiler (`CC` set to it), run under qemu-user on the image's
     // own arm64 C library.
@@ -528,22 +515,9 @@ entrypoint = ["/usr/bin/python3", "/app/main.py"]
         &format!("docker-archive:{}", archive.display()),
     ])
     .ok();
-    let podman = |args: &[&str]| {
-        let out = Command::new(peer("podman").unwrap())
-            .env("CONTAINERS_CONF", &conf)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    podman(&["load", "-q", "-i", archive.to_str().unwrap()]);
-    let said = podman(&["run", "--rm", "localhost/cli:latest"]);
-    let _ = podman(&["rmi", "-f", "localhost/cli:latest"]);
+    podman(&conf, &["load", "-q", "-i", archive.to_str().unwrap()]);
+    let said = podman(&conf, &["run", "--rm", "localhost/cli:latest"]);
+    let _ = podman(&conf, &["rmi", "-f", "localhost/cli:latest"]);
     assert_eq!(said.trim(), "docopt 0.6.2");
 
     let rootfs = arm64_rootfs(&ctx, "cli");
@@ -646,21 +620,8 @@ entrypoint = ["/usr/bin/node", "/app/app.js"]
         &format!("docker-archive:{}", archive.display()),
     ])
     .ok();
-    let run = |args: &[&str]| {
-        let out = Command::new(peer("podman").unwrap())
-            .env("CONTAINERS_CONF", &conf)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    run(&["load", "-q", "-i", archive.to_str().unwrap()]);
-    let said = run(&["run", "--rm", "localhost/web:latest"]);
-    let _ = run(&["rmi", "-f", "localhost/web:latest"]);
+    podman(&conf, &["load", "-q", "-i", archive.to_str().unwrap()]);
+    let said = podman(&conf, &["run", "--rm", "localhost/web:latest"]);
+    let _ = podman(&conf, &["rmi", "-f", "localhost/web:latest"]);
     assert_eq!(said.trim(), "made by postinstall of hello-script");
 }
