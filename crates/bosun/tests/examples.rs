@@ -476,6 +476,13 @@ fn debug_twin_of_the_python_example() {
         .group("debug.python-app", "amd64")
         .expect("a debug group");
     assert_eq!(group.packages, ["busybox-static"]);
+    let why = ctx.bosun(&["lock", "--why", "busybox-static"]).ok();
+    assert!(
+        why.stderr
+            .contains("[image.python-app] `debug = true`: the debug twin's busybox"),
+        "{}",
+        why.stderr
+    );
 
     // Every layer of the plain image is the twin's too.
     let disk: serde_json::Value = ctx

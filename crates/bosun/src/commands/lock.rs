@@ -18,6 +18,42 @@ pub(crate) struct Mode {
     pub(crate) security_only: bool,
 }
 
+/// Why a group has a root that no `packages` list names, when a setting of the spec adds
+/// it.
+fn implicit_root(group: &str, root: &str) -> Option<&'static str> {
+    let (kind, _) = group.split_once('.')?;
+    Some(match kind {
+        "step" if bosun_spec::STEP_BASE.contains(&root) => {
+            "build environment: every step has a shell and the basic tools"
+        }
+        "step" if root == "ca-certificates" => {
+            "build environment: its fetch phase needs CA certificates"
+        }
+        "step" => "build environment: `cross = true` adds the C cross toolchains",
+        "sdist" => {
+            "`python = { build = [...] }`: the environment that builds wheels (its backends)"
+        }
+        "npm-scripts" => "`node = { build = [...] }`: the environment that runs install scripts",
+        "debug" => "`debug = true`: the debug twin's busybox",
+        "image" if root == "tini" => "`init = true` runs the entrypoint under tini",
+        "image" if root.starts_with("python3") => {
+            "`python = {...}`: the interpreter of its dependencies"
+        }
+        "image" if root == "nodejs" => "`node = {...}`: the runtime of its dependencies",
+        _ => return None,
+    })
+}
+
+/// The spec table a lock group comes from (`step.api.target` -> `step.api`, `debug.api` ->
+/// `image.api`).
+fn table_of(group: &str) -> String {
+    let group = group.strip_suffix(".target").unwrap_or(group);
+    match group.split_once('.') {
+        Some(("debug" | "sdist" | "npm-scripts", image)) => format!("image.{image}"),
+        _ => group.to_string(),
+    }
+}
+
 pub(crate) fn run(
     spec_args: &SpecArgs,
     mode: Mode,
@@ -90,13 +126,26 @@ pub(crate) fn run(
         let roots: std::collections::BTreeSet<&String> =
             chains.iter().filter_map(|c| c.first()).collect();
         for root in roots {
-            for (table, place, written) in spec.for_arch(arch).named_by(root) {
+            let named = spec.for_arch(arch).named_by(root);
+            for (table, place, written) in &named {
                 let written = written
                     .map(|w| format!(" (written {w})"))
                     .unwrap_or_default();
                 printer.status(&format!(
                     "{place}: [{table}] packages names `{root}`{written}"
                 ));
+            }
+            if named.is_empty() {
+                // A root no `packages` names: a setting of the spec added it.
+                for group in lock
+                    .groups
+                    .iter()
+                    .filter(|g| g.architecture == arch && g.packages.contains(root))
+                {
+                    if let Some(why) = implicit_root(&group.name, root) {
+                        printer.status(&format!("[{}] {why}", table_of(&group.name)));
+                    }
+                }
             }
         }
         return Ok(ExitStatus::Success);

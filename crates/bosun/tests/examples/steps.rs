@@ -252,6 +252,16 @@ entrypoint = ["/usr/local/bin/hello"]
     let said = podman(&conf, &["run", "--rm", "localhost/hello:latest"]);
     let _ = podman(&conf, &["rmi", "-f", "localhost/hello:latest"]);
     assert_eq!(said.trim(), "hello from C");
+    // Why the environment has what no `packages` names.
+    let why = ctx.bosun(&["lock", "--why", "coreutils"]).ok();
+    assert!(
+        why.stderr
+            .contains("[step.hello] build environment: every step has a shell"),
+        "{}",
+        why.stderr
+    );
+    let why = ctx.bosun(&["lock", "--why", "gcc-aarch64-linux-gnu"]).ok();
+    assert!(why.stderr.contains("`cross = true`"), "{}", why.stderr);
     // arm64 by Debian's cross compiler (`CC` set to it), run under qemu-user on the image's
     // own arm64 C library.
     let rootfs = arm64_rootfs(&ctx, "hello");
