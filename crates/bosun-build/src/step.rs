@@ -365,8 +365,16 @@ pub fn run_steps(
                 .push(run);
         }
     }
-    for (dir, keep) in KEEP {
-        prune(&ctx.debs.root().join(dir), keep);
+    // Only a build that made something can have outgrown the caches.
+    let ran = outputs
+        .runs
+        .values()
+        .chain(outputs.builds.values().flatten())
+        .any(|r| !r.cached);
+    if ran {
+        for (dir, keep) in KEEP {
+            prune(&ctx.debs.root().join(dir), keep);
+        }
     }
     Ok(outputs)
 }
@@ -392,34 +400,43 @@ fn run_npm_scripts(
         step: step.clone(),
         message,
     };
-    crate::app::ensure(
-        ctx.debs.root(),
-        ctx.fetcher,
-        tree,
-        ctx.parallel_downloads,
-        ctx.reporter,
-    )?;
-    let mut sources = LayerBuilder::new();
-    let installed: Vec<bosun_lang::npm::Package> =
-        tree.iter().map(|p| crate::app::npm_package(p)).collect();
-    for (p, pkg) in tree.iter().zip(&installed) {
-        if p.link.is_some() {
-            continue;
+    // The whole tree, unpacked (after `ensure`) as the scripts see it.
+    let unpack = |packages: &[&LockedAppPackage], links: bool| -> Result<LayerBuilder, Error> {
+        crate::app::ensure(
+            ctx.debs.root(),
+            ctx.fetcher,
+            packages,
+            ctx.parallel_downloads,
+            ctx.reporter,
+        )?;
+        let mut sources = LayerBuilder::new();
+        let installed: Vec<bosun_lang::npm::Package> = packages
+            .iter()
+            .map(|p| crate::app::npm_package(p))
+            .collect();
+        for (p, pkg) in packages.iter().zip(&installed) {
+            if p.link.is_none() {
+                let bytes = crate::app::read_cached(p, ctx.debs.root())?;
+                for entry in bosun_lang::npm::install(&bytes, pkg, "")? {
+                    sources.insert(entry);
+                }
+            }
         }
-        let bytes = crate::app::read_cached(p, ctx.debs.root())?;
-        for entry in bosun_lang::npm::install(&bytes, pkg, "")? {
-            sources.insert(entry);
+        if links {
+            for entry in bosun_lang::npm::links(&installed, "")? {
+                sources.insert(entry);
+            }
         }
-    }
-    for entry in bosun_lang::npm::links(&installed, "")? {
-        sources.insert(entry);
-    }
+        Ok(sources)
+    };
+    // Their scripts: only the packages that have them are read for it.
+    let manifests = unpack(scripted, false)?;
     let mut order: Vec<&&LockedAppPackage> = scripted.iter().collect();
     order.sort_by_key(|p| std::cmp::Reverse(p.path.as_deref().unwrap_or("").matches('/').count()));
     let mut script = String::new();
     for p in order {
         let path = p.path.as_deref().unwrap_or_default();
-        let manifest = match sources
+        let manifest = match manifests
             .get(&format!("{path}/package.json"))
             .map(|e| &e.kind)
         {
@@ -461,12 +478,9 @@ fn run_npm_scripts(
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let root_key = root_key(packages);
-    let key = {
+    // The tree as the lock pins it: each package's path, file hash and link.
+    let pinned = {
         let mut h = Hasher::default();
-        h.put(STEP_FORMAT);
-        h.put("npm");
-        h.put(&root_key);
         for p in tree {
             h.put(&format!(
                 "{}\0{}\0{:?}",
@@ -475,13 +489,32 @@ fn run_npm_scripts(
                 p.link
             ));
         }
+        format!("sha256:{}", h.finish())
+    };
+    let root_key = root_key(packages);
+    let key = {
+        let mut h = Hasher::default();
+        h.put(STEP_FORMAT);
+        h.put("npm");
+        h.put(&root_key);
+        h.put(&pinned);
         h.put(arch);
         argv.iter().for_each(|a| h.put(a));
         env.iter().for_each(|(k, v)| h.put(&format!("{k}={v}")));
         h.finish()
     };
     let mut run = build_once(
-        &step, arch, key, packages, &root_key, &sources, argv, env, ctx, report,
+        &step,
+        arch,
+        key,
+        packages,
+        &root_key,
+        pinned,
+        &|| unpack(tree, true),
+        argv,
+        env,
+        ctx,
+        report,
     )?;
     let output = run.output.clone();
     let mut made = LayerBuilder::new();
@@ -576,13 +609,15 @@ fn build_sdist(
         step: step.clone(),
         message,
     };
-    crate::app::ensure(ctx.debs.root(), ctx.fetcher, &[p], 1, ctx.reporter)?;
-    let dist = crate::app::dist_of(p)?;
-    let bytes = crate::app::read_cached(p, ctx.debs.root())?;
-    let mut sources = LayerBuilder::new();
-    for entry in python::sdist::unpack(&bytes, &dist)? {
-        sources.insert(entry);
-    }
+    let sources = || -> Result<LayerBuilder, Error> {
+        crate::app::ensure(ctx.debs.root(), ctx.fetcher, &[p], 1, ctx.reporter)?;
+        let bytes = crate::app::read_cached(p, ctx.debs.root())?;
+        let mut sources = LayerBuilder::new();
+        for entry in python::sdist::unpack(&bytes, &crate::app::dist_of(p)?)? {
+            sources.insert(entry);
+        }
+        Ok(sources)
+    };
     let spec = StepSpec::default();
     let env = environment(&spec, arch, epoch, packages);
     let argv: Vec<String> = ["python3", "-c", python::sdist::BUILD_WHEEL]
@@ -602,7 +637,17 @@ fn build_sdist(
         h.finish()
     };
     let mut run = build_once(
-        &step, arch, key, packages, &root_key, &sources, argv, env, ctx, report,
+        &step,
+        arch,
+        key,
+        packages,
+        &root_key,
+        p.hash.clone(),
+        &sources,
+        argv,
+        env,
+        ctx,
+        report,
     )?;
     let output = run.output.clone();
     let wheels: Vec<PathBuf> = std::fs::read_dir(&output)
@@ -1020,8 +1065,9 @@ fn mount(source: &Path, target: &str, writable: bool) -> bosun_sandbox::Mount {
     }
 }
 
-/// A one-phase step over `sources` (building an app dependency): its outputs from the cache
-/// when they are there, else from running `argv` offline in the environment of `packages`.
+/// A one-phase step (building an app dependency): its outputs from the cache when they are
+/// there, else from running `argv` offline in the environment of `packages` over what
+/// `sources` unpacks, which only a run needs. `sources_digest` names those sources.
 #[allow(clippy::too_many_arguments)]
 fn build_once(
     step: &str,
@@ -1029,7 +1075,8 @@ fn build_once(
     key: String,
     packages: &[&LockedPackage],
     root_key: &str,
-    sources: &LayerBuilder,
+    sources_digest: String,
+    sources: &dyn Fn() -> Result<LayerBuilder, Error>,
     argv: Vec<String>,
     env: BTreeMap<String, String>,
     ctx: &BuildContext<'_>,
@@ -1041,7 +1088,7 @@ fn build_once(
         step: step.to_string(),
         architecture: arch.to_string(),
         cached: output.is_dir() && !ctx.no_cache,
-        sources: format!("sha256:{}", tree_digest(sources)),
+        sources: sources_digest,
         key,
         argv,
         outputs: Vec::new(),
@@ -1063,12 +1110,13 @@ fn build_once(
             .map_err(|e| io_error(&cache, e))?
             .keep(),
     );
+    let sources = sources()?;
     let phase = Phase {
         step,
         arch,
         root: &root,
         work: &work.0,
-        sources,
+        sources: &sources,
     };
     report(&run, Stage::Build);
     let out = phase.build(&run.argv, &run.env, None)?;
