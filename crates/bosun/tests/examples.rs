@@ -45,18 +45,34 @@ fn example(name: &str) -> Context {
     ctx
 }
 
+/// Tests run in parallel on one podman store, and their images share layers: a `rmi` in one
+/// test can drop a layer another test's `load` found present a moment earlier ("layer not
+/// known"). Loads and removals take turns.
+static PODMAN_STORE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn podman(conf: &Path, args: &[&str]) -> String {
-    let out = Command::new(peer("podman").unwrap())
-        .env("CONTAINERS_CONF", conf)
-        .args(args)
-        .output()
-        .unwrap();
+    let out = podman_output(conf, args);
     assert!(
         out.status.success(),
         "podman {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Clean-up that may find nothing to remove.
+fn podman_cleanup(conf: &Path, args: &[&str]) {
+    let _ = podman_output(conf, args);
+}
+
+fn podman_output(conf: &Path, args: &[&str]) -> std::process::Output {
+    let _turn = matches!(args.first(), Some(&("load" | "rmi")))
+        .then(|| PODMAN_STORE.lock().unwrap_or_else(|e| e.into_inner()));
+    Command::new(peer("podman").unwrap())
+        .env("CONTAINERS_CONF", conf)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn umoci_unpack(layout: &Path, tag: &str, bundle: &Path) -> Option<PathBuf> {
@@ -229,10 +245,7 @@ fn python_example_runs_is_minimal_and_reproducible() {
             "137",
             "without tini, python as PID 1 ignores SIGTERM (the check above means something)"
         );
-        let _ = Command::new(peer("podman").unwrap())
-            .env("CONTAINERS_CONF", &conf)
-            .args(["rmi", "-f", "localhost/python-app:latest"])
-            .output();
+        podman_cleanup(&conf, &["rmi", "-f", "localhost/python-app:latest"]);
     }
 
     // syft sees exactly the locked amd64 packages, with Debian purls.

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use bosun_test::registry::free_port;
 use bosun_test::{Context, peer, run};
 
-use super::{example, podman, umoci_unpack};
+use super::{example, podman, podman_cleanup, umoci_unpack};
 
 /// GET `/` on 127.0.0.1:`port`, retried until it answers or `wait` passes.
 pub(super) fn http_get(port: u16, wait: Duration) -> String {
@@ -81,14 +81,8 @@ pub(super) fn serve_amd64(ctx: &Context, conf: &Path, name: &str) -> String {
         conf,
         &["inspect", "--format", "{{.Config.User}}", &container],
     );
-    let _ = Command::new(peer("podman").unwrap())
-        .env("CONTAINERS_CONF", conf)
-        .args(["rm", "-f", "-t", "2", &container])
-        .output();
-    let _ = Command::new(peer("podman").unwrap())
-        .env("CONTAINERS_CONF", conf)
-        .args(["rmi", "-f", &format!("localhost/{name}:latest")])
-        .output();
+    podman_cleanup(conf, &["rm", "-f", "-t", "2", &container]);
+    podman_cleanup(conf, &["rmi", "-f", &format!("localhost/{name}:latest")]);
     assert_eq!(user.trim(), "65532", "non-root by default");
     body
 }
