@@ -38,3 +38,18 @@ pub enum Error {
     #[error("{0}: {1}")]
     Config(String, String),
 }
+
+/// Bytes as dive's explorer shows them (1000-based, one decimal): `13 B`, `1.2 MB`.
+pub fn human(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    match unit {
+        0 => format!("{bytes} B"),
+        _ => format!("{value:.1} {}", UNITS[unit]),
+    }
+}

@@ -676,20 +676,7 @@ fn window(at: usize, len: usize, height: usize) -> usize {
     at.saturating_sub(height / 2).min(len - height)
 }
 
-/// Bytes as dive shows them (1000-based).
-pub fn human(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    match unit {
-        0 => format!("{bytes} B"),
-        _ => format!("{value:.1} {}", UNITS[unit]),
-    }
-}
+pub use bosun_analyze::human;
 
 /// `drwxr-xr-x` and the like.
 fn mode_string(kind: Kind, mode: u32) -> String {

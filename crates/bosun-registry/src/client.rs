@@ -13,9 +13,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use ureq::http::{self, HeaderMap, Response, StatusCode};
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig};
 
-use crate::Error;
 use crate::auth::{self, Challenge, Credential};
 use crate::config::{CertFiles, Endpoint, RegistriesConf};
+use crate::{Error, Reference};
 
 /// How the client reaches registries.
 #[derive(Debug, Clone)]
@@ -103,6 +103,16 @@ pub struct Repository {
     push: bool,
 }
 
+/// Where an image named by a reference was found (see [`Client::locate`]).
+pub struct Located {
+    /// The repository that has it (a mirror, when registries.conf has one that does).
+    pub repository: Repository,
+    /// The tag or digest asked for.
+    pub object: String,
+    /// The reference as named, before any mirror: where writes about the image go.
+    pub named: Reference,
+}
+
 impl Client {
     /// A client with these options.
     pub fn new(options: Options) -> Self {
@@ -144,6 +154,55 @@ impl Client {
             credential,
             push: false,
         })
+    }
+
+    /// Where a `docker://` reference (without the prefix) is read: the first place (a short
+    /// name through registries.conf's search list, then its mirrors, then the location
+    /// itself) that has the manifest.
+    pub fn locate(&self, text: &str) -> Result<Located, Error> {
+        let conf = &self.options().conf;
+        let mut endpoints = Vec::new();
+        for reference in Reference::candidates(text, &conf.search)? {
+            for endpoint in conf.pull_endpoints(&reference)? {
+                endpoints.push((endpoint, reference.clone()));
+            }
+        }
+        // One place to look: no need to ask first whether it has the image.
+        if let [(only, named)] = &endpoints[..] {
+            return Ok(Located {
+                repository: self.repository(only)?,
+                object: only.reference.object(),
+                named: named.clone(),
+            });
+        }
+        let mut last = None;
+        for (endpoint, named) in endpoints {
+            let repository = self.repository(&endpoint)?;
+            let object = endpoint.reference.object();
+            match repository.resolve(&object) {
+                Ok(Some(_)) => {
+                    return Ok(Located {
+                        repository,
+                        object,
+                        named,
+                    });
+                }
+                Ok(None) => {
+                    last = Some(Error::NotFound {
+                        reference: endpoint.reference.to_string(),
+                    })
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.expect("a reference has at least one place"))
+    }
+
+    /// Where writes about `reference` go (an image, its signatures): its location, never a
+    /// mirror it is read from.
+    pub fn push_repository(&self, reference: &Reference) -> Result<Repository, Error> {
+        let endpoint = self.options().conf.push_endpoint(reference)?;
+        Ok(self.repository(&endpoint)?.for_push())
     }
 
     /// Checks credentials against a registry (`GET /v2/` answered with them), as

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 
 pub use api::{BlobStream, DOCKER_LIST, DOCKER_MANIFEST, Fetched, Pushed, is_index};
 pub use auth::Credential;
-pub use client::{Client, Options, Repository};
+pub use client::{Client, Located, Options, Repository};
 pub use config::{CertFiles, Endpoint, Mirror, RegistriesConf, RegistryEntry};
 pub use reference::{DOCKER_REGISTRY, Reference};
 

@@ -14,6 +14,9 @@ use zeroize::Zeroizing;
 
 use crate::Error;
 
+/// Why a password could not be had (no terminal to ask on, a failed prompt).
+pub type PasswordError = Box<dyn std::error::Error + Send + Sync>;
+
 /// The PEM label cosign writes an encrypted private key under.
 pub const ENCRYPTED_SIGSTORE: &str = "ENCRYPTED SIGSTORE PRIVATE KEY";
 /// The label older cosign releases wrote.
@@ -139,14 +142,15 @@ impl PrivateKey {
     /// PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`).
     pub fn from_pem(
         text: &str,
-        password: impl FnOnce() -> Result<String, Error>,
+        password: impl FnOnce() -> Result<String, PasswordError>,
     ) -> Result<Self, Error> {
         let (label, der) = p256::pkcs8::der::pem::decode_vec(text.trim().as_bytes())
             .map_err(|e| Error::Key(format!("not a PEM key: {e}")))?;
         let der = Zeroizing::new(der);
         let key = match label {
             ENCRYPTED_SIGSTORE | ENCRYPTED_COSIGN => {
-                let plain = open(&der, password()?.as_bytes())?;
+                let password = password().map_err(Error::NoPassword)?;
+                let plain = open(&der, password.as_bytes())?;
                 SigningKey::from_pkcs8_der(&plain)
             }
             "PRIVATE KEY" => SigningKey::from_pkcs8_der(&der),
@@ -163,6 +167,49 @@ impl PrivateKey {
         };
         key.map(PrivateKey)
             .map_err(|e| Error::Key(format!("not an ECDSA P-256 private key: {e}")))
+    }
+}
+
+/// A key's text, named as cosign names keys: `env://VAR`, or a file.
+fn named_text(name: &str) -> Result<String, Error> {
+    match name.strip_prefix("env://") {
+        Some(var) => std::env::var(var).map_err(|_| Error::KeyVariable {
+            var: var.to_string(),
+        }),
+        None => std::fs::read_to_string(name).map_err(|source| Error::KeyFile {
+            path: name.to_string(),
+            source,
+        }),
+    }
+}
+
+impl PrivateKey {
+    /// The private key `name` names (`env://VAR` or a file); `password` is asked only for an
+    /// encrypted one.
+    pub fn load(
+        name: &str,
+        password: impl FnOnce() -> Result<String, PasswordError>,
+    ) -> Result<Self, Error> {
+        named_text(name)
+            .and_then(|text| Self::from_pem(&text, password))
+            .map_err(|e| Error::Load {
+                half: "private",
+                name: name.to_string(),
+                source: Box::new(e),
+            })
+    }
+}
+
+impl PublicKey {
+    /// The public key `name` names (`env://VAR` or a file).
+    pub fn load(name: &str) -> Result<Self, Error> {
+        named_text(name)
+            .and_then(|text| Self::from_pem(&text))
+            .map_err(|e| Error::Load {
+                half: "public",
+                name: name.to_string(),
+                source: Box::new(e),
+            })
     }
 }
 

@@ -21,6 +21,35 @@ pub enum Error {
     /// A key could not be read.
     #[error("{0}")]
     Key(String),
+    /// A key named `env://VAR` whose variable is not set.
+    #[error("the key variable {var} is not set")]
+    KeyVariable {
+        /// The variable.
+        var: String,
+    },
+    /// A key file that cannot be read.
+    #[error("cannot read the key {path}")]
+    KeyFile {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A named key that could not be loaded.
+    #[error("cannot read the {half} key {name}")]
+    Load {
+        /// `private` or `public`.
+        half: &'static str,
+        /// The key as named (`env://VAR` or a path).
+        name: String,
+        /// Why.
+        #[source]
+        source: Box<Error>,
+    },
+    /// No password could be had for an encrypted key.
+    #[error(transparent)]
+    NoPassword(key::PasswordError),
     /// The password does not open the key.
     #[error("the password does not decrypt the private key")]
     Password,

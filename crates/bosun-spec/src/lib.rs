@@ -22,7 +22,7 @@ pub use spec::{
     STEP_SHELL, Spec, StepSpec, json_schema, parse_duration, parse_mode,
 };
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Why a spec or lockfile was refused.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +89,27 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// The lockfile next to a spec.
+pub fn lock_path(spec: &Path) -> PathBuf {
+    // Each spec has its own lock: `other.toml` locks into `other.lock`, so two specs in one
+    // directory never overwrite each other's.
+    match spec.file_name().and_then(|n| n.to_str()) {
+        Some("bosun.toml") | None => spec.with_file_name("bosun.lock"),
+        Some(name) => spec.with_file_name(format!(
+            "{}.lock",
+            name.strip_suffix(".toml").unwrap_or(name)
+        )),
+    }
+}
+
+/// The directory a spec lives in (its project directory).
+pub fn project_dir(spec: &Path) -> PathBuf {
+    match spec.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 #[cfg(test)]

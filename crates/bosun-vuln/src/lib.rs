@@ -15,6 +15,7 @@ pub mod db;
 pub mod findings;
 pub mod ignore;
 pub mod osv;
+pub mod scan;
 pub mod tracker;
 pub mod updates;
 mod version;

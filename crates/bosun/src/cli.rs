@@ -340,7 +340,7 @@ pub(crate) struct CopyArgs {
     /// Copy one platform of a multi-platform image, e.g. linux/arm64 [default: from a store
     /// or layout, every platform; from a registry, the host's; docker-archive holds one]
     #[arg(long, conflicts_with = "all")]
-    pub(crate) platform: Option<String>,
+    pub(crate) platform: Option<bosun_oci::model::Platform>,
     /// Copy every platform of a multi-platform image from a registry
     #[arg(long)]
     pub(crate) all: bool,
@@ -380,7 +380,7 @@ pub(crate) struct ScanArgs {
     pub(crate) suite: Option<String>,
     /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
     #[arg(long)]
-    pub(crate) platform: Option<String>,
+    pub(crate) platform: Option<bosun_oci::model::Platform>,
     /// Exit 1 when a reported finding is this bad, or (`fixable`, `outdated`) when the fix or
     /// any update is there to take
     #[arg(long, value_enum)]
@@ -501,7 +501,7 @@ pub(crate) enum PolicyCommand {
         "A complete policy file (examples/policy.toml):\n\n",
         include_str!("../../../examples/policy.toml")
     ))]
-    Check(PolicyArgs),
+    Check(Box<PolicyArgs>),
     /// Write bosun's baseline policy (what check applies without a policy file) to edit
     Init {
         /// The file to write
@@ -531,7 +531,7 @@ pub(crate) struct PolicyArgs {
     pub(crate) key: Option<String>,
     /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
     #[arg(long)]
-    pub(crate) platform: Option<String>,
+    pub(crate) platform: Option<bosun_oci::model::Platform>,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub(crate) format: ReportFormat,
@@ -626,7 +626,7 @@ pub(crate) struct SbomArgs {
     pub(crate) file: Option<PathBuf>,
     /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
     #[arg(long)]
-    pub(crate) platform: Option<String>,
+    pub(crate) platform: Option<bosun_oci::model::Platform>,
     /// Catalogue the image's files even when the store holds the SBOM its build wrote
     #[arg(long)]
     pub(crate) catalog: bool,
@@ -652,7 +652,7 @@ pub(crate) struct InspectArgs {
     pub(crate) image: String,
     /// Platform of a multi-platform image, e.g. linux/arm64 [default: the host's]
     #[arg(long)]
-    pub(crate) platform: Option<String>,
+    pub(crate) platform: Option<bosun_oci::model::Platform>,
     /// Explore the image in the terminal: layers, the file tree as of each (added, modified,
     /// removed), bytes by owner, wasted space, findings (`?` for keys)
     #[arg(short, long, conflicts_with_all = ["format", "ci"])]
@@ -732,7 +732,7 @@ pub(crate) struct DiffArgs {
     pub(crate) b: String,
     /// Platform of multi-platform images, e.g. linux/arm64 [default: the host's]
     #[arg(long)]
-    pub(crate) platform: Option<String>,
+    pub(crate) platform: Option<bosun_oci::model::Platform>,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub(crate) format: Format,

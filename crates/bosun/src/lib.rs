@@ -5,6 +5,8 @@
 mod cli;
 mod commands;
 pub mod env_vars;
+mod images;
+mod keys;
 mod printer;
 mod reporters;
 mod settings;

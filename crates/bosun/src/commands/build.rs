@@ -38,7 +38,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         .transpose()?;
     // So is a key that cannot be read, or a wrong password.
     let signing_key = match (args.sign, args.key.as_deref()) {
-        (true, Some(key)) => Some(super::sign::load_key(key)?),
+        (true, Some(key)) => Some(crate::keys::private(key)?),
         _ => None,
     };
     // A name selects its image, or every image of a matrix table.
@@ -76,7 +76,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         }
         return Ok(ExitStatus::Success);
     }
-    let lock_path = super::lock_path(spec_path);
+    let lock_path = bosun_spec::lock_path(spec_path);
     let loaded = Lockfile::load(&lock_path);
     let app_change = match &loaded {
         Ok(lock) => super::lock::app_change(lock, &spec, spec_path)?,
@@ -134,7 +134,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     // The images the spec reads, by the lock's digests (fetched only when the store lacks them).
     let inputs = match spec.image.values().any(|i| !i.inputs().is_empty()) {
         true => {
-            let dir = super::project_dir(spec_path);
+            let dir = bosun_spec::project_dir(spec_path);
             let pins = Some(&lock.inputs[..]);
             super::inputs::gather(&spec, &dir, pins, &store, &args.registry, printer)?.0
         }
@@ -172,7 +172,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     let debs = Cache::new(settings::cache_dir());
     let fetcher = Fetcher::new();
     let reporter = DownloadReporter::new(printer.progress());
-    let project = super::project_dir(spec_path);
+    let project = bosun_spec::project_dir(spec_path);
     let scans = bosun_sbom::LayerScans::default();
     let shared = settings::shared_layers()?;
     let ctx = BuildContext {
@@ -195,7 +195,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         scans: &scans,
         steps: &Default::default(),
     };
-    let not_sources = [spec_path.to_path_buf(), super::lock_path(spec_path)];
+    let not_sources = [spec_path.to_path_buf(), bosun_spec::lock_path(spec_path)];
     let steps =
         bosun_build::step::run_steps(&spec, &lock, &names, &ctx, &not_sources, &|run, stage| {
             let what = format!("step {} for {}", run.step, run.architecture);
@@ -256,7 +256,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                         };
                         printer.data(&format!(
                             "  {arch:<6} {how:<6} {:>9}  {}  {}",
-                            super::human(l.size),
+                            bosun_analyze::human(l.size),
                             &l.digest.hex()[..12],
                             l.created_by
                         ))?;
@@ -327,7 +327,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             // unchanged image again adds nothing; its provenance, which has timestamps, is
             // kept rather than minted anew: a re-publish writes nothing.
             let mut attest = Vec::new();
-            let proven = super::sign::attested(
+            let proven = bosun_trust::store::attested(
                 &store,
                 &image.descriptor.digest,
                 &key.public(),
@@ -348,7 +348,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 ));
             }
             attest.extend(sbom_predicates(&store, &image.descriptor.digest)?);
-            super::sign::sign_in_store(&store, &image.descriptor, &repository, key, &attest)?;
+            bosun_trust::store::sign(&store, &image.descriptor, &repository, key, &attest)?;
             let sboms = attest.len() - usize::from(!proven);
             printer.status(&format!(
                 "signed {repository}@{} and attested its provenance{} and {sboms} SBOM(s)",
@@ -426,7 +426,7 @@ fn sha256_file(path: &Path) -> Result<String> {
 /// the build definition; every `.deb` of the image's layer groups, every image the spec
 /// reads, as resolved dependencies; its layers as byproducts.
 fn provenance(p: &Provenance) -> Result<serde_json::Value> {
-    let lock_path = super::lock_path(p.spec_path);
+    let lock_path = bosun_spec::lock_path(p.spec_path);
     let name = &p.image.image;
     let groups: Vec<String> = p.spec.image[name]
         .bases

@@ -18,12 +18,7 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
         .with_context(|| format!("cannot open the store at {}", store_dir.display()))?;
     // Blobs a copy brings in are unnamed until the end: hold gc off meanwhile.
     let _lock = store.lock_shared()?;
-    let platform = args
-        .platform
-        .as_deref()
-        .map(str::parse::<bosun_oci::model::Platform>)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
+    let platform = args.platform.clone();
     let client = std::cell::OnceCell::new();
     let client = || -> Result<&bosun_registry::Client> {
         if client.get().is_none() {
@@ -42,7 +37,8 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
         }
         ImageRef::Registry(text) => {
             let client = client()?;
-            let (repo, object) = super::registry_repository(client, &text)?;
+            let located = client.locate(&text)?;
+            let (repo, object) = (located.repository, located.object);
             let reference = Reference::parse(&format!("{}/{}", repo.registry(), repo.name))?;
             let reference = match object.parse() {
                 Ok(digest) => reference.with_digest(digest),
@@ -58,13 +54,13 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
             };
             let pulled = transfer::pull(client, &reference, &store, &which, DEFAULT_JOBS)?;
             // Signatures and attestations under cosign's tags come along as artifacts about the image.
-            let stored = super::sign::from_registry(&repo, &pulled.descriptor.digest)?;
-            super::sign::add_to_store(&store, &pulled.descriptor, &stored)?;
+            let stored = bosun_trust::registry::read(&repo, &pulled.descriptor.digest)?;
+            bosun_trust::store::add(&store, &pulled.descriptor, &stored)?;
             printer.status(&format!(
                 "pulled {} ({} blob(s), {} fetched)",
                 pulled.source,
                 pulled.fetched,
-                super::human(pulled.bytes)
+                bosun_analyze::human(pulled.bytes)
             ));
             (reference.to_string(), pulled.descriptor)
         }
@@ -111,15 +107,11 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
                 DEFAULT_JOBS,
             )?;
             // The image's signatures also where cosign looks first: its .sig tag.
-            super::sign::carry_signatures(
-                client()?,
-                &store,
-                &[(selected.clone(), target.clone())],
-            )?;
+            bosun_trust::registry::carry(client()?, &store, &[(selected.clone(), target.clone())])?;
             printer.status(&format!(
                 "pushed {target}: {} blob(s) uploaded ({}), {} mounted, {} already there, {} artifact(s) beside it",
                 report.uploaded,
-                super::human(report.bytes),
+                bosun_analyze::human(report.bytes),
                 report.mounted,
                 report.existed,
                 report.artifacts
@@ -190,14 +182,14 @@ pub(crate) fn push_all(
     printer: &Printer,
 ) -> Result<()> {
     let report = transfer::push(client, store, &images, DEFAULT_JOBS)?;
-    super::sign::carry_signatures(client, store, &images)?;
+    bosun_trust::registry::carry(client, store, &images)?;
     for (reference, digest) in &report.images {
         printer.status(&format!("pushed {reference}@{digest}"));
     }
     printer.status(&format!(
         "{} blob(s) uploaded ({}), {} mounted, {} already there",
         report.uploaded,
-        super::human(report.bytes),
+        bosun_analyze::human(report.bytes),
         report.mounted,
         report.existed
     ));

@@ -74,7 +74,8 @@ fn open_copy(
 ) -> Result<(bosun_registry::Repository, Copy)> {
     let text = reference.strip_prefix("docker://").unwrap_or(reference);
     let client = settings::registry_client(registry)?;
-    let (repo, object) = super::registry_repository(&client, text)?;
+    let located = client.locate(text)?;
+    let (repo, object) = (located.repository, located.object);
     let fetched = repo.manifest(&object)?;
     let manifest: serde_json::Value = serde_json::from_slice(&fetched.bytes)
         .with_context(|| format!("{reference}: its manifest is not JSON"))?;
@@ -92,9 +93,10 @@ fn open_copy(
         annotations: Default::default(),
     };
     if let Some(key) = key {
-        let trust = super::sign::Trust::registry(repo.clone(), descriptor.clone());
-        let (valid, refused) = trust.signatures(&[super::sign::public_key(key)?])?;
-        if valid == 0 {
+        let place = bosun_trust::Place::read_only(repo.clone(), descriptor.clone());
+        let checked = place.signatures(&bosun_sign::key::PublicKey::load(key)?)?;
+        let refused = checked.rejected;
+        if checked.accepted.is_empty() {
             bail!(
                 "{reference}@{}: no valid signature by {key}{}",
                 descriptor.digest,
@@ -159,7 +161,7 @@ fn push(
         format!("{target:?}: give a registry reference as docker://HOST/REPO:TAG")
     })?;
     let reference = bosun_registry::Reference::parse(text)?;
-    let signing = key.map(super::sign::load_key).transpose()?;
+    let signing = key.map(crate::keys::private).transpose()?;
     let dir = db_dir(args);
     let opened = Db::open(&dir)?;
     let mut files = Vec::new();
@@ -174,11 +176,12 @@ fn push(
     let created = bosun_oci::model::rfc3339(opened.fetched().unwrap_or(0));
     let annotations = [("org.opencontainers.image.created".to_string(), created)].into();
     let client = settings::registry_client(registry)?;
-    let endpoint = client.options().conf.push_endpoint(&reference)?;
-    let repo = client.repository(&endpoint)?.for_push();
+    let repo = client.push_repository(&reference)?;
     let digest = repo.push_artifact(&reference.object(), DB_ARTIFACT, &files, &annotations)?;
     if let Some(key) = &signing {
-        super::sign::sign_in_registry(&repo, &digest, key)?;
+        let signature =
+            bosun_trust::make::signature(key, &repo.display, &digest, &Default::default());
+        bosun_trust::registry::push_to_tag(&repo, &digest, &[signature])?;
     }
     printer.status(&format!(
         "pushed the vulnerability database ({} file(s){}) to {target}",

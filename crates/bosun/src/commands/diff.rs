@@ -8,16 +8,13 @@ use bosun_analyze::diff::{self, DiffReport, FieldChange, FileState, Options};
 use bosun_analyze::layer::Kind;
 
 use crate::cli::{DiffArgs, Format};
-use crate::commands::{human, open_image};
+use bosun_analyze::human;
+
+use crate::images::open_image;
 use crate::{ExitStatus, Printer};
 
 pub(crate) fn run(store_dir: &Path, args: &DiffArgs, printer: &Printer) -> Result<ExitStatus> {
-    let platform = args
-        .platform
-        .as_deref()
-        .map(str::parse::<bosun_oci::model::Platform>)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
+    let platform = args.platform.clone();
     let a = open_image(store_dir, &args.a, platform.as_ref(), &args.registry)?;
     let b = open_image(store_dir, &args.b, platform.as_ref(), &args.registry)?;
     let options = Options {

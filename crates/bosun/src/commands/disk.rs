@@ -12,7 +12,9 @@ use bosun_oci::model::{Index, MEDIA_INDEX, Manifest};
 use serde::Serialize;
 
 use crate::cli::{Format, RegistryArgs};
-use crate::commands::{human, open_image};
+use bosun_analyze::human;
+
+use crate::images::open_image;
 use crate::{ExitStatus, Printer};
 
 /// One image (all the names of one digest) and the blobs it needs.

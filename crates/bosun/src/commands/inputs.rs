@@ -216,7 +216,7 @@ fn fetch(
                 printer.status(&format!(
                     "pulled {} for {arch} ({})",
                     pulled.source,
-                    super::human(pulled.bytes)
+                    bosun_analyze::human(pulled.bytes)
                 ));
             }
             let root = pulled.source.digest.expect("a pull knows its digest");

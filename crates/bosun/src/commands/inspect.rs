@@ -10,19 +10,16 @@ use bosun_analyze::layer::ScanOptions;
 use bosun_analyze::owners::{Owner, OwnerKind};
 
 use crate::cli::{FailOn, InspectArgs, InspectFormat, SizeBy};
-use crate::commands::{human, open_image};
+use bosun_analyze::human;
+
+use crate::images::open_image;
 use crate::{ExitStatus, Printer};
 
 pub(crate) fn run(store_dir: &Path, args: &InspectArgs, printer: &Printer) -> Result<ExitStatus> {
     let rules = ci_rules(args)?;
     let waste_threshold = ci::parse_bytes(&args.waste_threshold)
         .map_err(|e| anyhow::anyhow!("--waste-threshold {:?}: {e}", args.waste_threshold))?;
-    let platform = args
-        .platform
-        .as_deref()
-        .map(str::parse::<bosun_oci::model::Platform>)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
+    let platform = args.platform.clone();
     let opened = open_image(store_dir, &args.image, platform.as_ref(), &args.registry)?;
     let image = &opened.image;
     let options = Options {

@@ -70,7 +70,7 @@ pub(crate) fn run(
         None => super::spec::Pins::Fresh,
     };
     let spec = spec_args.load(images.registry, pins)?;
-    let lock_path = super::lock_path(spec_path);
+    let lock_path = bosun_spec::lock_path(spec_path);
     if let Some(package) = why {
         let lock = Lockfile::load(&lock_path)?;
         let arch = arch.unwrap_or(&spec.debian.architectures[0]);
@@ -296,7 +296,7 @@ fn resolve_with(
     printer: &Printer,
 ) -> Result<Lockfile> {
     let mirrors = settings::mirrors(spec)?;
-    let keyring = settings::keyring(spec, &super::project_dir(spec_path))?;
+    let keyring = settings::keyring(spec, &bosun_spec::project_dir(spec_path))?;
     let config = settings::repository(spec, &mirrors);
     let started = std::time::Instant::now();
     let repo = Repository::open(
@@ -317,7 +317,7 @@ fn resolve_with(
     let (inputs, locked) = match &store {
         Some(store) => super::inputs::gather(
             spec,
-            &super::project_dir(spec_path),
+            &bosun_spec::project_dir(spec_path),
             None,
             store,
             images.registry,
@@ -392,7 +392,7 @@ pub(crate) fn lock_apps(
     spec_path: &Path,
     kept: Option<&Lockfile>,
 ) -> Result<()> {
-    let project = super::project_dir(spec_path);
+    let project = bosun_spec::project_dir(spec_path);
     if !spec
         .image
         .values()
@@ -425,7 +425,7 @@ pub(crate) fn lock_apps(
 /// Why `lock` no longer matches the app lockfiles of `spec`, naming the file; `None` when
 /// it matches.
 pub(crate) fn app_change(lock: &Lockfile, spec: &Spec, spec_path: &Path) -> Result<Option<String>> {
-    let now = bosun_build::app::app_lockfiles(spec, &super::project_dir(spec_path))?;
+    let now = bosun_build::app::app_lockfiles(spec, &bosun_spec::project_dir(spec_path))?;
     Ok(lock.changed_app(&now).map(|change| match change {
         (path, Some(_)) if !now.iter().any(|a| a.lockfile == path) => {
             format!("records an app lockfile, {path}, that the spec no longer uses")

@@ -162,7 +162,8 @@ pub(crate) fn run(
         // A Dockerfile's short name means what Docker makes of it (`docker.io/library/...`),
         // whatever registries.conf searches; registries.conf may still map or mirror that.
         let qualified = bosun_registry::Reference::docker_normalize(name);
-        let (repo, object) = super::registry_repository(&client, &qualified)?;
+        let located = client.locate(&qualified)?;
+        let (repo, object) = (located.repository, located.object);
         let (digest, _) = repo
             .resolve(&object)?
             .with_context(|| format!("{name}: not found"))?;

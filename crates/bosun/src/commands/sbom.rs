@@ -9,16 +9,11 @@ use bosun_oci::source::ImageRef;
 use bosun_sbom::{CYCLONEDX_ARTIFACT, SPDX_ARTIFACT, catalog, cyclonedx, spdx};
 
 use crate::cli::{SbomArgs, SbomFormat};
-use crate::commands::open_image;
+use crate::images::open_image;
 use crate::{ExitStatus, Printer};
 
 pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Result<ExitStatus> {
-    let platform = args
-        .platform
-        .as_deref()
-        .map(str::parse::<bosun_oci::model::Platform>)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
+    let platform = args.platform.clone();
     let opened = open_image(store_dir, &args.image, platform.as_ref(), &args.registry)?;
     // For an image bosun built, the SBOM its build wrote from the lock is the exact one.
     let kind = match args.output {
@@ -53,7 +48,7 @@ pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Resul
         opened.image.manifest_digest.as_ref(),
     ) {
         let client = crate::settings::registry_client(&args.registry)?;
-        let (repo, _) = super::registry_repository(&client, &text)?;
+        let repo = client.locate(&text)?.repository;
         if let Some(text) = pushed_sbom(&repo, digest, kind)? {
             return write(
                 args,

@@ -122,7 +122,7 @@ impl SpecArgs {
     pub(crate) fn load(&self, registry: &RegistryArgs, pins: Pins) -> Result<bosun_spec::Spec> {
         let from_env = std::env::var_os("BOSUN_INCLUDE_ROOTS").unwrap_or_default();
         let pinned = match pins {
-            Pins::Locked => bosun_spec::Lockfile::load(&super::lock_path(&self.file))
+            Pins::Locked => bosun_spec::Lockfile::load(&bosun_spec::lock_path(&self.file))
                 .map(|lock| {
                     lock.includes
                         .into_iter()
@@ -189,7 +189,7 @@ impl RegistryIncludes {
     fn repository(&self, reference: &str, digest: &Digest) -> Result<Repository> {
         let client = self.client().map_err(anyhow::Error::msg)?;
         let text = format!("{}@{digest}", Reference::parse(reference)?.name());
-        Ok(super::registry_repository(client, &text)?.0)
+        Ok(client.locate(&text)?.repository)
     }
 
     fn read(&self, reference: &str, pin: Option<&str>, file: &str) -> Result<(String, Vec<u8>)> {
@@ -205,7 +205,8 @@ impl RegistryIncludes {
                     Some(d) => format!("{}@{d}", Reference::parse(reference)?.name()),
                     None => reference.to_string(),
                 };
-                let (r, object) = super::registry_repository(client, &text)?;
+                let located = client.locate(&text)?;
+                let (r, object) = (located.repository, located.object);
                 let fetched = r.manifest(&object)?;
                 self.keep(&fetched.bytes);
                 repo = Some(r);

@@ -81,7 +81,7 @@ pub(crate) fn images(store_dir: &Path, format: Format, printer: &Printer) -> Res
                         r.name,
                         &r.digest[..19],
                         platform,
-                        super::human(*size)
+                        bosun_analyze::human(*size)
                     ))?;
                 }
             }
@@ -168,7 +168,7 @@ pub(crate) fn gc(store_dir: &Path, printer: &Printer) -> Result<ExitStatus> {
     printer.status(&format!(
         "removed {} blobs, freed {}",
         report.blobs,
-        super::human(report.bytes)
+        bosun_analyze::human(report.bytes)
     ));
     Ok(ExitStatus::Success)
 }

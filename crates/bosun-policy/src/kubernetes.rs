@@ -1,41 +1,44 @@
-//! Kubernetes manifests for `bosun policy check`: each container of each workload (Pods,
+//! Kubernetes manifests: each container of each workload (Pods,
 //! Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs; multi-document files)
 //! against the settings that keep it from running as root or escalating, with the file and
 //! line of the container.
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use serde::Deserialize;
 use serde_norway::Value;
 
+use crate::Error;
+
 /// One container of a manifest.
-pub(crate) struct Container {
+pub struct Container {
     /// `FILE:LINE`.
-    pub(crate) place: String,
+    pub place: String,
     /// `Kind/name`.
-    pub(crate) workload: String,
+    pub workload: String,
     /// The container's name.
-    pub(crate) name: String,
+    pub name: String,
     /// Its image reference, as written.
-    pub(crate) image: String,
+    pub image: String,
     /// Init containers get no probes.
-    pub(crate) init: bool,
+    pub init: bool,
     /// Whether the workload runs until stopped (probes apply).
-    pub(crate) long_running: bool,
+    pub long_running: bool,
     container: Value,
     pod: Value,
 }
 
 /// Whether `path` looks like a Kubernetes manifest file rather than an image reference.
-pub(crate) fn is_manifest(arg: &str) -> bool {
+pub fn is_manifest(arg: &str) -> bool {
     (arg.ends_with(".yaml") || arg.ends_with(".yml")) && Path::new(arg).is_file()
 }
 
 /// The containers of every workload in a manifest file.
-pub(crate) fn containers(path: &Path) -> Result<Vec<Container>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+pub fn containers(path: &Path) -> Result<Vec<Container>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let lines: Vec<&str> = text.lines().collect();
     // Each document's first line, to find its containers' lines.
     let mut starts = vec![0];
@@ -49,8 +52,10 @@ pub(crate) fn containers(path: &Path) -> Result<Vec<Container>> {
     let mut out = Vec::new();
     let mut index = 0;
     for document in serde_norway::Deserializer::from_str(&text) {
-        let value = Value::deserialize(document)
-            .with_context(|| format!("{} is not YAML", path.display()))?;
+        let value = Value::deserialize(document).map_err(|source| Error::Yaml {
+            path: path.to_path_buf(),
+            source,
+        })?;
         if value.is_null() {
             index += 1;
             continue;
@@ -106,7 +111,7 @@ fn line_of(lines: &[&str], start: usize, key: &str, name: &str) -> usize {
 }
 
 /// One check's outcome: the check, whether it passed, and why.
-pub(crate) type Check = (&'static str, bool, String);
+pub type Check = (&'static str, bool, String);
 
 impl Container {
     /// A setting of the container's `securityContext`, else the pod's.
@@ -119,7 +124,7 @@ impl Container {
 
     /// The checks on the container's settings; `image_user_numeric` says whether the image's
     /// own user is a numeric non-zero uid (when the image could be read).
-    pub(crate) fn checks(&self, image_user_numeric: Option<bool>) -> Vec<Check> {
+    pub fn checks(&self, image_user_numeric: Option<bool>) -> Vec<Check> {
         let ctx = &self.container["securityContext"];
         let mut out: Vec<Check> = Vec::new();
         let digest = self.image.contains("@sha256:");

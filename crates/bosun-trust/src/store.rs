@@ -1,0 +1,116 @@
+//! Signatures and attestations in the local store: artifacts whose subject is the image,
+//! one referrer each (cosign's OCI 1.1 form), found as the referrers API finds them.
+
+use std::collections::BTreeMap;
+
+use bosun_oci::model::Descriptor;
+use bosun_oci::{Digest, Store};
+use bosun_sign::dsse::Envelope;
+use bosun_sign::key::{PrivateKey, PublicKey};
+use bosun_sign::manifest::{self, Kind, OCI_MANIFEST};
+
+use crate::make::{self, Stored};
+use crate::{Error, digest_of};
+
+/// Stores signatures and attestations as artifacts about `subject`, with one rewrite of the
+/// store's index for all of them.
+pub fn add(store: &Store, subject: &Descriptor, stored: &[Stored]) -> Result<(), Error> {
+    let subject_json = crate::subject(subject);
+    let mut referrers = Vec::new();
+    for (layer, blob) in stored {
+        store.write_blob(blob)?;
+        store.write_blob(manifest::EMPTY_CONFIG)?;
+        let bytes = manifest::referrer_manifest(layer, &subject_json);
+        let digest = store.write_blob(&bytes)?;
+        referrers.push(Descriptor {
+            media_type: OCI_MANIFEST.to_string(),
+            digest,
+            size: bytes.len() as u64,
+            platform: None,
+            annotations: BTreeMap::new(),
+        });
+    }
+    store.tag_all_with([], referrers)?;
+    Ok(())
+}
+
+/// The signatures and attestations the store keeps about `digest`.
+pub fn read(store: &Store, digest: &Digest) -> Result<Vec<Stored>, Error> {
+    let mut out = Vec::new();
+    for (d, artifact) in store.referrers(digest)? {
+        for kind in [Kind::Signature, Kind::Attestation] {
+            if artifact.as_deref() != Some(kind.artifact_type()) {
+                continue;
+            }
+            let value: serde_json::Value = store.read_json(&d.digest)?;
+            for layer in manifest::layers(&value, kind) {
+                let blob_digest =
+                    digest_of(|| format!("store artifact {}", d.digest), &layer.digest)?;
+                let blob = store.read_blob(&blob_digest)?;
+                out.push((layer, blob));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Signs an image in the store for `repository`, and attests each `(type, predicate)`.
+pub fn sign(
+    store: &Store,
+    descriptor: &Descriptor,
+    repository: &str,
+    key: &PrivateKey,
+    attest: &[(&str, serde_json::Value)],
+) -> Result<(), Error> {
+    let digest = &descriptor.digest;
+    let mut stored = vec![make::signature(key, repository, digest, &BTreeMap::new())];
+    for (predicate_type, predicate) in attest {
+        stored.push(make::attestation(
+            key,
+            repository,
+            digest,
+            predicate_type,
+            predicate.clone(),
+        ));
+    }
+    add(store, descriptor, &stored)
+}
+
+/// Whether the store holds an attestation of `predicate_type` about `digest` that `key`
+/// signed: a re-publish of an unchanged image keeps it rather than minting another.
+pub fn attested(
+    store: &Store,
+    digest: &Digest,
+    key: &PublicKey,
+    predicate_type: &str,
+) -> Result<bool, Error> {
+    // What cannot be read (a damaged or tampered blob) is not an attestation to keep.
+    for (d, artifact) in store.referrers(digest)? {
+        if artifact.as_deref() != Some(Kind::Attestation.artifact_type()) {
+            continue;
+        }
+        let Ok(value) = store.read_json::<serde_json::Value>(&d.digest) else {
+            continue;
+        };
+        let kept = manifest::layers(&value, Kind::Attestation)
+            .iter()
+            .any(|layer| {
+                layer
+                    .annotations
+                    .get(manifest::PREDICATE_ANNOTATION)
+                    .map(String::as_str)
+                    == Some(predicate_type)
+                    && layer
+                        .digest
+                        .parse()
+                        .ok()
+                        .and_then(|d| store.read_blob(&d).ok())
+                        .and_then(|blob| Envelope::parse(&blob).ok())
+                        .is_some_and(|e| e.verify(key).is_ok())
+            });
+        if kept {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
