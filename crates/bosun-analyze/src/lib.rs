@@ -11,12 +11,14 @@
 
 pub mod ci;
 pub mod diff;
+pub mod disk;
 pub mod efficiency;
 pub mod html;
 pub mod inspect;
 pub mod layer;
 pub mod owners;
 pub mod sarif;
+pub mod text;
 pub mod view;
 
 /// The secret rules (their own crate, shared with `bosun lint`).

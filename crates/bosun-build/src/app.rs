@@ -629,3 +629,19 @@ pub fn why(lock: &Lockfile, arch: &str, package: &str) -> Vec<(String, String, V
     }
     out
 }
+
+/// Why `lock` no longer matches the app lockfiles of `spec`, naming the file; `None` when
+/// it matches.
+pub fn app_change(lock: &Lockfile, spec: &Spec, project: &Path) -> Result<Option<String>, Error> {
+    let now = app_lockfiles(spec, project)?;
+    Ok(lock.changed_app(&now).map(|change| match change {
+        (path, Some(_)) if !now.iter().any(|a| a.lockfile == path) => {
+            format!("records an app lockfile, {path}, that the spec no longer uses")
+        }
+        (path, Some(was)) => format!(
+            "was made with {path} at sha256:{}, and that file has changed since",
+            &was[..12.min(was.len())]
+        ),
+        (path, None) => format!("was made before the spec used {path}"),
+    }))
+}

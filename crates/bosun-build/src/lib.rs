@@ -13,6 +13,7 @@ pub mod copy;
 mod image;
 pub mod inputs;
 pub mod lock;
+pub mod provenance;
 mod sbom;
 pub mod step;
 
@@ -76,6 +77,15 @@ pub enum Error {
     /// ignore file is malformed).
     #[error("{0}")]
     Copy(String),
+    /// A file the build reads (the spec, its lock) cannot be read.
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// A file or directory a `copy` entry names cannot be read.
     #[error("cannot copy {}", path.display())]
     CopyRead {

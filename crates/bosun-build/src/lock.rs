@@ -322,6 +322,176 @@ pub fn why(lock: &Lockfile, arch: &str, package: &str) -> Vec<Vec<String>> {
     chains
 }
 
+/// Why a group has a root that no `packages` list names, when a setting of the spec adds
+/// it.
+pub fn implicit_root(group: &str, root: &str) -> Option<&'static str> {
+    let (kind, _) = group.split_once('.')?;
+    Some(match kind {
+        "step" if bosun_spec::STEP_BASE.contains(&root) => {
+            "build environment: every step has a shell and the basic tools"
+        }
+        "step" if root == "ca-certificates" => {
+            "build environment: its fetch phase needs CA certificates"
+        }
+        "step" => "build environment: `cross = true` adds the C cross toolchains",
+        "sdist" => {
+            "`python = { build = [...] }`: the environment that builds wheels (its backends)"
+        }
+        "npm-scripts" => "`node = { build = [...] }`: the environment that runs install scripts",
+        "debug" => "`debug = true`: the debug twin's busybox",
+        "image" if root == "tini" => "`init = true` runs the entrypoint under tini",
+        "image" if root.starts_with("python3") => {
+            "`python = {...}`: the interpreter of its dependencies"
+        }
+        "image" if root == "nodejs" => "`node = {...}`: the runtime of its dependencies",
+        _ => return None,
+    })
+}
+
+/// The spec table a lock group comes from (`step.api.target` -> `step.api`, `debug.api` ->
+/// `image.api`).
+pub fn table_of(group: &str) -> String {
+    let group = group.strip_suffix(".target").unwrap_or(group);
+    match group.split_once('.') {
+        Some(("debug" | "sdist" | "npm-scripts", image)) => format!("image.{image}"),
+        _ => group.to_string(),
+    }
+}
+
+/// Why `lock` no longer matches the files `spec` includes, naming the file.
+pub fn include_change(lock: &Lockfile, spec: &Spec) -> String {
+    match lock.changed_include(spec.includes()) {
+        Some((path, Some(_))) if !spec.includes().iter().any(|i| i.path == path) => {
+            format!("records an include, {path}, that the spec no longer has")
+        }
+        Some((path, Some(was))) => format!(
+            "was made with {path} at sha256:{}, and that file has changed since",
+            &was[..12.min(was.len())]
+        ),
+        Some((path, None)) => format!("was made before the spec included {path}"),
+        None => "matches the spec's includes".to_string(),
+    }
+}
+
+/// What moved from `old` to `new`, a line each: input digests, package versions (security
+/// updates said), packages no longer needed, app dependencies.
+pub fn changes(old: &Lockfile, new: &Lockfile) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in &new.inputs {
+        match old.input(&i.reference) {
+            Some(o) if o.digest != i.digest => out.push(format!(
+                "{}: moved from {} to {}",
+                i.reference, o.digest, i.digest
+            )),
+            None => out.push(format!("{}: new, {}", i.reference, i.digest)),
+            _ => {}
+        }
+    }
+    for p in &new.packages {
+        match old.package(&p.architecture, &p.name) {
+            Some(o) if o.version != p.version => {
+                let security = if p.suite.ends_with("-security") {
+                    " (security update)"
+                } else {
+                    ""
+                };
+                out.push(format!(
+                    "{} {}: {} -> {}{security}",
+                    p.architecture, p.name, o.version, p.version
+                ));
+            }
+            None => out.push(format!("{} {}: new {}", p.architecture, p.name, p.version)),
+            _ => {}
+        }
+    }
+    for o in &old.packages {
+        if new.package(&o.architecture, &o.name).is_none() {
+            out.push(format!("{} {}: no longer needed", o.architecture, o.name));
+        }
+    }
+    // App dependencies, once per image, ecosystem and package (architectures agree on
+    // versions; they differ in files).
+    let key =
+        |p: &bosun_spec::LockedAppPackage| (p.image.clone(), p.ecosystem.clone(), p.name.clone());
+    let versions =
+        |lock: &Lockfile| -> std::collections::BTreeMap<(String, String, String), String> {
+            lock.app_packages
+                .iter()
+                .map(|p| (key(p), p.version.clone()))
+                .collect()
+        };
+    let (was, now) = (versions(old), versions(new));
+    for (k @ (image, ecosystem, name), v) in &now {
+        match was.get(k) {
+            Some(o) if o != v => out.push(format!("{image} {ecosystem} {name}: {o} -> {v}")),
+            None => out.push(format!("{image} {ecosystem} {name}: new {v}")),
+            _ => {}
+        }
+    }
+    for ((image, ecosystem, name), _) in was.iter().filter(|(k, _)| !now.contains_key(*k)) {
+        out.push(format!("{image} {ecosystem} {name}: no longer needed"));
+    }
+    out
+}
+
+/// For each package whose version changed, a line with the CVE ids the new version's changelog names
+/// since the old one (the `.deb`s come through the download cache, checked by sha256; a
+/// binary without a changelog borrows one from another changed binary of its source).
+pub fn fixed_cves(
+    old: &Lockfile,
+    new: &Lockfile,
+    mirrors: &BTreeMap<String, String>,
+    cache: &bosun_deb::Cache,
+    fetcher: &bosun_deb::Fetcher,
+) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    let changed: Vec<(&bosun_spec::LockedPackage, &bosun_spec::LockedPackage)> = new
+        .packages
+        .iter()
+        .filter_map(|p| {
+            let o = old.package(&p.architecture, &p.name)?;
+            (o.version != p.version).then_some((o, p))
+        })
+        .collect();
+    if changed.is_empty() {
+        return Ok(out);
+    }
+    let mut logs: std::collections::BTreeMap<(String, String), String> = Default::default();
+    for (_, p) in &changed {
+        let key = (p.source.clone(), p.source_version.clone());
+        if logs.contains_key(&key) {
+            continue;
+        }
+        let Ok(request) = crate::deb_request(p, mirrors, None) else {
+            continue;
+        };
+        cache.ensure_debs(fetcher, &[request], 1, &bosun_deb::NoReporter)?;
+        if let Some(text) = bosun_deb::changelog::from_deb(&cache.deb_path(&p.sha256), &p.name)? {
+            logs.insert(key, text);
+        }
+    }
+    for (o, p) in changed {
+        let (Ok(from), Ok(to)) = (
+            bosun_deb::Version::parse(&o.version),
+            bosun_deb::Version::parse(&p.version),
+        ) else {
+            continue;
+        };
+        if let Some(log) = logs.get(&(p.source.clone(), p.source_version.clone())) {
+            let cves = bosun_deb::changelog::cves_between(log, &from, &to);
+            if !cves.is_empty() {
+                out.push(format!(
+                    "{} {}: fixes {}",
+                    p.architecture,
+                    p.name,
+                    cves.join(" ")
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

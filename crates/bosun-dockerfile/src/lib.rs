@@ -4,6 +4,7 @@
 //! delimiters), exec (JSON) and shell forms, and `--flag[=value]` options. It follows what
 //! BuildKit accepts; malformed input is an error naming the line and column.
 
+pub mod pin;
 mod words;
 
 pub use words::{split_words, unquote};

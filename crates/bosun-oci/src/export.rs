@@ -230,7 +230,7 @@ pub fn decompressed<'a>(
 }
 
 fn json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(value).map_err(|e| Error::Invalid(e.to_string()))
+    serde_json::to_vec(value).map_err(|e| Error::json("a document", e))
 }
 
 fn header(path: &str, size: u64, kind: tar::EntryType, mode: u32) -> tar::Header {

@@ -26,9 +26,82 @@ pub enum Error {
     /// Reading or writing failed; the message names the file.
     #[error(transparent)]
     Io(#[from] std::io::Error),
-    /// A document or layout is malformed.
-    #[error("{0}")]
-    Invalid(String),
+    /// A JSON document that does not parse as what it should be.
+    #[error("{what}")]
+    Json {
+        /// The document (a file, a blob, a member of an archive).
+        what: String,
+        /// The parser's complaint.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A tar archive that cannot be read, or a layer of an image that cannot.
+    #[error("{what}")]
+    Tar {
+        /// The archive or layer.
+        what: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An archive member, link or layer entry that would land outside its root.
+    #[error("{archive}: {entry} escapes the archive")]
+    Escape {
+        /// The archive or layer.
+        archive: String,
+        /// The entry, as written.
+        entry: String,
+    },
+    /// An image's documents disagree with each other or with their blobs, or lack what
+    /// they must have.
+    #[error("{subject}: {problem}")]
+    Inconsistent {
+        /// The document, blob or layer.
+        subject: String,
+        /// What does not hold.
+        problem: String,
+    },
+    /// Something larger than bosun reads for its kind.
+    #[error("{what} is larger than {limit} bytes, the most bosun reads of it")]
+    TooLarge {
+        /// The document or files.
+        what: String,
+        /// The most bosun reads.
+        limit: u64,
+    },
+    /// A layout or archive that holds several images where one is needed.
+    #[error("{reference} holds {} images; name one ({})", names.len(), names.join(", "))]
+    Ambiguous {
+        /// The layout or archive.
+        reference: String,
+        /// The names it holds.
+        names: Vec<String>,
+    },
+    /// A reference with a transport bosun does not know.
+    #[error(
+        "{text}: unknown transport `{transport}:` (use a store name, store:, docker://, oci:, oci-archive: or docker-archive:)"
+    )]
+    Transport {
+        /// The reference.
+        text: String,
+        /// The transport.
+        transport: String,
+    },
+    /// A reference this function does not open (a registry image is opened remotely).
+    #[error("{reference}: a registry image is opened with open_remote")]
+    Remote {
+        /// The reference.
+        reference: String,
+    },
+    /// An error reading the image a reference names.
+    #[error("{reference}")]
+    Image {
+        /// The reference.
+        reference: String,
+        /// What went wrong.
+        #[source]
+        source: Box<Error>,
+    },
     /// Content does not match its digest.
     #[error("{what}: content does not match its digest (expected {expected}, got {actual})")]
     Corrupt {
@@ -42,4 +115,38 @@ pub enum Error {
     /// Something named does not exist.
     #[error("{0}")]
     NotFound(String),
+}
+
+impl Error {
+    /// A JSON error about `what`.
+    pub(crate) fn json(what: impl Into<String>, source: serde_json::Error) -> Self {
+        Error::Json {
+            what: what.into(),
+            source,
+        }
+    }
+
+    /// Whether the error already names `reference` as its subject.
+    fn names(&self, reference: &str) -> bool {
+        match self {
+            Error::Ambiguous { reference: r, .. }
+            | Error::Remote { reference: r }
+            | Error::Image { reference: r, .. } => r == reference,
+            Error::Transport { text, .. } => text == reference,
+            Error::Inconsistent { subject, .. } => subject == reference,
+            _ => false,
+        }
+    }
+
+    /// The error, about the image `reference` names (I/O errors name their file already).
+    pub(crate) fn about(self, reference: &str) -> Self {
+        match self {
+            Error::Io(_) | Error::NotFound(_) | Error::Corrupt { .. } => self,
+            e if e.names(reference) => e,
+            e => Error::Image {
+                reference: reference.to_string(),
+                source: Box::new(e),
+            },
+        }
+    }
 }

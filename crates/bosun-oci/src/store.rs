@@ -170,13 +170,15 @@ impl Store {
         match fs::read(&layout) {
             Ok(bytes) => {
                 let parsed: OciLayout = serde_json::from_slice(&bytes)
-                    .map_err(|e| Error::Invalid(format!("{}: {e}", layout.display())))?;
+                    .map_err(|e| Error::json(layout.display().to_string(), e))?;
                 if !parsed.image_layout_version.starts_with("1.") {
-                    return Err(Error::Invalid(format!(
-                        "{}: unsupported layout version {}",
-                        layout.display(),
-                        parsed.image_layout_version
-                    )));
+                    return Err(Error::Inconsistent {
+                        subject: layout.display().to_string(),
+                        problem: format!(
+                            "unsupported layout version {}",
+                            parsed.image_layout_version
+                        ),
+                    });
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -261,7 +263,7 @@ impl Store {
         value: &T,
         media_type: &str,
     ) -> Result<Descriptor, Error> {
-        let bytes = serde_json::to_vec(value).map_err(|e| Error::Invalid(e.to_string()))?;
+        let bytes = serde_json::to_vec(value).map_err(|e| Error::json("a document", e))?;
         let digest = self.write_blob(&bytes)?;
         Ok(Descriptor {
             media_type: media_type.into(),
@@ -275,7 +277,7 @@ impl Store {
     /// Reads and parses a JSON blob.
     pub fn read_json<T: for<'de> Deserialize<'de>>(&self, digest: &Digest) -> Result<T, Error> {
         let bytes = self.read_blob(digest)?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::Invalid(format!("blob {digest}: {e}")))
+        serde_json::from_slice(&bytes).map_err(|e| Error::json(format!("blob {digest}"), e))
     }
 
     /// Holds the store against garbage collection while a build writes blobs.
@@ -309,12 +311,11 @@ impl Store {
     pub fn index(&self) -> Result<Index, Error> {
         let path = self.root.join(LAYOUT_INDEX);
         let bytes = fs::read(&path).map_err(|e| with_path(&path, e))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
+        serde_json::from_slice(&bytes).map_err(|e| Error::json(path.display().to_string(), e))
     }
 
     fn write_index(&self, index: &Index) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(index).map_err(|e| Error::Invalid(e.to_string()))?;
+        let bytes = serde_json::to_vec(index).map_err(|e| Error::json("the store's index", e))?;
         bosun_fs::write_atomic(&self.root.join(LAYOUT_INDEX), &bytes)?;
         Ok(())
     }
@@ -673,7 +674,8 @@ impl Store {
             descriptor: descriptor.clone(),
             diff_id: diff_id.clone(),
         };
-        let bytes = serde_json::to_vec(&entry).map_err(|e| Error::Invalid(e.to_string()))?;
+        let bytes =
+            serde_json::to_vec(&entry).map_err(|e| Error::json("a layer cache entry", e))?;
         // A cache entry: a crash may lose it (the layer is built again), never half-write it.
         bosun_fs::write_cache(&self.root.join("cache/layers-v1").join(key), &bytes)?;
         Ok(())

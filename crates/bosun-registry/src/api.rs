@@ -105,9 +105,9 @@ impl Repository {
         let content_type = header(response.headers(), "content-type")
             .map(|c| c.split(';').next().unwrap_or_default().trim().to_string());
         let claimed = header(response.headers(), "docker-content-digest").map(str::to_string);
-        let bytes = read_limited(response, MAX_MANIFEST).map_err(|e| Error::Http {
+        let bytes = read_limited(response, MAX_MANIFEST).map_err(|e| Error::Transfer {
             reference: what.clone(),
-            reason: e.to_string(),
+            source: e,
         })?;
         let digest = Digest::of(&bytes);
         let expected = object
@@ -400,9 +400,9 @@ impl Repository {
     }
 
     fn io_error(&self, e: io::Error) -> Error {
-        Error::Http {
+        Error::Transfer {
             reference: self.display.clone(),
-            reason: e.to_string(),
+            source: e,
         }
     }
 
@@ -447,9 +447,9 @@ impl Repository {
         let mut buf = vec![0u8; 1 << 20];
         let mut total = 0u64;
         loop {
-            let n = stream.read(&mut buf).map_err(|e| Error::Http {
+            let n = stream.read(&mut buf).map_err(|e| Error::Transfer {
                 reference: what.clone(),
-                reason: e.to_string(),
+                source: e,
             })?;
             if n == 0 {
                 break;

@@ -409,24 +409,25 @@ impl Repository {
         }
         // The hint follows the TLS error's kind, never its text.
         let tls = last.as_ref().and_then(tls_error);
-        let reason = last.as_ref().map_or_else(String::new, |e| e.to_string());
         // Where podman's users put a registry's CA: their own certs.d (rootless) or the
         // machine's.
         let host = &self.host.name;
         let hint = match tls {
-            _ if self.host.insecure => String::new(),
-            Some(rustls::Error::InvalidCertificate(_)) => format!(
-                " (put the registry's CA in ~/.config/containers/certs.d/{host}/ca.crt (under $XDG_CONFIG_HOME when set) or /etc/containers/certs.d/{host}/ca.crt, or pass --cert-dir)"
+            _ if self.host.insecure => None,
+            Some(rustls::Error::InvalidCertificate(_)) => Some(format!(
+                "put the registry's CA in ~/.config/containers/certs.d/{host}/ca.crt (under $XDG_CONFIG_HOME when set) or /etc/containers/certs.d/{host}/ca.crt, or pass --cert-dir"
+            )),
+            Some(rustls::Error::InvalidMessage(_)) => Some(
+                "it does not speak TLS: pass --tls-verify=false or mark it insecure in registries.conf"
+                    .to_string(),
             ),
-            Some(rustls::Error::InvalidMessage(_)) => {
-                " (it does not speak TLS: pass --tls-verify=false or mark it insecure in registries.conf)"
-                    .to_string()
-            }
-            _ => String::new(),
+            _ => None,
         };
-        Err(Error::Http {
+        Err(Error::Unreachable {
             reference: self.display.clone(),
-            reason: format!("cannot reach {}: {reason}{hint}", self.host.name),
+            host: host.clone(),
+            hint,
+            source: last.map(Box::new),
         })
     }
 
@@ -541,7 +542,7 @@ impl Repository {
     pub(crate) fn http_error(&self, e: ureq::Error) -> Error {
         Error::Http {
             reference: self.display.clone(),
-            reason: e.to_string(),
+            source: Box::new(e),
         }
     }
 

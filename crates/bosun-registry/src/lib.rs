@@ -21,6 +21,7 @@ pub mod auth;
 pub mod cache;
 mod client;
 mod config;
+pub mod files;
 mod reference;
 pub mod transfer;
 
@@ -46,13 +47,36 @@ pub enum Error {
         /// Why it is not one.
         reason: String,
     },
-    /// The registry could not be reached, or a transfer broke off after every retry.
-    #[error("{reference}: {reason}")]
+    /// The registry could not be reached at all (after every retry).
+    #[error("{reference}: cannot reach {host}{}", hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())]
+    Unreachable {
+        /// The repository or image.
+        reference: String,
+        /// The registry's host.
+        host: String,
+        /// What to do about it, by the kind of TLS failure.
+        hint: Option<String>,
+        /// Why.
+        #[source]
+        source: Option<Box<ureq::Error>>,
+    },
+    /// A request failed after every retry.
+    #[error("{reference}")]
     Http {
         /// The repository or image.
         reference: String,
-        /// What failed.
-        reason: String,
+        /// Why.
+        #[source]
+        source: Box<ureq::Error>,
+    },
+    /// A transfer broke off.
+    #[error("{reference}: the transfer broke off")]
+    Transfer {
+        /// The repository or image.
+        reference: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
     /// The registry refused the credentials (or asked for some).
     #[error("{reference}: {} (HTTP {status}){}", if *had_credentials { "access denied" } else { "authentication required" }, if *had_credentials { "" } else { "; run `bosun login` or set REGISTRY_AUTH_FILE" })]
@@ -108,6 +132,15 @@ pub enum Error {
         /// What was asked for.
         reference: String,
         /// What was wrong with the answer.
+        reason: String,
+    },
+    /// A file asked of an artifact or an image's filesystem is not there as asked (the
+    /// reference is in the message of what asked for it).
+    #[error("{reason}")]
+    File {
+        /// The artifact or image.
+        reference: String,
+        /// What is missing or wrong.
         reason: String,
     },
     /// registries.conf blocks the registry.

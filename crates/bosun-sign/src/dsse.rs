@@ -36,21 +36,20 @@ pub fn bundle(envelope: &Envelope, key: &PublicKey) -> Vec<u8> {
 /// The DSSE envelope a Sigstore bundle holds.
 pub fn envelope_in(bundle: &[u8]) -> Result<Envelope, Error> {
     let value: serde_json::Value = serde_json::from_slice(bundle)
-        .map_err(|e| Error::Payload(format!("not a Sigstore bundle: {e}")))?;
+        .map_err(|e| crate::key::malformed("a Sigstore bundle", e))?;
     if !value["mediaType"]
         .as_str()
         .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"))
     {
-        return Err(Error::Payload(
-            "not a Sigstore bundle (no bundle mediaType)".into(),
-        ));
+        return Err(Error::Malformed {
+            expected: "a Sigstore bundle (no bundle mediaType)",
+            source: None,
+        });
     }
     match value.get("dsseEnvelope") {
         Some(e) => serde_json::from_value(e.clone())
-            .map_err(|e| Error::Payload(format!("its DSSE envelope: {e}"))),
-        None => Err(Error::Payload(
-            "a message-signature bundle does not say which image it signs".into(),
-        )),
+            .map_err(|e| crate::key::malformed("a DSSE envelope in the bundle", e)),
+        None => Err(Error::MessageSignature),
     }
 }
 
@@ -127,20 +126,21 @@ impl Envelope {
 
     /// Reads an envelope.
     pub fn parse(bytes: &[u8]) -> Result<Self, Error> {
-        serde_json::from_slice(bytes)
-            .map_err(|e| Error::Payload(format!("not a DSSE envelope: {e}")))
+        serde_json::from_slice(bytes).map_err(|e| crate::key::malformed("a DSSE envelope", e))
     }
 
     /// The payload, when one of the signatures verifies with `key`.
     pub fn verify(&self, key: &PublicKey) -> Result<Vec<u8>, Error> {
-        let payload = STANDARD
-            .decode(&self.payload)
-            .map_err(|_| Error::Payload("the envelope's payload is not base64".into()))?;
+        let payload = STANDARD.decode(&self.payload).map_err(|_| Error::Base64 {
+            what: "the envelope's payload",
+        })?;
         let signed = pae(&self.payload_type, &payload);
-        let mut last = Error::Signature("the envelope has no signature".into());
+        let mut last = Error::Unsigned;
         for s in &self.signatures {
             let Ok(sig) = STANDARD.decode(&s.sig) else {
-                last = Error::Signature("an envelope signature is not base64".into());
+                last = Error::Base64 {
+                    what: "an envelope signature",
+                };
                 continue;
             };
             match key.verify(&signed, &sig) {

@@ -76,11 +76,13 @@ fn secretbox_key(
     r: u32,
     p: u32,
 ) -> Result<Zeroizing<[u8; 32]>, Error> {
-    let params = scrypt::Params::new(log_n, r, p, 32)
-        .map_err(|e| Error::Key(format!("scrypt parameters: {e}")))?;
+    let params = scrypt::Params::new(log_n, r, p, 32).map_err(|_| Error::Crypto {
+        step: "derive the key (scrypt parameters)",
+    })?;
     let mut key = Zeroizing::new([0u8; 32]);
-    scrypt::scrypt(password, salt, &params, key.as_mut())
-        .map_err(|e| Error::Key(format!("scrypt: {e}")))?;
+    scrypt::scrypt(password, salt, &params, key.as_mut()).map_err(|_| Error::Crypto {
+        step: "derive the key (scrypt)",
+    })?;
     Ok(key)
 }
 
@@ -105,10 +107,9 @@ impl PrivateKey {
     /// The key as cosign writes `cosign.key`: its PKCS#8 form sealed with a key scrypt
     /// derives from `password`, in a PEM block labelled [`ENCRYPTED_SIGSTORE`].
     pub fn to_encrypted_pem(&self, password: &[u8]) -> Result<String, Error> {
-        let der = self
-            .0
-            .to_pkcs8_der()
-            .map_err(|e| Error::Key(e.to_string()))?;
+        let der = self.0.to_pkcs8_der().map_err(|_| Error::Crypto {
+            step: "encode the key",
+        })?;
         let mut salt = [0u8; 32];
         let mut nonce = [0u8; 24];
         OsRng.fill_bytes(&mut salt);
@@ -116,7 +117,9 @@ impl PrivateKey {
         let key = secretbox_key(password, &salt, LOG_N, R, P)?;
         let ciphertext = crypto_secretbox::XSalsa20Poly1305::new(key.as_ref().into())
             .encrypt(&nonce.into(), der.as_bytes())
-            .map_err(|_| Error::Key("cannot seal the key".into()))?;
+            .map_err(|_| Error::Crypto {
+                step: "seal the key",
+            })?;
         let sealed = Sealed {
             kdf: Kdf {
                 name: "scrypt".into(),
@@ -134,8 +137,11 @@ impl PrivateKey {
             ciphertext: STANDARD.encode(ciphertext),
         };
         let json = serde_json::to_vec(&sealed).expect("serializes");
-        p256::pkcs8::der::pem::encode_string(ENCRYPTED_SIGSTORE, LineEnding::LF, &json)
-            .map_err(|e| Error::Key(e.to_string()))
+        p256::pkcs8::der::pem::encode_string(ENCRYPTED_SIGSTORE, LineEnding::LF, &json).map_err(
+            |_| Error::Crypto {
+                step: "encode the key",
+            },
+        )
     }
 
     /// Reads a private key: cosign's encrypted forms (asking `password` for the password),
@@ -144,8 +150,13 @@ impl PrivateKey {
         text: &str,
         password: impl FnOnce() -> Result<String, PasswordError>,
     ) -> Result<Self, Error> {
-        let (label, der) = p256::pkcs8::der::pem::decode_vec(text.trim().as_bytes())
-            .map_err(|e| Error::Key(format!("not a PEM key: {e}")))?;
+        let (label, der) =
+            p256::pkcs8::der::pem::decode_vec(text.trim().as_bytes()).map_err(|e| {
+                Error::Malformed {
+                    expected: "a PEM key",
+                    source: Some(e.to_string().into()),
+                }
+            })?;
         let der = Zeroizing::new(der);
         let key = match label {
             ENCRYPTED_SIGSTORE | ENCRYPTED_COSIGN => {
@@ -157,16 +168,16 @@ impl PrivateKey {
             "EC PRIVATE KEY" => {
                 return p256::SecretKey::from_sec1_der(&der)
                     .map(|k| PrivateKey(k.into()))
-                    .map_err(|e| Error::Key(format!("not a P-256 EC private key: {e}")));
+                    .map_err(|e| malformed("a P-256 EC private key", e));
             }
             other => {
-                return Err(Error::Key(format!(
-                    "a {other} PEM block is not a private key"
-                )));
+                return Err(Error::NotPrivate {
+                    label: other.to_string(),
+                });
             }
         };
         key.map(PrivateKey)
-            .map_err(|e| Error::Key(format!("not an ECDSA P-256 private key: {e}")))
+            .map_err(|e| malformed("an ECDSA P-256 private key", e))
     }
 }
 
@@ -213,15 +224,26 @@ impl PublicKey {
     }
 }
 
+/// A document that is not `expected`, and the parser's reason.
+pub(crate) fn malformed(
+    expected: &'static str,
+    source: impl std::error::Error + Send + Sync + 'static,
+) -> Error {
+    Error::Malformed {
+        expected,
+        source: Some(Box::new(source)),
+    }
+}
+
 /// Opens a sealed key with `password`.
 fn open(json: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let sealed: Sealed = serde_json::from_slice(json)
-        .map_err(|e| Error::Key(format!("not an encrypted cosign key: {e}")))?;
+    let sealed: Sealed =
+        serde_json::from_slice(json).map_err(|e| malformed("an encrypted cosign key", e))?;
     if sealed.kdf.name != "scrypt" || sealed.cipher.name != "nacl/secretbox" {
-        return Err(Error::Key(format!(
-            "unsupported key encryption {} + {}",
-            sealed.kdf.name, sealed.cipher.name
-        )));
+        return Err(Error::Encryption {
+            what: "kdf + cipher",
+            value: format!("{} + {}", sealed.kdf.name, sealed.cipher.name),
+        });
     }
     let KdfParams { n, r, p } = sealed.kdf.params;
     // Bounded so a hostile key file cannot ask for gigabytes of memory.
@@ -230,23 +252,21 @@ fn open(json: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
         || !(1..=32).contains(&r)
         || !(1..=16).contains(&p)
     {
-        return Err(Error::Key(format!(
-            "scrypt parameters out of range: N={n} r={r} p={p}"
-        )));
+        return Err(Error::Encryption {
+            what: "scrypt parameters out of range:",
+            value: format!("N={n} r={r} p={p}"),
+        });
     }
-    let decode = |what: &str, s: &str| {
-        STANDARD
-            .decode(s)
-            .map_err(|e| Error::Key(format!("{what}: {e}")))
-    };
+    let decode =
+        |what: &'static str, s: &str| STANDARD.decode(s).map_err(|_| Error::Base64 { what });
     let salt = decode("salt", &sealed.kdf.salt)?;
     let nonce = decode("nonce", &sealed.cipher.nonce)?;
     let ciphertext = decode("ciphertext", &sealed.ciphertext)?;
     if nonce.len() != 24 {
-        return Err(Error::Key(format!(
-            "the nonce has {} bytes, not 24",
-            nonce.len()
-        )));
+        return Err(Error::Encryption {
+            what: "nonce of bytes (not 24):",
+            value: nonce.len().to_string(),
+        });
     }
     let key = secretbox_key(password, &salt, n.trailing_zeros() as u8, r, p)?;
     crypto_secretbox::XSalsa20Poly1305::new(key.as_ref().into())
@@ -260,7 +280,7 @@ impl PublicKey {
     pub fn from_pem(text: &str) -> Result<Self, Error> {
         VerifyingKey::from_public_key_pem(text.trim())
             .map(PublicKey)
-            .map_err(|e| Error::Key(format!("not an ECDSA P-256 public key (PKIX PEM): {e}")))
+            .map_err(|e| malformed("an ECDSA P-256 public key (PKIX PEM)", e))
     }
 
     /// The key as cosign writes `cosign.pub`.
@@ -281,10 +301,10 @@ impl PublicKey {
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         let signature = Signature::from_der(signature)
             .or_else(|_| Signature::from_slice(signature))
-            .map_err(|_| Error::Signature("the signature is not an ECDSA signature".into()))?;
-        self.0.verify(message, &signature).map_err(|_| {
-            Error::Signature("the signature does not match the payload and key".into())
-        })
+            .map_err(|_| Error::NotEcdsa)?;
+        self.0
+            .verify(message, &signature)
+            .map_err(|_| Error::Mismatch)
     }
 }
 

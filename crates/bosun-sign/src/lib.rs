@@ -18,9 +18,6 @@ pub mod payload;
 /// Errors of signing and verifying.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A key could not be read.
-    #[error("{0}")]
-    Key(String),
     /// A key named `env://VAR` whose variable is not set.
     #[error("the key variable {var} is not set")]
     KeyVariable {
@@ -53,10 +50,57 @@ pub enum Error {
     /// The password does not open the key.
     #[error("the password does not decrypt the private key")]
     Password,
-    /// A signature does not verify.
-    #[error("{0}")]
-    Signature(String),
-    /// A payload is not a simple-signing payload.
-    #[error("not a cosign simple-signing payload: {0}")]
-    Payload(String),
+    /// A document (a key, an envelope, a bundle, a payload) that is not what it should be.
+    #[error("not {expected}")]
+    Malformed {
+        /// What it should be.
+        expected: &'static str,
+        /// Why it is not, when a parser says.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// A PEM block of another kind where a private key should be.
+    #[error("a {label} PEM block is not a private key")]
+    NotPrivate {
+        /// Its label.
+        label: String,
+    },
+    /// An encrypted key whose encryption bosun does not read, or reads only within bounds.
+    #[error("unsupported key encryption: {what} {value}")]
+    Encryption {
+        /// The setting.
+        what: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// A field that should be base64.
+    #[error("{what} is not base64")]
+    Base64 {
+        /// The field.
+        what: &'static str,
+    },
+    /// The key derivation, encoding or sealing failed.
+    #[error("cannot {step}")]
+    Crypto {
+        /// What failed.
+        step: &'static str,
+    },
+    /// A signature that is not an ECDSA signature.
+    #[error("the signature is not an ECDSA signature")]
+    NotEcdsa,
+    /// A signature that does not verify.
+    #[error("the signature does not match the payload and key")]
+    Mismatch,
+    /// An envelope with no signature.
+    #[error("the envelope has no signature")]
+    Unsigned,
+    /// A simple-signing payload of another type.
+    #[error("not a cosign simple-signing payload: its type is {kind:?}")]
+    PayloadType {
+        /// Its type.
+        kind: String,
+    },
+    /// A message-signature bundle, which names no image.
+    #[error("a message-signature bundle does not say which image it signs")]
+    MessageSignature,
 }

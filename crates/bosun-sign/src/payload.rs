@@ -75,13 +75,12 @@ impl SimpleSigning {
 
     /// Reads stored payload bytes.
     pub fn parse(bytes: &[u8]) -> Result<Self, Error> {
-        let payload: SimpleSigning =
-            serde_json::from_slice(bytes).map_err(|e| Error::Payload(e.to_string()))?;
+        let payload: SimpleSigning = serde_json::from_slice(bytes)
+            .map_err(|e| crate::key::malformed("a cosign simple-signing payload", e))?;
         if payload.critical.kind != SIGNATURE_TYPE {
-            return Err(Error::Payload(format!(
-                "its type is {:?}",
-                payload.critical.kind
-            )));
+            return Err(Error::PayloadType {
+                kind: payload.critical.kind.clone(),
+            });
         }
         Ok(payload)
     }

@@ -229,11 +229,11 @@ impl Place {
             .parse()
             .map_err(|e| format!("bad blob digest: {e}"))?;
         let bytes = match self {
-            Place::Store { store, .. } => store.read_blob(&digest).map_err(|e| e.to_string())?,
+            Place::Store { store, .. } => store.read_blob(&digest).map_err(|e| reason(&e))?,
             Place::Registry { repo, .. } => {
                 let mut out = Vec::new();
                 repo.fetch_blob(&digest, layer.size, &mut out)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| reason(&e))?;
                 out
             }
         };
@@ -278,7 +278,7 @@ impl Place {
     ) -> Result<Checked, Error> {
         let hex = make::hex(&self.descriptor().digest);
         self.check_all(Kind::Bundle, |_, blob| {
-            let envelope = dsse::envelope_in(&blob).map_err(|e| e.to_string())?;
+            let envelope = dsse::envelope_in(&blob).map_err(|e| reason(&e))?;
             statement_about(&envelope, key, predicate_types, &hex)
         })
     }
@@ -303,16 +303,15 @@ impl Place {
             let signature = STANDARD
                 .decode(layer.signature_b64().unwrap_or_default())
                 .map_err(|_| "its signature is not base64".to_string())?;
-            key.verify(&payload, &signature)
-                .map_err(|e| e.to_string())?;
-            let parsed = SimpleSigning::parse(&payload).map_err(|e| e.to_string())?;
+            key.verify(&payload, &signature).map_err(|e| reason(&e))?;
+            let parsed = SimpleSigning::parse(&payload).map_err(|e| reason(&e))?;
             let signed = &parsed.critical.image.docker_manifest_digest;
             if *signed != digest {
                 return Err(format!("it signs another image ({signed})"));
             }
             serde_json::from_slice(&payload)
                 .map(Some)
-                .map_err(|e| e.to_string())
+                .map_err(|e| reason(&e))
         })?;
         checked.extend(bundles);
         Ok(checked)
@@ -327,7 +326,7 @@ impl Place {
     ) -> Result<Checked, Error> {
         let hex = make::hex(&self.descriptor().digest);
         let mut checked = self.check_all(Kind::Attestation, |_, blob| {
-            let envelope = Envelope::parse(&blob).map_err(|e| e.to_string())?;
+            let envelope = Envelope::parse(&blob).map_err(|e| reason(&e))?;
             statement_about(&envelope, key, predicate_types, &hex)
         })?;
         checked.extend(self.bundle_statements(key, predicate_types)?);
@@ -375,7 +374,7 @@ fn statement_about(
     predicate_types: &[&str],
     hex: &str,
 ) -> Result<Option<serde_json::Value>, String> {
-    let statement = envelope.verify(key).map_err(|e| e.to_string())?;
+    let statement = envelope.verify(key).map_err(|e| reason(&e))?;
     let statement: serde_json::Value = serde_json::from_slice(&statement)
         .map_err(|e| format!("its statement is not JSON: {e}"))?;
     let found = statement["predicateType"].as_str().unwrap_or_default();
@@ -391,4 +390,16 @@ fn statement_about(
         return Err("it is about another image".into());
     }
     Ok(Some(statement))
+}
+
+/// An error and its causes, one line: a verdict's reason.
+fn reason(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }

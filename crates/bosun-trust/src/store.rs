@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use bosun_oci::model::Descriptor;
 use bosun_oci::{Digest, Store};
-use bosun_sign::dsse::Envelope;
+use bosun_sign::dsse::{self, Envelope};
 use bosun_sign::key::{PrivateKey, PublicKey};
 use bosun_sign::manifest::{self, Kind, OCI_MANIFEST};
 
 use crate::make::{self, Stored};
-use crate::{Error, digest_of};
+use crate::{Error, digest_of, json};
 
 /// Stores signatures and attestations as artifacts about `subject`, with one rewrite of the
 /// store's index for all of them.
@@ -113,4 +113,27 @@ pub fn attested(
         }
     }
     Ok(false)
+}
+
+/// The SBOMs stored beside an image (as a build writes them), as attestation predicates.
+pub fn sbom_predicates(
+    store: &Store,
+    digest: &Digest,
+) -> Result<Vec<(&'static str, serde_json::Value)>, Error> {
+    let mut out = Vec::new();
+    for (d, artifact) in store.referrers(digest)? {
+        let predicate_type = match artifact.as_deref() {
+            Some(bosun_sbom::SPDX_ARTIFACT) => dsse::SPDX,
+            Some(bosun_sbom::CYCLONEDX_ARTIFACT) => dsse::CYCLONEDX,
+            _ => continue,
+        };
+        let manifest: serde_json::Value = store.read_json(&d.digest)?;
+        let Some(blob) = manifest["layers"][0]["digest"].as_str() else {
+            continue;
+        };
+        let blob = digest_of(|| format!("store artifact {}", d.digest), blob)?;
+        let document = json(|| format!("the SBOM {blob}"), &store.read_blob(&blob)?)?;
+        out.push((predicate_type, document));
+    }
+    Ok(out)
 }

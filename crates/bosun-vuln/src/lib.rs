@@ -11,6 +11,7 @@
 //!   [`ignore`] and [`vex`] say which findings a team has already judged.
 #![deny(missing_docs)]
 
+pub mod copy;
 pub mod db;
 pub mod findings;
 pub mod ignore;
@@ -48,6 +49,33 @@ pub enum Error {
         what: String,
         /// What is wrong with it.
         reason: String,
+    },
+    /// A registry.
+    #[error(transparent)]
+    Registry(#[from] bosun_registry::Error),
+    /// Signatures could not be read.
+    #[error(transparent)]
+    Trust(#[from] bosun_trust::Error),
+    /// What a reference names is not a database copy.
+    #[error(
+        "{reference} is no vulnerability database (artifact type {artifact_type}, not {}); `bosun db push` makes one",
+        copy::ARTIFACT
+    )]
+    NotACopy {
+        /// The reference.
+        reference: String,
+        /// What it is.
+        artifact_type: String,
+    },
+    /// A copy without a valid signature by the key asked for.
+    #[error("{reference}: no valid signature by {key}{}", if refused.is_empty() { String::new() } else { format!(" ({})", refused.join("; ")) })]
+    Unsigned {
+        /// The copy.
+        reference: String,
+        /// The key.
+        key: String,
+        /// Why the signatures found were refused.
+        refused: Vec<String>,
     },
     /// There is no database where one was asked for.
     #[error("no vulnerability database in {}: run `bosun db update`", .0.display())]

@@ -389,4 +389,51 @@ impl Report {
         });
         (rules.into_values().collect(), results, properties)
     }
+
+    /// The report as a table, a line each: vulnerabilities, then the mirror's updates.
+    pub fn table(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let report = self;
+        if !report.vulnerabilities.is_empty() {
+            out.push(format!(
+                "{:<24} {:<20} {:<20} {:<10} {:<13} FIXED IN",
+                "PACKAGE", "VERSION", "ID", "SEVERITY", "STATUS"
+            ));
+            for f in &report.vulnerabilities {
+                let fixed = match (&f.fixed_version, &f.fix_now) {
+                    (Some(v), Some(now)) => format!("{v} (now in {})", now.suite),
+                    (Some(v), None) => v.clone(),
+                    (None, _) => f.reason.clone().unwrap_or_default(),
+                };
+                out.push(format!(
+                    "{:<24} {:<20} {:<20} {:<10} {:<13} {fixed}",
+                    f.package,
+                    f.version,
+                    f.id,
+                    f.severity.as_str(),
+                    f.status.as_str()
+                ));
+            }
+        }
+        if !report.updates.is_empty() {
+            if !report.vulnerabilities.is_empty() {
+                out.push(String::new());
+            }
+            out.push(format!(
+                "{:<28} {:<24} {:<24} {:<22} CVES",
+                "PACKAGE", "INSTALLED", "AVAILABLE", "SUITE"
+            ));
+            for u in &report.updates {
+                out.push(format!(
+                    "{:<28} {:<24} {:<24} {:<22} {}",
+                    u.package,
+                    u.installed,
+                    u.available,
+                    u.suite,
+                    u.cves.join(" ")
+                ));
+            }
+        }
+        out
+    }
 }

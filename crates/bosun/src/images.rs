@@ -65,3 +65,20 @@ pub(crate) fn open_at(
         _ => open_image(store_dir, reference, platform, registry),
     }
 }
+
+/// Where the signatures of the image `image` names are kept: the store or a registry (none
+/// for an archive or layout).
+pub(crate) fn place(
+    store_dir: &Path,
+    image: &str,
+    registry: &RegistryArgs,
+) -> Result<Option<bosun_trust::Place>> {
+    Ok(match ImageRef::parse(image)? {
+        ImageRef::Store(name) => Some(bosun_trust::Place::in_store(store_dir, &name)?),
+        ImageRef::Registry(text) => Some(bosun_trust::Place::in_registry(
+            &settings::registry_client(registry)?,
+            &text,
+        )?),
+        _ => None,
+    })
+}

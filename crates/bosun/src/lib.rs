@@ -6,10 +6,14 @@ mod cli;
 mod commands;
 pub mod env_vars;
 mod images;
+mod inputs;
 mod keys;
+mod locking;
 mod printer;
 mod reporters;
 mod settings;
+mod specs;
+mod vulndb;
 
 use std::process::ExitCode;
 

@@ -42,9 +42,10 @@ impl Blobs {
                 let file = File::open(path).map_err(|e| bosun_fs::with_path(path, e))?;
                 Ok(Region::new(file, offset, size))
             }
-            Self::Remote(_) => Err(Error::Invalid(format!(
-                "{member}: a registry blob is streamed, not opened as a file"
-            ))),
+            Self::Remote(_) => Err(Error::Inconsistent {
+                subject: member.to_string(),
+                problem: "a registry blob is streamed, not opened as a file".into(),
+            }),
         }
     }
 
@@ -52,9 +53,10 @@ impl Blobs {
         let reader = self.open(member)?;
         let size = reader.len;
         if size > MAX_DOCUMENT {
-            return Err(Error::Invalid(format!(
-                "{member}: {size} bytes is too large for a document"
-            )));
+            return Err(Error::TooLarge {
+                what: member.to_string(),
+                limit: MAX_DOCUMENT,
+            });
         }
         let mut bytes = Vec::with_capacity(size as usize);
         reader.take(MAX_DOCUMENT).read_to_end(&mut bytes)?;
@@ -71,9 +73,10 @@ impl Blobs {
                     .take(MAX_DOCUMENT + 1)
                     .read_to_end(&mut bytes)?;
                 if bytes.len() as u64 > MAX_DOCUMENT {
-                    return Err(Error::Invalid(format!(
-                        "blob {digest} is too large for a document"
-                    )));
+                    return Err(Error::TooLarge {
+                        what: format!("blob {digest}"),
+                        limit: MAX_DOCUMENT,
+                    });
                 }
                 bytes
             }
@@ -124,22 +127,18 @@ pub(super) fn index_tar(path: &Path) -> Result<Blobs, Error> {
     let mut archive = tar::Archive::new(BufReader::new(file));
     let mut members = HashMap::new();
     let mut links = Vec::new();
-    let bad = |e: io::Error| {
-        Error::Invalid(format!(
-            "{}: not a readable tar archive: {e}",
-            path.display()
-        ))
+    let bad = |e: io::Error| Error::Tar {
+        what: format!("{}: not a readable tar archive", path.display()),
+        source: e,
     };
     for entry in archive.entries_with_seek().map_err(bad)? {
         let entry = entry.map_err(bad)?;
         let kind = entry.header().entry_type();
         let raw = entry.path_bytes();
         let name = String::from_utf8_lossy(&raw).into_owned();
-        let clean = clean_member(&name).ok_or_else(|| {
-            Error::Invalid(format!(
-                "{}: member {name:?} escapes the archive (absolute or `..`)",
-                path.display()
-            ))
+        let clean = clean_member(&name).ok_or_else(|| Error::Escape {
+            archive: path.display().to_string(),
+            entry: format!("member {name:?} (absolute or `..`)"),
         })?;
         if kind.is_file() {
             let size = entry.size();
@@ -159,10 +158,10 @@ pub(super) fn index_tar(path: &Path) -> Result<Blobs, Error> {
             let resolved =
                 clean_member(&format!("{base}/{target}")).filter(|_| !target.starts_with('/'));
             let Some(resolved) = resolved else {
-                return Err(Error::Invalid(format!(
-                    "{}: link {name:?} -> {target:?} escapes the archive",
-                    path.display()
-                )));
+                return Err(Error::Escape {
+                    archive: path.display().to_string(),
+                    entry: format!("link {name:?} -> {target:?}"),
+                });
             };
             links.push((clean, resolved));
         }
@@ -177,10 +176,10 @@ pub(super) fn index_tar(path: &Path) -> Result<Blobs, Error> {
         .map_err(|e| bosun_fs::with_path(path, e))?
         .len();
     if let Some((name, _)) = members.iter().find(|(_, (o, s))| o + s > len) {
-        return Err(Error::Invalid(format!(
-            "{}: truncated archive (member {name} runs past the end)",
-            path.display()
-        )));
+        return Err(Error::Inconsistent {
+            subject: path.display().to_string(),
+            problem: format!("truncated archive (member {name} runs past the end)"),
+        });
     }
     Ok(Blobs::Tar(path.to_path_buf(), members))
 }

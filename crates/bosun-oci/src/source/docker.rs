@@ -26,21 +26,21 @@ pub(super) fn open_docker(
     let entries: Vec<DockerEntry> = parse_json("manifest.json", &blobs.read("manifest.json")?)?;
     let entry = match (name, &entries[..]) {
         (_, []) => {
-            return Err(Error::Invalid(format!(
-                "{reference}: manifest.json lists no image"
-            )));
+            return Err(Error::Inconsistent {
+                subject: reference.to_string(),
+                problem: "manifest.json lists no image".into(),
+            });
         }
         (None, [one]) => one,
         (None, many) => {
-            let tags: Vec<&str> = many
+            let tags: Vec<String> = many
                 .iter()
-                .flat_map(|e| e.repo_tags.iter().map(String::as_str))
+                .flat_map(|e| e.repo_tags.iter().cloned())
                 .collect();
-            return Err(Error::Invalid(format!(
-                "{reference} holds {} images; name one ({})",
-                many.len(),
-                tags.join(", ")
-            )));
+            return Err(Error::Ambiguous {
+                reference: reference.to_string(),
+                names: tags,
+            });
         }
         (Some(name), all) => {
             let want = normalize_name(name);
@@ -66,17 +66,23 @@ pub(super) fn open_docker(
             what: format!("config {}", entry.config),
             expected: format!("sha256:{hex}")
                 .parse()
-                .map_err(|e: crate::DigestError| Error::Invalid(e.to_string()))?,
+                .map_err(|e: crate::DigestError| Error::Inconsistent {
+                    subject: format!("config {}", entry.config),
+                    problem: e.to_string(),
+                })?,
             actual: config_digest,
         });
     }
     let config: ImageConfig = parse_json(&format!("config {}", entry.config), &config_bytes)?;
     if config.rootfs.diff_ids.len() != entry.layers.len() {
-        return Err(Error::Invalid(format!(
-            "manifest.json lists {} layers but the config lists {} diff ids",
-            entry.layers.len(),
-            config.rootfs.diff_ids.len()
-        )));
+        return Err(Error::Inconsistent {
+            subject: "manifest.json".into(),
+            problem: format!(
+                "lists {} layers but the config lists {} diff ids",
+                entry.layers.len(),
+                config.rootfs.diff_ids.len()
+            ),
+        });
     }
     let mut layers = Vec::with_capacity(entry.layers.len());
     for (path, diff_id) in entry.layers.iter().zip(&config.rootfs.diff_ids) {

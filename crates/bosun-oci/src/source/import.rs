@@ -81,7 +81,7 @@ impl Image {
                     annotations: Default::default(),
                 };
                 let bytes =
-                    serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
+                    serde_json::to_vec(&manifest).map_err(|e| Error::json("a manifest", e))?;
                 (bytes, MEDIA_MANIFEST.to_string())
             }
         };

@@ -41,15 +41,14 @@ pub(super) fn open_layout(
             )));
         }
         (many, _) => {
-            let names: Vec<&str> = many
+            let names: Vec<String> = many
                 .iter()
-                .filter_map(|d| d.annotations.get(REF_NAME).map(String::as_str))
+                .filter_map(|d| d.annotations.get(REF_NAME).cloned())
                 .collect();
-            return Err(Error::Invalid(format!(
-                "{reference} holds {} images; name one ({})",
-                many.len(),
-                names.join(", ")
-            )));
+            return Err(Error::Ambiguous {
+                reference: reference.to_string(),
+                names,
+            });
         }
     };
     open_top(reference, blobs, &top, platform)
@@ -72,12 +71,14 @@ pub(super) fn open_top(
     let config: ImageConfig =
         parse_json(&format!("config {}", manifest.config.digest), &config_bytes)?;
     if config.rootfs.diff_ids.len() != manifest.layers.len() {
-        return Err(Error::Invalid(format!(
-            "manifest {} has {} layers but its config lists {} diff ids",
-            manifest_descriptor.digest,
-            manifest.layers.len(),
-            config.rootfs.diff_ids.len()
-        )));
+        return Err(Error::Inconsistent {
+            subject: format!("manifest {}", manifest_descriptor.digest),
+            problem: format!(
+                "has {} layers but its config lists {} diff ids",
+                manifest.layers.len(),
+                config.rootfs.diff_ids.len()
+            ),
+        });
     }
     let layers = manifest
         .layers
@@ -168,8 +169,9 @@ pub(super) fn choose_manifest(
                 .iter()
                 .find(|d| fits(&host, d))
                 .or(manifests.first())
-                .ok_or_else(|| {
-                    Error::Invalid(format!("index {} lists no image manifest", top.digest))
+                .ok_or_else(|| Error::Inconsistent {
+                    subject: format!("index {}", top.digest),
+                    problem: "lists no image manifest".into(),
                 })?
         }
     };

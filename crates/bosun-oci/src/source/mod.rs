@@ -130,7 +130,7 @@ fn not_found(path: &Path, e: io::Error) -> Error {
 }
 
 fn parse_json<T: for<'de> Deserialize<'de>>(what: &str, bytes: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(bytes).map_err(|e| Error::Invalid(format!("{what}: {e}")))
+    serde_json::from_slice(bytes).map_err(|e| Error::json(what, e))
 }
 
 /// Opens `reference`; store names are looked up in the layout at `store_root`. For an index,
@@ -142,13 +142,6 @@ pub fn open(
     platform: Option<&Platform>,
 ) -> Result<Image, Error> {
     let parsed = ImageRef::parse(reference)?;
-    let context = |e: Error| match e {
-        Error::Io(io) => Error::Io(io),
-        Error::Invalid(m) if !m.starts_with(reference) => {
-            Error::Invalid(format!("{reference}: {m}"))
-        }
-        other => other,
-    };
     match parsed {
         ImageRef::Store(name) => {
             if !store_root.join(LAYOUT_INDEX).is_file() {
@@ -182,11 +175,11 @@ pub fn open(
             let blobs = index_tar(&file)?;
             open_docker(reference, blobs, r.as_deref())
         }
-        ImageRef::Registry(_) => Err(Error::Invalid(format!(
-            "{reference}: a registry image is opened with open_remote"
-        ))),
+        ImageRef::Registry(_) => Err(Error::Remote {
+            reference: reference.to_string(),
+        }),
     }
-    .map_err(context)
+    .map_err(|e| e.about(reference))
 }
 
 /// The platform of the machine bosun runs on.

@@ -50,10 +50,13 @@ impl Image {
         }
         let mut region = self.blobs.open(&self.layer_paths[index])?;
         if region.len != info.size {
-            return Err(Error::Invalid(format!(
-                "layer {index} ({}): blob is {} bytes, the manifest says {}",
-                self.layer_paths[index], region.len, info.size
-            )));
+            return Err(Error::Inconsistent {
+                subject: format!("layer {index} ({})", self.layer_paths[index]),
+                problem: format!(
+                    "blob is {} bytes, the manifest says {}",
+                    region.len, info.size
+                ),
+            });
         }
         let what = format!(
             "layer {index} ({})",

@@ -53,9 +53,10 @@ impl ImageRef {
             // `name:tag` without a transport is a store name.
             _ if !text.contains("://") => Self::Store(normalize_name(text)),
             other => {
-                return Err(Error::Invalid(format!(
-                    "{text}: unknown transport `{other}:` (use a store name, store:, docker://, oci:, oci-archive: or docker-archive:)"
-                )));
+                return Err(Error::Transport {
+                    text: text.to_string(),
+                    transport: other.to_string(),
+                });
             }
         })
     }

@@ -40,16 +40,18 @@ impl Image {
             let mut added: Vec<Entry> = Vec::new();
             let mut removed: Vec<String> = Vec::new();
             let mut opaque: Vec<String> = Vec::new();
-            let bad =
-                |e: io::Error| Error::Invalid(format!("{} layer {index}: {e}", self.reference));
+            let bad = |e: io::Error| Error::Tar {
+                what: format!("{} layer {index}", self.reference),
+                source: e,
+            };
             for entry in archive.entries().map_err(bad)? {
                 let mut entry = entry.map_err(bad)?;
                 let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
                 let path = bosun_fs::clean_path(raw.trim_start_matches('/')).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "{} layer {index}: entry {raw:?} climbs out of the root",
-                        self.reference
-                    ))
+                    Error::Escape {
+                        archive: format!("{} layer {index}", self.reference),
+                        entry: format!("entry {raw:?}"),
+                    }
                 })?;
                 let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
                 if name == ".wh..wh..opq" {
@@ -98,10 +100,10 @@ impl Image {
                             })
                             .sum();
                         if used + size > limit {
-                            return Err(Error::Invalid(format!(
-                                "{}: the files asked for are larger than {limit} bytes",
-                                self.reference
-                            )));
+                            return Err(Error::TooLarge {
+                                what: format!("{}: the files asked for", self.reference),
+                                limit,
+                            });
                         }
                         let mut data = Vec::with_capacity(size as usize);
                         entry.read_to_end(&mut data).map_err(bad)?;

@@ -3,12 +3,13 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use bosun_build::provenance;
 use bosun_build::step::Stage;
 use bosun_build::{BuildContext, RemoteLayers, build_image};
 use bosun_deb::{Cache, Fetcher};
 use bosun_oci::Store;
 use bosun_registry::cache::RemoteCache;
-use bosun_spec::{Lockfile, Spec};
+use bosun_spec::Lockfile;
 
 use bosun_registry::Reference;
 
@@ -21,7 +22,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     let started_on = jiff::Timestamp::now();
     let (spec_path, images, locked, format) =
         (&args.spec.file, &args.images, args.locked, args.format);
-    let spec = args.spec.load(&args.registry, super::spec::Pins::Locked)?;
+    let spec = args.spec.load(&args.registry, crate::specs::Pins::Locked)?;
     // A bad --push fails before any work, and so does an unreadable registries.conf.
     let push = args
         .push
@@ -79,7 +80,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     let lock_path = bosun_spec::lock_path(spec_path);
     let loaded = Lockfile::load(&lock_path);
     let app_change = match &loaded {
-        Ok(lock) => super::lock::app_change(lock, &spec, spec_path)?,
+        Ok(lock) => bosun_build::app::app_change(lock, &spec, &bosun_spec::project_dir(spec_path))?,
         Err(_) => None,
     };
     let lock = match loaded {
@@ -94,7 +95,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             let why = match &other {
                 Ok(_) if app_change.is_some() => app_change.clone().unwrap_or_default(),
                 Ok(lock) if lock.spec_hash == spec.resolution_hash() => {
-                    super::lock::include_change(lock, &spec)
+                    bosun_build::lock::include_change(lock, &spec)
                 }
                 Ok(_) => "is out of date with bosun.toml".to_string(),
                 Err(_) => "does not exist".to_string(),
@@ -106,7 +107,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 );
             }
             printer.status(&format!("{} {why}; locking", lock_path.display()));
-            let images = super::lock::Images {
+            let images = crate::locking::Images {
                 store_dir,
                 registry: &args.registry,
             };
@@ -114,14 +115,14 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 // An app lockfile changed: its packages are chosen again, and the Debian
                 // pins stand unless the releases moved or its native code needs more.
                 Ok(old) if app_change.is_some() => {
-                    super::lock::relock(&spec, spec_path, images, &old, printer)?
+                    crate::locking::relock(&spec, spec_path, images, &old, printer)?
                 }
                 // Only an include changed, and not what resolution reads: the pins stand.
                 Ok(old) if old.spec_hash == spec.resolution_hash() => Lockfile {
                     includes: spec.includes().to_vec(),
                     ..old
                 },
-                _ => super::lock::resolve(&spec, spec_path, images, printer)?,
+                _ => crate::locking::resolve(&spec, spec_path, images, printer)?,
             };
             bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())
                 .with_context(|| format!("cannot write {}", lock_path.display()))?;
@@ -136,7 +137,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         true => {
             let dir = bosun_spec::project_dir(spec_path);
             let pins = Some(&lock.inputs[..]);
-            super::inputs::gather(&spec, &dir, pins, &store, &args.registry, printer)?.0
+            crate::inputs::gather(&spec, &dir, pins, &store, &args.registry, printer)?.0
         }
         false => Default::default(),
     };
@@ -334,20 +335,24 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 bosun_sign::dsse::SLSA_PROVENANCE_V1,
             )?;
             if !proven {
-                attest.push((
-                    bosun_sign::dsse::SLSA_PROVENANCE_V1,
-                    provenance(&Provenance {
-                        spec: &spec,
-                        spec_path,
-                        lock: &lock,
-                        image,
-                        steps: &steps,
-                        args,
-                        started_on,
-                    })?,
-                ));
+                let predicate = provenance::predicate(&provenance::Provenance {
+                    spec: &spec,
+                    spec_path,
+                    lock: &lock,
+                    image,
+                    steps: &steps,
+                    locked: args.locked,
+                    push: args.push.as_deref(),
+                    source_date_epoch: settings::source_date_epoch()?
+                        .unwrap_or_else(|| lock.source_date_epoch()),
+                    started_on,
+                })?;
+                attest.push((bosun_sign::dsse::SLSA_PROVENANCE_V1, predicate));
             }
-            attest.extend(sbom_predicates(&store, &image.descriptor.digest)?);
+            attest.extend(bosun_trust::store::sbom_predicates(
+                &store,
+                &image.descriptor.digest,
+            )?);
             bosun_trust::store::sign(&store, &image.descriptor, &repository, key, &attest)?;
             let sboms = attest.len() - usize::from(!proven);
             printer.status(&format!(
@@ -366,7 +371,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 targets.push((image.descriptor.clone(), reference));
             }
         }
-        super::copy::push_all(&client, &store, targets, printer)?;
+        push_all(&client, &store, targets, printer)?;
     }
     Ok(ExitStatus::Success)
 }
@@ -407,214 +412,29 @@ fn tag(store: &bosun_oci::Store, built: &[bosun_build::BuiltImage]) -> Result<()
     Ok(())
 }
 
-/// What a build's provenance is made from.
-struct Provenance<'a> {
-    spec: &'a Spec,
-    spec_path: &'a Path,
-    lock: &'a Lockfile,
-    image: &'a bosun_build::BuiltImage,
-    steps: &'a bosun_build::step::StepOutputs,
-    args: &'a BuildArgs,
-    started_on: jiff::Timestamp,
-}
-
-fn sha256_file(path: &Path) -> Result<String> {
-    bosun_deb::hash_file(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
-/// SLSA provenance v1 of one built image: the spec and lock (by digest) and the options as
-/// the build definition; every `.deb` of the image's layer groups, every image the spec
-/// reads, as resolved dependencies; its layers as byproducts.
-fn provenance(p: &Provenance) -> Result<serde_json::Value> {
-    let lock_path = bosun_spec::lock_path(p.spec_path);
-    let name = &p.image.image;
-    let groups: Vec<String> = p.spec.image[name]
-        .bases
-        .iter()
-        .map(|b| format!("base.{b}"))
-        .chain([format!("image.{name}")])
-        .collect();
-    let mut dependencies = vec![
-        serde_json::json!({ "name": "bosun.toml", "digest": { "sha256": sha256_file(p.spec_path)? } }),
-        serde_json::json!({
-            "name": lock_path.file_name().map(|n| n.to_string_lossy().into_owned()),
-            "digest": { "sha256": sha256_file(&lock_path)? },
-        }),
-    ];
-    // The files the spec includes, by the bytes this build read.
-    for include in p.spec.includes() {
-        dependencies.push(
-            serde_json::json!({ "name": include.path, "digest": { "sha256": include.sha256 } }),
-        );
+/// Pushes the built images, their signatures and attestations beside them.
+fn push_all(
+    client: &bosun_registry::Client,
+    store: &Store,
+    images: Vec<(bosun_oci::model::Descriptor, Reference)>,
+    printer: &Printer,
+) -> Result<()> {
+    let report = bosun_registry::transfer::push(
+        client,
+        store,
+        &images,
+        bosun_registry::transfer::DEFAULT_JOBS,
+    )?;
+    bosun_trust::registry::carry(client, store, &images)?;
+    for (reference, digest) in &report.images {
+        printer.status(&format!("pushed {reference}@{digest}"));
     }
-    let mut debs = std::collections::BTreeSet::new();
-    for group in p.lock.groups.iter().filter(|g| groups.contains(&g.name)) {
-        for package in &group.packages {
-            debs.insert((package.as_str(), group.architecture.as_str()));
-        }
-    }
-    for deb in p
-        .lock
-        .packages
-        .iter()
-        .filter(|d| debs.contains(&(d.name.as_str(), d.architecture.as_str())))
-    {
-        dependencies.push(serde_json::json!({
-            "uri": bosun_sbom::purl::purl("deb", Some("debian"), &deb.name, &deb.version, &[("arch", deb.package_architecture.clone())]),
-            "name": deb.filename,
-            "digest": { "sha256": deb.sha256 },
-            "annotations": { "suite": deb.suite, "source": deb.source, "sourceVersion": deb.source_version },
-        }));
-    }
-    // The app's lockfiles, and each PyPI or npm file this image's layers unpacked.
-    for app in p.lock.apps.iter().filter(|a| a.image == *name) {
-        dependencies
-            .push(serde_json::json!({ "name": app.lockfile, "digest": { "sha256": app.sha256 } }));
-    }
-    for dep in p
-        .lock
-        .app_packages
-        .iter()
-        .filter(|d| d.image == *name && d.link.is_none())
-    {
-        let purl = match dep.ecosystem.as_str() {
-            "pypi" => bosun_sbom::purl::purl("pypi", None, &dep.name, &dep.version, &[]),
-            _ => match dep.name.split_once('/') {
-                Some((scope, short)) => {
-                    bosun_sbom::purl::purl("npm", Some(scope), short, &dep.version, &[])
-                }
-                None => bosun_sbom::purl::purl("npm", None, &dep.name, &dep.version, &[]),
-            },
-        };
-        let (algorithm, hex) = dep.hash.split_once(':').unwrap_or(("sha256", &dep.hash));
-        dependencies.push(serde_json::json!({
-            "uri": purl,
-            "name": if dep.filename.is_empty() { &dep.url } else { &dep.filename },
-            "digest": { algorithm: hex },
-            "annotations": { "architecture": dep.architecture, "url": dep.url },
-        }));
-    }
-    for input in &p.lock.inputs {
-        dependencies.push(serde_json::json!({
-            "uri": input.reference,
-            "digest": { "sha256": input.digest.trim_start_matches("sha256:") },
-        }));
-    }
-    // Build steps whose outputs the image holds: the packages of their environment and the
-    // sources they read as dependencies; what ran, and what it made, as parameters.
-    let mut steps = Vec::new();
-    let mut step_debs = std::collections::BTreeSet::new();
-    for arch in &p.spec.debian.architectures {
-        let image = &p.spec.for_arch(arch).image[name];
-        let used: std::collections::BTreeSet<&String> =
-            image.copy.iter().filter_map(|c| c.step.as_ref()).collect();
-        let copied = used.into_iter().filter_map(|s| p.steps.get(s, arch));
-        for run in copied.chain(p.steps.builds(name, arch)) {
-            for (package, version, arch, sha256) in &run.packages {
-                if step_debs.insert((package, version, arch)) {
-                    dependencies.push(serde_json::json!({
-                        "uri": bosun_sbom::purl::purl("deb", Some("debian"), package, version, &[("arch", arch.clone())]),
-                        "digest": { "sha256": sha256 },
-                        "annotations": { "buildStep": run.step },
-                    }));
-                }
-            }
-            dependencies.push(serde_json::json!({
-                "name": format!("step {} sources ({arch})", run.step),
-                "digest": { "sha256": run.sources.trim_start_matches("sha256:") },
-            }));
-            let outputs: serde_json::Map<String, serde_json::Value> = run
-                .outputs
-                .iter()
-                .map(|(path, sha256)| {
-                    (
-                        format!("/out/{path}"),
-                        serde_json::json!({ "sha256": sha256 }),
-                    )
-                })
-                .collect();
-            steps.push(serde_json::json!({
-                "name": run.step,
-                "targetArchitecture": arch,
-                "buildArchitecture": bosun_build::step::host_arch(),
-                "command": run.argv,
-                "env": run.env,
-                "sources": run.sources,
-                "outputs": outputs,
-                "key": run.key,
-            }));
-        }
-    }
-    // What the layers were clamped to: SOURCE_DATE_EPOCH, else the lock's newest release
-    // date; and the steps that ran, when some did.
-    let mut internal = serde_json::json!({
-        "sourceDateEpoch": settings::source_date_epoch()?
-            .unwrap_or_else(|| p.lock.source_date_epoch()),
-    });
-    if !steps.is_empty() {
-        internal["steps"] = serde_json::json!(steps);
-    }
-    // The digest is of the compressed blob, so the media type is the compressed one.
-    let media_type = match p.spec.image[name].compression {
-        bosun_spec::Compression::Gzip => bosun_oci::model::MEDIA_LAYER_GZIP,
-        bosun_spec::Compression::Zstd => bosun_oci::model::MEDIA_LAYER_ZSTD,
-    };
-    let byproducts: Vec<serde_json::Value> = p
-        .image
-        .layers
-        .iter()
-        .flat_map(|(arch, layers)| layers.iter().map(move |l| (arch, l)))
-        .map(|(arch, l)| {
-            serde_json::json!({
-                "name": format!("{arch}: {}", l.created_by),
-                "digest": { "sha256": l.digest.as_str().trim_start_matches("sha256:") },
-                "mediaType": media_type,
-            })
-        })
-        .collect();
-    Ok(serde_json::json!({
-        "buildDefinition": {
-            "buildType": "urn:bosun:buildtype:spec:v1",
-            "externalParameters": {
-                "spec": p.spec_path.file_name().map(|f| f.to_string_lossy().into_owned()),
-                "image": name,
-                "tags": p.image.tags,
-                "locked": p.args.locked,
-                "push": p.args.push,
-            },
-            "internalParameters": internal,
-            "resolvedDependencies": dependencies,
-        },
-        "runDetails": {
-            "builder": { "id": "urn:bosun:builder:v1", "version": { "bosun": env!("CARGO_PKG_VERSION") } },
-            "metadata": {
-                "startedOn": p.started_on.to_string(),
-                "finishedOn": jiff::Timestamp::now().to_string(),
-            },
-            "byproducts": byproducts,
-        },
-    }))
-}
-
-/// The SBOMs the build stored beside an image, as attestation predicates.
-fn sbom_predicates(
-    store: &bosun_oci::Store,
-    digest: &bosun_oci::Digest,
-) -> Result<Vec<(&'static str, serde_json::Value)>> {
-    let mut out = Vec::new();
-    for (d, artifact) in store.referrers(digest)? {
-        let predicate_type = match artifact.as_deref() {
-            Some(bosun_sbom::SPDX_ARTIFACT) => bosun_sign::dsse::SPDX,
-            Some(bosun_sbom::CYCLONEDX_ARTIFACT) => bosun_sign::dsse::CYCLONEDX,
-            _ => continue,
-        };
-        let manifest: serde_json::Value = store.read_json(&d.digest)?;
-        let Some(blob) = manifest["layers"][0]["digest"].as_str() else {
-            continue;
-        };
-        let document: serde_json::Value = serde_json::from_slice(&store.read_blob(&blob.parse()?)?)
-            .with_context(|| format!("the SBOM {blob} is not JSON"))?;
-        out.push((predicate_type, document));
-    }
-    Ok(out)
+    printer.status(&format!(
+        "{} blob(s) uploaded ({}), {} mounted, {} already there",
+        report.uploaded,
+        bosun_analyze::human(report.bytes),
+        report.mounted,
+        report.existed
+    ));
+    Ok(())
 }

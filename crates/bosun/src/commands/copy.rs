@@ -173,25 +173,3 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
     ));
     Ok(ExitStatus::Success)
 }
-
-/// The descriptor a build or copy leaves in the store, for the push of many images.
-pub(crate) fn push_all(
-    client: &bosun_registry::Client,
-    store: &Store,
-    images: Vec<(Descriptor, Reference)>,
-    printer: &Printer,
-) -> Result<()> {
-    let report = transfer::push(client, store, &images, DEFAULT_JOBS)?;
-    bosun_trust::registry::carry(client, store, &images)?;
-    for (reference, digest) in &report.images {
-        printer.status(&format!("pushed {reference}@{digest}"));
-    }
-    printer.status(&format!(
-        "{} blob(s) uploaded ({}), {} mounted, {} already there",
-        report.uploaded,
-        bosun_analyze::human(report.bytes),
-        report.mounted,
-        report.existed
-    ));
-    Ok(())
-}

@@ -51,7 +51,7 @@ pub(crate) fn run(template: Template, dir: &Path, printer: &Printer) -> Result<E
     // Editors that read `#:schema` (the TOML language servers) complete and check the spec
     // from the first keystroke.
     let spec = format!("#:schema ./{SCHEMA}\n{spec}");
-    let schema = super::spec::schema_text()? + "\n";
+    let schema = serde_json::to_string_pretty(&bosun_spec::json_schema())? + "\n";
     let files: Vec<(&str, &str)> = [("bosun.toml", spec.as_str())]
         .into_iter()
         .chain(others.iter().copied())

@@ -2,11 +2,10 @@
 
 mod build;
 mod copy;
-pub(crate) mod db;
+mod db;
 mod diff;
 mod disk;
 mod init;
-mod inputs;
 mod inspect;
 mod lint;
 mod lock;
@@ -15,7 +14,7 @@ mod pin;
 mod policy;
 mod sbom;
 mod scan;
-pub(crate) mod sign;
+mod sign;
 mod spec;
 mod store;
 
@@ -45,7 +44,7 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             },
             why.as_deref(),
             arch.as_deref(),
-            lock::Images {
+            crate::locking::Images {
                 store_dir: &store_dir,
                 registry: &registry,
             },

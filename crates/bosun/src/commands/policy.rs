@@ -60,11 +60,7 @@ fn load(args: &PolicyArgs, printer: &Printer) -> Result<(Policy, PathBuf)> {
 pub(crate) fn check(store_dir: &Path, args: &PolicyArgs, printer: &Printer) -> Result<ExitStatus> {
     let (policy, keys_dir) = load(args, printer)?;
     let db = match &policy.vulnerabilities {
-        Some(_) => Some(crate::commands::db::resolve(
-            &args.db,
-            &args.registry,
-            printer,
-        )?),
+        Some(_) => Some(crate::vulndb::resolve(&args.db, &args.registry, printer)?),
         None => None,
     };
     let checker = Checker {
@@ -76,7 +72,7 @@ pub(crate) fn check(store_dir: &Path, args: &PolicyArgs, printer: &Printer) -> R
     };
     let image = |reference: &str| -> Result<ImageResult> {
         // One manifest read serves both the signatures and the contents.
-        let place = crate::commands::sign::place(store_dir, reference, &args.registry)?;
+        let place = crate::images::place(store_dir, reference, &args.registry)?;
         let opened = open_at(
             place.as_ref(),
             store_dir,

@@ -77,7 +77,7 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
         false => from_image(store_dir, args)?,
     };
     let now = settings::now();
-    let dir = crate::commands::db::resolve(&args.db, &args.registry, printer)?;
+    let dir = crate::vulndb::resolve(&args.db, &args.registry, printer)?;
     let db = match Db::open(&dir) {
         Ok(db) => Some(db),
         // No database where none was asked for: the mirror still answers.
@@ -162,7 +162,11 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
             log["runs"][0]["properties"] = properties;
             printer.data(&serde_json::to_string_pretty(&log)?)?
         }
-        ReportFormat::Table => table(&report, printer)?,
+        ReportFormat::Table => {
+            for line in report.table() {
+                printer.data(&line)?;
+            }
+        }
     }
     printer.status(&report.summary());
     // A severity gate fails closed: with no advisory data (or data too old) it checked
@@ -232,48 +236,4 @@ fn judgements(
         vex.read(path)?;
     }
     Ok((list, vex))
-}
-
-fn table(report: &Report, printer: &Printer) -> Result<()> {
-    if !report.vulnerabilities.is_empty() {
-        printer.data(&format!(
-            "{:<24} {:<20} {:<20} {:<10} {:<13} FIXED IN",
-            "PACKAGE", "VERSION", "ID", "SEVERITY", "STATUS"
-        ))?;
-        for f in &report.vulnerabilities {
-            let fixed = match (&f.fixed_version, &f.fix_now) {
-                (Some(v), Some(now)) => format!("{v} (now in {})", now.suite),
-                (Some(v), None) => v.clone(),
-                (None, _) => f.reason.clone().unwrap_or_default(),
-            };
-            printer.data(&format!(
-                "{:<24} {:<20} {:<20} {:<10} {:<13} {fixed}",
-                f.package,
-                f.version,
-                f.id,
-                f.severity.as_str(),
-                f.status.as_str()
-            ))?;
-        }
-    }
-    if !report.updates.is_empty() {
-        if !report.vulnerabilities.is_empty() {
-            printer.data("")?;
-        }
-        printer.data(&format!(
-            "{:<28} {:<24} {:<24} {:<22} CVES",
-            "PACKAGE", "INSTALLED", "AVAILABLE", "SUITE"
-        ))?;
-        for u in &report.updates {
-            printer.data(&format!(
-                "{:<28} {:<24} {:<24} {:<22} {}",
-                u.package,
-                u.installed,
-                u.available,
-                u.suite,
-                u.cves.join(" ")
-            ))?;
-        }
-    }
-    Ok(())
 }

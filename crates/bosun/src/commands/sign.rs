@@ -4,13 +4,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use bosun_oci::source::ImageRef;
 use bosun_sign::dsse;
 use bosun_sign::key::{PrivateKey, PublicKey};
 use bosun_trust::{Checked, Place, make};
 
 use crate::cli::{AttestationType, Format, SignArgs, VerifyArgs, VerifyAttestationArgs};
-use crate::{ExitStatus, Printer, settings};
+use crate::{ExitStatus, Printer};
 
 pub(crate) fn keygen(prefix: &str, force: bool, printer: &Printer) -> Result<ExitStatus> {
     let (private, public) = (format!("{prefix}.key"), format!("{prefix}.pub"));
@@ -45,24 +44,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// The image to sign or verify, where its signatures are kept.
-pub(crate) fn place(
-    store_dir: &Path,
-    image: &str,
-    registry: &crate::cli::RegistryArgs,
-) -> Result<Option<Place>> {
-    Ok(match ImageRef::parse(image)? {
-        ImageRef::Store(name) => Some(Place::in_store(store_dir, &name)?),
-        ImageRef::Registry(text) => Some(Place::in_registry(
-            &settings::registry_client(registry)?,
-            &text,
-        )?),
-        _ => None,
-    })
-}
-
 fn target(store_dir: &Path, image: &str, registry: &crate::cli::RegistryArgs) -> Result<Place> {
-    place(store_dir, image, registry)?.ok_or_else(|| {
+    crate::images::place(store_dir, image, registry)?.ok_or_else(|| {
         anyhow!("{image}: sign and verify images in the store or in a registry (docker://)")
     })
 }
