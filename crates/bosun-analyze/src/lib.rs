@@ -41,17 +41,4 @@ pub enum Error {
     Config(String, String),
 }
 
-/// Bytes as dive's explorer shows them (1000-based, one decimal): `13 B`, `1.2 MB`.
-pub fn human(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    match unit {
-        0 => format!("{bytes} B"),
-        _ => format!("{value:.1} {}", UNITS[unit]),
-    }
-}
+pub use bosun_oci::human;

@@ -105,6 +105,65 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// bosun.lock does not pin an image the spec reads.
+    #[error("bosun.lock does not pin {reference}; run `bosun lock`")]
+    Unpinned {
+        /// The image.
+        reference: String,
+    },
+    /// An image input names something else than the lock pins.
+    #[error(
+        "{reference} is {now} now, but bosun.lock pins {pinned}; run `bosun lock` to take the new one"
+    )]
+    InputMoved {
+        /// The image.
+        reference: String,
+        /// What it names now.
+        now: String,
+        /// What the lock pins.
+        pinned: String,
+    },
+    /// An image input moved between the reads of two architectures.
+    #[error("{reference} changed while it was read; try again")]
+    InputChanged {
+        /// The image.
+        reference: String,
+    },
+    /// An image input built for another platform than an architecture of the spec.
+    #[error(
+        "{reference} has no image for {want} (the spec builds {arch}): it is {have}; name a multi-platform image with a {want} manifest, or mark copies whose files fit every architecture with `arch-independent = true`"
+    )]
+    WrongPlatform {
+        /// The image.
+        reference: String,
+        /// The platform wanted.
+        want: String,
+        /// The spec's Debian architecture.
+        arch: String,
+        /// The platform it is.
+        have: String,
+    },
+    /// An image input named as a store name.
+    #[error("{reference}: name a transport (docker://, oci:, ...)")]
+    InputTransport {
+        /// The image.
+        reference: String,
+    },
+    /// An image input that cannot be read.
+    #[error("cannot read {reference}")]
+    Input {
+        /// The image.
+        reference: String,
+        /// Why.
+        #[source]
+        source: Box<Error>,
+    },
+    /// A registry (boxed: its errors are large).
+    #[error(transparent)]
+    Registry(Box<bosun_registry::Error>),
+    /// The registry client could not be made (its settings).
+    #[error("{0}")]
+    Client(Box<dyn std::error::Error + Send + Sync>),
     /// The remote layer cache failed.
     #[error("remote layer cache")]
     Remote(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -135,4 +194,10 @@ pub enum Error {
         /// `debian` or `security`.
         archive: String,
     },
+}
+
+impl From<bosun_registry::Error> for Error {
+    fn from(e: bosun_registry::Error) -> Self {
+        Error::Registry(Box::new(e))
+    }
 }

@@ -492,6 +492,123 @@ pub fn fixed_cves(
     Ok(out)
 }
 
+/// What an existing lock is to a new resolution.
+#[derive(Clone, Copy)]
+pub enum Previous<'a> {
+    /// No lock yet.
+    None,
+    /// Kept as it is when nothing it depends on changed.
+    Reuse(&'a Lockfile),
+    /// `--security-only`: its versions stay unless a security suite has newer ones.
+    Pins(&'a Lockfile),
+}
+
+/// Where an app's dependencies are locked from.
+pub struct AppLocking<'a> {
+    /// The project directory (app lockfiles are relative to it).
+    pub project: &'a std::path::Path,
+    /// Package indexes and registries when a lockfile does not say.
+    pub sources: &'a crate::app::AppSources,
+    /// Downloads.
+    pub fetcher: &'a bosun_deb::Fetcher,
+    /// The download cache.
+    pub cache: &'a std::path::Path,
+}
+
+/// The lock of `spec`: from `repo`'s releases, the image inputs as `locked` pins them (read
+/// from `inputs` in the store, for what their `from` images have installed), and the app
+/// lockfiles. Resolution
+/// is a function of the spec, the signed releases, the image inputs and the rules: with all
+/// four unchanged, a previous lock stands (and one small request per suite answered).
+pub fn lock_spec(
+    spec: &Spec,
+    repo: &Repository,
+    locked: Vec<bosun_spec::LockedInput>,
+    inputs: Option<(&BTreeMap<String, crate::inputs::Input>, &bosun_oci::Store)>,
+    previous: Previous<'_>,
+    apps: &AppLocking<'_>,
+) -> Result<Lockfile, Error> {
+    let from = || match inputs {
+        Some((inputs, store)) => crate::inputs::from_packages(spec, inputs, store),
+        None => Ok(FromPackages::new()),
+    };
+    let pins = match previous {
+        Previous::Pins(old) => Some(old),
+        _ => None,
+    };
+    let no_needs = Default::default();
+    let mut lock = match previous {
+        Previous::Reuse(old)
+            if old.is_reusable(&spec.resolution_hash(), &releases(repo), &locked) =>
+        {
+            tracing::debug!("the spec, releases and inputs are unchanged: the lock stands");
+            let mut lock = Lockfile {
+                includes: spec.includes().to_vec(),
+                ..old.clone()
+            };
+            lock_apps(&mut lock, spec, apps, Some(old))?;
+            lock
+        }
+        _ => {
+            let mut lock = resolve(spec, repo, &from()?, pins, &no_needs)?;
+            lock.inputs = locked.clone();
+            lock.includes = spec.includes().to_vec();
+            lock_apps(&mut lock, spec, apps, None)?;
+            lock
+        }
+    };
+    // The system libraries the app's native wheels load (libstdc++...) join the image's
+    // packages: a second resolution, with them as roots, when the first lacks them.
+    let needs = crate::app::needs(&lock);
+    if !crate::app::needs_met(&lock, spec, &needs) {
+        let mut again = resolve(spec, repo, &from()?, pins, &needs)?;
+        again.inputs = locked;
+        again.includes = spec.includes().to_vec();
+        again.apps = std::mem::take(&mut lock.apps);
+        again.app_packages = std::mem::take(&mut lock.app_packages);
+        lock = again;
+    }
+    Ok(lock)
+}
+
+/// Chooses the files of the app dependencies (PyPI, npm) for each image and architecture,
+/// from the app lockfiles as they are now. An earlier lock's choice stands when its Debian
+/// packages were kept and no app lockfile changed (a hashed requirements file asks the
+/// package index, which a standing lock need not).
+fn lock_apps(
+    lock: &mut Lockfile,
+    spec: &Spec,
+    apps: &AppLocking<'_>,
+    kept: Option<&Lockfile>,
+) -> Result<(), Error> {
+    if !spec
+        .image
+        .values()
+        .any(|i| i.python.is_some() || i.node.is_some())
+    {
+        lock.apps.clear();
+        lock.app_packages.clear();
+        return Ok(());
+    }
+    let now = crate::app::app_lockfiles(spec, apps.project)?;
+    if let Some(old) = kept
+        && old.changed_app(&now).is_none()
+    {
+        return Ok(());
+    }
+    let (locked, packages) = crate::app::lock_apps(
+        spec,
+        lock,
+        apps.project,
+        apps.sources,
+        apps.fetcher,
+        apps.cache,
+    )?;
+    lock.apps = locked;
+    lock.app_packages = packages;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

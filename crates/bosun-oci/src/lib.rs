@@ -20,6 +20,22 @@ pub mod store;
 pub use digest::{Digest, DigestError};
 pub use store::{GcReport, Store, StoredImage, normalize_name};
 
+/// Sizes as people read them, the way dive shows them (1000-based, one decimal): `13 B`,
+/// `1.2 MB`.
+pub fn human(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    match unit {
+        0 => format!("{bytes} B"),
+        _ => format!("{value:.1} {}", UNITS[unit]),
+    }
+}
+
 /// Errors of the image layer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -86,6 +102,14 @@ pub enum Error {
         text: String,
         /// The transport.
         transport: String,
+    },
+    /// A destination without a transport.
+    #[error(
+        "destination {text:?} needs a transport: docker://, oci:, oci-archive:, docker-archive: or store:"
+    )]
+    NoTransport {
+        /// What was given.
+        text: String,
     },
     /// A reference this function does not open (a registry image is opened remotely).
     #[error("{reference}: a registry image is opened with open_remote")]

@@ -527,3 +527,154 @@ impl Checker<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use bosun_oci::Store;
+    use bosun_oci::model::{Descriptor, MEDIA_CONFIG, MEDIA_LAYER_TAR, MEDIA_MANIFEST};
+
+    use super::*;
+
+    /// An image of one uncompressed layer holding `files`, with `config` as its runtime
+    /// config, in a store in `dir`; opened.
+    fn image(dir: &Path, files: &[(&str, &[u8])], config: serde_json::Value) -> Image {
+        let mut tar = tar::Builder::new(Vec::new());
+        for (path, bytes) in files {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(bytes.len() as u64);
+            header.set_mode(0o755);
+            tar.append_data(&mut header, path, *bytes).unwrap();
+        }
+        let layer = tar.into_inner().unwrap();
+        let store = Store::open(dir).unwrap();
+        let layer_digest = store.write_blob(&layer).unwrap();
+        let config = store
+            .write_json(
+                &serde_json::json!({
+                    "architecture": "amd64", "os": "linux", "config": config,
+                    "rootfs": { "type": "layers", "diff_ids": [layer_digest] },
+                    "created": "2026-01-01T00:00:00Z",
+                }),
+                MEDIA_CONFIG,
+            )
+            .unwrap();
+        let manifest = store
+            .write_json(
+                &serde_json::json!({
+                    "schemaVersion": 2, "mediaType": MEDIA_MANIFEST,
+                    "config": { "mediaType": MEDIA_CONFIG, "digest": config.digest, "size": config.size },
+                    "layers": [{ "mediaType": MEDIA_LAYER_TAR, "digest": layer_digest, "size": layer.len() }],
+                }),
+                MEDIA_MANIFEST,
+            )
+            .unwrap();
+        store
+            .tag(
+                "app:1",
+                Descriptor {
+                    annotations: BTreeMap::new(),
+                    ..manifest
+                },
+            )
+            .unwrap();
+        bosun_oci::source::open("app:1", dir, None).unwrap()
+    }
+
+    fn results(policy: &str, reference: &str, image: &Image) -> Vec<(&'static str, Outcome)> {
+        let policy = Policy::parse(Path::new("policy.toml"), policy).unwrap();
+        let checker = Checker {
+            policy: &policy,
+            file: Path::new("policy.toml"),
+            keys_dir: Path::new("."),
+            db: None,
+            now: 1_800_000_000,
+        };
+        checker
+            .image(reference, image, None)
+            .unwrap()
+            .rules
+            .into_iter()
+            .map(|r| (r.rule, r.result))
+            .collect()
+    }
+
+    #[test]
+    fn rules_on_an_image_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let rooted = image(
+            dir.path(),
+            &[
+                ("bin/sh", b"#!ELF"),
+                (
+                    "app/.env",
+                    b"AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+                ),
+            ],
+            serde_json::json!({ "Labels": { "org.opencontainers.image.source": "x" } }),
+        );
+        let policy = "[digest]\n[non-root]\n[healthcheck]\n[no-shell]\n[no-secrets]\n\
+                      [labels]\nrequired = [\"org.opencontainers.image.source\"]\n\
+                      [size]\nmax = \"1MB\"\n[signed]\nkeys = [\"cosign.pub\"]\n[age]\nmax-days = 90\n";
+        assert_eq!(
+            results(policy, "app:1", &rooted),
+            [
+                ("digest", Outcome::Fail),
+                ("signed", Outcome::Skip),
+                ("non-root", Outcome::Fail),
+                ("healthcheck", Outcome::Fail),
+                ("no-shell", Outcome::Fail),
+                ("no-secrets", Outcome::Fail),
+                ("size", Outcome::Pass),
+                ("labels", Outcome::Pass),
+                ("age", Outcome::Fail),
+            ]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let clean = image(
+            dir.path(),
+            &[("app/server", b"\x7fELF")],
+            serde_json::json!({ "User": "65532", "Healthcheck": { "Test": ["CMD", "/app/server", "--check"] } }),
+        );
+        assert_eq!(
+            results(
+                "[non-root]\n[healthcheck]\n[no-shell]\n[no-secrets]\n[size]\nmax = \"10B\"\n",
+                "app:1@sha256:0",
+                &clean
+            ),
+            [
+                ("non-root", Outcome::Pass),
+                ("healthcheck", Outcome::Pass),
+                ("no-shell", Outcome::Pass),
+                ("no-secrets", Outcome::Pass),
+                ("size", Outcome::Fail),
+            ]
+        );
+    }
+
+    #[test]
+    fn settings_out_of_range_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = image(dir.path(), &[("a", b"a")], serde_json::json!({}));
+        let policy = Policy::parse(Path::new("p.toml"), "[size]\nmax = \"lots\"\n").unwrap();
+        let checker = Checker {
+            policy: &policy,
+            file: Path::new("p.toml"),
+            keys_dir: Path::new("."),
+            db: None,
+            now: 0,
+        };
+        let err = checker.image("app:1", &img, None).unwrap_err().to_string();
+        assert!(err.starts_with("p.toml: size.max \"lots\""), "{err}");
+        let policy = Policy::parse(Path::new("p.toml"), "[signed]\nkeys = []\n").unwrap();
+        let place = None;
+        let checker = Checker {
+            policy: &policy,
+            ..checker
+        };
+        // Without a place for signatures the rule is skipped, keys or not.
+        let result = checker.image("app:1", &img, place).unwrap();
+        assert_eq!(result.rules[0].result, Outcome::Skip);
+    }
+}

@@ -403,3 +403,74 @@ fn reason(e: &dyn std::error::Error) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use bosun_oci::model::MEDIA_MANIFEST;
+    use bosun_sign::key::PrivateKey;
+
+    use super::*;
+
+    /// Signed and attested in a store, found again by subject: the right key's signature
+    /// and statement accepted, another key's refused with the reason, a predicate type not
+    /// asked for neither.
+    #[test]
+    fn signatures_in_a_store_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let image = store
+            .write_json(&serde_json::json!({"image": 1}), MEDIA_MANIFEST)
+            .unwrap();
+        store.tag("app:1", image.clone()).unwrap();
+        let key = PrivateKey::generate();
+        let predicate = serde_json::json!({"builder": "test"});
+        crate::store::sign(
+            &store,
+            &image,
+            "app",
+            &key,
+            &[(dsse::SLSA_PROVENANCE_V1, predicate.clone())],
+        )
+        .unwrap();
+        let place = Place::in_store(dir.path(), "app:1").unwrap();
+        assert_eq!(place.named(), format!("app@{}", image.digest));
+        let signed = place.signatures(&key.public()).unwrap();
+        assert_eq!(signed.accepted.len(), 1, "{:?}", signed.rejected);
+        assert_eq!(
+            signed.accepted[0]["critical"]["image"]["docker-manifest-digest"],
+            image.digest.as_str()
+        );
+        let statements = place
+            .attestations(&key.public(), &[dsse::SLSA_PROVENANCE_V1])
+            .unwrap();
+        assert_eq!(statements.accepted[0]["predicate"], predicate);
+        assert!(
+            place
+                .attestations(&key.public(), &[dsse::SPDX])
+                .unwrap()
+                .accepted
+                .is_empty()
+        );
+        let other = PrivateKey::generate().public();
+        let refused = place.signatures(&other).unwrap();
+        assert!(refused.accepted.is_empty());
+        assert!(
+            refused.rejected[0].ends_with("the signature does not match the payload and key"),
+            "{:?}",
+            refused.rejected
+        );
+        assert!(
+            crate::store::attested(
+                &store,
+                &image.digest,
+                &key.public(),
+                dsse::SLSA_PROVENANCE_V1
+            )
+            .unwrap()
+        );
+        assert!(
+            !crate::store::attested(&store, &image.digest, &other, dsse::SLSA_PROVENANCE_V1)
+                .unwrap()
+        );
+    }
+}

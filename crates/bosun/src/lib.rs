@@ -6,7 +6,6 @@ mod cli;
 mod commands;
 pub mod env_vars;
 mod images;
-mod inputs;
 mod keys;
 mod locking;
 mod printer;

@@ -60,4 +60,41 @@ impl ImageRef {
             }
         })
     }
+
+    /// Parses where an image is written: as [`ImageRef::parse`], but the transport must be
+    /// named, and `PATH[:REF]` splits at its first `:` (the path need not exist yet; a
+    /// reference may itself hold `:`, as in `name:tag`).
+    pub fn destination(text: &str) -> Result<Self, Error> {
+        let Some((transport, rest)) = text.split_once(':') else {
+            return Err(Error::NoTransport {
+                text: text.to_string(),
+            });
+        };
+        let path_and_ref = || match rest.split_once(':') {
+            Some((p, r)) => (PathBuf::from(p), Some(r.to_string())),
+            None => (PathBuf::from(rest), None),
+        };
+        Ok(match transport {
+            "store" => Self::Store(normalize_name(rest)),
+            "oci" => {
+                let (p, r) = path_and_ref();
+                Self::OciDir(p, r)
+            }
+            "oci-archive" => {
+                let (p, r) = path_and_ref();
+                Self::OciArchive(p, r)
+            }
+            "docker-archive" => {
+                let (p, r) = path_and_ref();
+                Self::DockerArchive(p, r)
+            }
+            "docker" if rest.starts_with("//") => Self::Registry(rest[2..].to_string()),
+            other => {
+                return Err(Error::Transport {
+                    text: text.to_string(),
+                    transport: other.to_string(),
+                });
+            }
+        })
+    }
 }

@@ -137,7 +137,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         true => {
             let dir = bosun_spec::project_dir(spec_path);
             let pins = Some(&lock.inputs[..]);
-            crate::inputs::gather(&spec, &dir, pins, &store, &args.registry, printer)?.0
+            crate::locking::gather(&spec, &dir, pins, &store, &args.registry, printer)?.0
         }
         false => Default::default(),
     };

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use bosun_oci::model::Descriptor;
 use bosun_oci::source::{self, ImageRef, host_platform};
 use bosun_oci::{Store, export, normalize_name};
@@ -83,23 +83,15 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
     }
     // 3. The destination.
     let destination = &args.destination;
-    let (transport, rest) = destination.split_once(':').with_context(|| {
-        format!("destination {destination:?} needs a transport: docker://, oci:, oci-archive:, docker-archive: or store:")
-    })?;
-    // `PATH[:REF]`: a reference may itself contain `:` (name:tag), so split at the first one.
-    let (path, reference) = match rest.split_once(':') {
-        Some((p, r)) => (p, Some(r.to_string())),
-        None => (rest, None),
-    };
     let mut wrote_platform = platform.clone();
     let digest = selected.digest.clone();
     let selected_is_index = matches!(
         selected.media_type.as_str(),
         bosun_oci::model::MEDIA_INDEX | "application/vnd.docker.distribution.manifest.list.v2+json"
     );
-    match transport {
-        "docker" if rest.starts_with("//") => {
-            let target = Reference::parse(&rest[2..])?;
+    match ImageRef::destination(destination)? {
+        ImageRef::Registry(text) => {
+            let target = Reference::parse(&text)?;
             let report = transfer::push(
                 client()?,
                 &store,
@@ -117,21 +109,21 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
                 report.artifacts
             ));
         }
-        "oci" => export::to_oci_dir(
+        ImageRef::OciDir(path, reference) => export::to_oci_dir(
             &store,
             &selected,
-            Path::new(path),
+            &path,
             reference.as_deref().unwrap_or(&name),
             args.artifacts,
         )?,
-        "oci-archive" => export::to_oci_archive(
+        ImageRef::OciArchive(path, reference) => export::to_oci_archive(
             &store,
             &selected,
-            Path::new(path),
+            &path,
             reference.as_deref().unwrap_or(&name),
             args.artifacts,
         )?,
-        "docker-archive" => {
+        ImageRef::DockerArchive(path, reference) => {
             let tag = reference.map_or_else(|| normalize_name(&name), |r| normalize_name(&r));
             // Without --platform, a multi-arch image exports the host's platform when it has it.
             let host = host_platform();
@@ -140,23 +132,14 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
                     .ok()
                     .map(|_| host)
             });
-            export::to_docker_archive(
-                &store,
-                &selected,
-                platform.as_ref(),
-                Path::new(path),
-                &[tag],
-            )?;
+            export::to_docker_archive(&store, &selected, platform.as_ref(), &path, &[tag])?;
             wrote_platform = platform;
         }
-        "store" => {
+        ImageRef::Store(name) => {
             let mut d = selected;
             d.annotations.clear();
-            store.tag(&normalize_name(rest), d)?;
+            store.tag(&name, d)?;
         }
-        other => bail!(
-            "unknown transport `{other}:` (use docker://, oci:, oci-archive:, docker-archive: or store:)"
-        ),
     }
     if let Some(file) = &args.digestfile {
         bosun_fs::write_atomic(file, digest.as_str().as_bytes())

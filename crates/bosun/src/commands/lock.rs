@@ -117,13 +117,13 @@ pub(crate) fn run(
     let check = mode.check;
     let old = Lockfile::load(&lock_path).ok();
     let previous = match (mode.security_only, &old) {
-        (true, Some(old)) => crate::locking::Previous::Pins(old),
+        (true, Some(old)) => bosun_build::lock::Previous::Pins(old),
         (true, None) => bail!(
             "--security-only moves an existing lock: {} does not exist (run `bosun lock`)",
             lock_path.display()
         ),
-        (false, Some(old)) => crate::locking::Previous::Reuse(old),
-        (false, None) => crate::locking::Previous::None,
+        (false, Some(old)) => bosun_build::lock::Previous::Reuse(old),
+        (false, None) => bosun_build::lock::Previous::None,
     };
     let lock = crate::locking::resolve_with(&spec, spec_path, images, previous, printer)?;
     if check {
