@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use bosun_oci::layer::{Entry, EntryKind, LayerBuilder};
-use bosun_spec::{Account, CopyEntry, parse_mode};
+use bosun_spec::CopyEntry;
 use globset::GlobMatcher;
 
 use crate::Error;
@@ -110,16 +110,12 @@ pub fn add_copies(
                 root.display()
             )));
         }
-        let (uid, gid) = match &c.owner {
-            Some(o) => Account::parse_user(o).map_err(Error::Copy)?,
-            None => (0, 0),
-        };
-        let mode = c.mode.as_deref().and_then(parse_mode);
-        let dst = c
-            .dst
-            .trim_start_matches('/')
-            .trim_end_matches('/')
-            .to_string();
+        let bosun_spec::Placement {
+            uid,
+            gid,
+            mode,
+            dst,
+        } = c.placement((0, 0)).map_err(Error::Copy)?;
         let meta = std::fs::metadata(&real).map_err(|e| read_error(&real, e))?;
         let owner = Owner { uid, gid, mode };
         if meta.is_dir() {

@@ -14,7 +14,7 @@ use bosun_oci::model::{Descriptor, Platform, platform_for_debian};
 use bosun_oci::source::{self, Image, ImageRef, open_descriptor};
 use bosun_registry::transfer::{self, DEFAULT_JOBS, Platforms};
 use bosun_registry::{Client, Reference};
-use bosun_spec::{Account, CopyEntry, LockedInput, Spec, parse_mode};
+use bosun_spec::{CopyEntry, LockedInput, Spec};
 
 use crate::Error;
 use crate::lock::FromPackages;
@@ -89,16 +89,12 @@ pub fn copy_from_image(
     let top = tree
         .get(&src)
         .ok_or_else(|| Error::Copy(format!("{}: no /{src} in the image", image.reference)))?;
-    let (uid, gid) = match &c.owner {
-        Some(o) => Account::parse_user(o).map_err(Error::Copy)?,
-        None => (top.uid, top.gid),
-    };
-    let mode = c.mode.as_deref().and_then(parse_mode);
-    let dst = c
-        .dst
-        .trim_start_matches('/')
-        .trim_end_matches('/')
-        .to_string();
+    let bosun_spec::Placement {
+        uid,
+        gid,
+        mode,
+        dst,
+    } = c.placement((top.uid, top.gid)).map_err(Error::Copy)?;
     // A file copied to `dir/` keeps its name, as a project copy does.
     let dst = match (&top.kind, c.dst.ends_with('/')) {
         (EntryKind::Dir, _) | (_, false) => dst,

@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod assemble;
+mod context;
 pub mod copy;
 mod image;
 pub mod inputs;
@@ -17,9 +18,8 @@ pub mod provenance;
 mod sbom;
 pub mod step;
 
-pub use image::{
-    BuildContext, BuiltImage, BuiltLayer, RemoteLayers, Snapshot, build_image, deb_request,
-};
+pub use context::{BuildContext, BuiltImage, BuiltLayer, RemoteLayers, Snapshot};
+pub use image::{build_image, deb_request};
 
 /// Errors of the builder.
 #[derive(Debug, thiserror::Error)]

@@ -18,7 +18,7 @@ use bosun_spec::LockedPackage;
 use sha2::{Digest as _, Sha256};
 
 use crate::Error;
-use crate::image::{BuildContext, LayerPlan};
+use crate::context::{BuildContext, LayerPlan};
 
 /// Writes the SBOMs of one built manifest, unless the store has them already (a rebuild
 /// that changed nothing makes the same manifest, and pays nothing here). They are returned,

@@ -20,8 +20,9 @@ use sha2::{Digest as _, Sha256};
 
 use crate::Error;
 use crate::assemble::{self, AssembleOptions};
+use crate::context::BuildContext;
 use crate::copy::{self, Ignore};
-use crate::image::{BuildContext, deb_request};
+use crate::image::deb_request;
 
 /// Bump when how a root is assembled changes, so old cached roots are not reused.
 const ROOT_FORMAT: &str = "bosun-step-root-v2";

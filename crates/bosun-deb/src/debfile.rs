@@ -8,18 +8,8 @@ use std::path::Path;
 
 use crate::Error;
 
-/// What an entry of the data tarball is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntryKind {
-    /// A regular file and its content.
-    File(Vec<u8>),
-    /// A directory.
-    Dir,
-    /// A symbolic link and its target, as written.
-    Symlink(String),
-    /// A hard link to an earlier entry (normalised path, no leading `/`).
-    Hardlink(String),
-}
+/// What an entry of the data tarball is (the same kinds an image layer has).
+pub use bosun_fs::EntryKind;
 
 /// One entry of a package's data tarball, with its path normalised: no leading `./` or `/`,
 /// no `..`, no empty components.

@@ -271,6 +271,25 @@ pub struct CacheRequest {
     pub fallback: Option<String>,
 }
 
+impl CacheRequest {
+    /// A package file `filename` of the archive at `root`, named `NAME_VERSION_ARCH.deb`.
+    pub fn package(
+        (name, version, architecture): (&str, &str, &str),
+        root: &str,
+        filename: &str,
+        size: u64,
+        sha256: &str,
+    ) -> Self {
+        CacheRequest {
+            name: format!("{name}_{version}_{architecture}.deb"),
+            url: format!("{}/{filename}", root.trim_end_matches('/')),
+            size,
+            sha256: sha256.to_string(),
+            fallback: None,
+        }
+    }
+}
+
 /// A content-addressed cache of downloaded files.
 #[derive(Debug, Clone)]
 pub struct Cache {

@@ -12,6 +12,20 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+/// What an entry of a tar archive is, as layers and packages hold them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file with its content.
+    File(Vec<u8>),
+    /// A directory.
+    Dir,
+    /// A symbolic link and its target, as written.
+    Symlink(String),
+    /// A hard link to an earlier entry of the same archive (normalised path, no leading
+    /// `/`).
+    Hardlink(String),
+}
+
 /// Attach the path to an I/O error so every message names its file. The original error is
 /// kept, not rebuilt from its text: it reads `PATH: CAUSE`, keeps its kind, and a caller can
 /// reach it (`raw_os_error` and all) through [`PathError::cause`]. The cause is part of the

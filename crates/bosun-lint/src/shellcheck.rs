@@ -371,7 +371,8 @@ fn check_chunk(
 }
 
 /// Runs `command` and returns its standard output, or `None` when it has not finished after
-/// `timeout` (it is then killed and reaped).
+/// `timeout` (it is then killed and reaped). The output is awaited, not polled for: a
+/// one-file lint waits on ShellCheck alone, never on a sleep.
 fn run_with_deadline(mut command: Command, timeout: Duration) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     let mut child = command
@@ -379,24 +380,23 @@ fn run_with_deadline(mut command: Command, timeout: Duration) -> std::io::Result
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()?;
-    // Read while it runs: a full pipe would stop it.
+    // Read while it runs: a full pipe would stop it. The pipe ends when ShellCheck exits.
     let mut pipe = child.stdout.take().expect("piped");
-    let reader = std::thread::spawn(move || {
+    let (done, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut out = Vec::new();
-        pipe.read_to_end(&mut out).map(|_| out)
+        let _ = done.send(pipe.read_to_end(&mut out).map(|_| out));
     });
-    let started = std::time::Instant::now();
-    loop {
-        if child.try_wait()?.is_some() {
-            return reader.join().expect("the reader does not panic").map(Some);
+    match output.recv_timeout(timeout) {
+        Ok(out) => {
+            child.wait()?;
+            out.map(Some)
         }
-        if started.elapsed() >= timeout {
+        Err(_) => {
             let _ = child.kill();
             let _ = child.wait();
-            let _ = reader.join();
-            return Ok(None);
+            Ok(None)
         }
-        std::thread::sleep(Duration::from_millis(5).min(timeout / 4 + Duration::from_millis(1)));
     }
 }
 

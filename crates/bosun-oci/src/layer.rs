@@ -11,18 +11,8 @@ use std::io::{self, Write};
 
 use crate::Digest;
 
-/// What an entry is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntryKind {
-    /// A regular file with its content.
-    File(Vec<u8>),
-    /// A directory.
-    Dir,
-    /// A symbolic link to a target.
-    Symlink(String),
-    /// A hard link to another file entry of the same layer (path without leading `/`).
-    Hardlink(String),
-}
+/// What an entry is (the same kinds a package's data tarball has).
+pub use bosun_fs::EntryKind;
 
 /// One entry of a layer. Paths are relative (`usr/bin/python3`), without `./` or `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use toml::Spanned;
@@ -23,7 +24,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::lock::LockedInclude;
 use crate::sources::SourceFile;
-use crate::spec::{Origins, Place, Spec};
+use crate::spec::{LoadOptions, Origins, Place, Spec};
 use crate::vars::{Definition, Scope, Vars, no_variable_in_key};
 use crate::{Error, syntax, toml_error};
 
@@ -546,6 +547,35 @@ fn place(files: &[SourceFile], i: usize, span: Range<usize>) -> Place {
         path: f.path.clone(),
         line,
         column,
+    }
+}
+
+/// Reading a spec: its files gathered, composed, its image paths made relative.
+impl Spec {
+    /// Reads and validates a spec file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        Self::load_with(path, &LoadOptions::default())
+    }
+
+    /// Reads a spec file, the files it includes, and `--set` values for its variables.
+    pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Self, Error> {
+        let text = crate::read(path)?;
+        Self::parse_with(path, &text, options)
+    }
+
+    /// Parses and validates spec text; `path` names the file in errors, and its directory is
+    /// where relative includes are read from.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
+        Self::parse_with(path, text, &LoadOptions::default())
+    }
+
+    /// Reads the includes of spec text, merges them, expands the variables (`options.set`
+    /// holds `--set` values), then reads and validates the result.
+    pub fn parse_with(path: &Path, text: &str, options: &LoadOptions) -> Result<Self, Error> {
+        let files = crate::sources::gather(path, text.to_string(), options)?;
+        let mut spec = compose(&files, &options.set)?;
+        spec.localize_images(path, &options.include_roots)?;
+        Ok(spec)
     }
 }
 

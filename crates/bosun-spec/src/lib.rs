@@ -18,8 +18,8 @@ pub use lock::{
 pub use sources::local_image_in;
 pub use spec::{
     ACCOUNTS, Account, BaseGroup, Compression, CopyEntry, DEBUG_PACKAGE, DebianSection, FetchSpec,
-    Healthcheck, ImageSpec, IncludeFetcher, LoadOptions, NodeDeps, Place, PythonDeps, STEP_BASE,
-    STEP_SHELL, Spec, StepSpec, json_schema, parse_duration, parse_mode,
+    Healthcheck, ImageSpec, IncludeFetcher, LoadOptions, NodeDeps, Place, Placement, PythonDeps,
+    STEP_BASE, STEP_SHELL, Spec, StepSpec, json_schema, parse_duration, parse_mode,
 };
 
 use std::path::{Path, PathBuf};

@@ -443,6 +443,35 @@ pub struct CopyEntry {
     pub arch_independent: bool,
 }
 
+/// Where and how a copy entry's files land.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// Owner uid.
+    pub uid: u32,
+    /// Owner gid.
+    pub gid: u32,
+    /// The mode the entry sets, when it sets one.
+    pub mode: Option<u32>,
+    /// The destination, without leading or trailing `/`.
+    pub dst: String,
+}
+
+impl CopyEntry {
+    /// Where and how the copied files land; the owner is `owner`, else `default`.
+    pub fn placement(&self, default: (u32, u32)) -> Result<Placement, String> {
+        let (uid, gid) = match &self.owner {
+            Some(o) => Account::parse_user(o)?,
+            None => default,
+        };
+        Ok(Placement {
+            uid,
+            gid,
+            mode: self.mode.as_deref().and_then(parse_mode),
+            dst: self.dst.trim_matches('/').to_string(),
+        })
+    }
+}
+
 /// A health check.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -626,36 +655,10 @@ impl ImageSpec {
 }
 
 impl Spec {
-    /// Reads and validates a spec file.
-    pub fn load(path: &Path) -> Result<Self, Error> {
-        Self::load_with(path, &LoadOptions::default())
-    }
-
-    /// Reads a spec file, the files it includes, and `--set` values for its variables.
-    pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Self, Error> {
-        let text = crate::read(path)?;
-        Self::parse_with(path, &text, options)
-    }
-
-    /// Parses and validates spec text; `path` names the file in errors, and its directory is
-    /// where relative includes are read from.
-    pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
-        Self::parse_with(path, text, &LoadOptions::default())
-    }
-
-    /// Reads the includes of spec text, merges them, expands the variables (`options.set`
-    /// holds `--set` values), then reads and validates the result.
-    pub fn parse_with(path: &Path, text: &str, options: &LoadOptions) -> Result<Self, Error> {
-        let files = crate::sources::gather(path, text.to_string(), options)?;
-        let mut spec = crate::compose::compose(&files, &options.set)?;
-        spec.localize_images(path, &options.include_roots)?;
-        Ok(spec)
-    }
-
     /// Writes each image on this machine that the spec reads (`oci:`, `oci-archive:`,
     /// `docker-archive:`) relative to the spec at `path`, and refuses one outside the allowed
     /// roots: a lock or an image history that named one machine's paths could not be shared.
-    fn localize_images(&mut self, path: &Path, roots: &[PathBuf]) -> Result<(), Error> {
+    pub(crate) fn localize_images(&mut self, path: &Path, roots: &[PathBuf]) -> Result<(), Error> {
         let mut failed = None;
         'images: for (name, image) in &mut self.image {
             let references = image
@@ -683,7 +686,7 @@ impl Spec {
         Ok(())
     }
 
-    /// A spec made of its parts; [`crate::compose`] validates it.
+    /// A spec made of its parts; composing validates it.
     pub(crate) fn composed(
         vars: BTreeMap<String, String>,
         debian: DebianSection,

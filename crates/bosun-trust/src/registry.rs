@@ -125,3 +125,31 @@ pub fn carry(
     }
     Ok(())
 }
+
+/// The content (its first layer) of the first artifact of `artifact_type` a registry lists
+/// as a referrer of `digest`, checked against its digests: an SBOM pushed beside its image.
+pub fn artifact(
+    repo: &Repository,
+    digest: &Digest,
+    artifact_type: &str,
+) -> Result<Option<Vec<u8>>, Error> {
+    let listed = repo.referrers(digest)?;
+    let Some(found) = listed
+        .iter()
+        .filter(|e| e["artifactType"] == artifact_type)
+        .find_map(|e| e["digest"].as_str())
+    else {
+        return Ok(None);
+    };
+    let fetched = repo.manifest(found)?;
+    let place = || format!("{}@{found}", repo.display);
+    let manifest = json(place, &fetched.bytes)?;
+    let Some(layer) = manifest["layers"][0]["digest"].as_str() else {
+        return Ok(None);
+    };
+    let blob = digest_of(place, layer)?;
+    let size = manifest["layers"][0]["size"].as_u64().unwrap_or(BLOB_LIMIT);
+    let mut bytes = Vec::new();
+    repo.fetch_blob(&blob, size.min(BLOB_LIMIT), &mut bytes)?;
+    Ok(Some(bytes))
+}

@@ -115,25 +115,41 @@ pub fn attested(
     Ok(false)
 }
 
+/// The content (its first layer) of the first artifact of `artifact_type` the store keeps
+/// about `digest`: an SBOM a build wrote beside its image.
+pub fn artifact(
+    store: &Store,
+    digest: &Digest,
+    artifact_type: &str,
+) -> Result<Option<Vec<u8>>, Error> {
+    for (d, artifact) in store.referrers(digest)? {
+        if artifact.as_deref() != Some(artifact_type) {
+            continue;
+        }
+        let manifest: serde_json::Value = store.read_json(&d.digest)?;
+        let Some(blob) = manifest["layers"][0]["digest"].as_str() else {
+            continue;
+        };
+        let blob = digest_of(|| format!("store artifact {}", d.digest), blob)?;
+        return Ok(Some(store.read_blob(&blob)?));
+    }
+    Ok(None)
+}
+
 /// The SBOMs stored beside an image (as a build writes them), as attestation predicates.
 pub fn sbom_predicates(
     store: &Store,
     digest: &Digest,
 ) -> Result<Vec<(&'static str, serde_json::Value)>, Error> {
     let mut out = Vec::new();
-    for (d, artifact) in store.referrers(digest)? {
-        let predicate_type = match artifact.as_deref() {
-            Some(bosun_sbom::SPDX_ARTIFACT) => dsse::SPDX,
-            Some(bosun_sbom::CYCLONEDX_ARTIFACT) => dsse::CYCLONEDX,
-            _ => continue,
-        };
-        let manifest: serde_json::Value = store.read_json(&d.digest)?;
-        let Some(blob) = manifest["layers"][0]["digest"].as_str() else {
-            continue;
-        };
-        let blob = digest_of(|| format!("store artifact {}", d.digest), blob)?;
-        let document = json(|| format!("the SBOM {blob}"), &store.read_blob(&blob)?)?;
-        out.push((predicate_type, document));
+    for (artifact_type, predicate_type) in [
+        (bosun_sbom::SPDX_ARTIFACT, dsse::SPDX),
+        (bosun_sbom::CYCLONEDX_ARTIFACT, dsse::CYCLONEDX),
+    ] {
+        if let Some(bytes) = artifact(store, digest, artifact_type)? {
+            let document = json(|| format!("the {artifact_type} beside {digest}"), &bytes)?;
+            out.push((predicate_type, document));
+        }
     }
     Ok(out)
 }

@@ -80,16 +80,14 @@ pub fn available(
             let Some(root) = roots.get(record.suite.as_str()) else {
                 continue;
             };
-            let request = CacheRequest {
-                name: format!(
-                    "{}_{}_{}.deb",
-                    record.name, record.version, record.architecture
-                ),
-                url: format!("{}/{}", root.trim_end_matches('/'), record.filename),
-                size: record.size,
-                sha256: record.sha256.clone(),
-                fallback: None,
-            };
+            let version = record.version.to_string();
+            let request = CacheRequest::package(
+                (&record.name, &version, &record.architecture),
+                root,
+                &record.filename,
+                record.size,
+                &record.sha256,
+            );
             cache.ensure_debs(fetcher, std::slice::from_ref(&request), 1, reporter)?;
             if let Some(text) = changelog::from_deb(&cache.deb_path(&record.sha256), &record.name)?
             {

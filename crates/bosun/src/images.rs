@@ -27,21 +27,21 @@ pub(crate) fn open_image(
     platform: Option<&Platform>,
     registry: &RegistryArgs,
 ) -> Result<OpenedImage> {
-    let lock = match ImageRef::parse(reference)? {
+    let parsed = ImageRef::parse(reference)?;
+    let lock = match &parsed {
         ImageRef::Store(_) => Store::open_existing(store_dir)?
             .map(|store| store.lock_shared())
             .transpose()?,
         ImageRef::Registry(text) => {
             let client = settings::registry_client(registry)?;
-            let located = client.locate(&text)?;
-            let (repo, object) = (located.repository, located.object);
-            let remote = Arc::new(RemoteImage(repo));
-            let image = source::open_remote(reference, remote, &object, platform)?;
+            let located = client.locate(text)?;
+            let remote = Arc::new(RemoteImage(located.repository));
+            let image = source::open_remote(reference, remote, &located.object, platform)?;
             return Ok(OpenedImage { image, _lock: None });
         }
         _ => None,
     };
-    let image = source::open(reference, store_dir, platform)?;
+    let image = source::open_parsed(reference, parsed, store_dir, platform)?;
     Ok(OpenedImage { image, _lock: lock })
 }
 

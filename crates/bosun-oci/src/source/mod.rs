@@ -141,7 +141,16 @@ pub fn open(
     store_root: &Path,
     platform: Option<&Platform>,
 ) -> Result<Image, Error> {
-    let parsed = ImageRef::parse(reference)?;
+    open_parsed(reference, ImageRef::parse(reference)?, store_root, platform)
+}
+
+/// [`open`] for a reference already parsed (`reference` is its text, for messages).
+pub fn open_parsed(
+    reference: &str,
+    parsed: ImageRef,
+    store_root: &Path,
+    platform: Option<&Platform>,
+) -> Result<Image, Error> {
     match parsed {
         ImageRef::Store(name) => {
             if !store_root.join(LAYOUT_INDEX).is_file() {

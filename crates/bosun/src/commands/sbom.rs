@@ -4,7 +4,6 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use bosun_oci::Store;
-use bosun_oci::model::Manifest;
 use bosun_oci::source::ImageRef;
 use bosun_sbom::{CYCLONEDX_ARTIFACT, SPDX_ARTIFACT, catalog, cyclonedx, spdx};
 
@@ -21,39 +20,26 @@ pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Resul
         SbomFormat::CyclonedxJson => Some(CYCLONEDX_ARTIFACT),
         _ => None,
     };
-    if let (false, Some(kind), Ok(ImageRef::Store(_)), Some(digest)) = (
-        args.catalog,
-        kind,
-        ImageRef::parse(&args.image),
-        opened.image.manifest_digest.as_ref(),
-    ) && let Some(store) = Store::open_existing(store_dir)?
-        && let Some((artifact, _)) = store
-            .referrers(digest)?
-            .into_iter()
-            .find(|(_, k)| k.as_deref() == Some(kind))
+    if let (false, Some(kind), Some(digest)) =
+        (args.catalog, kind, opened.image.manifest_digest.as_ref())
     {
-        let manifest: Manifest = store.read_json(&artifact.digest)?;
-        let layer = manifest
-            .layers
-            .first()
-            .context("an SBOM artifact without content")?;
-        let text = indented(&store.read_blob(&layer.digest)?)?;
-        return write(args, printer, &text, "the SBOM its build wrote");
-    }
-    // An image in a registry may have its build's SBOM beside it (pushed as a referrer).
-    if let (false, Some(kind), Ok(ImageRef::Registry(text)), Some(digest)) = (
-        args.catalog,
-        kind,
-        ImageRef::parse(&args.image),
-        opened.image.manifest_digest.as_ref(),
-    ) {
-        let client = crate::settings::registry_client(&args.registry)?;
-        let repo = client.locate(&text)?.repository;
-        if let Some(text) = pushed_sbom(&repo, digest, kind)? {
+        let stored = match ImageRef::parse(&args.image)? {
+            ImageRef::Store(_) => match Store::open_existing(store_dir)? {
+                Some(store) => bosun_trust::store::artifact(&store, digest, kind)?,
+                None => None,
+            },
+            ImageRef::Registry(text) => {
+                let client = crate::settings::registry_client(&args.registry)?;
+                let repo = client.locate(&text)?.repository;
+                bosun_trust::registry::artifact(&repo, digest, kind)?
+            }
+            _ => None,
+        };
+        if let Some(bytes) = stored {
             return write(
                 args,
                 printer,
-                &indented(text.as_bytes())?,
+                &indented(&bytes)?,
                 "the SBOM its build wrote",
             );
         }
@@ -79,31 +65,6 @@ pub(crate) fn run(store_dir: &Path, args: &SbomArgs, printer: &Printer) -> Resul
     };
     let what = format!("{} packages", sbom.packages.len());
     write(args, printer, &text, &what)
-}
-
-/// The document of the first artifact of type `kind` a registry holds about `digest`, checked
-/// against its digests.
-fn pushed_sbom(
-    repo: &bosun_registry::Repository,
-    digest: &bosun_oci::Digest,
-    kind: &str,
-) -> Result<Option<String>> {
-    let listed = repo.referrers(digest)?;
-    let Some(entry) = listed.iter().find(|e| e["artifactType"] == kind) else {
-        return Ok(None);
-    };
-    let Some(artifact) = entry["digest"].as_str() else {
-        return Ok(None);
-    };
-    let fetched = repo.manifest(artifact)?;
-    let manifest: Manifest = serde_json::from_slice(&fetched.bytes)
-        .with_context(|| format!("{}@{artifact} is not a manifest", repo.display))?;
-    let Some(layer) = manifest.layers.first() else {
-        return Ok(None);
-    };
-    let mut bytes = Vec::new();
-    repo.fetch_blob(&layer.digest, layer.size, &mut bytes)?;
-    Ok(Some(String::from_utf8(bytes)?))
 }
 
 fn write(args: &SbomArgs, printer: &Printer, text: &str, what: &str) -> Result<ExitStatus> {
