@@ -212,16 +212,9 @@ pub(crate) fn check(
     if todo.is_empty() {
         return findings;
     }
-    // A few chunks per core, so that a chunk of long scripts does not leave a core idle; a
-    // few scripts (one file, one process: how CI runs lint) still go to every core, since
-    // analysing them costs far more than ShellCheck's start (7 ms).
-    let cores = rayon::current_num_threads();
-    let per_process = match todo.len() <= 16 * cores {
-        true => todo.len().div_ceil(cores),
-        false => todo.len().div_ceil(4 * cores).max(16),
-    };
-    let fresh: Vec<(String, Option<Failure>, bool)> = todo
-        .par_chunks(per_process)
+    let chunks = chunks(&todo, rayon::current_num_threads());
+    let fresh: Vec<(String, Option<Failure>, bool)> = chunks
+        .par_iter()
         .flat_map_iter(|chunk| match check_chunk(program, chunk, timeout) {
             Some(done) => done,
             // One slow script must not cost the others of its chunk their checks.
@@ -242,6 +235,31 @@ pub(crate) fn check(
         findings.insert(script, finding);
     }
     findings
+}
+
+/// The scripts split into ShellCheck runs. A few (one file, one process: how CI runs lint)
+/// go to one run per core, longest first into the least loaded run, so that one long script
+/// does not share a core with the rest: analysing them costs far more than ShellCheck's
+/// start (7 ms). Many go a few runs per core, so that a run of long scripts does not leave a
+/// core idle.
+fn chunks<'s>(todo: &[&'s str], cores: usize) -> Vec<Vec<&'s str>> {
+    let cores = cores.max(1);
+    if todo.len() > 16 * cores {
+        let per_process = todo.len().div_ceil(4 * cores).max(16);
+        return todo.chunks(per_process).map(<[_]>::to_vec).collect();
+    }
+    let mut by_length = todo.to_vec();
+    by_length.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut runs: Vec<(usize, Vec<&str>)> = vec![(0, Vec::new()); cores.min(todo.len())];
+    for script in by_length {
+        let lightest = runs
+            .iter_mut()
+            .min_by_key(|(load, _)| *load)
+            .expect("at least one run");
+        lightest.0 += script.len();
+        lightest.1.push(script);
+    }
+    runs.into_iter().map(|(_, run)| run).collect()
 }
 
 /// Results by sha256 of (ShellCheck binary, script): a file per script, written atomically,
@@ -419,6 +437,20 @@ mod tests {
             collector.check(&step);
         }
         collector.scripts.into_iter().map(|(_, s)| s).collect()
+    }
+
+    /// One long script gets a run of its own; the short ones share the other.
+    #[test]
+    fn long_scripts_get_a_core_of_their_own() {
+        let long = "x".repeat(1000);
+        let todo = ["a", long.as_str(), "bb", "ccc"];
+        let runs = super::chunks(&todo, 2);
+        assert_eq!(runs, [vec![long.as_str()], vec!["ccc", "bb", "a"]]);
+        let many: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let runs = super::chunks(&many, 2);
+        assert_eq!(runs.iter().map(Vec::len).sum::<usize>(), 100);
+        assert!(runs.len() >= 4, "a few runs per core");
     }
 
     #[test]
