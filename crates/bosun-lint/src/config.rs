@@ -181,6 +181,142 @@ fn truthy(value: &str) -> bool {
     )
 }
 
+/// What the command line says, hadolint's flags: empty or `false` where it says nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    /// `--format`.
+    pub format: Option<String>,
+    /// `--failure-threshold`.
+    pub failure_threshold: Option<String>,
+    /// `--no-fail`.
+    pub no_fail: bool,
+    /// `--no-color` (or `NO_COLOR` set).
+    pub no_color: bool,
+    /// `--style`, `--info`, `--warning`, `--error`, in that order.
+    pub overrides: Vec<(String, Severity)>,
+    /// `--ignore` (replaces the configuration's list, as in hadolint).
+    pub ignore: Vec<String>,
+    /// `--trusted-registry` (replaces the environment's and the file's).
+    pub trusted_registries: Vec<String>,
+    /// `--disable-ignore-pragma`.
+    pub disable_ignore_pragma: bool,
+    /// `--strict-labels`.
+    pub strict_labels: bool,
+    /// `--require-label LABEL:FORMAT` (adds to and overrides the file's schema).
+    pub require_labels: Vec<String>,
+}
+
+/// Where a setting is not one hadolint knows.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingError {
+    /// An unknown output format.
+    #[error(
+        "unknown format {0:?}: use tty, json, checkstyle, codeclimate, gitlab_codeclimate, gnu, codacy, sonarqube, sarif or junit"
+    )]
+    Format(String),
+    /// An unknown failure threshold.
+    #[error("unknown failure threshold {0:?}: use error, warning, info, style, ignore or none")]
+    Threshold(String),
+    /// A `--require-label` that is not `LABEL:FORMAT`.
+    #[error("--require-label {0:?}: write it as LABEL:FORMAT")]
+    RequireLabel(String),
+    /// A label format hadolint does not know.
+    #[error(
+        "label {label:?}: unknown format {format:?}: use text, url, semver, hash, spdx, rfc3339 or email"
+    )]
+    LabelFormat {
+        /// The label.
+        label: String,
+        /// Its format as written.
+        format: String,
+    },
+}
+
+/// Settings as hadolint merges them: flags over the environment over the file.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The report format.
+    pub format: crate::format::Format,
+    /// Findings at or above it fail the run.
+    pub threshold: Severity,
+    /// Never fail.
+    pub no_fail: bool,
+    /// No colour in the tty format.
+    pub no_color: bool,
+    /// What the linter is given (ShellCheck, caches and pins are the caller's to add).
+    pub options: crate::Options,
+}
+
+/// Merges `flags`, `env` and `file` as hadolint does.
+pub fn settings(flags: &Flags, env: &Env, file: &File) -> Result<Settings, SettingError> {
+    let format_name = flags
+        .format
+        .clone()
+        .or(env.format.clone())
+        .or(file.format.clone())
+        .unwrap_or_else(|| "tty".into());
+    let format =
+        crate::format::Format::parse(&format_name).ok_or(SettingError::Format(format_name))?;
+    let threshold_name = flags
+        .failure_threshold
+        .clone()
+        .or(env.failure_threshold.clone())
+        .or(file.failure_threshold.clone())
+        .unwrap_or_else(|| "info".into());
+    let threshold =
+        Severity::parse(&threshold_name).ok_or(SettingError::Threshold(threshold_name))?;
+    let mut overrides = file.overrides.pairs();
+    overrides.extend(env.overrides.pairs());
+    overrides.extend(flags.overrides.iter().cloned());
+    let ignored = match flags.ignore.is_empty() {
+        false => flags.ignore.clone(),
+        true => env.ignored.clone().unwrap_or(file.ignored.clone()),
+    };
+    let trusted_registries = match flags.trusted_registries.is_empty() {
+        false => flags.trusted_registries.clone(),
+        true => env
+            .trusted_registries
+            .clone()
+            .unwrap_or(file.trusted_registries.clone()),
+    };
+    let mut schema: Vec<(String, String)> = file.label_schema.clone().into_iter().collect();
+    for item in &flags.require_labels {
+        let (label, kind) = item
+            .split_once(':')
+            .ok_or_else(|| SettingError::RequireLabel(item.clone()))?;
+        schema.retain(|(l, _)| l != label);
+        schema.push((label.to_string(), kind.to_string()));
+    }
+    let mut label_schema = Vec::new();
+    for (label, kind) in schema {
+        let parsed = crate::LabelType::parse(&kind).ok_or_else(|| SettingError::LabelFormat {
+            label: label.clone(),
+            format: kind.clone(),
+        })?;
+        label_schema.push((label, parsed));
+    }
+    Ok(Settings {
+        format,
+        threshold,
+        no_fail: flags.no_fail || env.no_fail.or(file.no_fail).unwrap_or(false),
+        no_color: flags.no_color || env.no_color.or(file.no_color).unwrap_or(false),
+        options: crate::Options {
+            ignored,
+            overrides,
+            disable_ignore_pragma: flags.disable_ignore_pragma
+                || env
+                    .disable_ignore_pragma
+                    .or(file.disable_ignore_pragma)
+                    .unwrap_or(false),
+            trusted_registries,
+            strict_labels: flags.strict_labels
+                || env.strict_labels.or(file.strict_labels).unwrap_or(false),
+            label_schema,
+            ..crate::Options::default()
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +347,50 @@ mod tests {
                 .to_string()
                 .contains(".hadolint.yaml")
         );
+    }
+
+    /// Flags over the environment over the file; `--ignore` and `--trusted-registry`
+    /// replace the lists below them, overrides add up in that order, `--require-label`
+    /// replaces a label's format.
+    #[test]
+    fn flags_over_environment_over_file() {
+        let file: File = serde_norway::from_str(
+            "ignored: [DL3008]\nfailure-threshold: warning\nformat: json\nlabel-schema:\n  author: text\n  version: semver\ntrustedRegistries: [a.example]\n",
+        )
+        .unwrap();
+        let env = Env::read(&|name| match name {
+            "HADOLINT_FORMAT" => Some("gnu".into()),
+            "HADOLINT_IGNORE" => Some("DL3009".into()),
+            _ => None,
+        });
+        let merged = settings(&Flags::default(), &env, &file).unwrap();
+        assert_eq!(merged.format, crate::format::Format::parse("gnu").unwrap());
+        assert_eq!(merged.threshold, Severity::Warning);
+        assert_eq!(merged.options.ignored, ["DL3009"]);
+        assert_eq!(merged.options.trusted_registries, ["a.example"]);
+        let flags = Flags {
+            ignore: vec!["DL3006".into()],
+            failure_threshold: Some("error".into()),
+            require_labels: vec!["version:text".into()],
+            ..Flags::default()
+        };
+        let merged = settings(&flags, &env, &file).unwrap();
+        assert_eq!(merged.options.ignored, ["DL3006"]);
+        assert_eq!(merged.threshold, Severity::Error);
+        assert_eq!(
+            merged.options.label_schema,
+            [
+                ("author".to_string(), crate::LabelType::Text),
+                ("version".to_string(), crate::LabelType::Text)
+            ]
+        );
+        let bad = Flags {
+            require_labels: vec!["version".into()],
+            ..Flags::default()
+        };
+        assert!(matches!(
+            settings(&bad, &env, &file),
+            Err(SettingError::RequireLabel(_))
+        ));
     }
 }

@@ -4,10 +4,10 @@
 use std::io::Read as _;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result};
 use bosun_lint::config::{self, Env};
-use bosun_lint::format::{self, FileReport, Format, HADOLINT, Tool};
-use bosun_lint::{LabelType, Options, Report, Severity};
+use bosun_lint::format::{self, FileReport, HADOLINT, Tool};
+use bosun_lint::{Report, Severity};
 
 use crate::cli::LintArgs;
 use crate::{ExitStatus, Printer};
@@ -40,64 +40,33 @@ pub(crate) fn run(store_dir: &Path, args: &LintArgs, printer: &Printer) -> Resul
         }
     }
     let env = Env::read(&get);
-
-    let format_name = args
-        .format
-        .clone()
-        .or(env.format.clone())
-        .or(file.format.clone())
-        .unwrap_or_else(|| "tty".into());
-    let format = Format::parse(&format_name).ok_or_else(|| {
-        anyhow!("unknown format {format_name:?}: use tty, json, checkstyle, codeclimate, gitlab_codeclimate, gnu, codacy, sonarqube, sarif or junit")
-    })?;
-    let threshold_name = args
-        .failure_threshold
-        .clone()
-        .or(env.failure_threshold.clone())
-        .or(file.failure_threshold.clone())
-        .unwrap_or_else(|| "info".into());
-    let threshold = Severity::parse(&threshold_name).ok_or_else(|| {
-        anyhow!("unknown failure threshold {threshold_name:?}: use error, warning, info, style, ignore or none")
-    })?;
-    let no_fail = args.no_fail || env.no_fail.or(file.no_fail).unwrap_or(false);
-    let no_color = args.no_color
-        || std::env::var_os("NO_COLOR").is_some()
-        || env.no_color.or(file.no_color).unwrap_or(false);
-
-    let mut overrides = file.overrides.pairs();
-    overrides.extend(env.overrides.pairs());
-    for (codes, severity) in [
-        (&args.style, Severity::Style),
-        (&args.info, Severity::Info),
-        (&args.warning, Severity::Warning),
-        (&args.error, Severity::Error),
-    ] {
-        overrides.extend(codes.iter().map(|c| (c.clone(), severity)));
-    }
-    // `--ignore` replaces the configuration's list, as in hadolint.
-    let ignored = if !args.ignore.is_empty() {
-        args.ignore.clone()
-    } else {
-        env.ignored.clone().unwrap_or(file.ignored.clone())
+    let flags = config::Flags {
+        format: args.format.clone(),
+        failure_threshold: args.failure_threshold.clone(),
+        no_fail: args.no_fail,
+        no_color: args.no_color || std::env::var_os("NO_COLOR").is_some(),
+        overrides: [
+            (&args.style, Severity::Style),
+            (&args.info, Severity::Info),
+            (&args.warning, Severity::Warning),
+            (&args.error, Severity::Error),
+        ]
+        .into_iter()
+        .flat_map(|(codes, severity)| codes.iter().map(move |c| (c.clone(), severity)))
+        .collect(),
+        ignore: args.ignore.clone(),
+        trusted_registries: args.trusted_registry.clone(),
+        disable_ignore_pragma: args.disable_ignore_pragma,
+        strict_labels: args.strict_labels,
+        require_labels: args.require_label.clone(),
     };
-    let mut options = Options {
-        ignored,
-        overrides,
-        disable_ignore_pragma: args.disable_ignore_pragma
-            || env
-                .disable_ignore_pragma
-                .or(file.disable_ignore_pragma)
-                .unwrap_or(false),
-        ..Options::default()
-    };
-    // Like `--ignore`, the flag's list replaces the environment's, which replaces the file's.
-    options.trusted_registries = if !args.trusted_registry.is_empty() {
-        args.trusted_registry.clone()
-    } else {
-        env.trusted_registries
-            .clone()
-            .unwrap_or(file.trusted_registries.clone())
-    };
+    let config::Settings {
+        format,
+        threshold,
+        no_fail,
+        no_color,
+        mut options,
+    } = config::settings(&flags, &env, &file)?;
     options.hadolint_only = args.hadolint_only;
     if !(args.shellcheck_timeout.is_finite() && args.shellcheck_timeout > 0.0) {
         anyhow::bail!(
@@ -113,23 +82,6 @@ pub(crate) fn run(store_dir: &Path, args: &LintArgs, printer: &Printer) -> Resul
     }
     if options.shellcheck.is_none() {
         printer.warn("shellcheck is not installed: the SC rules are skipped");
-    }
-    options.strict_labels =
-        args.strict_labels || env.strict_labels.or(file.strict_labels).unwrap_or(false);
-    // `--require-label` adds to (and overrides) the configuration's schema.
-    let mut schema: Vec<(String, String)> = file.label_schema.clone().into_iter().collect();
-    for item in &args.require_label {
-        let (label, kind) = item
-            .split_once(':')
-            .ok_or_else(|| anyhow!("--require-label {item:?}: write it as LABEL:FORMAT"))?;
-        schema.retain(|(l, _)| l != label);
-        schema.push((label.to_string(), kind.to_string()));
-    }
-    for (label, kind) in schema {
-        let kind = LabelType::parse(&kind).ok_or_else(|| {
-            anyhow!("label {label:?}: unknown format {kind:?}: use text, url, semver, hash, spdx, rfc3339 or email")
-        })?;
-        options.label_schema.push((label, kind));
     }
 
     let mut stdin = None;
