@@ -609,6 +609,54 @@ fn lock_apps(
     Ok(())
 }
 
+/// Whether a lock still holds for its spec, and why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// Nothing it was made from changed.
+    Holds,
+    /// An app lockfile changed (why, naming it).
+    AppChanged(String),
+    /// What resolution reads is the same, but an included file changed (why, naming it).
+    IncludeChanged(String),
+    /// The spec changed what resolution reads.
+    SpecChanged,
+    /// There is no lock.
+    Missing,
+}
+
+impl Standing {
+    /// How `lock` stands for `spec` (its project directory holds the app lockfiles).
+    pub fn of(
+        lock: Option<&Lockfile>,
+        spec: &Spec,
+        project: &std::path::Path,
+    ) -> Result<Standing, Error> {
+        let Some(lock) = lock else {
+            return Ok(Standing::Missing);
+        };
+        if let Some(why) = crate::app::app_change(lock, spec, project)? {
+            return Ok(Standing::AppChanged(why));
+        }
+        if lock.spec_hash != spec.resolution_hash() {
+            return Ok(Standing::SpecChanged);
+        }
+        Ok(match lock.changed_include(spec.includes()) {
+            Some(_) => Standing::IncludeChanged(include_change(lock, spec)),
+            None => Standing::Holds,
+        })
+    }
+
+    /// Why the lock does not hold, after its file name.
+    pub fn why(&self) -> String {
+        match self {
+            Standing::Holds => "holds".into(),
+            Standing::AppChanged(why) | Standing::IncludeChanged(why) => why.clone(),
+            Standing::SpecChanged => "is out of date with bosun.toml".into(),
+            Standing::Missing => "does not exist".into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

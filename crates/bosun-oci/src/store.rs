@@ -33,8 +33,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::layer::HashWriter;
 use crate::model::{
-    Descriptor, Index, LAYOUT_BLOBS, LAYOUT_INDEX, MEDIA_INDEX, MEDIA_MANIFEST, Manifest, REF_NAME,
-    layout_blob,
+    Descriptor, Index, LAYOUT_BLOBS, LAYOUT_INDEX, MEDIA_INDEX, MEDIA_MANIFEST, Manifest, Platform,
+    REF_NAME, layout_blob,
 };
 use crate::{Digest, Error};
 
@@ -278,6 +278,35 @@ impl Store {
     pub fn read_json<T: for<'de> Deserialize<'de>>(&self, digest: &Digest) -> Result<T, Error> {
         let bytes = self.read_blob(digest)?;
         serde_json::from_slice(&bytes).map_err(|e| Error::json(format!("blob {digest}"), e))
+    }
+
+    /// Each platform of the image `descriptor` names and its compressed size (layers and
+    /// config: what pulling that platform transfers), in the image's order. A
+    /// single-platform image names its platform in its config.
+    pub fn platform_sizes(&self, descriptor: &Descriptor) -> Result<Vec<(Platform, u64)>, Error> {
+        let manifests = match descriptor.media_type == MEDIA_INDEX {
+            true => self.read_json::<Index>(&descriptor.digest)?.manifests,
+            false => vec![descriptor.clone()],
+        };
+        let mut out = Vec::new();
+        for m in &manifests {
+            let manifest: Manifest = self.read_json(&m.digest)?;
+            let size = manifest.layers.iter().map(|l| l.size).sum::<u64>() + manifest.config.size;
+            let platform = match &m.platform {
+                Some(p) => p.clone(),
+                None => {
+                    let config: serde_json::Value = self.read_json(&manifest.config.digest)?;
+                    let field = |k: &str| config[k].as_str().unwrap_or("").to_string();
+                    Platform {
+                        os: field("os"),
+                        architecture: field("architecture"),
+                        variant: config["variant"].as_str().map(str::to_string),
+                    }
+                }
+            };
+            out.push((platform, size));
+        }
+        Ok(out)
     }
 
     /// Holds the store against garbage collection while a build writes blobs.

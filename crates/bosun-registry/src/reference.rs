@@ -21,6 +21,18 @@ pub struct Reference {
 }
 
 impl Reference {
+    /// Parses a registry target as commands take it, with its transport:
+    /// `docker://HOST/REPO[:TAG|@DIGEST]`.
+    pub fn parse_target(text: &str) -> Result<Self, Error> {
+        match text.strip_prefix("docker://") {
+            Some(rest) => Self::parse(rest),
+            None => Err(Error::Reference {
+                text: text.to_string(),
+                reason: "give a registry reference as docker://HOST/REPO:TAG".into(),
+            }),
+        }
+    }
+
     /// Parses a qualified reference (`docker://` already removed). A name whose first component
     /// is not a host (no `.` or `:`, not `localhost`) is a short name: see
     /// [`Reference::candidates`].

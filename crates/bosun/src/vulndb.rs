@@ -21,7 +21,12 @@ pub(crate) fn db_dir(args: &DbArgs) -> PathBuf {
 
 /// Whether `--db` names a copy in a registry.
 pub(crate) fn remote(args: &DbArgs) -> Option<&str> {
-    args.db.as_deref().filter(|d| d.starts_with("docker://"))
+    args.db.as_deref().filter(|d| {
+        matches!(
+            bosun_oci::source::ImageRef::parse(d),
+            Ok(bosun_oci::source::ImageRef::Registry(_))
+        )
+    })
 }
 
 /// The directory of the database `--db` names: a directory, or a registry copy brought into

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use bosun_build::lock::Standing;
 use bosun_build::provenance;
 use bosun_build::step::Stage;
 use bosun_build::{BuildContext, RemoteLayers, build_image};
@@ -78,28 +79,13 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         return Ok(ExitStatus::Success);
     }
     let lock_path = bosun_spec::lock_path(spec_path);
-    let loaded = Lockfile::load(&lock_path);
-    let app_change = match &loaded {
-        Ok(lock) => bosun_build::app::app_change(lock, &spec, &bosun_spec::project_dir(spec_path))?,
-        Err(_) => None,
-    };
-    let lock = match loaded {
-        Ok(lock)
-            if lock.spec_hash == spec.resolution_hash()
-                && lock.changed_include(spec.includes()).is_none()
-                && app_change.is_none() =>
-        {
-            lock
-        }
-        other => {
-            let why = match &other {
-                Ok(_) if app_change.is_some() => app_change.clone().unwrap_or_default(),
-                Ok(lock) if lock.spec_hash == spec.resolution_hash() => {
-                    bosun_build::lock::include_change(lock, &spec)
-                }
-                Ok(_) => "is out of date with bosun.toml".to_string(),
-                Err(_) => "does not exist".to_string(),
-            };
+    let loaded = Lockfile::load(&lock_path).ok();
+    let project = bosun_spec::project_dir(spec_path);
+    let standing = Standing::of(loaded.as_ref(), &spec, &project)?;
+    let lock = match (loaded, &standing) {
+        (Some(lock), Standing::Holds) => lock,
+        (other, standing) => {
+            let why = standing.why();
             if locked {
                 bail!(
                     "{} {why}; run `bosun lock` (or drop --locked)",
@@ -111,14 +97,14 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 store_dir,
                 registry: &args.registry,
             };
-            let lock = match other {
+            let lock = match (other, standing) {
                 // An app lockfile changed: its packages are chosen again, and the Debian
                 // pins stand unless the releases moved or its native code needs more.
-                Ok(old) if app_change.is_some() => {
+                (Some(old), Standing::AppChanged(_)) => {
                     crate::locking::relock(&spec, spec_path, images, &old, printer)?
                 }
                 // Only an include changed, and not what resolution reads: the pins stand.
-                Ok(old) if old.spec_hash == spec.resolution_hash() => Lockfile {
+                (Some(old), Standing::IncludeChanged(_)) => Lockfile {
                     includes: spec.includes().to_vec(),
                     ..old
                 },
@@ -144,12 +130,7 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
     let cache_ref = |flag: &str, value: &Option<String>| -> Result<Option<Reference>> {
         value
             .as_deref()
-            .map(|v| {
-                let text = v.strip_prefix("docker://").with_context(|| {
-                    format!("{flag} {v:?}: give a registry reference as docker://HOST/REPO:TAG")
-                })?;
-                Ok(Reference::parse(text)?)
-            })
+            .map(|v| Reference::parse_target(v).with_context(|| format!("{flag} {v:?}")))
             .transpose()
     };
     let cache_from = cache_ref("--cache-from", &args.cache_from)?;

@@ -4,7 +4,7 @@
 //! `docker://REF` in place of `--db DIR` reads such a copy (cached by digest), checked against
 //! `--db-key` when one is given.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use bosun_deb::Fetcher;
 use bosun_vuln::Ecosystem;
 use bosun_vuln::copy;
@@ -22,10 +22,7 @@ fn push(
     registry: &RegistryArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let text = target.strip_prefix("docker://").with_context(|| {
-        format!("{target:?}: give a registry reference as docker://HOST/REPO:TAG")
-    })?;
-    let reference = bosun_registry::Reference::parse(text)?;
+    let reference = bosun_registry::Reference::parse_target(target)?;
     let signing = key.map(crate::keys::private).transpose()?;
     let client = settings::registry_client(registry)?;
     let (digest, files) = copy::push(&client, &reference, &db_dir(args), signing.as_ref())?;

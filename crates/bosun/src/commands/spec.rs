@@ -59,10 +59,7 @@ pub(crate) fn push(
     registry: &RegistryArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let text = target.strip_prefix("docker://").with_context(|| {
-        format!("{target:?}: give a registry reference as docker://HOST/REPO:TAG")
-    })?;
-    let reference = Reference::parse(text)?;
+    let reference = Reference::parse_target(target)?;
     let mut layers: Vec<(String, &str, Vec<u8>)> = Vec::new();
     for file in files {
         let bytes =

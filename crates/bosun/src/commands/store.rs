@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use bosun_oci::model::{Index, MEDIA_INDEX, Manifest, Platform};
+use bosun_oci::source::ImageRef;
 use bosun_oci::{Store, normalize_name};
 use bosun_registry::Reference;
 use serde::Serialize;
@@ -31,32 +31,11 @@ pub(crate) fn images(store_dir: &Path, format: Format, printer: &Printer) -> Res
     let mut rows = Vec::new();
     for image in store.list()? {
         let d = &image.descriptor;
-        let manifests = if d.media_type == MEDIA_INDEX {
-            store.read_json::<Index>(&d.digest)?.manifests
-        } else {
-            vec![d.clone()]
-        };
-        let (mut platforms, mut platform_sizes) = (Vec::new(), Vec::new());
-        for m in &manifests {
-            let manifest: Manifest = store.read_json(&m.digest)?;
-            platform_sizes
-                .push(manifest.layers.iter().map(|l| l.size).sum::<u64>() + manifest.config.size);
-            // A single-platform image names its platform in its config, not its descriptor.
-            let name = match &m.platform {
-                Some(p) => p.to_string(),
-                None => {
-                    let config: serde_json::Value = store.read_json(&manifest.config.digest)?;
-                    let field = |k: &str| config[k].as_str().unwrap_or("").to_string();
-                    let platform = Platform {
-                        os: field("os"),
-                        architecture: field("architecture"),
-                        variant: config["variant"].as_str().map(str::to_string),
-                    };
-                    platform.to_string()
-                }
-            };
-            platforms.push(name);
-        }
+        let (platforms, platform_sizes): (Vec<String>, Vec<u64>) = store
+            .platform_sizes(d)?
+            .into_iter()
+            .map(|(p, size)| (p.to_string(), size))
+            .unzip();
         rows.push(ImageRow {
             name: image.name,
             digest: d.digest.to_string(),
@@ -96,12 +75,13 @@ pub(crate) fn rm(
     registry: &RegistryArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let (remote, local): (Vec<&String>, Vec<&String>) =
-        names.iter().partition(|n| n.starts_with("docker://"));
+    let (remote, local): (Vec<&String>, Vec<&String>) = names
+        .iter()
+        .partition(|n| matches!(ImageRef::parse(n), Ok(ImageRef::Registry(_))));
     if !remote.is_empty() {
         let client = settings::registry_client(registry)?;
         for name in remote {
-            let reference = Reference::parse(&name["docker://".len()..])?;
+            let reference = Reference::parse_target(name)?;
             let endpoint = client.options().conf.push_endpoint(&reference)?;
             let repo = client.repository(&endpoint)?.for_push();
             // A tag is deleted through the manifest it points at, as the spec allows only that.
@@ -138,11 +118,8 @@ pub(crate) fn tags(
     registry: &RegistryArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let text = repository.strip_prefix("docker://").with_context(|| {
-        format!("{repository:?}: give a registry repository as docker://HOST/REPO")
-    })?;
     let client = settings::registry_client(registry)?;
-    let reference = Reference::parse(text)?;
+    let reference = Reference::parse_target(repository)?;
     let endpoint = client
         .options()
         .conf
