@@ -73,6 +73,33 @@ pub fn pull(
     }))
 }
 
+/// Pulls the image [`Client::locate`] found, from where it found it (no second search of
+/// the mirrors); the pull is named as the reference was.
+pub fn pull_located(
+    located: &crate::Located,
+    store: &Store,
+    platforms: &Platforms,
+    jobs: usize,
+) -> Result<Pulled, Error> {
+    let repo = &located.repository;
+    let read = Reference::parse(&format!("{}/{}", repo.registry(), repo.name))?;
+    let read = match located.object.parse() {
+        Ok(digest) => read.with_digest(digest),
+        Err(_) => Reference {
+            tag: Some(located.object.clone()),
+            ..read
+        },
+    };
+    let mut pulled = pull_from(repo, &read, store, platforms, jobs)?;
+    let digest = pulled
+        .source
+        .digest
+        .clone()
+        .expect("a pull knows its digest");
+    pulled.source = located.named.with_digest(digest);
+    Ok(pulled)
+}
+
 fn pull_from(
     repo: &Repository,
     reference: &Reference,

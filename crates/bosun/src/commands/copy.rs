@@ -38,23 +38,15 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
         ImageRef::Registry(text) => {
             let client = client()?;
             let located = client.locate(&text)?;
-            let (repo, object) = (located.repository, located.object);
-            let reference = Reference::parse(&format!("{}/{}", repo.registry(), repo.name))?;
-            let reference = match object.parse() {
-                Ok(digest) => reference.with_digest(digest),
-                Err(_) => Reference {
-                    tag: Some(object),
-                    ..reference
-                },
-            };
             let which = match (&platform, args.all) {
                 (_, true) => Platforms::All,
                 (Some(p), _) => Platforms::One(p.clone()),
                 (None, false) => Platforms::Host,
             };
-            let pulled = transfer::pull(client, &reference, &store, &which, DEFAULT_JOBS)?;
+            let pulled = transfer::pull_located(&located, &store, &which, DEFAULT_JOBS)?;
             // Signatures and attestations under cosign's tags come along as artifacts about the image.
-            let stored = bosun_trust::registry::read(&repo, &pulled.descriptor.digest)?;
+            let stored =
+                bosun_trust::registry::read(&located.repository, &pulled.descriptor.digest)?;
             bosun_trust::store::add(&store, &pulled.descriptor, &stored)?;
             printer.status(&format!(
                 "pulled {} ({} blob(s), {} fetched)",
@@ -62,7 +54,7 @@ pub(crate) fn run(store_dir: &Path, args: &CopyArgs, printer: &Printer) -> Resul
                 pulled.fetched,
                 bosun_analyze::human(pulled.bytes)
             ));
-            (reference.to_string(), pulled.descriptor)
+            (located.named.to_string(), pulled.descriptor)
         }
         ImageRef::OciDir(..) | ImageRef::OciArchive(..) | ImageRef::DockerArchive(..) => {
             let image = source::open(source, store_dir, platform.as_ref())?;
