@@ -469,8 +469,8 @@ impl Checker<'_> {
             Err(e) => return Err(e.into()),
             Ok(db) => db,
         };
-        let age_days = (self.now - db.fetched().unwrap_or(0)).max(0) / 86_400;
-        if age_days > i64::from(r.max_db_age) {
+        let (data, _) = bosun_vuln::scan::DatabaseInfo::of(Some(&db), dir, self.now, r.max_db_age);
+        if data == bosun_vuln::scan::AdvisoryData::Stale {
             return Ok(fail(format!(
                 "the vulnerability database in {} is older than {} days, so its verdicts are out of date: run `bosun db update`",
                 dir.display(),

@@ -212,6 +212,34 @@ pub struct DatabaseInfo {
     pub sources: Vec<db::SourceMeta>,
 }
 
+impl DatabaseInfo {
+    /// What the verdicts of a scan that opened `db` (in `dir`) rest on now, and the
+    /// database's description: older than `max_age_days` is stale.
+    pub fn of(
+        db: Option<&Db>,
+        dir: &Path,
+        now: i64,
+        max_age_days: u32,
+    ) -> (AdvisoryData, Option<DatabaseInfo>) {
+        let Some(db) = db else {
+            return (AdvisoryData::Missing, None);
+        };
+        let fetched = db.fetched().unwrap_or(0);
+        let age_days = (now - fetched).max(0) / 86_400;
+        let data = match age_days > i64::from(max_age_days) {
+            true => AdvisoryData::Stale,
+            false => AdvisoryData::Current,
+        };
+        let info = DatabaseInfo {
+            dir: dir.display().to_string(),
+            fetched: bosun_oci::model::rfc3339(fetched),
+            age_days,
+            sources: db.meta.sources.clone(),
+        };
+        (data, Some(info))
+    }
+}
+
 /// What the vulnerability verdicts rest on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -269,6 +297,23 @@ fn fixable_update(u: &Update) -> bool {
 }
 
 impl Report {
+    /// Why `gate` checks nothing here, when it does not: a severity gate fails closed, since
+    /// with no advisory data (or data older than `max_age_days`, looked for in `dir`) passing
+    /// would call the image clean.
+    pub fn unchecked(&self, gate: Gate, dir: &Path, max_age_days: u32) -> Option<String> {
+        match (gate, self.advisory_data) {
+            (Gate::Severity(_), AdvisoryData::Stale) => Some(format!(
+                "the vulnerability database in {} is older than --max-db-age ({max_age_days} days)",
+                dir.display()
+            )),
+            (Gate::Severity(_), AdvisoryData::Missing) => Some(format!(
+                "no vulnerability database was read (looked in {})",
+                dir.display()
+            )),
+            _ => None,
+        }
+    }
+
     /// Whether the report fails `gate`.
     pub fn fails(&self, gate: Gate) -> bool {
         let mut affected = self.vulnerabilities.iter().filter(|f| f.status.affected());

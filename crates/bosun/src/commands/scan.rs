@@ -108,24 +108,14 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
     };
 
     let mut found = Vec::new();
-    let mut database = None;
-    let mut advisory_data = AdvisoryData::Missing;
+    let (advisory_data, database) = DatabaseInfo::of(db.as_ref(), &dir, now, args.max_db_age);
+    if let (AdvisoryData::Stale, Some(info)) = (advisory_data, &database) {
+        printer.warn(&format!(
+            "the vulnerability database was fetched {} days ago: run `bosun db update`",
+            info.age_days
+        ));
+    }
     if let Some(db) = &db {
-        let fetched = db.fetched().unwrap_or(0);
-        let age_days = (now - fetched).max(0) / 86_400;
-        advisory_data = AdvisoryData::Current;
-        if age_days > i64::from(args.max_db_age) {
-            advisory_data = AdvisoryData::Stale;
-            printer.warn(&format!(
-                "the vulnerability database was fetched {age_days} days ago: run `bosun db update`"
-            ));
-        }
-        database = Some(DatabaseInfo {
-            dir: dir.display().to_string(),
-            fetched: bosun_oci::model::rfc3339(fetched),
-            age_days,
-            sources: db.meta.sources.clone(),
-        });
         let advisories = scan::advisories(db, &scanned.components, suite.as_deref(), &updates)?;
         for gap in &advisories.gaps {
             printer.warn(gap);
@@ -172,19 +162,8 @@ pub(crate) fn run(store_dir: &Path, args: &ScanArgs, printer: &Printer) -> Resul
     // A severity gate fails closed: with no advisory data (or data too old) it checked
     // nothing, and passing would say the image is clean.
     let gate = args.fail_on.map(gate);
-    let severity_gate = matches!(gate, Some(Gate::Severity(_)));
-    if severity_gate && advisory_data != AdvisoryData::Current && !args.allow_missing_db {
-        let why = match advisory_data {
-            AdvisoryData::Stale => format!(
-                "the vulnerability database in {} is older than --max-db-age ({} days)",
-                dir.display(),
-                args.max_db_age
-            ),
-            _ => format!(
-                "no vulnerability database was read (looked in {})",
-                dir.display()
-            ),
-        };
+    let unchecked = gate.and_then(|g| report.unchecked(g, &dir, args.max_db_age));
+    if let Some(why) = unchecked.filter(|_| !args.allow_missing_db) {
         printer.error(&format!("--fail-on checks nothing: {why}"));
         printer.hint(
             "run `bosun db update` (where the tracker is out of reach, run it elsewhere and bring the directory: --db DIR or BOSUN_DB), or pass --allow-missing-db to pass unchecked",
