@@ -150,3 +150,27 @@ pub(crate) struct LayerPlan<'l> {
     /// A debug twin's layer: busybox's commands linked in `DEBUG_DIR`.
     pub(crate) debug: bool,
 }
+
+impl BuiltImage {
+    /// The image as `build` prints it: its names and digest, then each layer of each
+    /// architecture, whether it was built, taken from the cache or pulled from a remote one.
+    pub fn table(&self) -> Vec<String> {
+        let mut out = vec![format!("{}  {}", self.tags.join(", "), self.digest)];
+        for (arch, layers) in &self.layers {
+            for l in layers {
+                let how = match (l.remote, l.cached) {
+                    (true, _) => "pulled",
+                    (false, true) => "cached",
+                    (false, false) => "built",
+                };
+                out.push(format!(
+                    "  {arch:<6} {how:<6} {:>9}  {}  {}",
+                    bosun_oci::human(l.size),
+                    &l.digest.hex()[..12],
+                    l.created_by
+                ));
+            }
+        }
+        out
+    }
+}

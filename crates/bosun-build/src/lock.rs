@@ -657,6 +657,98 @@ impl Standing {
     }
 }
 
+/// Why a package is in a lock, in words.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// The answer: each chain of dependencies from a root to the package (or why it is
+    /// left out).
+    pub lines: Vec<String>,
+    /// Where each root comes from: the spec's line that names it, the setting that added it,
+    /// the app lockfile a PyPI or npm package comes from.
+    pub notes: Vec<String>,
+    /// What to do to have it otherwise.
+    pub hint: Option<String>,
+}
+
+/// Why `package` is in `lock` for `arch` (`spec` says where its roots are asked for), or why
+/// it is left out; `None` when the lock does not know it.
+pub fn explain(lock: &Lockfile, spec: &Spec, arch: &str, package: &str) -> Option<Explanation> {
+    let mut out = Explanation::default();
+    let chains = why(lock, arch, package);
+    let dropped = dropped_by(lock, arch, package);
+    // An app's PyPI or npm package: the chain inside its lockfile, and the lockfile.
+    let app = crate::app::why(lock, arch, package);
+    for (image, ecosystem, chain) in &app {
+        out.lines
+            .push(format!("{ecosystem}: {}", chain.join(" -> ")));
+        if let Some(a) = lock
+            .apps
+            .iter()
+            .find(|a| a.image == *image && a.ecosystem == *ecosystem)
+        {
+            out.notes.push(format!(
+                "{}: [image.{image}] takes its {ecosystem} dependencies from it",
+                a.lockfile
+            ));
+        }
+    }
+    match (chains.is_empty(), app.is_empty(), dropped.is_empty()) {
+        (true, false, _) => return Some(out),
+        (true, true, false) => {
+            out.lines.push(format!(
+                "`{package}` is left out: {} depend{} on it only to run maintainer scripts, which bosun never runs",
+                dropped.join(", "),
+                if dropped.len() == 1 { "s" } else { "" },
+            ));
+            out.hint = Some(format!(
+                "to install it anyway, name `{package}` in `packages` or set `include_maintainer_deps = true` in [debian]"
+            ));
+            return Some(out);
+        }
+        (true, true, true) => return None,
+        (false, _, _) => {}
+    }
+    out.lines.extend(chains.iter().map(|c| c.join(" -> ")));
+    // A system library an app's native code loads (numpy's libstdc++).
+    for p in lock
+        .app_packages
+        .iter()
+        .filter(|p| p.architecture == arch && p.needs.iter().any(|n| n == package))
+    {
+        out.notes.push(format!(
+            "[image.{}] {} {} {} loads a library `{package}` ships",
+            p.image, p.ecosystem, p.name, p.version
+        ));
+    }
+    // Where the spec asks for the top of each chain, even when an include asks.
+    let roots: std::collections::BTreeSet<&String> =
+        chains.iter().filter_map(|c| c.first()).collect();
+    for root in roots {
+        let named = spec.for_arch(arch).named_by(root);
+        for (table, place, written) in &named {
+            let written = written
+                .map(|w| format!(" (written {w})"))
+                .unwrap_or_default();
+            out.notes.push(format!(
+                "{place}: [{table}] packages names `{root}`{written}"
+            ));
+        }
+        if named.is_empty() {
+            // A root no `packages` names: a setting of the spec added it.
+            for group in lock
+                .groups
+                .iter()
+                .filter(|g| g.architecture == arch && g.packages.contains(root))
+            {
+                if let Some(why) = implicit_root(&group.name, root) {
+                    out.notes.push(format!("[{}] {why}", table_of(&group.name)));
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,16 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A name that selects no image of the spec.
+    #[error("no image `{name}` in {} (it has: {})", path.display(), has.join(", "))]
+    NoImage {
+        /// The spec file.
+        path: PathBuf,
+        /// The name asked for.
+        name: String,
+        /// The images it has.
+        has: Vec<String>,
+    },
     /// The file parsed but says something bosun cannot do.
     #[error("{}: {message}", path.display())]
     Invalid {

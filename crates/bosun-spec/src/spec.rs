@@ -738,6 +738,39 @@ impl Spec {
         }
     }
 
+    /// The images `names` select (each an image, or a matrix table's images), in order and
+    /// once each; every image when `names` is empty. `path` names the spec in errors.
+    pub fn selection(&self, names: &[String], path: &Path) -> Result<Vec<String>, Error> {
+        if names.is_empty() {
+            return Ok(self.image.keys().cloned().collect());
+        }
+        let mut selected: Vec<String> = Vec::new();
+        for name in names {
+            let chosen = self.select(name);
+            if chosen.is_empty() {
+                return Err(Error::NoImage {
+                    path: path.to_path_buf(),
+                    name: name.clone(),
+                    has: self.image.keys().cloned().collect(),
+                });
+            }
+            for image in chosen {
+                if !selected.contains(&image) {
+                    selected.push(image);
+                }
+            }
+        }
+        Ok(selected)
+    }
+
+    /// The shard (1 to `n`) image `name` lands in when a fleet's build is split: by its name
+    /// alone, so adding images moves none.
+    pub fn shard_of(name: &str, n: u64) -> u64 {
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(name.as_bytes());
+        let head = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        head % n + 1
+    }
+
     /// Where a table (`debian`, `base.NAME`, `image.NAME`) is written.
     pub fn place(&self, table: &str) -> Option<&Place> {
         self.origins.tables.get(table)

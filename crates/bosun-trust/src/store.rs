@@ -153,3 +153,28 @@ pub fn sbom_predicates(
     }
     Ok(out)
 }
+
+/// Signs a built image for `repository` and attests its provenance and the SBOMs stored
+/// beside it. Signatures (RFC 6979) and SBOM attestations are deterministic, so signing an
+/// unchanged image again adds nothing; its provenance, which has timestamps, is kept rather
+/// than minted anew (`provenance` is asked only when `key` has attested none): a re-publish
+/// writes nothing. Whether the provenance was kept, and how many SBOMs were attested.
+pub fn sign_build<E: From<Error>>(
+    store: &Store,
+    descriptor: &Descriptor,
+    repository: &str,
+    key: &PrivateKey,
+    provenance: impl FnOnce() -> Result<serde_json::Value, E>,
+) -> Result<(bool, usize), E> {
+    let digest = &descriptor.digest;
+    let kept = attested(store, digest, &key.public(), dsse::SLSA_PROVENANCE_V1)?;
+    let mut attest = Vec::new();
+    if !kept {
+        attest.push((dsse::SLSA_PROVENANCE_V1, provenance()?));
+    }
+    let sboms = sbom_predicates(store, digest)?;
+    let count = sboms.len();
+    attest.extend(sboms);
+    sign(store, descriptor, repository, key, &attest)?;
+    Ok((kept, count))
+}

@@ -43,30 +43,10 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
         (true, Some(key)) => Some(crate::keys::private(key)?),
         _ => None,
     };
-    // A name selects its image, or every image of a matrix table.
-    let mut selected: Vec<String> = Vec::new();
-    for name in images {
-        let chosen = spec.select(name);
-        if chosen.is_empty() {
-            bail!(
-                "no image `{name}` in {} (it has: {})",
-                spec_path.display(),
-                spec.image.keys().cloned().collect::<Vec<_>>().join(", ")
-            );
-        }
-        for image in chosen {
-            if !selected.contains(&image) {
-                selected.push(image);
-            }
-        }
-    }
-    let mut names: Vec<String> = match images.is_empty() {
-        true => spec.image.keys().cloned().collect(),
-        false => selected,
-    };
+    let mut names = spec.selection(images, spec_path)?;
     if let Some((i, n)) = args.shard {
         let before = names.len();
-        names.retain(|name| shard_of(name, n) == i);
+        names.retain(|name| bosun_spec::Spec::shard_of(name, n) == i);
         printer.status(&format!(
             "shard {i}/{n}: {} of {before} image(s)",
             names.len()
@@ -227,23 +207,8 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             }
         }
         Format::Table => {
-            for image in &built {
-                printer.data(&format!("{}  {}", image.tags.join(", "), image.digest))?;
-                for (arch, layers) in &image.layers {
-                    for l in layers {
-                        let how = match (l.remote, l.cached) {
-                            (true, _) => "pulled",
-                            (false, true) => "cached",
-                            (false, false) => "built",
-                        };
-                        printer.data(&format!(
-                            "  {arch:<6} {how:<6} {:>9}  {}  {}",
-                            bosun_analyze::human(l.size),
-                            &l.digest.hex()[..12],
-                            l.created_by
-                        ))?;
-                    }
-                }
+            for line in built.iter().flat_map(|image| image.table()) {
+                printer.data(&line)?;
             }
         }
     }
@@ -305,18 +270,8 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                 Some((repo, _)) => format!("{repo}/{name}"),
                 None => name.to_string(),
             };
-            // Signatures (RFC 6979) and SBOM attestations are deterministic, so signing an
-            // unchanged image again adds nothing; its provenance, which has timestamps, is
-            // kept rather than minted anew: a re-publish writes nothing.
-            let mut attest = Vec::new();
-            let proven = bosun_trust::store::attested(
-                &store,
-                &image.descriptor.digest,
-                &key.public(),
-                bosun_sign::dsse::SLSA_PROVENANCE_V1,
-            )?;
-            if !proven {
-                let predicate = provenance::predicate(&provenance::Provenance {
+            let provenance = || -> Result<serde_json::Value> {
+                Ok(provenance::predicate(&provenance::Provenance {
                     spec: &spec,
                     spec_path,
                     lock: &lock,
@@ -327,15 +282,15 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
                     source_date_epoch: settings::source_date_epoch()?
                         .unwrap_or_else(|| lock.source_date_epoch()),
                     started_on,
-                })?;
-                attest.push((bosun_sign::dsse::SLSA_PROVENANCE_V1, predicate));
-            }
-            attest.extend(bosun_trust::store::sbom_predicates(
+                })?)
+            };
+            let (proven, sboms) = bosun_trust::store::sign_build(
                 &store,
-                &image.descriptor.digest,
-            )?);
-            bosun_trust::store::sign(&store, &image.descriptor, &repository, key, &attest)?;
-            let sboms = attest.len() - usize::from(!proven);
+                &image.descriptor,
+                &repository,
+                key,
+                provenance,
+            )?;
             printer.status(&format!(
                 "signed {repository}@{} and attested its provenance{} and {sboms} SBOM(s)",
                 image.digest,
@@ -372,13 +327,6 @@ impl RemoteLayers for RegistryCache<'_> {
             .fetch(self.store, key)
             .map_err(|e| bosun_build::Error::Remote(Box::new(e)))
     }
-}
-
-/// The shard (1 to `n`) an image lands in: by its name alone, so adding images moves none.
-fn shard_of(name: &str, n: u64) -> u64 {
-    let digest = <sha2::Sha256 as sha2::Digest>::digest(name.as_bytes());
-    let head = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
-    head % n + 1
 }
 
 /// Names every built image in the store with one rewrite of `index.json`.

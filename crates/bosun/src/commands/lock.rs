@@ -35,82 +35,17 @@ pub(crate) fn run(
     if let Some(package) = why {
         let lock = Lockfile::load(&lock_path)?;
         let arch = arch.unwrap_or(&spec.debian.architectures[0]);
-        let chains = bosun_build::lock::why(&lock, arch, package);
-        let dropped_by = bosun_build::lock::dropped_by(&lock, arch, package);
-        // An app's PyPI or npm package: the chain inside its lockfile, and the lockfile.
-        let app = bosun_build::app::why(&lock, arch, package);
-        for (image, ecosystem, chain) in &app {
-            printer.data(&format!("{ecosystem}: {}", chain.join(" -> ")))?;
-            if let Some(a) = lock
-                .apps
-                .iter()
-                .find(|a| a.image == *image && a.ecosystem == *ecosystem)
-            {
-                printer.status(&format!(
-                    "{}: [image.{image}] takes its {ecosystem} dependencies from it",
-                    a.lockfile
-                ));
-            }
-        }
-        if chains.is_empty() && !app.is_empty() {
-            return Ok(ExitStatus::Success);
-        }
-        if chains.is_empty() && !dropped_by.is_empty() {
-            printer.data(&format!(
-                "`{package}` is left out: {} depend{} on it only to run maintainer scripts, which bosun never runs",
-                dropped_by.join(", "),
-                if dropped_by.len() == 1 { "s" } else { "" },
-            ))?;
-            printer.hint(&format!(
-                "to install it anyway, name `{package}` in `packages` or set `include_maintainer_deps = true` in [debian]"
-            ));
-            return Ok(ExitStatus::Success);
-        }
-        if chains.is_empty() {
+        let Some(explained) = bosun_build::lock::explain(&lock, &spec, arch, package) else {
             bail!("`{package}` is not in {} for {arch}", lock_path.display());
+        };
+        for line in &explained.lines {
+            printer.data(line)?;
         }
-        for chain in &chains {
-            printer.data(&chain.join(" -> "))?;
+        for note in &explained.notes {
+            printer.status(note);
         }
-        // A system library an app's native code loads (numpy's libstdc++).
-        for p in lock
-            .app_packages
-            .iter()
-            .filter(|p| p.architecture == arch && p.needs.iter().any(|n| n == package))
-        {
-            printer.status(&format!(
-                "[image.{}] {} {} {} loads a library `{package}` ships",
-                p.image, p.ecosystem, p.name, p.version
-            ));
-        }
-        // Where the spec asks for the top of each chain, even when an include asks.
-        let roots: std::collections::BTreeSet<&String> =
-            chains.iter().filter_map(|c| c.first()).collect();
-        for root in roots {
-            let named = spec.for_arch(arch).named_by(root);
-            for (table, place, written) in &named {
-                let written = written
-                    .map(|w| format!(" (written {w})"))
-                    .unwrap_or_default();
-                printer.status(&format!(
-                    "{place}: [{table}] packages names `{root}`{written}"
-                ));
-            }
-            if named.is_empty() {
-                // A root no `packages` names: a setting of the spec added it.
-                for group in lock
-                    .groups
-                    .iter()
-                    .filter(|g| g.architecture == arch && g.packages.contains(root))
-                {
-                    if let Some(why) = bosun_build::lock::implicit_root(&group.name, root) {
-                        printer.status(&format!(
-                            "[{}] {why}",
-                            bosun_build::lock::table_of(&group.name)
-                        ));
-                    }
-                }
-            }
+        if let Some(hint) = &explained.hint {
+            printer.hint(hint);
         }
         return Ok(ExitStatus::Success);
     }
