@@ -19,40 +19,8 @@ pub(crate) struct Images<'a> {
     pub(crate) registry: &'a RegistryArgs,
 }
 
-/// Resolves a spec against its mirror, and its image inputs against their registries.
-pub(crate) fn resolve(
-    spec: &Spec,
-    spec_path: &Path,
-    images: Images<'_>,
-    printer: &Printer,
-) -> Result<Lockfile> {
-    resolve_with(
-        spec,
-        spec_path,
-        images,
-        bosun_build::lock::Previous::None,
-        printer,
-    )
-}
-
-/// Resolves again from an existing lock: it stands where nothing it depends on changed
-/// (`bosun lock` without flags).
-pub(crate) fn relock(
-    spec: &Spec,
-    spec_path: &Path,
-    images: Images<'_>,
-    old: &Lockfile,
-    printer: &Printer,
-) -> Result<Lockfile> {
-    resolve_with(
-        spec,
-        spec_path,
-        images,
-        bosun_build::lock::Previous::Reuse(old),
-        printer,
-    )
-}
-
+/// Resolves a spec against its mirror, and its image inputs against their registries; a
+/// `previous` lock stands where nothing it depends on changed.
 pub(crate) fn resolve_with(
     spec: &Spec,
     spec_path: &Path,

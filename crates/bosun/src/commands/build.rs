@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use bosun_build::lock::Standing;
+use bosun_build::lock::{Previous, Standing};
 use bosun_build::provenance;
 use bosun_build::step::Stage;
 use bosun_build::{BuildContext, RemoteLayers, build_image};
@@ -80,15 +80,21 @@ pub(crate) fn run(args: &BuildArgs, store_dir: &Path, printer: &Printer) -> Resu
             let lock = match (other, standing) {
                 // An app lockfile changed: its packages are chosen again, and the Debian
                 // pins stand unless the releases moved or its native code needs more.
-                (Some(old), Standing::AppChanged(_)) => {
-                    crate::locking::relock(&spec, spec_path, images, &old, printer)?
-                }
+                (Some(old), Standing::AppChanged(_)) => crate::locking::resolve_with(
+                    &spec,
+                    spec_path,
+                    images,
+                    Previous::Reuse(&old),
+                    printer,
+                )?,
                 // Only an include changed, and not what resolution reads: the pins stand.
                 (Some(old), Standing::IncludeChanged(_)) => Lockfile {
                     includes: spec.includes().to_vec(),
                     ..old
                 },
-                _ => crate::locking::resolve(&spec, spec_path, images, printer)?,
+                _ => {
+                    crate::locking::resolve_with(&spec, spec_path, images, Previous::None, printer)?
+                }
             };
             bosun_fs::write_atomic(&lock_path, lock.to_toml().as_bytes())
                 .with_context(|| format!("cannot write {}", lock_path.display()))?;
