@@ -56,6 +56,24 @@ pub struct Node {
     pub children: Vec<usize>,
 }
 
+impl Node {
+    /// A directory the layers imply (root-owned, 0755, unchanged) until an entry says more.
+    fn dir(name: &str, path: &str) -> Node {
+        Node {
+            name: name.to_string(),
+            path: path.to_string(),
+            kind: Kind::Dir,
+            size: 0,
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            link: None,
+            status: Status::Unchanged,
+            children: Vec::new(),
+        }
+    }
+}
+
 /// The filesystem as of one layer; node 0 is the root.
 #[derive(Debug, Clone)]
 pub struct Tree {
@@ -73,18 +91,7 @@ impl Tree {
             l => View::stack(&layers[..l]),
         };
         let mut tree = Tree {
-            nodes: vec![Node {
-                name: String::new(),
-                path: String::new(),
-                kind: Kind::Dir,
-                size: 0,
-                mode: 0o755,
-                uid: 0,
-                gid: 0,
-                link: None,
-                status: Status::Unchanged,
-                children: Vec::new(),
-            }],
+            nodes: vec![Node::dir("", "")],
         };
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut paths: BTreeMap<&str, (&Entry, Status)> = BTreeMap::new();
@@ -129,18 +136,7 @@ impl Tree {
             None => (0, path),
         };
         let i = self.nodes.len();
-        self.nodes.push(Node {
-            name: name.to_string(),
-            path: path.to_string(),
-            kind: Kind::Dir,
-            size: 0,
-            mode: 0o755,
-            uid: 0,
-            gid: 0,
-            link: None,
-            status: Status::Unchanged,
-            children: Vec::new(),
-        });
+        self.nodes.push(Node::dir(name, path));
         self.nodes[parent].children.push(i);
         index.insert(path.to_string(), i);
         i

@@ -212,12 +212,10 @@ impl Checker<'_> {
             add(
                 "signed",
                 r.mode,
-                match place.is_some() {
-                    false => unsigned_place(),
-                    true => {
-                        let checked = place
-                            .expect("a place")
-                            .signatures_by_any(&self.keys(&r.keys)?)?;
+                match place {
+                    None => unsigned_place(),
+                    Some(place) => {
+                        let checked = place.signatures_by_any(&self.keys(&r.keys)?)?;
                         match (checked.accepted.len(), checked.rejected) {
                             (0, rejected) if rejected.is_empty() => fail("no signature".into()),
                             (0, rejected) => {
@@ -260,11 +258,10 @@ impl Checker<'_> {
             add(
                 "sbom",
                 r.mode,
-                match place.is_some() {
-                    false => unsigned_place(),
-                    true => {
+                match place {
+                    None => unsigned_place(),
+                    Some(place) => {
                         let found = place
-                            .expect("a place")
                             .statements_by_any(
                                 &self.keys(&r.keys)?,
                                 &[dsse::SPDX, dsse::CYCLONEDX],

@@ -218,7 +218,7 @@ impl Repository {
             .map(|(title, media_type, bytes)| {
                 serde_json::json!({
                     "mediaType": media_type, "digest": Digest::of(bytes), "size": bytes.len(),
-                    "annotations": { "org.opencontainers.image.title": title },
+                    "annotations": { crate::files::TITLE: title },
                 })
             })
             .collect();

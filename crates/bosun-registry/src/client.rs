@@ -107,10 +107,17 @@ pub struct Repository {
 pub struct Located {
     /// The repository that has it (a mirror, when registries.conf has one that does).
     pub repository: Repository,
-    /// The tag or digest asked for.
-    pub object: String,
+    /// The reference as read there (a mirror's host and namespace when it came from one).
+    pub read: Reference,
     /// The reference as named, before any mirror: where writes about the image go.
     pub named: Reference,
+}
+
+impl Located {
+    /// The tag or digest asked for.
+    pub fn object(&self) -> String {
+        self.read.object()
+    }
 }
 
 impl Client {
@@ -171,19 +178,18 @@ impl Client {
         if let [(only, named)] = &endpoints[..] {
             return Ok(Located {
                 repository: self.repository(only)?,
-                object: only.reference.object(),
+                read: only.reference.clone(),
                 named: named.clone(),
             });
         }
         let mut last = None;
         for (endpoint, named) in endpoints {
             let repository = self.repository(&endpoint)?;
-            let object = endpoint.reference.object();
-            match repository.resolve(&object) {
+            match repository.resolve(&endpoint.reference.object()) {
                 Ok(Some(_)) => {
                     return Ok(Located {
                         repository,
-                        object,
+                        read: endpoint.reference,
                         named,
                     });
                 }

@@ -78,7 +78,7 @@ pub fn read(
                 None => reference.to_string(),
             };
             let located = client.locate(&text)?;
-            let fetched = located.repository.manifest(&located.object)?;
+            let fetched = located.repository.manifest(&located.object())?;
             cache.keep(&fetched.bytes);
             repo = Some(located.repository);
             fetched.bytes

@@ -81,16 +81,7 @@ pub fn pull_located(
     platforms: &Platforms,
     jobs: usize,
 ) -> Result<Pulled, Error> {
-    let repo = &located.repository;
-    let read = Reference::parse(&format!("{}/{}", repo.registry(), repo.name))?;
-    let read = match located.object.parse() {
-        Ok(digest) => read.with_digest(digest),
-        Err(_) => Reference {
-            tag: Some(located.object.clone()),
-            ..read
-        },
-    };
-    let mut pulled = pull_from(repo, &read, store, platforms, jobs)?;
+    let mut pulled = pull_from(&located.repository, &located.read, store, platforms, jobs)?;
     let digest = pulled
         .source
         .digest

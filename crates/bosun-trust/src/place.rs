@@ -88,7 +88,7 @@ impl Place {
     pub fn in_registry(client: &Client, text: &str) -> Result<Place, Error> {
         let located = client.locate(text)?;
         let push = client.push_repository(&located.named)?;
-        let fetched = located.repository.manifest(&located.object)?;
+        let fetched = located.repository.manifest(&located.object())?;
         Ok(Place::Registry {
             repo: located.repository,
             descriptor: Descriptor {
@@ -139,14 +139,6 @@ impl Place {
             Place::Registry { repo, .. } => repo.display.clone(),
         };
         format!("{repository}@{}", self.descriptor().digest)
-    }
-
-    /// The registry repository the image was read from, when it is in one.
-    pub fn registry(&self) -> Option<&Repository> {
-        match self {
-            Place::Registry { repo, .. } => Some(repo),
-            Place::Store { .. } => None,
-        }
     }
 
     /// Adds a signature (a simple-signing layer under cosign's tag, or a Sigstore bundle as

@@ -115,6 +115,16 @@ pub fn attested(
     Ok(false)
 }
 
+/// The content (its first layer) of the artifact manifest `d` in the store.
+fn first_layer(store: &Store, d: &Descriptor) -> Result<Option<Vec<u8>>, Error> {
+    let manifest: serde_json::Value = store.read_json(&d.digest)?;
+    let Some(blob) = manifest["layers"][0]["digest"].as_str() else {
+        return Ok(None);
+    };
+    let blob = digest_of(|| format!("store artifact {}", d.digest), blob)?;
+    Ok(Some(store.read_blob(&blob)?))
+}
+
 /// The content (its first layer) of the first artifact of `artifact_type` the store keeps
 /// about `digest`: an SBOM a build wrote beside its image.
 pub fn artifact(
@@ -123,31 +133,30 @@ pub fn artifact(
     artifact_type: &str,
 ) -> Result<Option<Vec<u8>>, Error> {
     for (d, artifact) in store.referrers(digest)? {
-        if artifact.as_deref() != Some(artifact_type) {
-            continue;
+        if artifact.as_deref() == Some(artifact_type)
+            && let Some(bytes) = first_layer(store, &d)?
+        {
+            return Ok(Some(bytes));
         }
-        let manifest: serde_json::Value = store.read_json(&d.digest)?;
-        let Some(blob) = manifest["layers"][0]["digest"].as_str() else {
-            continue;
-        };
-        let blob = digest_of(|| format!("store artifact {}", d.digest), blob)?;
-        return Ok(Some(store.read_blob(&blob)?));
     }
     Ok(None)
 }
 
-/// The SBOMs stored beside an image (as a build writes them), as attestation predicates.
+/// The SBOMs stored beside an image (as a build writes them), as attestation predicates:
+/// one pass over the store's artifacts about it.
 pub fn sbom_predicates(
     store: &Store,
     digest: &Digest,
 ) -> Result<Vec<(&'static str, serde_json::Value)>, Error> {
     let mut out = Vec::new();
-    for (artifact_type, predicate_type) in [
-        (bosun_sbom::SPDX_ARTIFACT, dsse::SPDX),
-        (bosun_sbom::CYCLONEDX_ARTIFACT, dsse::CYCLONEDX),
-    ] {
-        if let Some(bytes) = artifact(store, digest, artifact_type)? {
-            let document = json(|| format!("the {artifact_type} beside {digest}"), &bytes)?;
+    for (d, artifact) in store.referrers(digest)? {
+        let predicate_type = match artifact.as_deref() {
+            Some(bosun_sbom::SPDX_ARTIFACT) => dsse::SPDX,
+            Some(bosun_sbom::CYCLONEDX_ARTIFACT) => dsse::CYCLONEDX,
+            _ => continue,
+        };
+        if let Some(bytes) = first_layer(store, &d)? {
+            let document = json(|| format!("the SBOM beside {digest}"), &bytes)?;
             out.push((predicate_type, document));
         }
     }

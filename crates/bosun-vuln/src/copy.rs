@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use bosun_oci::Digest;
 use bosun_oci::model::Descriptor;
+use bosun_registry::files::TITLE;
 use bosun_registry::{Client, Reference, Repository};
 use bosun_sign::key::{PrivateKey, PublicKey};
 
@@ -17,7 +18,6 @@ use crate::db::{self, Db};
 pub const ARTIFACT: &str = "application/vnd.bosun.vuln-db.v1";
 /// One file of it.
 const FILE: &str = "application/vnd.bosun.vuln-db.file.v1+gzip";
-const TITLE: &str = "org.opencontainers.image.title";
 /// The most one file of a copy may inflate to (the tracker's releases are tens of MB).
 const MAX_FILE: u64 = 2 << 30;
 
@@ -44,7 +44,7 @@ impl Copy {
     ) -> Result<Copy, Error> {
         let text = reference.strip_prefix("docker://").unwrap_or(reference);
         let located = client.locate(text)?;
-        let fetched = located.repository.manifest(&located.object)?;
+        let fetched = located.repository.manifest(&located.object())?;
         let manifest: serde_json::Value = serde_json::from_slice(&fetched.bytes)
             .map_err(|e| invalid(reference, format!("its manifest is not JSON: {e}")))?;
         if manifest["artifactType"] != ARTIFACT {

@@ -35,8 +35,9 @@ pub(crate) fn open_image(
         ImageRef::Registry(text) => {
             let client = settings::registry_client(registry)?;
             let located = client.locate(text)?;
+            let object = located.object();
             let remote = Arc::new(RemoteImage(located.repository));
-            let image = source::open_remote(reference, remote, &located.object, platform)?;
+            let image = source::open_remote(reference, remote, &object, platform)?;
             return Ok(OpenedImage { image, _lock: None });
         }
         _ => None,

@@ -75,6 +75,18 @@ fn podman_output(conf: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Asserts that `path` is an aarch64 ELF program (`e_machine` 183, EM_AARCH64).
+fn assert_aarch64(path: &Path) {
+    let elf = std::fs::read(path).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF", "{} is no ELF file", path.display());
+    assert_eq!(
+        u16::from_le_bytes([elf[18], elf[19]]),
+        183,
+        "{} is no aarch64 program",
+        path.display()
+    );
+}
+
 fn umoci_unpack(layout: &Path, tag: &str, bundle: &Path) -> Option<PathBuf> {
     let umoci = peer("umoci")?;
     let out = Command::new(umoci)
@@ -393,9 +405,7 @@ fn python_example_runs_is_minimal_and_reproducible() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(String::from_utf8_lossy(&out.stdout).starts_with("hello from bosun: "));
-        let file = std::fs::read(rootfs.join("usr/bin/python3.13")).unwrap();
-        assert_eq!(&file[..4], b"\x7fELF");
-        assert_eq!(u16::from_le_bytes([file[18], file[19]]), 183, "EM_AARCH64");
+        assert_aarch64(&rootfs.join("usr/bin/python3.13"));
     }
 }
 

@@ -48,7 +48,8 @@ pub(crate) fn run(
         // whatever registries.conf searches; registries.conf may still map or mirror that.
         let qualified = bosun_registry::Reference::docker_normalize(name);
         let located = client.locate(&qualified)?;
-        let (repo, object) = (located.repository, located.object);
+        let object = located.object();
+        let repo = located.repository;
         let (digest, _) = repo
             .resolve(&object)?
             .with_context(|| format!("{name}: not found"))?;

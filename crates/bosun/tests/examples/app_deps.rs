@@ -50,6 +50,17 @@ impl Drop for Background {
     }
 }
 
+/// `command` started in the background, its output dropped; killed when dropped.
+pub(super) fn background(command: &mut Command) -> Background {
+    Background(
+        command
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
 /// Builds, loads into podman and serves the amd64 image `name`; returns what `/` answered.
 pub(super) fn serve_amd64(ctx: &Context, conf: &Path, name: &str) -> String {
     let archive = ctx.dir.path().join(format!("{name}.tar"));
@@ -282,7 +293,7 @@ fn flask_app_from_uv_lock() {
     // arm64: the same app under qemu-user, with the image's own aarch64 python and numpy.
     let rootfs = arm64_rootfs(&ctx, "flask-app");
     let port = free_port();
-    let _server = Background(
+    let _server = background(
         Command::new(&qemu)
             .arg("-L")
             .arg(&rootfs)
@@ -290,11 +301,7 @@ fn flask_app_from_uv_lock() {
             .arg(rootfs.join("usr/local/bin/gunicorn"))
             .args(["--bind", &format!("127.0.0.1:{port}"), "--chdir"])
             .arg(rootfs.join("app"))
-            .arg("main:app")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .arg("main:app"),
     );
     let body = http_get(port, Duration::from_secs(120));
     assert!(
@@ -469,16 +476,12 @@ fn express_app_from_package_lock() {
         "const http=require('http');const r=require('{}');http.createServer((q,s)=>s.end('rollup '+r.VERSION+' '+process.arch+'\\n')).listen({port},'127.0.0.1')",
         rootfs.join("app/node_modules/rollup").display()
     );
-    let _server = Background(
+    let _server = background(
         Command::new(&qemu)
             .arg("-L")
             .arg(&rootfs)
             .arg(rootfs.join("usr/bin/node"))
-            .args(["-e", &script])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .args(["-e", &script]),
     );
     let body = http_get(port, Duration::from_secs(120));
     assert!(body.contains("rollup 4.34.8 arm64"), "{body}");

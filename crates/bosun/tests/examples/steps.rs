@@ -4,14 +4,14 @@
 //! directories, a connection attempt, and a machine without user namespaces.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use bosun_test::registry::free_port;
 use bosun_test::{Context, peer};
 
-use super::app_deps::{Background, arm64_rootfs, containers_conf, http_get, serve_amd64};
-use super::{example, podman};
+use super::app_deps::{arm64_rootfs, background, containers_conf, http_get, serve_amd64};
+use super::{assert_aarch64, example, podman};
 
 /// Every path under `dir`, relative to it.
 fn paths(dir: &Path) -> Vec<String> {
@@ -60,22 +60,12 @@ fn go_server_compiled_in_a_step() {
 
     let rootfs = arm64_rootfs(&ctx, "hello-go");
     let server = rootfs.join("usr/local/bin/server");
-    let elf = std::fs::read(&server).unwrap();
-    assert_eq!(&elf[..4], b"\x7fELF");
-    assert_eq!(
-        u16::from_le_bytes([elf[18], elf[19]]),
-        183,
-        "an aarch64 binary"
-    );
+    assert_aarch64(&server);
     let port = free_port();
-    let _server = Background(
+    let _server = background(
         Command::new(&qemu)
             .arg(&server)
-            .env("PORT", port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .env("PORT", port.to_string()),
     );
     let body = http_get(port, Duration::from_secs(60));
     assert!(body.contains("hello from linux/arm64"), "{body}");
@@ -266,12 +256,7 @@ entrypoint = ["/usr/local/bin/hello"]
     // own arm64 C library.
     let rootfs = arm64_rootfs(&ctx, "hello");
     let binary = rootfs.join("usr/local/bin/hello");
-    let elf = std::fs::read(&binary).unwrap();
-    assert_eq!(
-        u16::from_le_bytes([elf[18], elf[19]]),
-        183,
-        "an aarch64 binary"
-    );
+    assert_aarch64(&binary);
     let out = Command::new(&qemu)
         .arg("-L")
         .arg(&rootfs)
@@ -393,23 +378,14 @@ fn rust_server_with_crates_fetched_first() {
     );
     let rootfs = arm64_rootfs(&ctx, "hello-rust");
     let server = rootfs.join("usr/local/bin/hello");
-    let elf = std::fs::read(&server).unwrap();
-    assert_eq!(
-        u16::from_le_bytes([elf[18], elf[19]]),
-        183,
-        "an aarch64 binary"
-    );
+    assert_aarch64(&server);
     let port = free_port();
-    let _server = Background(
+    let _server = background(
         Command::new(&qemu)
             .arg("-L")
             .arg(&rootfs)
             .arg(&server)
-            .env("PORT", port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .env("PORT", port.to_string()),
     );
     let body = http_get(port, Duration::from_secs(60));
     assert!(body.contains("hello from rust on aarch64"), "{body}");
