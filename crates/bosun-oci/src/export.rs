@@ -204,12 +204,10 @@ pub fn select_platform(
             }
             (Some(_), None) => false,
         });
-    found.cloned().ok_or_else(|| {
-        Error::NotFound(format!(
-            "no manifest for platform {} in index {}",
-            platform.map_or_else(String::new, |p| format!("linux/{}", p.architecture)),
-            descriptor.digest
-        ))
+    found.cloned().ok_or_else(|| Error::NoPlatform {
+        platform: platform.map_or_else(String::new, |p| format!("linux/{}", p.architecture)),
+        index: descriptor.digest.clone(),
+        available: Vec::new(),
     })
 }
 

@@ -136,9 +136,66 @@ pub enum Error {
         /// The digest it has.
         actual: Digest,
     },
-    /// Something named does not exist.
-    #[error("{0}")]
-    NotFound(String),
+    /// A store, layout or archive without the image a name asks for.
+    #[error("no image named `{name}` in {place}")]
+    NoImage {
+        /// The name asked for.
+        name: String,
+        /// The store, layout or archive.
+        place: String,
+    },
+    /// A store name asked of a directory that holds no store.
+    #[error("no image `{name}`: there is no store at {}", root.display())]
+    NoStore {
+        /// The name asked for.
+        name: String,
+        /// Where the store should be.
+        root: std::path::PathBuf,
+    },
+    /// A layout or archive that holds no image at all.
+    #[error("{reference}: the layout holds no image")]
+    Empty {
+        /// The layout or archive.
+        reference: String,
+    },
+    /// An index without a manifest for the platform asked for.
+    #[error("no manifest for platform {platform} in index {index}{}", if available.is_empty() { String::new() } else { format!(" (it has {})", available.join(", ")) })]
+    NoPlatform {
+        /// The platform asked for.
+        platform: String,
+        /// The index.
+        index: Digest,
+        /// The platforms it has, when known.
+        available: Vec<String>,
+    },
+    /// A directory named as an OCI layout that is not one.
+    #[error("{reference}: {} is not an OCI image layout (no index.json)", dir.display())]
+    NotLayout {
+        /// The reference.
+        reference: String,
+        /// The directory.
+        dir: std::path::PathBuf,
+    },
+    /// A file a reference names that does not exist.
+    #[error("{}: no such file", path.display())]
+    NoFile {
+        /// The file.
+        path: std::path::PathBuf,
+    },
+    /// An archive without a member its manifest names.
+    #[error("{}: no member {member}", archive.display())]
+    NoMember {
+        /// The archive.
+        archive: std::path::PathBuf,
+        /// The member.
+        member: String,
+    },
+    /// A registry without the blob or manifest asked for.
+    #[error("{reference}: not found")]
+    Missing {
+        /// What was asked for.
+        reference: String,
+    },
 }
 
 impl Error {
@@ -165,7 +222,16 @@ impl Error {
     /// The error, about the image `reference` names (I/O errors name their file already).
     pub(crate) fn about(self, reference: &str) -> Self {
         match self {
-            Error::Io(_) | Error::NotFound(_) | Error::Corrupt { .. } => self,
+            Error::Io(_)
+            | Error::NoImage { .. }
+            | Error::NoStore { .. }
+            | Error::Empty { .. }
+            | Error::NoPlatform { .. }
+            | Error::NoFile { .. }
+            | Error::NotLayout { .. }
+            | Error::NoMember { .. }
+            | Error::Missing { .. }
+            | Error::Corrupt { .. } => self,
             e if e.names(reference) => e,
             e => Error::Image {
                 reference: reference.to_string(),

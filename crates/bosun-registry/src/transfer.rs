@@ -596,7 +596,7 @@ impl bosun_oci::source::Remote for RemoteImage {
 
 fn oci_error(e: Error) -> bosun_oci::Error {
     match e {
-        Error::NotFound { .. } => bosun_oci::Error::NotFound(e.to_string()),
+        Error::NotFound { reference } => bosun_oci::Error::Missing { reference },
         Error::Oci(inner) => inner,
         other => bosun_oci::Error::Io(std::io::Error::other(other)),
     }

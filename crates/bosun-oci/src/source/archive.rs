@@ -36,8 +36,9 @@ impl Blobs {
                 Ok(Region::new(file, 0, len))
             }
             Self::Tar(path, members) => {
-                let &(offset, size) = members.get(member).ok_or_else(|| {
-                    Error::NotFound(format!("{}: no member {member}", path.display()))
+                let &(offset, size) = members.get(member).ok_or_else(|| Error::NoMember {
+                    archive: path.clone(),
+                    member: member.to_string(),
                 })?;
                 let file = File::open(path).map_err(|e| bosun_fs::with_path(path, e))?;
                 Ok(Region::new(file, offset, size))

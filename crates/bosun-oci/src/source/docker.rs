@@ -53,7 +53,10 @@ pub(super) fn open_docker(
                             || t.strip_prefix("docker.io/library/") == Some(want.as_str())
                     })
                 })
-                .ok_or_else(|| Error::NotFound(format!("no image named `{name}` in {reference}")))?
+                .ok_or_else(|| Error::NoImage {
+                    name: name.to_string(),
+                    place: reference.to_string(),
+                })?
         }
     };
     let config_bytes = blobs.read(&entry.config)?;

@@ -31,14 +31,15 @@ pub(super) fn open_layout(
                 (Blobs::Dir(dir), true) => format!("the store at {}", dir.display()),
                 _ => reference.to_string(),
             };
-            return Err(Error::NotFound(format!(
-                "no image named `{name}` in {place}"
-            )));
+            return Err(Error::NoImage {
+                name: name.to_string(),
+                place,
+            });
         }
         ([], None) => {
-            return Err(Error::NotFound(format!(
-                "{reference}: the layout holds no image"
-            )));
+            return Err(Error::Empty {
+                reference: reference.to_string(),
+            });
         }
         (many, _) => {
             let names: Vec<String> = many
@@ -150,19 +151,19 @@ pub(super) fn choose_manifest(
         })
     };
     let chosen = match platform {
-        Some(want) => manifests.iter().find(|d| fits(want, d)).ok_or_else(|| {
-            Error::NotFound(format!(
-                "no manifest for platform {}/{} in index {} (it has {})",
-                want.os,
-                want.architecture,
-                top.digest,
-                platforms
-                    .iter()
-                    .map(|p| format!("{}/{}", p.os, p.architecture))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?,
+        Some(want) => {
+            manifests
+                .iter()
+                .find(|d| fits(want, d))
+                .ok_or_else(|| Error::NoPlatform {
+                    platform: format!("{}/{}", want.os, want.architecture),
+                    index: top.digest.clone(),
+                    available: platforms
+                        .iter()
+                        .map(|p| format!("{}/{}", p.os, p.architecture))
+                        .collect(),
+                })?
+        }
         None => {
             let host = host_platform();
             manifests

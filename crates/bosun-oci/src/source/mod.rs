@@ -123,7 +123,9 @@ pub struct Image {
 
 fn not_found(path: &Path, e: io::Error) -> Error {
     if e.kind() == io::ErrorKind::NotFound {
-        Error::NotFound(format!("{}: no such file", path.display()))
+        Error::NoFile {
+            path: path.to_path_buf(),
+        }
     } else {
         bosun_fs::with_path(path, e).into()
     }
@@ -154,10 +156,10 @@ pub fn open_parsed(
     match parsed {
         ImageRef::Store(name) => {
             if !store_root.join(LAYOUT_INDEX).is_file() {
-                return Err(Error::NotFound(format!(
-                    "no image `{name}`: there is no store at {}",
-                    store_root.display()
-                )));
+                return Err(Error::NoStore {
+                    name,
+                    root: store_root.to_path_buf(),
+                });
             }
             open_layout(
                 reference,
@@ -169,10 +171,10 @@ pub fn open_parsed(
         }
         ImageRef::OciDir(dir, r) => {
             if !dir.join(LAYOUT_INDEX).is_file() {
-                return Err(Error::NotFound(format!(
-                    "{reference}: {} is not an OCI image layout (no index.json)",
-                    dir.display()
-                )));
+                return Err(Error::NotLayout {
+                    reference: reference.to_string(),
+                    dir,
+                });
             }
             open_layout(reference, Blobs::Dir(dir), r.as_deref(), platform, false)
         }
