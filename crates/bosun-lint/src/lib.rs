@@ -185,7 +185,7 @@ pub fn lint_many(files: &[(&str, Option<&std::path::Path>)], options: &Options) 
         Some(program) => {
             let scripts: Vec<&str> = prepared
                 .iter()
-                .flat_map(|p| p.scripts.iter().map(|(_, s)| s.as_str()))
+                .flat_map(|p| p.scripts.iter().map(|s| s.text.as_str()))
                 .collect();
             let timeout = options
                 .shellcheck_timeout
@@ -195,40 +195,104 @@ pub fn lint_many(files: &[(&str, Option<&std::path::Path>)], options: &Options) 
         None => Default::default(),
     };
     prepared
-        .into_iter()
+        .into_par_iter()
         .map(|p| p.complete(&findings, options))
         .collect()
 }
 
-/// A file's findings before ShellCheck's are added and before filtering and ordering.
-struct Prepared {
-    found: Vec<Failure>,
-    /// (RUN line, script as ShellCheck gets it).
-    scripts: Vec<(usize, String)>,
-    pragmas: pragma::Pragmas,
-    parse_error: Option<ParseError>,
+/// A file read and its RUN scripts gathered for ShellCheck, before the rules run: they need
+/// to know which scripts ShellCheck's parser could not read.
+struct Prepared<'a> {
+    file: Result<Dockerfile, ParseError>,
+    dir: Option<&'a std::path::Path>,
+    /// What ShellCheck gets of the file's RUNs, then of what ONBUILD wraps.
+    scripts: Vec<shellcheck::RunScript>,
 }
 
-impl Prepared {
-    fn complete(mut self, findings: &shellcheck::Findings, options: &Options) -> Report {
-        if let Some(e) = self.parse_error {
-            return Report {
-                failures: self.found,
-                parse_error: Some(e),
-            };
+impl Prepared<'_> {
+    fn complete(self, findings: &shellcheck::Findings, options: &Options) -> Report {
+        let Prepared { file, dir, scripts } = self;
+        let file = match file {
+            Ok(file) => file,
+            Err(e) => {
+                return Report {
+                    failures: vec![Failure {
+                        code: "DL1000".into(),
+                        severity: Severity::Error,
+                        message: e.message.clone(),
+                        line: e.line,
+                        column: e.column,
+                    }],
+                    parse_error: Some(e),
+                };
+            }
+        };
+        // Where ShellCheck's parser gave up on a RUN, hadolint's shell rules (which read
+        // scripts with that parser) see no commands in it.
+        let unparsed: rules::Unparsed = std::sync::Arc::new(
+            scripts
+                .iter()
+                .filter_map(|s| {
+                    let read = match findings.get(&s.text)?.parse {
+                        shellcheck::Parse::Whole => return None,
+                        shellcheck::Parse::Failed => None,
+                        // The body is the end of what ShellCheck read.
+                        shellcheck::Parse::Stopped(at) => {
+                            Some(at.checked_sub(s.text.len() - s.body.len())?)
+                        }
+                    };
+                    Some((s.body.clone(), read))
+                })
+                .collect(),
+        );
+        // Each RUN's script is parsed once, for every rule.
+        let parsed: Vec<Option<shell::Script>> = file
+            .items
+            .iter()
+            .map(|item| match item {
+                Item::Instruction(i) if i.keyword == Keyword::Run => {
+                    Some(shell::Script::read(&run_script(i), &unparsed))
+                }
+                _ => None,
+            })
+            .collect();
+        let steps: Vec<Step<'_>> = file
+            .items
+            .iter()
+            .zip(&parsed)
+            .map(|(item, script)| match item {
+                Item::Comment { line, text } => Step::Comment { line: *line, text },
+                Item::Instruction(i) => Step::Instruction(i, script.as_ref()),
+            })
+            .collect();
+        let context = rules::Context {
+            escape: file.escape,
+            hadolint_only: options.hadolint_only,
+        };
+        // Each rule's findings in file order, rules in hadolint's order.
+        let mut found = Vec::new();
+        for mut rule in rules::all(&context, dir, options, &unparsed) {
+            let mut out = Vec::new();
+            for step in &steps {
+                rule.check(step, &mut out);
+            }
+            rule.finish(&mut out);
+            found.extend(out);
         }
         // ShellCheck is hadolint's last rule.
-        for (line, script) in &self.scripts {
-            if let Some(Some(f)) = findings.get(script) {
-                self.found.push(Failure {
-                    line: *line,
+        for script in scripts.iter().filter(|s| s.lint) {
+            if let Some(shellcheck::Checked {
+                finding: Some(f), ..
+            }) = findings.get(&script.text)
+            {
+                found.push(Failure {
+                    line: script.line,
                     ..f.clone()
                 });
             }
         }
-        let pragmas = &self.pragmas;
-        let kept: Vec<Failure> = self
-            .found
+        let pragmas = pragma::Pragmas::collect(&steps, options.hadolint_only);
+        let kept: Vec<Failure> = found
             .into_iter()
             .filter(|f| options.disable_ignore_pragma || !pragmas.ignores(&f.code, f.line))
             .filter_map(|mut f| {
@@ -247,80 +311,33 @@ impl Prepared {
     }
 }
 
-fn prepare(text: &str, dir: Option<&std::path::Path>, options: &Options) -> Prepared {
-    let file = match Dockerfile::parse(text) {
-        Ok(file) => file,
-        Err(e) => {
-            return Prepared {
-                found: vec![Failure {
-                    code: "DL1000".into(),
-                    severity: Severity::Error,
-                    message: e.message.clone(),
-                    line: e.line,
-                    column: e.column,
-                }],
-                scripts: Vec::new(),
-                pragmas: pragma::Pragmas::default(),
-                parse_error: Some(e),
-            };
-        }
-    };
-    // Each RUN's script is parsed once, for every rule.
-    let scripts: Vec<Option<shell::Script>> = file
-        .items
-        .iter()
-        .map(|item| match item {
-            Item::Instruction(i) if i.keyword == Keyword::Run => {
-                Some(shell::Script::parse(&run_script(i)))
-            }
-            _ => None,
-        })
-        .collect();
-    let steps: Vec<Step<'_>> = file
-        .items
-        .iter()
-        .zip(&scripts)
-        .map(|(item, script)| match item {
-            Item::Comment { line, text } => Step::Comment { line: *line, text },
-            Item::Instruction(i) => Step::Instruction(i, script.as_ref()),
-        })
-        .collect();
-    let context = rules::Context {
-        escape: file.escape,
-        hadolint_only: options.hadolint_only,
-    };
-    // Each rule's findings in file order, rules in hadolint's order.
-    let mut found = Vec::new();
-    for mut rule in rules::all(&context, dir, options) {
-        let mut out = Vec::new();
-        for step in &steps {
-            rule.check(step, &mut out);
-        }
-        rule.finish(&mut out);
-        found.extend(out);
-    }
+fn prepare<'a>(text: &str, dir: Option<&'a std::path::Path>, options: &Options) -> Prepared<'a> {
+    let file = Dockerfile::parse(text);
     // ShellCheck runs twice, as hadolint's last rule does: over the file, then over what
     // ONBUILD wraps (with a state of its own).
-    let mut collector = shellcheck::Scripts::new(file.escape);
-    let mut onbuild = shellcheck::Scripts::new(file.escape);
-    if options.shellcheck.is_some() {
-        for step in &steps {
-            collector.check(step);
+    let mut collector = None;
+    let mut onbuild = None;
+    if let (Ok(file), Some(_)) = (&file, &options.shellcheck) {
+        let (c, o) = (
+            collector.insert(shellcheck::Scripts::new(file.escape)),
+            onbuild.insert(shellcheck::Scripts::new(file.escape)),
+        );
+        for item in &file.items {
+            let step = match item {
+                Item::Comment { line, text } => Step::Comment { line: *line, text },
+                Item::Instruction(i) => Step::Instruction(i, None),
+            };
+            c.check(&step);
             if let Step::Instruction(i, _) = step
                 && let Some(inner) = rules::onbuild_inner(i)
             {
-                onbuild.check(&Step::Instruction(&inner, None));
+                o.check(&Step::Instruction(&inner, None));
             }
         }
     }
-    let mut run_scripts = collector.scripts;
-    run_scripts.extend(onbuild.scripts);
-    Prepared {
-        found,
-        scripts: run_scripts,
-        pragmas: pragma::Pragmas::collect(&steps, options.hadolint_only),
-        parse_error: None,
-    }
+    let mut scripts = collector.map(|c| c.scripts).unwrap_or_default();
+    scripts.extend(onbuild.map(|o| o.scripts).unwrap_or_default());
+    Prepared { file, dir, scripts }
 }
 
 /// The shell text a RUN runs: its arguments, or the body of a `RUN <<EOF` heredoc.

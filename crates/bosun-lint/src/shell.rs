@@ -134,6 +134,16 @@ impl Script {
         Script::parse_nested(text, 0)
     }
 
+    /// The script as hadolint's rules see it: only as far as ShellCheck's parser (which
+    /// hadolint reads RUN scripts with) read it.
+    pub(crate) fn read(text: &str, unparsed: &crate::rules::Unparsed) -> Script {
+        match unparsed.get(text) {
+            None => Script::parse(text),
+            Some(None) => Script::default(),
+            Some(Some(at)) => Script::parse(text.get(..*at).unwrap_or(text)),
+        }
+    }
+
     /// A script found `depth` substitutions deep.
     fn parse_nested(text: &str, depth: usize) -> Script {
         let mut parser = Parser {

@@ -6,6 +6,9 @@
 //! ShellCheck reports (its findings go through a set ordered by line, where later ones
 //! replace earlier ones), reported at the RUN's line.
 //!
+//! ShellCheck also says how far its parser read each script, which hadolint's shell rules
+//! depend on (hadolint reads every RUN with that parser): see [`Parse`].
+//!
 //! ShellCheck's analysis is the cost (about 2.6 ms per script here, 8 ms with a process of
 //! its own), so bosun checks each distinct script once, all of them in a few processes.
 
@@ -48,6 +51,21 @@ const ARGS: &[&str] = &[
     "--exclude=2187,1090,1091",
 ];
 
+/// A RUN's script as ShellCheck gets it.
+#[derive(Debug, Clone)]
+pub(crate) struct RunScript {
+    /// The RUN's line (an ONBUILD's, for what it wraps).
+    pub(crate) line: usize,
+    /// The shell text the RUN runs.
+    pub(crate) body: String,
+    /// What ShellCheck reads: a shebang, exports, the body.
+    pub(crate) text: String,
+    /// Whether its findings are reported. A probe (`false`) only asks whether ShellCheck's
+    /// parser reads the body as hadolint parses every RUN, as bash: for shells ShellCheck
+    /// is not run on (PowerShell, cmd) or cannot parse as written.
+    pub(crate) lint: bool,
+}
+
 /// Builds each RUN's script the way hadolint hands it to ShellCheck.
 pub(crate) struct Scripts {
     context: Context,
@@ -57,8 +75,8 @@ pub(crate) struct Scripts {
     /// built `FROM` an earlier one starts where that one ended (names match exactly).
     stage: Option<String>,
     stages: HashMap<String, (String, BTreeSet<String>)>,
-    /// (RUN line, script with its shebang and exports).
-    pub(crate) scripts: Vec<(usize, String)>,
+    /// What ShellCheck gets of each RUN.
+    pub(crate) scripts: Vec<RunScript>,
 }
 
 impl Scripts {
@@ -127,16 +145,24 @@ impl Scripts {
                 self.vars.extend(names);
             }
             Keyword::Shell => self.shell = i.args.text(),
-            // hadolint leaves exec-form RUN alone, and shells whose text names PowerShell or
-            // cmd anywhere.
-            Keyword::Run
-                if !["pwsh", "powershell", "cmd"]
+            // hadolint leaves exec-form RUN alone.
+            Keyword::Run if !matches!(i.args, bosun_dockerfile::Args::Exec(_)) => {
+                let body = crate::run_script(i);
+                let probe = |body: &str| RunScript {
+                    line: i.line,
+                    body: body.to_string(),
+                    text: format!("#!/bin/bash\n{body}"),
+                    lint: false,
+                };
+                // ShellCheck is not run for shells whose text names PowerShell or cmd.
+                if ["pwsh", "powershell", "cmd"]
                     .iter()
                     .any(|s| self.shell.contains(s))
-                    && !matches!(i.args, bosun_dockerfile::Args::Exec(_)) =>
-            {
+                {
+                    self.scripts.push(probe(&body));
+                    return;
+                }
                 let shell = self.shell.split_whitespace().next().unwrap_or("");
-                let body = crate::run_script(i);
                 let every = reads_names_unwritten(&body);
                 let mut text = format!("#!{shell}\n");
                 for var in &self.vars {
@@ -145,7 +171,17 @@ impl Scripts {
                     }
                 }
                 text.push_str(&body);
-                self.scripts.push((i.line, text));
+                let parsed_as_shell = ["sh", "bash", "dash", "ksh"]
+                    .contains(&shell.rsplit('/').next().unwrap_or(shell));
+                if !parsed_as_shell {
+                    self.scripts.push(probe(&body));
+                }
+                self.scripts.push(RunScript {
+                    line: i.line,
+                    body,
+                    text,
+                    lint: true,
+                });
             }
             _ => {}
         }
@@ -194,8 +230,39 @@ fn names(body: &str, name: &str) -> bool {
     })
 }
 
-/// Script -> the finding hadolint keeps for it (line to be filled in), if any.
-pub(crate) type Findings = HashMap<String, Option<Failure>>;
+/// What ShellCheck made of one script.
+#[derive(Debug, Clone)]
+pub(crate) struct Checked {
+    /// The finding hadolint keeps for it (line to be filled in), if any.
+    pub(crate) finding: Option<Failure>,
+    /// How far ShellCheck's parser read it. hadolint reads every RUN with that parser, and
+    /// its shell rules see only the commands the parser found.
+    pub(crate) parse: Parse,
+}
+
+/// How far ShellCheck's parser read a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub(crate) enum Parse {
+    /// To the end.
+    Whole,
+    /// Up to this byte of the script, where it stopped at text it could not place ("Parsing
+    /// stopped here": SC1070, SC1088, SC1089); what came before stands.
+    Stopped(usize),
+    /// Not at all: it gave up ("Fix any mentioned problems and try again": SC1072).
+    Failed,
+}
+
+impl Checked {
+    fn timed_out(timeout: Duration) -> Self {
+        Checked {
+            finding: Some(timed_out(timeout)),
+            parse: Parse::Whole,
+        }
+    }
+}
+
+/// Script -> what ShellCheck made of it.
+pub(crate) type Findings = HashMap<String, Checked>;
 
 #[derive(Deserialize)]
 struct Output {
@@ -205,9 +272,42 @@ struct Output {
 #[derive(Deserialize)]
 struct Comment {
     file: String,
+    line: usize,
+    column: usize,
     code: u32,
     level: String,
     message: String,
+}
+
+/// How far ShellCheck's parser read `text`, from what it said of it.
+fn parse_of<'c>(text: &str, comments: impl Iterator<Item = &'c Comment>) -> Parse {
+    let mut stop: Option<usize> = None;
+    for c in comments {
+        match c.code {
+            1072 => return Parse::Failed,
+            1070 | 1088 | 1089 => {
+                let at = byte_at(text, c.line, c.column);
+                stop = Some(stop.map_or(at, |s| s.min(at)));
+            }
+            _ => {}
+        }
+    }
+    stop.map_or(Parse::Whole, Parse::Stopped)
+}
+
+/// The byte of `text` at a 1-based line and column (json1 counts a tab as one column).
+fn byte_at(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[start.min(text.len())..];
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 /// How long one ShellCheck run may take by default: ShellCheck can take minutes on one
@@ -259,7 +359,7 @@ pub(crate) fn check(
         return findings;
     }
     let chunks = chunks(&todo, rayon::current_num_threads());
-    let fresh: Vec<(String, Option<Failure>, bool)> = chunks
+    let fresh: Vec<(String, Checked, bool)> = chunks
         .par_iter()
         .flat_map_iter(|chunk| match check_chunk(program, chunk, timeout) {
             Some(done) => done,
@@ -267,18 +367,19 @@ pub(crate) fn check(
             None if chunk.len() > 1 => chunk
                 .par_iter()
                 .flat_map_iter(|one| {
-                    check_chunk(program, std::slice::from_ref(one), timeout)
-                        .unwrap_or_else(|| vec![(one.to_string(), Some(timed_out(timeout)), false)])
+                    check_chunk(program, std::slice::from_ref(one), timeout).unwrap_or_else(|| {
+                        vec![(one.to_string(), Checked::timed_out(timeout), false)]
+                    })
                 })
                 .collect(),
-            None => vec![(chunk[0].to_string(), Some(timed_out(timeout)), false)],
+            None => vec![(chunk[0].to_string(), Checked::timed_out(timeout), false)],
         })
         .collect();
-    for (script, finding, checked) in fresh {
+    for (script, outcome, checked) in fresh {
         if checked && let Some(c) = &cache {
-            c.put(&script, finding.as_ref());
+            c.put(&script, &outcome);
         }
-        findings.insert(script, finding);
+        findings.insert(script, outcome);
     }
     findings
 }
@@ -318,6 +419,12 @@ struct Cache {
 
 #[derive(serde::Serialize, Deserialize)]
 struct Cached {
+    finding: Option<CachedFinding>,
+    parse: Parse,
+}
+
+#[derive(serde::Serialize, Deserialize)]
+struct CachedFinding {
     code: String,
     severity: Severity,
     message: String,
@@ -347,29 +454,37 @@ impl Cache {
         h.update([0]);
         h.update(ARGS.join(" ").as_bytes());
         h.update([0]);
+        // What an entry holds (v2: how far the script parsed).
+        h.update(b"v2\0");
         h.update(script.as_bytes());
         let hex = hex::encode(h.finalize());
         self.dir.join(&hex[..2]).join(format!("{hex}.json"))
     }
 
-    fn get(&self, script: &str) -> Option<Option<Failure>> {
+    fn get(&self, script: &str) -> Option<Checked> {
         let bytes = std::fs::read(self.path(script)).ok()?;
-        let cached: Option<Cached> = serde_json::from_slice(&bytes).ok()?;
-        Some(cached.map(|c| Failure {
-            code: c.code,
-            severity: c.severity,
-            message: c.message,
-            line: 0,
-            column: 1,
-        }))
+        let cached: Cached = serde_json::from_slice(&bytes).ok()?;
+        Some(Checked {
+            finding: cached.finding.map(|c| Failure {
+                code: c.code,
+                severity: c.severity,
+                message: c.message,
+                line: 0,
+                column: 1,
+            }),
+            parse: cached.parse,
+        })
     }
 
-    fn put(&self, script: &str, finding: Option<&Failure>) {
-        let value = finding.map(|f| Cached {
-            code: f.code.clone(),
-            severity: f.severity,
-            message: f.message.clone(),
-        });
+    fn put(&self, script: &str, outcome: &Checked) {
+        let value = Cached {
+            finding: outcome.finding.as_ref().map(|f| CachedFinding {
+                code: f.code.clone(),
+                severity: f.severity,
+                message: f.message.clone(),
+            }),
+            parse: outcome.parse,
+        };
         let path = self.path(script);
         if let (Some(parent), Ok(bytes)) = (path.parent(), serde_json::to_vec(&value)) {
             // A cache that cannot be written only makes the next run slower.
@@ -379,14 +494,25 @@ impl Cache {
     }
 }
 
-/// (script, finding, whether ShellCheck really ran on it); `None` when ShellCheck did not
+/// (script, outcome, whether ShellCheck really ran on it); `None` when ShellCheck did not
 /// finish within `timeout` (it is killed).
 fn check_chunk(
     program: &Path,
     chunk: &[&str],
     timeout: Duration,
-) -> Option<Vec<(String, Option<Failure>, bool)>> {
-    let unchecked = || Some(chunk.iter().map(|s| (s.to_string(), None, false)).collect());
+) -> Option<Vec<(String, Checked, bool)>> {
+    let unchecked = || {
+        let nothing = Checked {
+            finding: None,
+            parse: Parse::Whole,
+        };
+        Some(
+            chunk
+                .iter()
+                .map(|s| (s.to_string(), nothing.clone(), false))
+                .collect(),
+        )
+    };
     let Ok(dir) = tempfile::tempdir() else {
         return unchecked();
     };
@@ -428,7 +554,9 @@ fn check_chunk(
                 line: 0,
                 column: 1,
             });
-            (text.to_string(), finding, true)
+            let comments = found.comments.iter().filter(|c| c.file == *file);
+            let parse = parse_of(text, comments);
+            (text.to_string(), Checked { finding, parse }, true)
         })
         .collect::<Vec<_>>()
         .into()
@@ -482,7 +610,12 @@ mod tests {
             };
             collector.check(&step);
         }
-        collector.scripts.into_iter().map(|(_, s)| s).collect()
+        collector
+            .scripts
+            .into_iter()
+            .filter(|s| s.lint)
+            .map(|s| s.text)
+            .collect()
     }
 
     /// One long script gets a run of its own; the short ones share the other.
@@ -513,6 +646,30 @@ mod tests {
         assert!(found[2].starts_with("#!/bin/sh\n") && found[2].contains("export V=1\n"));
         // Another image starts over; the pragma names the shell as written.
         assert!(found[3].starts_with("#!zsh\n") && !found[3].contains("export V=1"));
+    }
+
+    /// Where ShellCheck's parser gave up or stopped, as its json1 output says.
+    #[test]
+    fn how_far_the_parser_read() {
+        use super::{Comment, Parse, parse_of};
+        let comment = |code, line, column| Comment {
+            file: "0.sh".into(),
+            line,
+            column,
+            code,
+            level: "error".into(),
+            message: String::new(),
+        };
+        let text = "#!/bin/sh\nexport A=1\nfoo\tbar x (a)\n";
+        let stop = parse_of(text, [comment(1036, 3, 11), comment(1088, 3, 11)].iter());
+        assert_eq!(stop, Parse::Stopped(text.find('(').unwrap()));
+        assert_eq!(parse_of(text, [comment(1072, 3, 1)].iter()), Parse::Failed);
+        assert_eq!(parse_of(text, [comment(2086, 3, 1)].iter()), Parse::Whole);
+        // A position past the end is the end.
+        assert_eq!(
+            parse_of(text, [comment(1089, 9, 1)].iter()),
+            Parse::Stopped(text.len())
+        );
     }
 
     /// A script that reads no variable is given only the exports of names it writes.

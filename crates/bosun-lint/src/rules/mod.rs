@@ -185,8 +185,13 @@ fn make(code: &str, c: Context) -> Box<dyn Rule> {
     }
 }
 
-/// A rule fed only the instructions ONBUILD wraps, as if they stood alone.
-struct OnBuild(Box<dyn Rule>);
+/// A rule fed only the instructions ONBUILD wraps, as if they stood alone (with the scripts
+/// ShellCheck's parser gave up on).
+struct OnBuild(Box<dyn Rule>, Unparsed);
+
+/// The RUN scripts ShellCheck's parser did not read whole, and how far it read them (none: not
+/// at all): hadolint's shell rules see only the commands that parser found.
+pub(crate) type Unparsed = std::sync::Arc<std::collections::HashMap<String, Option<usize>>>;
 
 impl Rule for OnBuild {
     fn check(&mut self, step: &Step<'_>, out: &mut Vec<Failure>) {
@@ -197,7 +202,7 @@ impl Rule for OnBuild {
             return;
         };
         let script = (inner.keyword == Keyword::Run)
-            .then(|| crate::shell::Script::parse(&crate::run_script(&inner)));
+            .then(|| crate::shell::Script::read(&crate::run_script(&inner), &self.1));
         self.0
             .check(&Step::Instruction(&inner, script.as_ref()), out);
     }
@@ -222,6 +227,7 @@ pub(crate) fn all(
     context: &Context,
     dir: Option<&std::path::Path>,
     options: &crate::Options,
+    unparsed: &Unparsed,
 ) -> Vec<Box<dyn Rule>> {
     let c = *context;
     let mut rules: Vec<Box<dyn Rule>> = Vec::new();
@@ -233,7 +239,7 @@ pub(crate) fn all(
         rules.push(make(code, c));
         // hadolint runs these a second time over what ONBUILD instructions wrap.
         if ONBUILD_CODES.contains(code) {
-            rules.push(Box::new(OnBuild(make(code, c))));
+            rules.push(Box::new(OnBuild(make(code, c), unparsed.clone())));
         }
     }
     add_label_rules(&mut rules, c, options);
