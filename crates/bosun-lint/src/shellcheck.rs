@@ -163,10 +163,10 @@ impl Scripts {
                     return;
                 }
                 let shell = self.shell.split_whitespace().next().unwrap_or("");
-                let every = reads_names_unwritten(&body);
+                let words = words(&body);
                 let mut text = format!("#!{shell}\n");
                 for var in &self.vars {
-                    if every || !is_name(var) || names(&body, var) {
+                    if !is_name(var) || words.iter().any(|w| could_name(w, var)) {
                         text.push_str(&format!("export {var}=1\n"));
                     }
                 }
@@ -188,23 +188,36 @@ impl Scripts {
     }
 }
 
-/// Whether a script may read a variable without writing its name: `$` expansions, and
-/// arithmetic (`((`, `[[`, `let`, array subscripts), where ShellCheck's misspelling check
-/// (SC2153) compares a read name with every name exported.
+/// The words of a script that could name a variable (where it reads or writes one, the name
+/// is written out: `$NAME`, `${NAME}`, `(( NAME ))`, `NAME=`).
+fn words(body: &str) -> BTreeSet<&str> {
+    body.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| is_name(w))
+        .collect()
+}
+
+/// Whether an export of `name` can change what ShellCheck says of a script with `word` in
+/// it: `word` is `name`, or close enough that ShellCheck would suggest `name` for it ("did you
+/// mean", SC2153 and SC2154: case apart, or one edit, two for names over 7 characters; see
+/// `getBestMatch` in ShellCheck's Analytics.hs).
 ///
 /// Each `export` costs ShellCheck about half a millisecond of analysis (a script of one
-/// `apt-get` line and hadolint's eight proxy exports takes 11 ms, 6.5 ms without them), so a
-/// script that reads no variable gets exports only for the names it writes (an assignment
-/// to an exported name is no unused variable, SC2034); the findings are the same.
-fn reads_names_unwritten(body: &str) -> bool {
-    let bytes = body.as_bytes();
-    body.contains('$')
-        || body.contains("((")
-        || body.contains("[[")
-        || names(body, "let")
-        || bytes
-            .windows(2)
-            .any(|w| w[1] == b'[' && (w[0].is_ascii_alphanumeric() || w[0] == b'_'))
+/// `apt-get` line and hadolint's eight proxy exports takes 11 ms, 6.5 ms without them), and
+/// an exported name a script neither writes nor reads nor nearly spells changes no finding:
+/// only the names it writes (an assignment to an exported name is no unused variable, SC2034),
+/// reads (no SC2154) or misspells (the suggestion) matter.
+fn could_name(word: &str, name: &str) -> bool {
+    if word == name {
+        return true;
+    }
+    // ShellCheck's `goodMatch`: one edit for names over 3 characters, two over 7.
+    let most = match name.len() {
+        0..=3 => return false,
+        4..=7 => 1,
+        _ => 2,
+    };
+    word.len().abs_diff(name.len()) <= most
+        && (word.eq_ignore_ascii_case(name) || strsim::levenshtein(word, name) <= most)
 }
 
 /// A shell variable name (anything else is exported as hadolint writes it, and ShellCheck
@@ -215,19 +228,6 @@ fn is_name(text: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// Whether `name` occurs in `body` as a whole word.
-fn names(body: &str, name: &str) -> bool {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    body.match_indices(name).any(|(at, _)| {
-        let before = body.as_bytes()[..at].last().is_none_or(|&b| !word(b));
-        let after = body
-            .as_bytes()
-            .get(at + name.len())
-            .is_none_or(|&b| !word(b));
-        before && after
-    })
 }
 
 /// What ShellCheck made of one script.
@@ -672,18 +672,47 @@ mod tests {
         );
     }
 
-    /// A script that reads no variable is given only the exports of names it writes.
+    /// A script is given the exports of the names it writes, reads or nearly spells (what
+    /// ShellCheck would suggest for a misspelling), and of names ShellCheck may call invalid.
     #[test]
-    fn exports_a_script_cannot_read_are_left_out() {
+    fn exports_a_script_cannot_see_are_left_out() {
         let found = scripts(
             "FROM a:1\nENV V=1 W=2 bad-name=3\nRUN apt-get update\nRUN V=2 && echo hi\n\
-             RUN echo $W\nRUN (( V ))\nRUN a[i]=1\nRUN let i=1\n",
+             RUN echo $W\nRUN (( V ))\nRUN echo $HTTP_PROXI $https_prox\nRUN echo $NO_PROXYY\n",
         );
-        let exports = |s: &str| s.lines().filter(|l| l.starts_with("export ")).count();
-        assert_eq!(found[0], "#!/bin/sh\nexport bad-name=1\napt-get update");
-        assert!(found[1].contains("export V=1\n") && exports(&found[1]) == 2);
-        for script in &found[2..] {
-            assert_eq!(exports(script), 11, "{script}");
+        fn exports(s: &str) -> Vec<&str> {
+            s.lines()
+                .filter_map(|l| l.strip_prefix("export "))
+                .map(|l| l.trim_end_matches("=1"))
+                .collect()
         }
+        assert_eq!(found[0], "#!/bin/sh\nexport bad-name=1\napt-get update");
+        assert_eq!(exports(&found[1]), ["V", "bad-name"]);
+        assert_eq!(exports(&found[2]), ["W", "bad-name"]);
+        assert_eq!(exports(&found[3]), ["V", "bad-name"]);
+        // Within ShellCheck's edits of what the script reads.
+        assert_eq!(
+            exports(&found[4]),
+            [
+                "HTTPS_PROXY",
+                "HTTP_PROXY",
+                "bad-name",
+                "http_proxy",
+                "https_proxy"
+            ]
+        );
+        assert_eq!(exports(&found[5]), ["NO_PROXY", "bad-name"]);
+    }
+
+    #[test]
+    fn suggestions_as_shellcheck_makes_them() {
+        use super::could_name;
+        assert!(could_name("FOO", "FOO"));
+        // Names of 3 characters or fewer are never suggested.
+        assert!(!could_name("FO", "FOO"));
+        assert!(could_name("http_proxi", "http_proxy") && could_name("HTTP_PROXY", "http_proxy"));
+        assert!(could_name("MYVALUE", "MY_VALUE"));
+        assert!(!could_name("OTHER", "MY_VALUE"));
+        assert!(could_name("ABCDEFGHXX", "ABCDEFGH") && !could_name("ABCDEFGX", "ABCD"));
     }
 }
