@@ -90,27 +90,45 @@ pub struct LayerScan {
 
 /// Catalogues `image`, reading only the layers `scans` has not seen.
 pub fn catalog_with(image: &Image, scans: &LayerScans) -> Result<Sbom, Error> {
+    use rayon::prelude::*;
+    use std::sync::Arc;
+    let mut have: BTreeMap<bosun_oci::Digest, Arc<LayerScan>> = {
+        let seen = scans.scans.lock().unwrap_or_else(|e| e.into_inner());
+        image
+            .layers
+            .iter()
+            .filter_map(|l| Some((l.diff_id.clone(), seen.get(&l.diff_id)?.clone())))
+            .collect()
+    };
+    // The layers not seen yet are read at once, each on a core of its own.
+    let mut missing: Vec<usize> = Vec::new();
+    for (index, layer) in image.layers.iter().enumerate() {
+        let listed = missing
+            .iter()
+            .any(|&m| image.layers[m].diff_id == layer.diff_id);
+        if !listed && !have.contains_key(&layer.diff_id) {
+            missing.push(index);
+        }
+    }
+    let read: Vec<(bosun_oci::Digest, LayerScan)> = missing
+        .par_iter()
+        .map(|&index| {
+            Ok((
+                image.layers[index].diff_id.clone(),
+                scan_layer(image, index)?,
+            ))
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut seen = scans.scans.lock().unwrap_or_else(|e| e.into_inner());
+    for (key, scan) in read {
+        let scan = Arc::new(scan);
+        seen.insert(key.clone(), scan.clone());
+        have.insert(key, scan);
+    }
+    drop(seen);
     let mut found: BTreeMap<String, Found> = BTreeMap::new();
-    for index in 0..image.layers.len() {
-        let key = image.layers[index].diff_id.clone();
-        let known = scans
-            .scans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned();
-        let scan = match known {
-            Some(scan) => scan,
-            None => {
-                let scan = std::sync::Arc::new(scan_layer(image, index)?);
-                scans
-                    .scans
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(key, scan.clone());
-                scan
-            }
-        };
+    for layer in &image.layers {
+        let scan = &have[&layer.diff_id];
         let under = |root: &str, p: &str| {
             root.is_empty() || p == root || p.starts_with(&format!("{root}/"))
         };
