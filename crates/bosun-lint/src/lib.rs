@@ -177,10 +177,15 @@ pub fn lint(text: &str, options: &Options) -> Report {
 /// Each file comes with the directory it is in (for its `.dockerignore`), none for standard
 /// input.
 pub fn lint_many(files: &[(&str, Option<&std::path::Path>)], options: &Options) -> Vec<Report> {
-    let prepared: Vec<Prepared> = files
-        .par_iter()
-        .map(|(text, dir)| prepare(text, *dir, options))
-        .collect();
+    // One file (how CI jobs lint) starts no thread pool: it would cost more than the file.
+    let one = files.len() == 1;
+    let prepared: Vec<Prepared> = match one {
+        true => vec![prepare(files[0].0, files[0].1, options)],
+        false => files
+            .par_iter()
+            .map(|(text, dir)| prepare(text, *dir, options))
+            .collect(),
+    };
     let findings = match &options.shellcheck {
         Some(program) => {
             let scripts: Vec<&str> = prepared
@@ -194,10 +199,16 @@ pub fn lint_many(files: &[(&str, Option<&std::path::Path>)], options: &Options) 
         }
         None => Default::default(),
     };
-    prepared
-        .into_par_iter()
-        .map(|p| p.complete(&findings, options))
-        .collect()
+    match one {
+        true => prepared
+            .into_iter()
+            .map(|p| p.complete(&findings, options))
+            .collect(),
+        false => prepared
+            .into_par_iter()
+            .map(|p| p.complete(&findings, options))
+            .collect(),
+    }
 }
 
 /// A file read and its RUN scripts gathered for ShellCheck, before the rules run: they need

@@ -18,7 +18,6 @@ use std::process::Command;
 use std::time::Duration;
 
 use bosun_dockerfile::Keyword;
-use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::rules::{BaseImage, Context, arg_name, pairs};
@@ -358,23 +357,22 @@ pub(crate) fn check(
     if todo.is_empty() {
         return findings;
     }
-    let chunks = chunks(&todo, rayon::current_num_threads());
-    let fresh: Vec<(String, Checked, bool)> = chunks
-        .par_iter()
-        .flat_map_iter(|chunk| match check_chunk(program, chunk, timeout) {
+    let chunks = chunks(&todo, cores());
+    let fresh: Vec<(String, Checked, bool)> = each(&chunks, |chunk| {
+        match check_chunk(program, chunk, timeout) {
             Some(done) => done,
             // One slow script must not cost the others of its chunk their checks.
-            None if chunk.len() > 1 => chunk
-                .par_iter()
-                .flat_map_iter(|one| {
-                    check_chunk(program, std::slice::from_ref(one), timeout).unwrap_or_else(|| {
-                        vec![(one.to_string(), Checked::timed_out(timeout), false)]
+            None if chunk.len() > 1 => {
+                let ones: Vec<Vec<&str>> = chunk.iter().map(|one| vec![*one]).collect();
+                each(&ones, |one| {
+                    check_chunk(program, one, timeout).unwrap_or_else(|| {
+                        vec![(one[0].to_string(), Checked::timed_out(timeout), false)]
                     })
                 })
-                .collect(),
+            }
             None => vec![(chunk[0].to_string(), Checked::timed_out(timeout), false)],
-        })
-        .collect();
+        }
+    });
     for (script, outcome, checked) in fresh {
         if checked && let Some(c) = &cache {
             c.put(&script, &outcome);
@@ -382,6 +380,52 @@ pub(crate) fn check(
         findings.insert(script, outcome);
     }
     findings
+}
+
+/// The cores ShellCheck runs are spread over: `RAYON_NUM_THREADS` as the rest of bosun
+/// reads it, else this machine's. Asked without starting a thread pool: a one-file lint (a
+/// CI job's) has no other use for one, and its idle workers would spin beside ShellCheck.
+fn cores() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `run` over every chunk, as many at a time as there are cores (each mostly waits on its
+/// ShellCheck, whose deadline assumes a core of its own), the results in chunk order.
+fn each<T: Sync, R: Send>(chunks: &[T], run: impl Fn(&T) -> Vec<R> + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    if let [one] = chunks {
+        return run(one);
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores().min(chunks.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(chunk) = chunks.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, run(chunk)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().flat_map(|(_, r)| r).collect()
 }
 
 /// The scripts split into ShellCheck runs. A few (one file, one process: how CI runs lint)
