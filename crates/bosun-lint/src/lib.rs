@@ -178,37 +178,35 @@ pub fn lint(text: &str, options: &Options) -> Report {
 /// input.
 pub fn lint_many(files: &[(&str, Option<&std::path::Path>)], options: &Options) -> Vec<Report> {
     // One file (how CI jobs lint) starts no thread pool: it would cost more than the file.
-    let one = files.len() == 1;
-    let prepared: Vec<Prepared> = match one {
-        true => vec![prepare(files[0].0, files[0].1, options)],
-        false => files
-            .par_iter()
-            .map(|(text, dir)| prepare(text, *dir, options))
-            .collect(),
-    };
-    let findings = match &options.shellcheck {
-        Some(program) => {
-            let scripts: Vec<&str> = prepared
-                .iter()
-                .flat_map(|p| p.scripts.iter().map(|s| s.text.as_str()))
-                .collect();
-            let timeout = options
-                .shellcheck_timeout
-                .unwrap_or(shellcheck::DEFAULT_TIMEOUT);
-            shellcheck::check(program, &scripts, options.cache_dir.as_deref(), timeout)
-        }
-        None => Default::default(),
-    };
-    match one {
-        true => prepared
-            .into_iter()
-            .map(|p| p.complete(&findings, options))
-            .collect(),
-        false => prepared
-            .into_par_iter()
-            .map(|p| p.complete(&findings, options))
-            .collect(),
+    if let [(text, dir)] = files {
+        let prepared = prepare(text, *dir, options);
+        let findings = shellcheck_findings(std::slice::from_ref(&prepared), options);
+        return vec![prepared.complete(&findings, options)];
     }
+    let prepared: Vec<Prepared> = files
+        .par_iter()
+        .map(|(text, dir)| prepare(text, *dir, options))
+        .collect();
+    let findings = shellcheck_findings(&prepared, options);
+    prepared
+        .into_par_iter()
+        .map(|p| p.complete(&findings, options))
+        .collect()
+}
+
+/// ShellCheck over the scripts of every file, at once.
+fn shellcheck_findings(prepared: &[Prepared], options: &Options) -> shellcheck::Findings {
+    let Some(program) = &options.shellcheck else {
+        return Default::default();
+    };
+    let scripts: Vec<&str> = prepared
+        .iter()
+        .flat_map(|p| p.scripts.iter().map(|s| s.text.as_str()))
+        .collect();
+    let timeout = options
+        .shellcheck_timeout
+        .unwrap_or(shellcheck::DEFAULT_TIMEOUT);
+    shellcheck::check(program, &scripts, options.cache_dir.as_deref(), timeout)
 }
 
 /// A file read and its RUN scripts gathered for ShellCheck, before the rules run: they need

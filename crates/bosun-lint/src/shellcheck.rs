@@ -1,10 +1,11 @@
 //! ShellCheck on RUN scripts, as hadolint runs it: each script gets a shebang for the stage's
-//! shell (`/bin/sh` unless SHELL says otherwise; PowerShell is skipped) and an `export` line
-//! for every ARG and ENV name so far (and the proxy variables Docker passes), checks 2187 and
-//! 1090 are off (and 1091: hadolint's ShellCheck never reads sourced files, and never says
-//! so), and every severity counts. A stage `FROM` an earlier stage inherits its shell and names. hadolint keeps one finding per RUN, the last one
-//! ShellCheck reports (its findings go through a set ordered by line, where later ones
-//! replace earlier ones), reported at the RUN's line.
+//! shell (`/bin/sh` unless SHELL says otherwise; PowerShell is skipped) and an `export` for
+//! the ARG and ENV names so far (and the proxy variables Docker passes) that can change a
+//! finding (see [`could_name`]), checks 2187 and 1090 are off (and 1091: hadolint's
+//! ShellCheck never reads sourced files, and never says so), and every severity counts. A
+//! stage `FROM` an earlier stage inherits its shell and names. hadolint keeps one finding per
+//! RUN, the last one ShellCheck reports (its findings go through a set ordered by line, where
+//! later ones replace earlier ones), reported at the RUN's line.
 //!
 //! ShellCheck also says how far its parser read each script, which hadolint's shell rules
 //! depend on (hadolint reads every RUN with that parser): see [`Parse`].
@@ -147,9 +148,9 @@ impl Scripts {
             // hadolint leaves exec-form RUN alone.
             Keyword::Run if !matches!(i.args, bosun_dockerfile::Args::Exec(_)) => {
                 let body = crate::run_script(i);
-                let probe = |body: &str| RunScript {
+                let probe = || RunScript {
                     line: i.line,
-                    body: body.to_string(),
+                    body: body.clone(),
                     text: format!("#!/bin/bash\n{body}"),
                     lint: false,
                 };
@@ -158,7 +159,7 @@ impl Scripts {
                     .iter()
                     .any(|s| self.shell.contains(s))
                 {
-                    self.scripts.push(probe(&body));
+                    self.scripts.push(probe());
                     return;
                 }
                 let shell = self.shell.split_whitespace().next().unwrap_or("");
@@ -173,7 +174,7 @@ impl Scripts {
                 let parsed_as_shell = ["sh", "bash", "dash", "ksh"]
                     .contains(&shell.rsplit('/').next().unwrap_or(shell));
                 if !parsed_as_shell {
-                    self.scripts.push(probe(&body));
+                    self.scripts.push(probe());
                 }
                 self.scripts.push(RunScript {
                     line: i.line,
@@ -578,15 +579,20 @@ fn check_chunk(
     let Ok(found) = serde_json::from_slice::<Output>(&stdout) else {
         return unchecked();
     };
-    let mut last: HashMap<&str, &Comment> = HashMap::new();
+    // Each file's comments, in ShellCheck's order, grouped once.
+    let mut by_file: HashMap<&str, Vec<&Comment>> = HashMap::new();
     for comment in &found.comments {
-        last.insert(comment.file.as_str(), comment);
+        by_file
+            .entry(comment.file.as_str())
+            .or_default()
+            .push(comment);
     }
     chunk
         .iter()
         .zip(&files)
         .map(|(text, file)| {
-            let finding = last.get(file.as_str()).map(|c| Failure {
+            let comments = by_file.get(file.as_str()).map_or(&[][..], Vec::as_slice);
+            let finding = comments.last().map(|c| Failure {
                 code: format!("SC{}", c.code),
                 severity: match c.level.as_str() {
                     "warning" => Severity::Warning,
@@ -598,8 +604,7 @@ fn check_chunk(
                 line: 0,
                 column: 1,
             });
-            let comments = found.comments.iter().filter(|c| c.file == *file);
-            let parse = parse_of(text, comments);
+            let parse = parse_of(text, comments.iter().copied());
             (text.to_string(), Checked { finding, parse }, true)
         })
         .collect::<Vec<_>>()
