@@ -31,10 +31,14 @@ impl Screen {
             .map(|d| format!("cd {} && ", quote(&d.display().to_string())))
             .unwrap_or_default();
         let command = format!(
-            "{cd}env {} {} {}; echo exit=$? > {}.code; stty -a > {}; sleep 120",
+            // `state` appears only whole (renamed into place): the test reads it as soon as
+            // it exists, and a redirect creates the file before stty has written a byte.
+            "{cd}env {} {} {}; echo exit=$? > {}.code; stty -a > {}.part && mv {}.part {}; sleep 120",
             env.join(" "),
             quote(&base.get_program().to_string_lossy()),
             args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" "),
+            state.display(),
+            state.display(),
             state.display(),
             state.display()
         );
